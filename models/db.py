@@ -1,0 +1,324 @@
+"""Opening a database: the one door every caller (GUI, command line, tests) goes through.
+
+The file is first looked at read-only: is it SQLite at all, is it intact, which schema revision does
+it carry, and is that revision one this program knows.  A file that fails any check is refused with
+a Vietnamese message and left byte-for-byte untouched.  Only an older revision is backed up and then
+migrated, and only then is Alembic imported (it costs start-up time the user would otherwise pay).
+
+This module and ``models/migrations`` are the one clearly marked place with SQLite-specific code
+(pragmas, the file header, the online backup API).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import history
+from models.entities import Base, Regulation
+from models.migrations import HEAD_REVISION, KNOWN_REVISIONS
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+class DatabaseError(Exception):
+    """A database the program refuses to open; ``str()`` is the Vietnamese message for the user."""
+
+
+class DatabaseMissing(DatabaseError):
+    pass
+
+
+class NotADatabase(DatabaseError):
+    pass
+
+
+class DatabaseCorrupt(DatabaseError):
+    pass
+
+
+class DatabaseTooNew(DatabaseError):
+    pass
+
+
+class ForeignDatabase(DatabaseError):
+    pass
+
+
+class DatabaseReadOnly(DatabaseError):
+    pass
+
+
+class DatabaseLocked(DatabaseError):
+    pass
+
+
+@dataclass
+class Database:
+    """An open database: the engine and the session factory services use."""
+
+    path: Path
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    read_only: bool = False
+    migrated_from: str | None = None
+    backup_path: Path | None = None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What the read-only look at a file found."""
+
+    revision: str | None  # None: an empty SQLite file with no tables yet
+    writable: bool
+
+
+def default_database_path() -> Path:
+    """The built-in database in the per-user data folder (Windows: %LOCALAPPDATA%)."""
+    import platformdirs
+
+    folder = Path(platformdirs.user_data_dir("SoDangVien213", appauthor=False))
+    return folder / "so-dang-vien.sqlite"
+
+
+def default_backup_dir(db_path: Path) -> Path:
+    return db_path.parent / "backups"
+
+
+def _readonly_uri(path: Path) -> str:
+    return f"file:{quote(str(path.resolve()))}?mode=ro"
+
+
+def check_file(path: Path) -> FileCheck:
+    """Look at a database file without changing it; raise DatabaseError when it is refused."""
+    if not path.exists():
+        raise DatabaseMissing(f"Không tìm thấy tệp cơ sở dữ liệu: {path}")
+    if path.is_dir():
+        raise NotADatabase(f"Đường dẫn là một thư mục, không phải tệp cơ sở dữ liệu: {path}")
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except PermissionError as exc:
+        raise DatabaseReadOnly(f"Không có quyền đọc tệp cơ sở dữ liệu: {path}") from exc
+    if header and header != SQLITE_HEADER:
+        raise NotADatabase(
+            f"Tệp {path.name} không phải là cơ sở dữ liệu của chương trình (không phải SQLite)."
+        )
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    if not header:
+        return FileCheck(revision=None, writable=writable)
+    try:
+        con = sqlite3.connect(_readonly_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise DatabaseCorrupt(f"Không mở được tệp cơ sở dữ liệu {path.name}: {exc}") from exc
+    try:
+        try:
+            result = con.execute("PRAGMA quick_check").fetchone()
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise DatabaseLocked(
+                    f"Cơ sở dữ liệu {path.name} đang bị khóa bởi một chương trình khác. "
+                    "Hãy đóng chương trình đó rồi thử lại."
+                ) from exc
+            raise DatabaseCorrupt(
+                f"Tệp cơ sở dữ liệu {path.name} bị hỏng hoặc không đọc được ({exc})."
+            ) from exc
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseCorrupt(
+                f"Tệp cơ sở dữ liệu {path.name} bị hỏng hoặc không đọc được ({exc})."
+            ) from exc
+        if not result or result[0] != "ok":
+            raise DatabaseCorrupt(
+                f"Tệp cơ sở dữ liệu {path.name} bị hỏng (kiểm tra toàn vẹn không đạt). "
+                "Hãy khôi phục từ một bản sao lưu."
+            )
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables:
+            return FileCheck(revision=None, writable=writable)
+        if "alembic_version" not in tables or "member" not in tables:
+            raise ForeignDatabase(
+                f"Tệp {path.name} là cơ sở dữ liệu SQLite nhưng không phải của chương trình này."
+            )
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+    finally:
+        con.close()
+    revision = row[0] if row else ""
+    if revision not in KNOWN_REVISIONS:
+        raise DatabaseTooNew(
+            f"Cơ sở dữ liệu {path.name} được tạo bởi một phiên bản mới hơn của chương trình "
+            f"(phiên bản dữ liệu {revision or 'không rõ'}). "
+            "Hãy cập nhật chương trình để mở tệp này."
+        )
+    return FileCheck(revision=revision, writable=writable)
+
+
+def _set_pragmas(read_only: bool) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cur = dbapi_connection.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        if not read_only:
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    return on_connect
+
+
+def _make_engine(path: Path, read_only: bool) -> Engine:
+    if read_only:
+        engine = create_engine(
+            "sqlite://", creator=lambda: sqlite3.connect(_readonly_uri(path), uri=True)
+        )
+    else:
+        engine = create_engine(f"sqlite:///{path.resolve()}")
+    event.listen(engine, "connect", _set_pragmas(read_only))
+    return engine
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    factory = sessionmaker(engine, expire_on_commit=False)
+    history.install(factory)
+    return factory
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the empty file readable by its owner only (the register is personal data)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def _initialise_schema(engine: Engine) -> None:
+    """Build a new database at the head revision directly from the models (no Alembic needed);
+    a test proves this equals running every migration."""
+    with engine.begin() as conn:
+        Base.metadata.create_all(conn)
+        conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+                          "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"))
+        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"),
+                     {"v": HEAD_REVISION})
+    factory = sessionmaker(engine)
+    with factory.begin() as session:
+        seed_reference_data(session)
+
+
+def seed_reference_data(session: Session) -> None:
+    """Reference rows every database starts with; all of them are editable later."""
+    session.add_all([
+        Regulation(
+            from_year=2000,
+            code="76-QĐ/TW",
+            basis_line="Thực hiện Quy định số 76-QĐ/TW ngày 15/6/2000 của Bộ Chính trị về việc "
+            "đảng viên đang công tác ở cơ quan, đơn vị thường xuyên giữ mối liên hệ với tổ chức "
+            "đảng và nhân dân nơi cư trú",
+        ),
+        Regulation(
+            from_year=2020,
+            code="213-QĐ/TW",
+            basis_line="Thực hiện Quy định số 213-QĐ/TW ngày 02/01/2020 của Bộ Chính trị về trách "
+            "nhiệm của đảng viên đang công tác thường xuyên giữ mối liên hệ với tổ chức đảng và "
+            "nhân dân nơi cư trú",
+        ),
+    ])
+
+
+def backup_file(source: Path, target: Path) -> Path:
+    """Copy a database with SQLite's online backup (safe while another connection writes)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        raise FileExistsError(target)
+    _create_private_file(target)
+    src = sqlite3.connect(_readonly_uri(source), uri=True)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def _migrate(path: Path, revision: str, backup_dir: Path | None) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = backup_dir or default_backup_dir(path)
+    backup = backup_file(path, folder / f"{path.stem}-truoc-nang-cap-{revision}-{stamp}.sqlite")
+    from models.migrations import upgrade_to_head  # imports Alembic: only here
+
+    engine = _make_engine(path, read_only=False)
+    try:
+        upgrade_to_head(engine)
+    finally:
+        engine.dispose()
+    return backup
+
+
+def open_database(
+    path: Path | str,
+    *,
+    create: bool = False,
+    read_only: bool = False,
+    backup_dir: Path | None = None,
+) -> Database:
+    """Open (and, with ``create``, make) a database, checking it first; raise DatabaseError."""
+    path = Path(path)
+    created = False
+    if not path.exists():
+        if not create or read_only:
+            raise DatabaseMissing(f"Không tìm thấy tệp cơ sở dữ liệu: {path}")
+        try:
+            _create_private_file(path)
+        except OSError as exc:
+            raise DatabaseReadOnly(f"Không tạo được tệp cơ sở dữ liệu {path}: {exc}") from exc
+        created = True
+    check = check_file(path)
+    if not check.writable and not read_only:
+        raise DatabaseReadOnly(
+            f"Tệp cơ sở dữ liệu {path.name} (hoặc thư mục chứa nó) chỉ cho phép đọc. "
+            "Hãy chép tệp sang một thư mục có quyền ghi, hoặc mở ở chế độ chỉ xem."
+        )
+    migrated_from: str | None = None
+    backup: Path | None = None
+    if check.revision is None:
+        if read_only:
+            raise ForeignDatabase(f"Tệp {path.name} là cơ sở dữ liệu trống.")
+        if not created and not create:
+            raise ForeignDatabase(
+                f"Tệp {path.name} là cơ sở dữ liệu SQLite trống, chưa phải của chương trình này."
+            )
+        engine = _make_engine(path, read_only=False)
+        _initialise_schema(engine)
+        engine.dispose()
+    elif check.revision != HEAD_REVISION:
+        if read_only:
+            raise DatabaseReadOnly(
+                f"Cơ sở dữ liệu {path.name} cần được nâng cấp trước khi xem, "
+                "nhưng đang mở ở chế độ chỉ xem."
+            )
+        migrated_from = check.revision
+        backup = _migrate(path, check.revision, backup_dir)
+    engine = _make_engine(path, read_only=read_only)
+    return Database(
+        path=path,
+        engine=engine,
+        session_factory=make_session_factory(engine),
+        read_only=read_only,
+        migrated_from=migrated_from,
+        backup_path=backup,
+    )

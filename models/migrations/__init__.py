@@ -1,0 +1,36 @@
+"""Schema migrations shipped inside the program (Alembic, batch mode for SQLite).
+
+``KNOWN_REVISIONS`` lists every revision in order, so that opening a database can tell an older file
+(migrate it) from a newer one (refuse it) without importing Alembic; a test checks that it matches
+the scripts in ``versions/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+KNOWN_REVISIONS: tuple[str, ...] = ("0001",)
+HEAD_REVISION = KNOWN_REVISIONS[-1]
+SCRIPT_LOCATION = Path(__file__).resolve().parent
+
+
+def alembic_config() -> object:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPT_LOCATION))
+    return config
+
+
+def upgrade_to_head(engine: Engine) -> None:
+    """Run every missing migration in one connection (Alembic's env.py reuses it)."""
+    from alembic import command
+
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection  # type: ignore[attr-defined]
+        command.upgrade(config, "head")  # type: ignore[arg-type]

@@ -1,0 +1,39 @@
+"""Shared fixtures: every test gets a fresh database in its own tmp_path."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Headless everywhere (CI has no screen); set before any Qt import.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from models.db import Database, open_database
+from models.ward import CellInput, WardSetup, setup_ward
+
+SAMPLE_SETUP = WardSetup(
+    committee_name="Đảng ủy phường Mạo Khê",
+    parent_name="Đảng bộ thành phố Đông Triều",
+    place_name="Đông Triều",
+    secretary_name="Lê Văn Cường",
+    cells=(
+        CellInput("Chi bộ khu 5", "Khu 5", "Trần Văn Bình", "Trần Thị Bình", True),
+        CellInput("Chi bộ khu 6", "Khu 6", "Phạm Thị Hoa", "Đỗ Văn Nam"),
+    ),
+)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "register.sqlite"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = open_database(db_path, create=True)
+    setup_ward(database.session_factory, SAMPLE_SETUP)
+    yield database
+    database.close()
