@@ -202,7 +202,8 @@ class Member(Base):
 
     __tablename__ = "member"
     __table_args__ = (
-        Index("ix_member_sort", "sort_key", "id"),
+        # covering index of the list: Vietnamese order, search key and archived flag in one scan
+        Index("ix_member_sort", "sort_key", "id", "name_key", "archived"),
         Index("ix_member_name_birth", "name_key", "birth_year"),
     )
 

@@ -96,36 +96,41 @@ def validate_setup(setup: WardSetup) -> dict[str, str]:
 
 def setup_ward(factory: sessionmaker[Session], setup: WardSetup) -> WardInfo:
     """Create (or rename) the ward, its cells and their issuers, in one transaction."""
+    with factory.begin() as session:
+        return setup_ward_in(session, setup)
+
+
+def setup_ward_in(session: Session, setup: WardSetup) -> WardInfo:
+    """setup_ward inside the caller's transaction (the sample data is all-or-nothing)."""
     errors = validate_setup(setup)
     if errors:
         raise SetupError(" ".join(errors.values()))
-    with factory.begin() as session:
-        ward = session.scalars(select(Ward)).first()
-        committee = clean(setup.committee_name)
-        if ward is None:
-            ward = Ward(committee_name=committee, party_org_name=party_org_name_for(committee),
-                        parent_name=clean(setup.parent_name), place_name=clean(setup.place_name))
-            session.add(ward)
-        else:
-            ward.committee_name = committee
-            ward.party_org_name = party_org_name_for(committee)
-            ward.parent_name = clean(setup.parent_name)
-            ward.place_name = clean(setup.place_name)
-        _ensure_issuer(session, None, IssuerVersion(
-            valid_from=setup.valid_from,
-            parent_line=ward.parent_name.upper(),
-            name_line=committee.upper(),
-            number_suffix="ĐU",
-            signer_title="T/M ĐẢNG ỦY",
-            signer_role="BÍ THƯ",
-            signer_name=clean_name(setup.secretary_name),
-        ))
-        position = session.scalar(select(func.max(Cell.position))) or 0
-        for cell_input in setup.cells:
-            position += 1
-            add_cell(session, ward, cell_input, position, setup.valid_from)
-        session.flush()
-        return _ward_info(ward)
+    ward = session.scalars(select(Ward)).first()
+    committee = clean(setup.committee_name)
+    if ward is None:
+        ward = Ward(committee_name=committee, party_org_name=party_org_name_for(committee),
+                    parent_name=clean(setup.parent_name), place_name=clean(setup.place_name))
+        session.add(ward)
+    else:
+        ward.committee_name = committee
+        ward.party_org_name = party_org_name_for(committee)
+        ward.parent_name = clean(setup.parent_name)
+        ward.place_name = clean(setup.place_name)
+    _ensure_issuer(session, None, IssuerVersion(
+        valid_from=setup.valid_from,
+        parent_line=ward.parent_name.upper(),
+        name_line=committee.upper(),
+        number_suffix="ĐU",
+        signer_title="T/M ĐẢNG ỦY",
+        signer_role="BÍ THƯ",
+        signer_name=clean_name(setup.secretary_name),
+    ))
+    position = session.scalar(select(func.max(Cell.position))) or 0
+    for cell_input in setup.cells:
+        position += 1
+        add_cell(session, ward, cell_input, position, setup.valid_from)
+    session.flush()
+    return _ward_info(ward)
 
 
 def add_cell(session: Session, ward: Ward, cell_input: CellInput, position: int,

@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from models.db import (
+from models.db import backup_file, open_database
+from models.dbcheck import (
     DatabaseCorrupt,
     DatabaseMissing,
     DatabaseReadOnly,
     DatabaseTooNew,
     ForeignDatabase,
     NotADatabase,
-    backup_file,
     check_file,
-    open_database,
+    start_check,
 )
 from models.migrations import HEAD_REVISION
 
@@ -110,7 +110,7 @@ def test_read_only_file_is_refused_for_writing_but_opens_read_only(
     open_database(db_path, create=True).close()
     real_access = os.access
     # root may write anywhere, so make the check see what an ordinary user would
-    monkeypatch.setattr("models.db.os.access",
+    monkeypatch.setattr("models.dbcheck.os.access",
                         lambda p, mode: False if mode == os.W_OK else real_access(p, mode))
     before = digest(db_path)
     with pytest.raises(DatabaseReadOnly, match="chỉ cho phép đọc"):
@@ -132,3 +132,14 @@ def test_backup_is_a_complete_copy(db: object, db_path: Path, tmp_path: Path) ->
     with sqlite3.connect(target) as con:
         assert con.execute("SELECT committee_name FROM ward").fetchone()[0] == (
             "Đảng ủy phường Mạo Khê")
+
+
+def test_a_check_started_early_is_used_and_its_refusal_reported(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_bytes(b"PK\x03\x04 a zip file, not a database")
+    with pytest.raises(NotADatabase):
+        open_database(path, precheck=start_check(path))
+    good = tmp_path / "good.sqlite"
+    open_database(good, create=True).close()
+    db = open_database(good, precheck=start_check(good))
+    db.close()

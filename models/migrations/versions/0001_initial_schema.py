@@ -175,7 +175,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_member_citizen_id'), ['citizen_id'], unique=False)
         batch_op.create_index('ix_member_name_birth', ['name_key', 'birth_year'], unique=False)
         batch_op.create_index(batch_op.f('ix_member_phone'), ['phone'], unique=False)
-        batch_op.create_index('ix_member_sort', ['sort_key', 'id'], unique=False)
+        batch_op.create_index('ix_member_sort', ['sort_key', 'id', 'name_key', 'archived'], unique=False)
         batch_op.create_index(batch_op.f('ix_member_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_member_workplace_org_id'), ['workplace_org_id'], unique=False)
 

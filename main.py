@@ -1,0 +1,176 @@
+"""Sổ đảng viên 213: entry point.
+
+Parses the command line, opens the database and either starts the window or runs a subcommand.
+Subcommands never import Qt, and the heavy libraries are imported inside the branch that needs them,
+so ``python main.py search ...`` starts quickly.  Exit status: 0 success, 1 input or database
+refused (message on stderr), 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from models.db import Database
+    from models.members import MemberRow
+
+PROGRAM = "Sổ đảng viên 213"
+
+
+class CommandError(Exception):
+    """Input refused by a subcommand; the message is shown to the user, exit status 1."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="main.py",
+        description=f"{PROGRAM} — quản lý đảng viên đang công tác giữ mối liên hệ nơi cư trú.",
+    )
+    parser.add_argument("--db", type=Path, metavar="PATH",
+                        help="tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH")
+
+    demo = sub.add_parser("demo", help="tạo / nạp dữ liệu mẫu")
+    demo.add_argument("--members", type=_positive_int, default=1800, metavar="N",
+                      help="số đảng viên mẫu (mặc định 1800)")
+    demo.add_argument("--seed", type=int, default=1, metavar="S",
+                      help="hạt giống ngẫu nhiên: cùng hạt giống, cùng dữ liệu")
+    demo.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+
+    search = sub.add_parser("search", help="tìm đảng viên (không cần gõ dấu)")
+    search.add_argument("text", metavar="TEXT", help="họ tên, số thẻ, số CCCD hoặc điện thoại")
+    search.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    return parser
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"không phải số nguyên: {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError("phải là số không âm")
+    return number
+
+
+def _database_path(args: argparse.Namespace) -> Path:
+    if args.db is not None:
+        return Path(args.db)
+    from models.db import default_database_path
+
+    return default_database_path()
+
+
+def _open(args: argparse.Namespace, *, create: bool = False) -> Database:
+    path = _database_path(args)
+    # the integrity check runs on a thread while SQLAlchemy is being imported
+    from models.dbcheck import start_check
+
+    precheck = start_check(path) if path.is_file() else None
+    from models.db import open_database
+
+    return open_database(path, create=create, precheck=precheck)
+
+
+def _emit_json(payload: dict[str, Any]) -> None:
+    print(json.dumps(payload, ensure_ascii=False, default=str))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    db = _open(args, create=True)
+    from models.demo import fill_demo
+    from models.members import count_members
+
+    try:
+        if count_members(db.session_factory):
+            raise CommandError(
+                f"Cơ sở dữ liệu {db.path} đã có dữ liệu; dữ liệu mẫu chỉ nạp vào tệp trống."
+            )
+        summary = fill_demo(db.session_factory, members=args.members, seed=args.seed)
+    finally:
+        db.close()
+    print(f"Đã tạo dữ liệu mẫu trong {db.path}: {summary.members} đảng viên, "
+          f"{summary.cells} chi bộ, {summary.orgs} tổ chức đảng nơi công tác, "
+          f"{summary.activities} hoạt động, {summary.attendances} lượt mời dự.")
+    if args.json:
+        _emit_json({"database": str(db.path), **summary.as_dict()})
+    return 0
+
+
+def _member_json(row: MemberRow) -> dict[str, Any]:
+    return {
+        "id": row.uuid,
+        "full_name": row.full_name,
+        "birth_date": row.birth_date.isoformat() if row.birth_date else None,
+        "birth_year": row.birth_year,
+        "sex": row.sex_label,
+        "card_number": row.card_number or None,
+        "citizen_id": row.citizen_id or None,
+        "phone": row.phone or None,
+        "cell": row.cell or None,
+        "workplace_org": row.workplace_org or None,
+        "status": row.status_label,
+        "excused": row.excused,
+        "archived": row.archived,
+    }
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    db = _open(args)
+    from models.members import search_members
+
+    try:
+        rows = search_members(db.session_factory, args.text)
+    finally:
+        db.close()
+    for row in rows:
+        parts = [row.full_name, row.birth_text, row.cell, row.workplace_org, row.status_label]
+        print(" | ".join(p for p in parts if p))
+    if not args.json:
+        print(f"({len(rows)} kết quả)")
+    else:
+        _emit_json({"query": args.text, "count": len(rows),
+                    "results": [_member_json(r) for r in rows]})
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "search": cmd_search}
+
+
+def _use_utf8_output() -> None:
+    # A Windows console may default to a legacy code page that cannot print Vietnamese.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
+            reconfigure(encoding="utf-8", errors="replace")
+
+
+def main(argv: list[str] | None = None) -> int:
+    _use_utf8_output()
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        path = _database_path(args)
+        from models.dbcheck import start_check
+
+        precheck = start_check(path) if path.is_file() else None
+        from ui.app import run_gui
+
+        return run_gui(path, precheck)
+    from models.dbcheck import DatabaseError
+
+    try:
+        return COMMANDS[args.command](args)
+    except (DatabaseError, CommandError) as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""Fixtures for the GUI tests: a sample ward built once, copied fresh for every test."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from models.db import Database, open_database
+from models.demo import fill_demo
+
+DEMO_MEMBERS = 400
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    db = open_database(path, create=True)
+    fill_demo(db.session_factory, members=DEMO_MEMBERS, seed=7)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Iterator[Database]:
+    path = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_template, path)
+    database = open_database(path)
+    yield database
+    database.close()

@@ -1,0 +1,67 @@
+"""The main window on the sample ward: the register is shown and searchable without accents."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from models.db import Database
+from tests.ui.conftest import DEMO_MEMBERS
+from ui.fonts import register_fonts
+from ui.main_window import PAGES, MainWindow
+from ui.member_table import COLUMNS
+
+
+def visible_names(window: MainWindow) -> list[str]:
+    model = window.members.model
+    return [model.data(model.index(row, 0)) for row in range(model.rowCount())]
+
+
+def test_window_shows_the_register_in_vietnamese_order(qtbot: QtBot, demo_db: Database) -> None:
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == list(PAGES)
+    assert window.pages.currentWidget() is window.members
+    model = window.members.model
+    assert model.rowCount() == DEMO_MEMBERS
+    assert model.headerData(0, Qt.Orientation.Horizontal) == COLUMNS[0][1]
+    assert "400 đảng viên" in window.members.count_label.text()
+    assert "400" in window.statusBar().currentMessage()
+
+
+def test_typing_an_accent_free_query_finds_the_member(qtbot: QtBot, demo_db: Database) -> None:
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.sidebar.setCurrentRow(0)
+    window.sidebar.setFocus()
+    # shortcuts are dispatched from the widget that has the keyboard focus
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.members
+    qtbot.waitUntil(window.members.search_edit.hasFocus)
+    qtbot.keyClicks(window.members.search_edit, "dang huong")
+    qtbot.waitUntil(lambda: window.members.model.member_filter.text == "dang huong")
+    assert "Đặng Thị Hường" in visible_names(window)
+    names = visible_names(window)
+    assert all(n is not None for n in names)
+    # every result has both words at the start of one of its name's words
+    from models.vntext import fold
+
+    for name in names:
+        words = fold(name).split()
+        assert any(w.startswith("dang") for w in words)
+        assert any(w.startswith("huong") for w in words)
+    qtbot.keyClicks(window.members.search_edit, "zzz")
+    qtbot.waitUntil(lambda: window.members.model.rowCount() == 0)
+
+
+def test_bundled_fonts_are_registered(qtbot: QtBot) -> None:
+    families = register_fonts()
+    assert {"Liberation Serif", "Liberation Sans", "DejaVu Sans"} <= set(families)
+    assert "Liberation Sans" in QFontDatabase.families()

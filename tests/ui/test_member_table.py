@@ -1,0 +1,48 @@
+"""The member table model: ids plus lazy rows, passes Qt's model tester, sorts in the database."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from models.db import Database
+from models.members import MemberFilter
+from models.vntext import sort_key
+from ui.member_table import MemberTableModel
+
+
+def test_model_passes_qt_model_tester(qtmodeltester: ModelTester, demo_db: Database) -> None:
+    model = MemberTableModel(demo_db.session_factory)
+    model.set_filter(MemberFilter())
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_rows_load_lazily_and_sorting_asks_the_database(qtbot: QtBot, demo_db: Database) -> None:
+    model = MemberTableModel(demo_db.session_factory)
+    model.set_filter(MemberFilter())
+    assert model._rows == {}  # nothing fetched before a view asks
+    first = model.data(model.index(0, 0))
+    assert first is not None
+    assert 0 < len(model._rows) <= 200
+    names = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+    keys = [sort_key(n) for n in names]
+    assert keys == sorted(keys)
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    reversed_names = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+    assert [sort_key(n) for n in reversed_names] == sorted(keys, reverse=True)
+
+
+def test_refresh_members_repaints_only_their_rows(qtbot: QtBot, demo_db: Database) -> None:
+    model = MemberTableModel(demo_db.session_factory)
+    model.set_filter(replace(MemberFilter(), text="nguyen"))
+    member_id = model.member_id_at(3)
+    assert member_id is not None
+    model.data(model.index(3, 0))
+    with qtbot.waitSignal(model.dataChanged) as blocker:
+        model.refresh_members([member_id])
+    top_left, bottom_right = blocker.args[:2]
+    assert (top_left.row(), bottom_right.row()) == (3, 3)
+    assert member_id not in model._rows

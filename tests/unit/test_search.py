@@ -1,0 +1,71 @@
+"""Search: every query word starts a word of the accent-folded name, or the query is an id."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from models.db import Database
+from models.entities import Member, MemberStatus
+from models.members import MemberFilter, query_member_ids, search_members
+from models.vntext import clean_name, fold, sort_key
+
+
+def add(db: Database, name: str, **extra: object) -> None:
+    full = clean_name(name)
+    with db.session_factory.begin() as s:
+        s.add(Member(full_name=full, name_key=fold(full), sort_key=sort_key(full), sex="F",
+                     birth_date=date(1980, 1, 2), birth_year=1980, **extra))
+
+
+def names(db: Database, text: str) -> list[str]:
+    return [r.full_name for r in search_members(db.session_factory, text)]
+
+
+def test_words_match_starts_of_name_words_in_any_order(db: Database) -> None:
+    add(db, "Đặng Thị Hường")
+    add(db, "Đặng Văn Hưng")
+    add(db, "Nguyễn Thị Hương")
+    add(db, "Phạm Đăng Khoa")
+    assert names(db, "dang huong") == ["Đặng Thị Hường"]
+    assert names(db, "huong dang") == ["Đặng Thị Hường"]
+    assert names(db, "ĐẶNG HƯỜNG") == ["Đặng Thị Hường"]
+    assert names(db, "dang") == ["Đặng Văn Hưng", "Đặng Thị Hường", "Phạm Đăng Khoa"]
+    assert names(db, "ang") == []  # inside a word, not at its start
+    assert names(db, "huo") == ["Nguyễn Thị Hương", "Đặng Thị Hường"]
+    assert names(db, "   ") == []
+
+
+def test_tone_placement_variants_find_each_other(db: Database) -> None:
+    add(db, "Lê Thị Thủy")
+    add(db, "Trần Thị Thuỷ")
+    assert names(db, "Thuỷ") == names(db, "thủy") == ["Lê Thị Thủy", "Trần Thị Thuỷ"]
+
+
+def test_identifiers_match_exactly(db: Database) -> None:
+    add(db, "Vũ Văn Toàn", card_number="12345678", citizen_id="022080001234", phone="0912345678")
+    add(db, "Vũ Văn Tâm", card_number="12345679")
+    assert names(db, "12345678") == ["Vũ Văn Toàn"]
+    assert names(db, "1234 5678") == ["Vũ Văn Toàn"]
+    assert names(db, "022080001234") == ["Vũ Văn Toàn"]
+    assert names(db, "0912.345.678") == ["Vũ Văn Toàn"]
+    assert names(db, "1234567") == []
+
+
+def test_members_of_every_status_are_searched(db: Database) -> None:
+    add(db, "Hoàng Văn Lâm", status=MemberStatus.DECEASED)
+    add(db, "Hoàng Văn Lân", archived=True)
+    assert names(db, "hoang lam") == ["Hoàng Văn Lâm"]
+    assert names(db, "hoang lan") == ["Hoàng Văn Lân"]
+    # the list, by default, hides archived members
+    assert len(query_member_ids(db.session_factory, MemberFilter(text="hoang"))) == 1
+
+
+def test_results_sort_by_given_name_then_middle_then_family(db: Database) -> None:
+    for name in ("Trần Văn Bình", "Lê Thị Hoa", "Nguyễn Văn Hoa", "Ánh Hoa", "Đỗ An"):
+        add(db, name)
+    ids = query_member_ids(db.session_factory, MemberFilter())
+    rows = search_members(db.session_factory, "a") + search_members(db.session_factory, "b")
+    assert len(ids) == 5
+    got = [r.full_name for r in search_members(db.session_factory, "hoa")]
+    assert got == ["Ánh Hoa", "Lê Thị Hoa", "Nguyễn Văn Hoa"]
+    assert {r.full_name for r in rows} == {"Đỗ An", "Ánh Hoa", "Trần Văn Bình"}

@@ -1,0 +1,205 @@
+"""The main window: navigation sidebar, the pages, the status bar and the keyboard shortcuts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.db import Database
+from models.overview import ward_figures
+from models.ward import WardInfo, get_ward
+from ui.members_view import MembersView
+
+PAGES = (
+    "Tổng quan",
+    "Đảng viên",
+    "Hoạt động",
+    "Nhận xét hằng năm",
+    "Báo cáo",
+    "Danh mục",
+    "Cài đặt",
+)
+MEMBERS_PAGE = 1
+
+# What each page not built yet will hold, so a user knows what to expect instead of a blank page.
+COMING = {
+    "Hoạt động": "Ghi nhận các buổi sinh hoạt, họp tổ dân phố, phong trào và điểm danh "
+                 "người tham gia.",
+    "Nhận xét hằng năm": "Tạo, soát và in phiếu nhận xét đảng viên hằng năm, gửi tổ chức đảng "
+                         "nơi công tác.",
+    "Báo cáo": "Danh sách theo dõi, tổng hợp tham gia sinh hoạt và báo cáo năm (PDF, Excel).",
+    "Danh mục": "Chi bộ nơi cư trú, tổ chức đảng nơi công tác, cơ quan ban hành văn bản.",
+    "Cài đặt": "Tên đảng ủy, địa danh, người ký, quy định theo năm, lề trang, thư mục sao lưu.",
+}
+
+
+class OverviewView(QWidget):
+    """Tổng quan: the ward's key figures at a glance."""
+
+    def __init__(self, db: Database, ward: WardInfo | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        layout = QVBoxLayout(self)
+        title = QLabel(ward.committee_name if ward else "Chưa thiết lập thông tin phường")
+        title.setObjectName("pageTitle")
+        subtitle = QLabel(f"{ward.parent_name} · {ward.place_name}" if ward else "")
+        subtitle.setObjectName("pageSubtitle")
+        layout.addWidget(title)
+        layout.addWidget(subtitle)
+        self._grid = QGridLayout()
+        self._grid.setSpacing(12)
+        layout.addLayout(self._grid)
+        layout.addStretch()
+        self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # figures are counted when the page is looked at, not while the program starts
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
+
+    def mark_stale(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._stale = False
+        while self._grid.count():
+            item = self._grid.takeAt(0)
+            if item is not None and item.widget() is not None:
+                item.widget().deleteLater()  # type: ignore[union-attr]
+        f = ward_figures(self._db.session_factory)
+        tiles = (
+            ("Đảng viên 213 trong sổ", f.members),
+            ("Đang sinh hoạt", f.active),
+            ("Miễn sinh hoạt nơi cư trú", f.excused),
+            ("Đã chuyển đi / thôi theo dõi", f.left),
+            ("Đảng viên dự bị", f.probationary),
+            ("Chỉ có năm sinh (cần bổ sung)", f.birth_year_only),
+            ("Chi bộ nơi cư trú", f.cells),
+            ("Tổ chức đảng nơi công tác", f.orgs),
+            ("Buổi sinh hoạt, hoạt động đã tổ chức", f.activities_held),
+        )
+        for n, (caption, value) in enumerate(tiles):
+            tile = QFrame()
+            tile.setObjectName("tile")
+            box = QVBoxLayout(tile)
+            number = QLabel(f"{value:,}".replace(",", "."))
+            number.setObjectName("tileNumber")
+            box.addWidget(number)
+            box.addWidget(QLabel(caption))
+            self._grid.addWidget(tile, n // 3, n % 3)
+
+
+class ComingView(QWidget):
+    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        heading = QLabel(title)
+        heading.setObjectName("pageTitle")
+        body = QLabel(f"{text}\n\nPhần này sẽ có trong phiên bản tiếp theo.")
+        body.setWordWrap(True)
+        layout.addWidget(heading)
+        layout.addWidget(body)
+        layout.addStretch()
+
+
+STYLE_SHEET = """
+#sidebar { background: #8b1a1a; color: white; border: none; font-size: 11pt; }
+#sidebar::item { padding: 10px 14px; }
+#sidebar::item:selected { background: #b8322a; color: white; }
+#brand { background: #701414; color: #ffd54f; font-weight: bold; font-size: 11pt; padding: 12px; }
+#pageTitle { font-size: 16pt; font-weight: bold; color: #8b1a1a; }
+#pageSubtitle { color: #555; font-size: 10pt; }
+#tile { background: #fbf4e8; border: 1px solid #e4cfa8; border-radius: 6px; }
+#tileNumber { font-size: 20pt; font-weight: bold; color: #8b1a1a; }
+"""
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        ward = get_ward(db.session_factory)
+        self.setWindowTitle(
+            "Sổ đảng viên 213" + (f" — {ward.committee_name}" if ward else "")
+            + (" (chỉ xem)" if db.read_only else "")
+        )
+        self.setStyleSheet(STYLE_SHEET)
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setFixedWidth(210)
+        self.sidebar.setIconSize(QSize(0, 0))
+        for name in PAGES:
+            self.sidebar.addItem(QListWidgetItem(name))
+        brand = QLabel("SỔ ĐẢNG VIÊN 213<br><span style='font-size:9pt; font-weight:normal;'>"
+                       "Giữ mối liên hệ nơi cư trú</span>")
+        brand.setObjectName("brand")
+        brand.setFixedWidth(210)
+        brand.setWordWrap(True)
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.setSpacing(0)
+        side.addWidget(brand)
+        side.addWidget(self.sidebar, 1)
+
+        self.pages = QStackedWidget()
+        self.overview = OverviewView(db, ward)
+        self.members = MembersView(db.session_factory)
+        for name in PAGES:
+            if name == "Tổng quan":
+                self.pages.addWidget(self.overview)
+            elif name == "Đảng viên":
+                self.pages.addWidget(self.members)
+            else:
+                self.pages.addWidget(ComingView(name, COMING[name]))
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addLayout(side)
+        row.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.members.count_changed.connect(self._on_members_count_changed)
+        self._path_label = QLabel(str(db.path))
+        self.statusBar().addPermanentWidget(self._path_label)
+        self._on_members_count_changed(self.members.model.rowCount())
+
+        find = QAction("Tìm đảng viên", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.show_member_search)
+        self.addAction(find)
+        self.sidebar.setCurrentRow(MEMBERS_PAGE)
+        self.resize(1280, 780)
+
+    def show_member_search(self) -> None:
+        self.sidebar.setCurrentRow(MEMBERS_PAGE)
+        self.members.focus_search()
+
+    def _on_members_count_changed(self, count: int) -> None:
+        self.statusBar().showMessage(f"Danh sách: {count:,} đảng viên".replace(",", "."))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.db.close()
+        super().closeEvent(event)
+
+    def sizeHint(self) -> QSize:
+        return QSize(1280, 780)
+

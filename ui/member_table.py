@@ -1,0 +1,145 @@
+"""The member list's item model: an ordered list of ids plus a lazy cache of visible rows.
+
+The query for ids is one indexed SELECT in the wanted order (fast even for 100,000 members); rows
+themselves are fetched in batches only when the view asks for them (STYLE.md §5).  Sorting asks the
+database again with another order instead of sorting in Qt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.members import MemberFilter, MemberRow, fetch_rows, query_member_ids
+
+Index = QModelIndex | QPersistentModelIndex
+
+COLUMNS: tuple[tuple[str, str, Callable[[MemberRow], str]], ...] = (
+    ("name", "Họ và tên", lambda r: r.full_name),
+    ("birth", "Ngày sinh", lambda r: r.birth_text),
+    ("sex", "Giới tính", lambda r: r.sex_label),
+    ("card", "Số thẻ đảng viên", lambda r: r.card_number),
+    ("org", "Tổ chức đảng nơi công tác", lambda r: r.workplace_org),
+    ("cell", "Chi bộ nơi cư trú", lambda r: r.cell),
+    ("status", "Trạng thái", lambda r: r.status_label + (" · miễn SH" if r.excused else "")),
+)
+BATCH = 200
+CACHE_LIMIT = 10_000
+INACTIVE_COLOR = QColor("#7a7a7a")
+
+
+class MemberTableModel(QAbstractTableModel):
+    def __init__(self, factory: sessionmaker[Session], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._factory = factory
+        self._filter = MemberFilter()
+        self._ids: list[int] = []
+        self._rows: dict[int, MemberRow] = {}
+        self._loaded = False
+
+    # -- what the view shows -------------------------------------------------------------------
+    @property
+    def member_filter(self) -> MemberFilter:
+        return self._filter
+
+    def set_filter(self, flt: MemberFilter) -> None:
+        """Ask the database for the ids of the new filter and order; rows load lazily later."""
+        ids = query_member_ids(self._factory, flt)
+        self.beginResetModel()
+        self._filter = flt
+        self._ids = ids
+        self._loaded = True
+        if len(self._rows) > CACHE_LIMIT:
+            self._rows.clear()
+        self.endResetModel()
+
+    def reload(self) -> None:
+        self._rows.clear()
+        self.set_filter(self._filter)
+
+    def refresh_members(self, member_ids: Iterable[int]) -> None:
+        """Forget the cached rows of changed members and repaint just those rows."""
+        wanted = set(member_ids)
+        for member_id in wanted:
+            self._rows.pop(member_id, None)
+        last = self.columnCount() - 1
+        for row, member_id in enumerate(self._ids):
+            if member_id in wanted:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+
+    def member_id_at(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, member_id: int) -> int:
+        try:
+            return self._ids.index(member_id)
+        except ValueError:
+            return -1
+
+    def member_at(self, row: int) -> MemberRow | None:
+        member_id = self.member_id_at(row)
+        if member_id is None:
+            return None
+        cached = self._rows.get(member_id)
+        if cached is None:
+            self._load_around(row)
+            cached = self._rows.get(member_id)
+        return cached
+
+    def _load_around(self, row: int) -> None:
+        start = max(0, row - BATCH // 4)
+        wanted = [i for i in self._ids[start:start + BATCH] if i not in self._rows]
+        if len(self._rows) + len(wanted) > CACHE_LIMIT:
+            self._rows.clear()
+            wanted = self._ids[start:start + BATCH]
+        self._rows.update(fetch_rows(self._factory, wanted))
+
+    # -- QAbstractTableModel -------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.column() < len(COLUMNS):
+            return None
+        try:
+            row = self.member_at(index.row())
+        except Exception:  # a view must never see an exception from data()
+            return None
+        if row is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[index.column()][2](row)
+        if role == Qt.ItemDataRole.ForegroundRole and (row.status != "active" or row.archived):
+            return INACTIVE_COLOR
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            details = [row.full_name, row.job_title, row.address]
+            return "\n".join(d for d in details if d)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section][1] if 0 <= section < len(COLUMNS) else None
+        return str(section + 1)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        wanted = replace(self._filter, sort=COLUMNS[column][0], descending=descending)
+        if not self._loaded:  # the header sorts while the view is set up: just remember it
+            self._filter = wanted
+        elif wanted != self._filter:
+            self.set_filter(wanted)

@@ -1,0 +1,95 @@
+"""Long work off the GUI thread, with a progress dialog that appears only after half a second.
+
+The work itself is a Qt-free function ``fn(progress, cancelled)``; this module runs it on the global
+thread pool and brings the result back to the GUI thread through signals.  Widgets are never
+touched from the worker.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+Work = Callable[[Progress, Cancelled], Any]
+
+
+class TaskCancelled(Exception):
+    """Raised by work that saw cancelled() turn true; its transaction is rolled back."""
+
+
+class _Signals(QObject):
+    progressed = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(object)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, work: Work, signals: _Signals, stop: threading.Event) -> None:
+        super().__init__()
+        self._work = work
+        self._signals = signals
+        self._stop = stop
+
+    def run(self) -> None:
+        try:
+            result = self._work(self._signals.progressed.emit, self._stop.is_set)
+        except BaseException as exc:  # handed to the GUI thread, which decides what to show
+            self._signals.failed.emit(exc)
+        else:
+            self._signals.finished.emit(result)
+
+
+class Task(QObject):
+    """One running piece of work; keep a reference until it finishes."""
+
+    def __init__(self, parent: QWidget | None, title: str, work: Work,
+                 on_done: Callable[[Any], None], on_error: Callable[[BaseException], None],
+                 *, cancellable: bool = True) -> None:
+        super().__init__(parent)
+        self._stop = threading.Event()
+        self._signals = _Signals()
+        self._on_done = on_done
+        self._on_error = on_error
+        self.dialog = QProgressDialog(title, "Hủy" if cancellable else "", 0, 0, parent)
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(500)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        if not cancellable:
+            self.dialog.setCancelButton(None)
+        self.dialog.canceled.connect(self._stop.set)
+        self._signals.progressed.connect(self._on_progress)
+        self._signals.finished.connect(self._on_finished)
+        self._signals.failed.connect(self._on_failed)
+        self.dialog.setValue(0)
+        QThreadPool.globalInstance().start(_Runnable(work, self._signals, self._stop))
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.dialog.setMaximum(total)
+            self.dialog.setValue(min(done, total))
+
+    def _close(self) -> None:
+        self.dialog.canceled.disconnect(self._stop.set)
+        self.dialog.close()
+        self.dialog.deleteLater()
+
+    def _on_finished(self, result: object) -> None:
+        self._close()
+        self._on_done(result)
+        self.deleteLater()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._close()
+        self._on_error(exc)
+        self.deleteLater()
