@@ -46,7 +46,7 @@ def one_run(path: Path) -> tuple[float, float]:
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "main.py", "--db", str(path)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert proc.stdout is not None
     line = proc.stdout.readline()
     elapsed = time.perf_counter() - started

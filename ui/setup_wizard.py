@@ -118,7 +118,11 @@ class _CellsPage(QWizardPage):
         self.setSubTitle("Mỗi dòng một chi bộ khu phố / thôn. Có thể bổ sung sau.")
         self.table = QTableWidget(3, len(self.HEADERS))
         self.table.setHorizontalHeaderLabels(self.HEADERS)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((170, 110, 170)):
+            self.table.setColumnWidth(column, width)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         add = QPushButton("Thêm dòng")
         remove = QPushButton("Xóa dòng đang chọn")
@@ -180,7 +184,7 @@ class FirstRunDialog(QWizard):
         self.setPage(WARD_PAGE, self.ward_page)
         self.setPage(CELLS_PAGE, self.cells_page)
         self.setPage(SAMPLE_PAGE, self.sample_page)
-        self.resize(760, 520)
+        self.resize(820, 540)
 
     def choice(self) -> FirstRunChoice:
         if self.start_page.sample.isChecked():
