@@ -93,11 +93,13 @@ def first_run(path: Path, db: Database | None) -> Database | None:
     return db
 
 
-def run_gui(db_arg: Path | None, precheck: Future[FileCheck] | None = None) -> int:
-    """Start the window on a database; ``precheck`` is its check already under way, if any."""
-    app = application()
-    path = Path(db_arg) if db_arg is not None else default_database_path()
-    lock = instance_lock(path)
+def open_for_window(path: Path, lock: FileLock,
+                    precheck: Future[FileCheck] | None = None) -> tuple[Database | None, int]:
+    """The database the window will show, or None with the exit status to return.
+
+    Takes the one-program-per-file lock; when another window holds it, offers read-only viewing.
+    Every refusal is shown to the user as a message, never as a traceback.
+    """
     read_only = False
     try:
         lock.acquire()
@@ -107,7 +109,7 @@ def run_gui(db_arg: Path | None, precheck: Future[FileCheck] | None = None) -> i
             f"Cơ sở dữ liệu {path.name} đang được mở trong một cửa sổ khác của chương trình.\n"
             "Mở ở chế độ chỉ xem (không sửa được dữ liệu)?",
         ):
-            return 1
+            return None, 1
         read_only = True
     try:
         db: Database | None = None
@@ -115,16 +117,25 @@ def run_gui(db_arg: Path | None, precheck: Future[FileCheck] | None = None) -> i
             db = open_database(path, read_only=read_only, precheck=precheck)
         if not read_only and (db is None or get_ward(db.session_factory) is None):
             db = first_run(path, db)
-        if db is None:
-            return 0
     except DatabaseError as exc:
         messages.error(None, APP_NAME, str(exc))
-        return 1
-    window = MainWindow(db)
-    if os.environ.get("SDV_BENCH_FIRST_PAINT"):
-        _report_first_paint(window)
-    window.show()
+        return None, 1
+    return db, 0
+
+
+def run_gui(db_arg: Path | None, precheck: Future[FileCheck] | None = None) -> int:
+    """Start the window on a database; ``precheck`` is its check already under way, if any."""
+    app = application()
+    path = Path(db_arg) if db_arg is not None else default_database_path()
+    lock = instance_lock(path)
     try:
+        db, status = open_for_window(path, lock, precheck)
+        if db is None:
+            return status
+        window = MainWindow(db)
+        if os.environ.get("SDV_BENCH_FIRST_PAINT"):
+            _report_first_paint(window)
+        window.show()
         return app.exec()
     finally:
         if lock.is_locked:

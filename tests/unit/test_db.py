@@ -143,3 +143,56 @@ def test_a_check_started_early_is_used_and_its_refusal_reported(tmp_path: Path) 
     open_database(good, create=True).close()
     db = open_database(good, precheck=start_check(good))
     db.close()
+
+
+def test_an_older_file_is_backed_up_before_it_is_migrated(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pretend the program knows a newer revision "0002": opening a "0001" file must back it up
+    first, then run the migrations, and say so."""
+    from sqlalchemy.engine import Engine
+
+    import models.db
+    import models.dbcheck
+    import models.migrations
+
+    open_database(db_path, create=True).close()
+    with sqlite3.connect(db_path) as con:
+        con.execute("INSERT INTO ward (uuid, committee_name, party_org_name, parent_name, "
+                    "place_name, created_at) VALUES ('u', 'Đảng ủy phường Kim Sơn', 'x', 'y', "
+                    "'Đông Triều', '2026-01-01 00:00:00')")
+    calls: list[str] = []
+
+    def fake_upgrade(engine: Engine) -> None:
+        backups = list((tmp_path / "backups").glob("*.sqlite"))
+        calls.append(f"upgrade with {len(backups)} backup(s)")
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '0002'"))
+
+    monkeypatch.setattr(models.dbcheck, "KNOWN_REVISIONS", ("0001", "0002"))
+    monkeypatch.setattr(models.db, "HEAD_REVISION", "0002")
+    monkeypatch.setattr(models.migrations, "upgrade_to_head", fake_upgrade)
+    db = open_database(db_path, backup_dir=tmp_path / "backups")
+    db.close()
+    assert calls == ["upgrade with 1 backup(s)"]
+    assert db.migrated_from == "0001"
+    assert db.backup_path is not None and "0001" in db.backup_path.name
+    with sqlite3.connect(db.backup_path) as con:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        assert con.execute("SELECT committee_name FROM ward").fetchone()[0] == (
+            "Đảng ủy phường Kim Sơn")
+    assert check_file(db_path).revision == "0002"
+
+
+def test_alembic_is_not_imported_when_no_migration_runs(db_path: Path) -> None:
+    import subprocess
+
+    open_database(db_path, create=True).close()
+    code = (
+        "import sys\n"
+        "from models.db import open_database\n"
+        f"open_database({str(db_path)!r}).close()\n"
+        "assert 'alembic' not in sys.modules, 'alembic imported'\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-c", code], cwd=root, check=True)
