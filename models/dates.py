@@ -1,0 +1,76 @@
+"""Dates as Vietnamese users write them, read strictly: never guessed.
+
+Accepted: dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy and yyyy-mm-dd.  A two-digit year or an
+impossible date (31/02/1980) is refused with a message saying why.  A birth may be a year alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_DMY = re.compile(r"(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d+)")
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_YEAR = re.compile(r"\d{4}")
+MIN_YEAR = 1900
+
+
+class DateError(ValueError):
+    """A date the program refuses; the message is Vietnamese and says why."""
+
+
+def parse_date(text: str | None) -> date | None:
+    """The date written in ``text``; None for a blank text; DateError when it is not a date."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    match = _YMD.fullmatch(value)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _DMY.fullmatch(value)
+        if not match:
+            raise DateError(f"«{value}» không phải ngày (viết dạng 05/02/1980).")
+        day, month, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
+        if len(match.group(4)) != 4:
+            raise DateError(f"«{value}»: năm phải viết đủ 4 chữ số.")
+    if year < MIN_YEAR:
+        raise DateError(f"«{value}»: năm {year} không hợp lệ.")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise DateError(f"«{value}»: không có ngày này trong lịch.") from None
+
+
+@dataclass(frozen=True)
+class Birth:
+    """A birth date, or only its year when that is all the old lists give."""
+
+    year: int
+    exact: date | None = None
+
+    @property
+    def year_only(self) -> bool:
+        return self.exact is None
+
+
+def parse_birth(text: str | None) -> Birth | None:
+    """'05/02/1980' or '1980'; None for blank; DateError otherwise."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    if _YEAR.fullmatch(value):
+        year = int(value)
+        if year < MIN_YEAR:
+            raise DateError(f"«{value}»: năm sinh không hợp lệ.")
+        return Birth(year=year)
+    exact = parse_date(value)
+    assert exact is not None
+    return Birth(year=exact.year, exact=exact)
+
+
+def format_birth(exact: date | None, year: int | None) -> str:
+    if exact is not None:
+        return f"{exact.day:02d}/{exact.month:02d}/{exact.year:04d}"
+    return str(year) if year else ""
