@@ -239,6 +239,7 @@ class Member(Base):
     letter_date: Mapped[date | None] = mapped_column(Date)
     letter_issuer: Mapped[str] = mapped_column(String(200), default="")
     received_date: Mapped[date | None] = mapped_column(Date)
+    receipt_code: Mapped[str | None] = mapped_column(String(50))  # "12-PTN/ĐU", kept on reprint
     closed_date: Mapped[date | None] = mapped_column(Date)
     # current state, denormalised from the dated rows below
     status: Mapped[str] = mapped_column(String(20), default=MemberStatus.ACTIVE, index=True)

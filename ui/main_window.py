@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from models.db import Database
 from models.overview import ward_figures
 from models.ward import WardInfo, get_ward
+from ui.events import AppEvents
 from ui.members_view import MembersView
 
 PAGES = (
@@ -157,9 +158,12 @@ class MainWindow(QMainWindow):
         side.addWidget(brand)
         side.addWidget(self.sidebar, 1)
 
+        self.events = AppEvents(self)
         self.pages = QStackedWidget()
         self.overview = OverviewView(db, ward)
-        self.members = MembersView(db.session_factory)
+        self.members = MembersView(db.session_factory, events=self.events,
+                                   read_only=db.read_only)
+        self.events.data_changed.connect(self._on_data_changed)
         for name in PAGES:
             if name == "Tổng quan":
                 self.pages.addWidget(self.overview)
@@ -188,6 +192,9 @@ class MainWindow(QMainWindow):
         self.addAction(find)
         self.sidebar.setCurrentRow(MEMBERS_PAGE)
         self.resize(1280, 780)
+
+    def _on_data_changed(self, _kind: str, _ids: list[int]) -> None:
+        self.overview.mark_stale()
 
     def show_member_search(self) -> None:
         self.sidebar.setCurrentRow(MEMBERS_PAGE)

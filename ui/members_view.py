@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QTableView,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -21,9 +25,25 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.entities import MemberStatus
 from models.labels import MEMBER_STATUS
+from models.member_detail import member_detail
+from models.member_rules import MemberInput
 from models.members import MemberFilter
+from models.register import (
+    RegisterError,
+    add_member,
+    change_status,
+    find_duplicates,
+    member_input,
+    set_archived,
+    update_member,
+)
 from models.ward import list_cells, list_orgs
+from ui import messages
+from ui.events import AppEvents
+from ui.member_dialog import MemberDialog
+from ui.member_page import MemberPageDialog
 from ui.member_table import MemberTableModel
+from ui.status_dialog import StatusDialog
 
 ALL = "— Tất cả —"
 
@@ -33,9 +53,12 @@ class MembersView(QWidget):
 
     count_changed = Signal(int)
 
-    def __init__(self, factory: sessionmaker[Session], parent: QWidget | None = None) -> None:
+    def __init__(self, factory: sessionmaker[Session], parent: QWidget | None = None,
+                 events: AppEvents | None = None, read_only: bool = False) -> None:
         super().__init__(parent)
         self._factory = factory
+        self._read_only = read_only
+        self.events = events or AppEvents(self)
         self.model = MemberTableModel(factory, self)
 
         self.search_edit = QLineEdit()
@@ -47,6 +70,7 @@ class MembersView(QWidget):
         self.org_combo = QComboBox()
         self.status_combo = QComboBox()
         self.excused_combo = QComboBox()
+        self.archived_check = QCheckBox("Cả hồ sơ lưu trữ")
         self.count_label = QLabel()
 
         self.table = QTableView()
@@ -69,10 +93,16 @@ class MembersView(QWidget):
                             ("Trạng thái:", self.status_combo), ("Miễn SH:", self.excused_combo)):
             filters.addWidget(QLabel(text))
             filters.addWidget(combo, 1 if combo is self.org_combo else 0)
+        filters.addWidget(self.archived_check)
         filters.addStretch()
         filters.addWidget(self.count_label)
 
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self._build_actions()
+
         layout = QVBoxLayout(self)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.search_edit)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
@@ -86,7 +116,220 @@ class MembersView(QWidget):
         self.search_edit.textChanged.connect(self._search_timer.start)
         for combo in (self.cell_combo, self.org_combo, self.status_combo, self.excused_combo):
             combo.currentIndexChanged.connect(self.apply_filter)
+        self.archived_check.toggled.connect(self.apply_filter)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu)
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.model.modelReset.connect(self._update_actions)
+        self.events.data_changed.connect(self._on_data_changed)
         self.apply_filter()
+
+    # -- actions ---------------------------------------------------------------------------------
+    def _action(self, text: str, slot: object,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(tip or text)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action("Thêm đảng viên…", self.add_member,
+                                       QKeySequence.StandardKey.New,
+                                       "Tiếp nhận đảng viên mới từ giấy giới thiệu (Ctrl+N)")
+        self.open_action = self._action("Xem hồ sơ", self.open_current, "Return",
+                                        "Xem hồ sơ đảng viên đang chọn (Enter)")
+        self.edit_action = self._action("Sửa…", self.edit_current, "F2")
+        self.status_action = self._action("Đổi trạng thái…", self.change_current_status)
+        self.receipt_action = self._action("In phiếu tiếp nhận…", self.print_current_receipt)
+        self.archive_action = self._action("Lưu trữ", self.archive_selected,
+                                           QKeySequence.StandardKey.Delete,
+                                           "Ẩn khỏi danh sách, không xóa dữ liệu (Delete)")
+        self.restore_action = self._action("Khôi phục", self.restore_selected)
+        for action in (self.new_action, self.open_action, self.edit_action, self.status_action,
+                       self.receipt_action, self.archive_action, self.restore_action):
+            self.toolbar.addAction(action)
+        self._update_actions()
+
+    def _update_actions(self, *_args: object) -> None:
+        rows = self.selected_rows()
+        one = len(rows) == 1
+        writable = not self._read_only
+        self.new_action.setEnabled(writable)
+        self.open_action.setEnabled(one)
+        self.edit_action.setEnabled(one and writable)
+        self.status_action.setEnabled(one and writable)
+        self.receipt_action.setEnabled(one)
+        self.archive_action.setEnabled(bool(rows) and writable
+                                       and any(not r.archived for r in rows))
+        self.restore_action.setEnabled(bool(rows) and writable and any(r.archived for r in rows))
+
+    def selected_rows(self) -> list[Any]:
+        selection = self.table.selectionModel()
+        if selection is None:
+            return []
+        rows = [self.model.member_at(i.row()) for i in selection.selectedRows()]
+        return [r for r in rows if r is not None]
+
+    def current_member_id(self) -> int | None:
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            return int(rows[0].id)
+        index = self.table.currentIndex()
+        return self.model.member_id_at(index.row()) if index.isValid() else None
+
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        member_id = self.model.member_id_at(index.row())
+        if member_id is not None:
+            self.open_member(member_id)
+
+    def _on_table_context_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        for action in (self.open_action, self.edit_action, self.status_action,
+                       self.receipt_action, None, self.archive_action, self.restore_action,
+                       None, self.new_action):
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def _on_data_changed(self, kind: str, ids: list[int]) -> None:
+        if kind == "member" and ids and all(self.model.row_of(i) >= 0 for i in ids):
+            self.model.refresh_members(ids)
+        elif kind in ("member", "cells", "orgs"):
+            self.model.reload()
+            self.count_label.setText(f"{self.model.rowCount():,} đảng viên".replace(",", "."))
+            self.count_changed.emit(self.model.rowCount())
+
+    def _ask_member(self, data: MemberInput | None, exclude_id: int | None) -> MemberInput | None:
+        """The dialog, then the duplicate warning; back to the dialog if the user wants to."""
+        cells, orgs = list_cells(self._factory), list_orgs(self._factory)
+        while True:
+            result = MemberDialog.edit(self, cells, orgs, data)
+            if result is None:
+                return None
+            matches = find_duplicates(self._factory, result, exclude_id)
+            if not matches:
+                return result
+            listing = "\n".join(f"• {m.full_name} ({m.birth_text}, {m.cell or 'chưa có chi bộ'})"
+                                 f" — {m.reason}" for m in matches[:10])
+            if messages.confirm(self, "Có thể bị trùng",
+                                f"Đảng viên này có thể đã có trong sổ:\n{listing}\n\n"
+                                "Vẫn lưu? (Chọn «Không» để quay lại sửa.)"):
+                return result
+            data = result
+
+    def add_member(self) -> None:
+        data = self._ask_member(None, None)
+        if data is None:
+            return
+        try:
+            member_id = add_member(self._factory, data)
+        except RegisterError as exc:
+            messages.error(self, "Không lưu được", str(exc))
+            return
+        self.events.announce("member")
+        self.select_member(member_id)
+
+    def edit_member(self, member_id: int) -> None:
+        data = self._ask_member(member_input(self._factory, member_id), member_id)
+        if data is None:
+            return
+        try:
+            update_member(self._factory, member_id, data)
+        except RegisterError as exc:
+            messages.error(self, "Không lưu được", str(exc))
+            return
+        self.events.announce("member", [member_id])
+
+    def edit_current(self) -> None:
+        member_id = self.current_member_id()
+        if member_id is not None:
+            self.edit_member(member_id)
+
+    def change_member_status(self, member_id: int) -> None:
+        detail = member_detail(self._factory, member_id)
+        if detail is None:
+            return
+        answer = StatusDialog.ask(self, detail.full_name, detail.status)
+        if answer is None:
+            return
+        try:
+            change_status(self._factory, member_id, answer.status, answer.on, answer.reason)
+        except RegisterError as exc:
+            messages.error(self, "Không đổi được trạng thái", str(exc))
+            return
+        self.events.announce("member", [member_id])
+
+    def change_current_status(self) -> None:
+        member_id = self.current_member_id()
+        if member_id is not None:
+            self.change_member_status(member_id)
+
+    def print_current_receipt(self) -> None:
+        member_id = self.current_member_id()
+        if member_id is not None:
+            self.print_receipt(member_id)
+
+    def print_receipt(self, member_id: int) -> None:
+        from ui.receipt_print import print_receipt
+
+        print_receipt(self, self._factory, member_id)
+
+    def open_member(self, member_id: int) -> None:
+        detail = member_detail(self._factory, member_id)
+        if detail is None:
+            return
+        action = MemberPageDialog.show_member(self, detail, self._read_only)
+        if action == "edit":
+            self.edit_member(member_id)
+        elif action == "status":
+            self.change_member_status(member_id)
+        elif action == "receipt":
+            self.print_receipt(member_id)
+
+    def open_current(self) -> None:
+        member_id = self.current_member_id()
+        if member_id is not None:
+            self.open_member(member_id)
+
+    def _set_archived(self, archived: bool) -> None:
+        rows = [r for r in self.selected_rows() if r.archived != archived]
+        if not rows:
+            return
+        names = ", ".join(r.full_name for r in rows[:5]) + ("…" if len(rows) > 5 else "")
+        if archived and not messages.confirm(
+                self, "Lưu trữ hồ sơ",
+                f"Lưu trữ {len(rows)} hồ sơ ({names})?\nHồ sơ được ẩn khỏi danh sách, "
+                "không bị xóa; có thể khôi phục bất cứ lúc nào."):
+            return
+        set_archived(self._factory, [r.id for r in rows], archived)
+        self.events.announce("member")
+
+    def archive_selected(self) -> None:
+        self._set_archived(True)
+
+    def restore_selected(self) -> None:
+        self._set_archived(False)
+
+    def select_member(self, member_id: int) -> None:
+        row = self.model.row_of(member_id)
+        if row < 0:  # hidden by the search or a filter: show everyone to find it
+            self.search_edit.clear()
+            self.apply_filter()
+            row = self.model.row_of(member_id)
+        if row >= 0:
+            index = self.model.index(row, 0)
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(index)
 
     def _fill_filters(self) -> None:
         self.cell_combo.addItem(ALL, None)
@@ -114,6 +357,7 @@ class MembersView(QWidget):
             workplace_org_id=self.org_combo.currentData(),
             status=self.status_combo.currentData(),
             excused=data,
+            include_archived=self.archived_check.isChecked(),
         )
 
     def apply_filter(self) -> None:

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 Progress = Callable[[int, int], None]
@@ -45,8 +45,12 @@ class _Runnable(QRunnable):
             self._signals.finished.emit(result)
 
 
+_RUNNING: set[Task] = set()
+
+
 class Task(QObject):
-    """One running piece of work; keep a reference until it finishes."""
+    """One running piece of work. It keeps itself alive until it has finished and its callback
+    has run, so a caller may drop its reference at any time, even inside that callback."""
 
     def __init__(self, parent: QWidget | None, title: str, work: Work,
                  on_done: Callable[[Any], None], on_error: Callable[[BaseException], None],
@@ -69,6 +73,7 @@ class Task(QObject):
         self._signals.finished.connect(self._on_finished)
         self._signals.failed.connect(self._on_failed)
         self.dialog.setValue(0)
+        _RUNNING.add(self)
         QThreadPool.globalInstance().start(_Runnable(work, self._signals, self._stop))
 
     def cancel(self) -> None:
@@ -84,12 +89,22 @@ class Task(QObject):
         self.dialog.close()
         self.dialog.deleteLater()
 
+    def _release(self) -> None:
+        # let go only after the current slot has returned: deleting an object inside its own
+        # slot crashes
+        self.deleteLater()
+        QTimer.singleShot(0, lambda: _RUNNING.discard(self))
+
     def _on_finished(self, result: object) -> None:
         self._close()
-        self._on_done(result)
-        self.deleteLater()
+        try:
+            self._on_done(result)
+        finally:
+            self._release()
 
     def _on_failed(self, exc: BaseException) -> None:
         self._close()
-        self._on_error(exc)
-        self.deleteLater()
+        try:
+            self._on_error(exc)
+        finally:
+            self._release()

@@ -146,3 +146,25 @@ def test_archive_hides_from_the_list_and_restore_brings_back(db: Database) -> No
     assert query_member_ids(db.session_factory, MemberFilter()) == []
     assert set_archived(db.session_factory, [member_id], False) == 1
     assert query_member_ids(db.session_factory, MemberFilter()) == [member_id]
+
+
+def test_member_detail_shows_facts_periods_and_readable_history(db: Database) -> None:
+    from models.member_detail import member_detail
+
+    member_id = add_member(db.session_factory, new(db, birth_date=None, birth_year=1980), TODAY)
+    second = list_cells(db.session_factory)[1]
+    update_member(db.session_factory, member_id,
+                  replace(member_input(db.session_factory, member_id), cell_id=second.id,
+                          phone="0912345678"), TODAY)
+    detail = member_detail(db.session_factory, member_id)
+    assert detail is not None
+    facts = dict(detail.facts)
+    assert facts["Ngày sinh"] == "1980 (mới có năm sinh, cần bổ sung)"
+    assert facts["Đảng viên"] == "Chính thức"
+    assert facts["Chi bộ nơi cư trú"] == "Chi bộ khu 6"
+    assert [(c.text, c.end) for c in detail.cells] == [("Chi bộ khu 5", TODAY),
+                                                       ("Chi bộ khu 6", None)]
+    texts = [h.text for h in detail.history]
+    assert "Chi bộ nơi cư trú: Chi bộ khu 5 → Chi bộ khu 6" in texts
+    assert "Điện thoại: (trống) → 0912345678" in texts
+    assert texts[-1] == "Tạo hồ sơ"

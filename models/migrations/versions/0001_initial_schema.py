@@ -156,6 +156,7 @@ def upgrade() -> None:
     sa.Column('letter_date', sa.Date(), nullable=True),
     sa.Column('letter_issuer', sa.String(length=200), nullable=False),
     sa.Column('received_date', sa.Date(), nullable=True),
+    sa.Column('receipt_code', sa.String(length=50), nullable=True),
     sa.Column('closed_date', sa.Date(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('excused', sa.Boolean(), nullable=False),

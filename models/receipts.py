@@ -1,0 +1,71 @@
+"""The receipt slip (phiếu tiếp nhận) of an introduction letter: what it prints, and its number.
+
+The number is taken from the ward committee's counter for the year of receipt at the first print
+and stored on the member, so every reprint shows the same number (DOMAIN.md §3.1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.dates import format_birth
+from models.documents import IssuerLines, document_code, issuer_lines_in, next_document_number
+from models.entities import Cell, Member, Ward, WorkplaceOrg
+from models.labels import SEX, label
+
+RECEIPT_KIND = "PTN"
+
+
+@dataclass(frozen=True)
+class ReceiptFacts:
+    issuer: IssuerLines
+    code: str
+    committee_name: str
+    full_name: str
+    sex: str
+    birth: str
+    join_date: date | None
+    workplace_cell: str
+    workplace_org: str
+    job_title: str
+    employer_unit: str
+    address: str
+    letter_number: str
+    letter_date: date | None
+    letter_issuer: str
+    received_date: date | None
+    cell: str
+
+
+def receipt_facts(factory: sessionmaker[Session], member_id: int,
+                  today: date | None = None) -> ReceiptFacts:
+    """Everything the slip prints; assigns the slip's number on the first call."""
+    today = today or date.today()
+    with factory.begin() as session:
+        member = session.get(Member, member_id)
+        if member is None:
+            raise LookupError("Không tìm thấy đảng viên này.")
+        issuer = issuer_lines_in(session, None, today)
+        if not member.receipt_code:
+            year = (member.received_date or today).year
+            number = next_document_number(session, issuer.issuer_id, year, RECEIPT_KIND)
+            member.receipt_code = document_code(number, RECEIPT_KIND, issuer.number_suffix)
+        ward = session.scalars(select(Ward)).first()
+        org = session.get(WorkplaceOrg, member.workplace_org_id) if member.workplace_org_id \
+            else None
+        cell = session.get(Cell, member.cell_id) if member.cell_id else None
+        return ReceiptFacts(
+            issuer=issuer, code=member.receipt_code, committee_name=ward.committee_name
+            if ward else "", full_name=member.full_name, sex=label(SEX, member.sex),
+            birth=format_birth(member.birth_date, member.birth_year),
+            join_date=member.join_date, workplace_cell=member.workplace_cell,
+            workplace_org=org.name if org else "", job_title=member.job_title,
+            employer_unit=member.employer_unit, address=member.address,
+            letter_number=member.letter_number, letter_date=member.letter_date,
+            letter_issuer=member.letter_issuer, received_date=member.received_date,
+            cell=cell.name if cell else "",
+        )
