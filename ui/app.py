@@ -12,8 +12,10 @@ from filelock import FileLock, Timeout
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
+from models import history
 from models.db import Database, DatabaseError, default_database_path, open_database
 from models.dbcheck import FileCheck
+from models.settings import load_settings
 from models.ward import get_ward, setup_ward
 from ui import messages
 from ui.fonts import register_fonts, ui_font
@@ -120,6 +122,9 @@ def open_for_window(path: Path, lock: FileLock,
     except DatabaseError as exc:
         messages.error(None, APP_NAME, str(exc))
         return None, 1
+    if db is not None:
+        # the name the change history records for this user
+        history.set_current_user(load_settings(db.session_factory).user_name)
     return db, 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
@@ -18,6 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from models.db import Database
+
+if TYPE_CHECKING:
+    from ui.catalogues_view import CataloguesView
+    from ui.settings_view import SettingsView
 from models.overview import ward_figures
 from models.ward import WardInfo, get_ward
 from ui.events import AppEvents
@@ -41,8 +47,6 @@ COMING = {
     "Nhận xét hằng năm": "Tạo, soát và in phiếu nhận xét đảng viên hằng năm, gửi tổ chức đảng "
                          "nơi công tác.",
     "Báo cáo": "Danh sách theo dõi, tổng hợp tham gia sinh hoạt và báo cáo năm (PDF, Excel).",
-    "Danh mục": "Chi bộ nơi cư trú, tổ chức đảng nơi công tác, cơ quan ban hành văn bản.",
-    "Cài đặt": "Tên đảng ủy, địa danh, người ký, quy định theo năm, lề trang, thư mục sao lưu.",
 }
 
 
@@ -53,17 +57,22 @@ class OverviewView(QWidget):
         super().__init__(parent)
         self._db = db
         layout = QVBoxLayout(self)
-        title = QLabel(ward.committee_name if ward else "Chưa thiết lập thông tin phường")
-        title.setObjectName("pageTitle")
-        subtitle = QLabel(f"{ward.parent_name} · {ward.place_name}" if ward else "")
-        subtitle.setObjectName("pageSubtitle")
-        layout.addWidget(title)
-        layout.addWidget(subtitle)
+        self._title = QLabel()
+        self._title.setObjectName("pageTitle")
+        self._subtitle = QLabel()
+        self._subtitle.setObjectName("pageSubtitle")
+        self.set_ward(ward)
+        layout.addWidget(self._title)
+        layout.addWidget(self._subtitle)
         self._grid = QGridLayout()
         self._grid.setSpacing(12)
         layout.addLayout(self._grid)
         layout.addStretch()
         self._stale = True
+
+    def set_ward(self, ward: WardInfo | None) -> None:
+        self._title.setText(ward.committee_name if ward else "Chưa thiết lập thông tin phường")
+        self._subtitle.setText(f"{ward.parent_name} · {ward.place_name}" if ward else "")
 
     def showEvent(self, event: QShowEvent) -> None:
         # figures are counted when the page is looked at, not while the program starts
@@ -135,10 +144,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.db = db
         ward = get_ward(db.session_factory)
-        self.setWindowTitle(
-            "Sổ đảng viên 213" + (f" — {ward.committee_name}" if ward else "")
-            + (" (chỉ xem)" if db.read_only else "")
-        )
+        self._set_title(ward)
         self.setStyleSheet(STYLE_SHEET)
 
         self.sidebar = QListWidget()
@@ -164,13 +170,16 @@ class MainWindow(QMainWindow):
         self.members = MembersView(db.session_factory, events=self.events,
                                    read_only=db.read_only)
         self.events.data_changed.connect(self._on_data_changed)
+        self.catalogues: CataloguesView | None = None
+        self.settings: SettingsView | None = None
+        built: dict[str, QWidget] = {"Tổng quan": self.overview, "Đảng viên": self.members}
         for name in PAGES:
-            if name == "Tổng quan":
-                self.pages.addWidget(self.overview)
-            elif name == "Đảng viên":
-                self.pages.addWidget(self.members)
-            else:
+            if name in built:
+                self.pages.addWidget(built[name])
+            elif name in COMING:
                 self.pages.addWidget(ComingView(name, COMING[name]))
+            else:  # built the first time it is opened: start-up stays quick
+                self.pages.addWidget(QWidget())
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -180,7 +189,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.sidebar.currentRowChanged.connect(self.show_page)
         self.members.count_changed.connect(self._on_members_count_changed)
         self._path_label = QLabel(str(db.path))
         self.statusBar().addPermanentWidget(self._path_label)
@@ -193,8 +202,41 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(MEMBERS_PAGE)
         self.resize(1280, 780)
 
-    def _on_data_changed(self, _kind: str, _ids: list[int]) -> None:
+    def _on_data_changed(self, kind: str, _ids: list[int]) -> None:
         self.overview.mark_stale()
+        if kind == "ward":
+            ward = get_ward(self.db.session_factory)
+            self.overview.set_ward(ward)
+            self._set_title(ward)
+
+    def show_page(self, row: int) -> None:
+        name = PAGES[row] if 0 <= row < len(PAGES) else ""
+        if name == "Danh mục" and self.catalogues is None:
+            from ui.catalogues_view import CataloguesView
+
+            self.catalogues = CataloguesView(self.db.session_factory, read_only=self.db.read_only)
+            self.catalogues.changed.connect(self.events.announce)
+            self._replace_page(row, self.catalogues)
+        elif name == "Cài đặt" and self.settings is None:
+            from ui.settings_view import SettingsView
+
+            self.settings = SettingsView(self.db.session_factory, read_only=self.db.read_only)
+            self.settings.changed.connect(self.events.announce)
+            self._replace_page(row, self.settings)
+        self.pages.setCurrentIndex(row)
+
+    def _replace_page(self, row: int, page: QWidget) -> None:
+        placeholder = self.pages.widget(row)
+        self.pages.insertWidget(row, page)
+        if placeholder is not None:
+            self.pages.removeWidget(placeholder)
+            placeholder.deleteLater()
+
+    def _set_title(self, ward: WardInfo | None) -> None:
+        self.setWindowTitle(
+            "Sổ đảng viên 213" + (f" — {ward.committee_name}" if ward else "")
+            + (" (chỉ xem)" if self.db.read_only else "")
+        )
 
     def show_member_search(self) -> None:
         self.sidebar.setCurrentRow(MEMBERS_PAGE)

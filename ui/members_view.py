@@ -203,6 +203,8 @@ class MembersView(QWidget):
         if kind == "member" and ids and all(self.model.row_of(i) >= 0 for i in ids):
             self.model.refresh_members(ids)
         elif kind in ("member", "cells", "orgs"):
+            if kind != "member":
+                self._fill_filters()
             self.model.reload()
             self.count_label.setText(f"{self.model.rowCount():,} đảng viên".replace(",", "."))
             self.count_changed.emit(self.model.rowCount())
@@ -332,6 +334,12 @@ class MembersView(QWidget):
             self.table.scrollTo(index)
 
     def _fill_filters(self) -> None:
+        # refilled after catalogue changes: keep what was chosen, without re-querying meanwhile
+        chosen = [c.currentData() for c in (self.cell_combo, self.org_combo, self.status_combo,
+                                             self.excused_combo)]
+        for combo in (self.cell_combo, self.org_combo, self.status_combo, self.excused_combo):
+            combo.blockSignals(True)
+            combo.clear()
         self.cell_combo.addItem(ALL, None)
         for cell in list_cells(self._factory):
             self.cell_combo.addItem(cell.name, cell.id)
@@ -347,6 +355,10 @@ class MembersView(QWidget):
         self.excused_combo.addItem(ALL, None)
         self.excused_combo.addItem("Miễn sinh hoạt", True)
         self.excused_combo.addItem("Không miễn", False)
+        for combo, data in zip((self.cell_combo, self.org_combo, self.status_combo,
+                                self.excused_combo), chosen, strict=True):
+            combo.setCurrentIndex(max(0, combo.findData(data)))
+            combo.blockSignals(False)
 
     def current_filter(self) -> MemberFilter:
         data: Any = self.excused_combo.currentData()
