@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, literal, or_, select
+from sqlalchemy import ColumnElement, Connection, Integer, Select, and_, or_, select
+from sqlalchemy import text as sql_text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.db import MEMBER_FTS_MATCH, fts_query
 from models.entities import Cell, Member, WorkplaceOrg
 from models.labels import MEMBER_STATUS, SEX, format_date, label
 from models.vntext import clean, fold_query
@@ -77,14 +80,25 @@ def identifier_query(text: str) -> str | None:
     return digits if digits.isdigit() else None
 
 
-def search_condition(text: str) -> ColumnElement[bool] | None:
-    """Every query word starts a word of the folded name (any order), or the query is an id."""
+def search_condition(text: str, *, use_index: bool = False) -> ColumnElement[bool] | None:
+    """Every query word starts a word of the folded name (any order), or the query is an id.
+
+    ``use_index`` asks the SQLite full-text index for the names instead of scanning them: much
+    faster when few members match, slower when most do (see query_member_ids).
+    """
     words = fold_query(text)
     if not words:
         return None
-    # fold() leaves only [a-z0-9 ], so the words need no LIKE escaping
-    padded = literal(" ") + Member.name_key
-    name_match = and_(*(padded.like(f"% {word}%") for word in words))
+    name_match: ColumnElement[bool]
+    if use_index:
+        name_match = Member.id.in_(
+            sql_text(MEMBER_FTS_MATCH).bindparams(fts_query=fts_query(words))
+            .columns(rowid=Integer))
+    else:
+        # fold() leaves only [a-z0-9 ], so the words need no LIKE escaping; a word starts the
+        # key or follows a space (two LIKEs beat concatenating a space on every row)
+        name_match = and_(*(or_(Member.name_key.like(f"{word}%"),
+                                Member.name_key.like(f"% {word}%")) for word in words))
     number = identifier_query(text)
     if number is None:
         return name_match
@@ -121,9 +135,9 @@ def _order(stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
                          direction(Member.id))
 
 
-def member_ids_statement(flt: MemberFilter) -> Select[Any]:
+def member_ids_statement(flt: MemberFilter, *, use_index: bool = False) -> Select[Any]:
     stmt = select(Member.id)
-    condition = search_condition(flt.text)
+    condition = search_condition(flt.text, use_index=use_index)
     if condition is not None:
         stmt = stmt.where(condition)
     if flt.cell_id is not None:
@@ -139,9 +153,28 @@ def member_ids_statement(flt: MemberFilter) -> Select[Any]:
     return _order(stmt, flt.sort, flt.descending)
 
 
+# Up to this many name matches the full-text index answers faster than scanning every name.
+INDEX_LIMIT = 5000
+
+
+def _few_name_matches(connection: Connection, words: list[str]) -> bool:
+    """True when the full-text index exists and finds at most INDEX_LIMIT names (a probe that
+    stops early, so it costs a millisecond or two even when most names match)."""
+    if connection.dialect.name != "sqlite" or not words:
+        return False
+    probe = sql_text(f"{MEMBER_FTS_MATCH} LIMIT {INDEX_LIMIT + 1}")
+    try:
+        found = connection.execute(probe, {"fts_query": fts_query(words)}).fetchall()
+    except DBAPIError:  # no full-text index in this database: scan instead
+        return False
+    return len(found) <= INDEX_LIMIT
+
+
 def query_member_ids(factory: sessionmaker[Session], flt: MemberFilter) -> list[int]:
     with factory() as session:
-        result = session.connection().execute(member_ids_statement(flt))
+        connection = session.connection()
+        use_index = _few_name_matches(connection, fold_query(flt.text))
+        result = connection.execute(member_ids_statement(flt, use_index=use_index))
         # read the DB-API cursor directly: 100,000 ids without per-row Result bookkeeping
         return [row[0] for row in result.cursor.fetchall()]
 
@@ -158,13 +191,15 @@ def fetch_rows(factory: sessionmaker[Session], ids: Sequence[int]) -> dict[int, 
     """The rows of the given members (any order), by id; unknown ids are simply absent."""
     rows: dict[int, MemberRow] = {}
     with factory() as session:
+        connection = session.connection()
         for chunk_start in range(0, len(ids), 500):
             chunk = ids[chunk_start:chunk_start + 500]
             stmt = (select(*_ROW_COLUMNS)
                     .outerjoin(WorkplaceOrg, WorkplaceOrg.id == Member.workplace_org_id)
                     .outerjoin(Cell, Cell.id == Member.cell_id)
                     .where(Member.id.in_(chunk)))
-            for r in session.execute(stmt):
+            result = connection.execute(stmt)
+            for r in result:
                 rows[r[0]] = MemberRow(
                     id=r[0], uuid=r[1], full_name=r[2], sex=r[3], birth_date=r[4],
                     birth_year=r[5], card_number=r[6] or "", citizen_id=r[7] or "",

@@ -28,7 +28,12 @@ COLUMNS: tuple[tuple[str, str, Callable[[MemberRow], str]], ...] = (
     ("cell", "Chi bộ nơi cư trú", lambda r: r.cell),
     ("status", "Trạng thái", lambda r: r.status_label + (" · miễn SH" if r.excused else "")),
 )
-BATCH = 200
+DISPLAY = Qt.ItemDataRole.DisplayRole
+FOREGROUND = Qt.ItemDataRole.ForegroundRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+USER = Qt.ItemDataRole.UserRole
+_ROLES = frozenset({DISPLAY, FOREGROUND, TOOLTIP, USER})
+BATCH = 80  # about two screens of rows
 CACHE_LIMIT = 10_000
 INACTIVE_COLOR = QColor("#7a7a7a")
 
@@ -40,6 +45,7 @@ class MemberTableModel(QAbstractTableModel):
         self._filter = MemberFilter()
         self._ids: list[int] = []
         self._rows: dict[int, MemberRow] = {}
+        self._texts_cache: dict[int, tuple[str, ...]] = {}
         self._loaded = False
 
     # -- what the view shows -------------------------------------------------------------------
@@ -56,10 +62,12 @@ class MemberTableModel(QAbstractTableModel):
         self._loaded = True
         if len(self._rows) > CACHE_LIMIT:
             self._rows.clear()
+            self._texts_cache.clear()
         self.endResetModel()
 
     def reload(self) -> None:
         self._rows.clear()
+        self._texts_cache.clear()
         self.set_filter(self._filter)
 
     def refresh_members(self, member_ids: Iterable[int]) -> None:
@@ -67,6 +75,7 @@ class MemberTableModel(QAbstractTableModel):
         wanted = set(member_ids)
         for member_id in wanted:
             self._rows.pop(member_id, None)
+            self._texts_cache.pop(member_id, None)
         last = self.columnCount() - 1
         for row, member_id in enumerate(self._ids):
             if member_id in wanted:
@@ -96,6 +105,7 @@ class MemberTableModel(QAbstractTableModel):
         wanted = [i for i in self._ids[start:start + BATCH] if i not in self._rows]
         if len(self._rows) + len(wanted) > CACHE_LIMIT:
             self._rows.clear()
+            self._texts_cache.clear()
             wanted = self._ids[start:start + BATCH]
         self._rows.update(fetch_rows(self._factory, wanted))
 
@@ -106,8 +116,19 @@ class MemberTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
+    def _texts(self, row: MemberRow) -> tuple[str, ...]:
+        texts = self._texts_cache.get(row.id)
+        if texts is None:  # formatted once per fetched row, not on every paint
+            texts = tuple(column[2](row) for column in COLUMNS)
+            self._texts_cache[row.id] = texts
+        return texts
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.column() < len(COLUMNS):
+        # called thousands of times per paint: answer the roles the view asks most, quickly
+        if role not in _ROLES or not index.isValid():
+            return None
+        column = index.column()
+        if not 0 <= column < len(COLUMNS):
             return None
         try:
             row = self.member_at(index.row())
@@ -115,14 +136,14 @@ class MemberTableModel(QAbstractTableModel):
             return None
         if row is None:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[index.column()][2](row)
-        if role == Qt.ItemDataRole.ForegroundRole and (row.status != "active" or row.archived):
-            return INACTIVE_COLOR
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+        if role == DISPLAY:
+            return self._texts(row)[column]
+        if role == FOREGROUND:
+            return INACTIVE_COLOR if row.status != "active" or row.archived else None
+        if role == TOOLTIP and column == 0:
             details = [row.full_name, row.job_title, row.address]
             return "\n".join(d for d in details if d)
-        if role == Qt.ItemDataRole.UserRole:
+        if role == USER:
             return row.id
         return None
 

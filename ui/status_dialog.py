@@ -58,6 +58,7 @@ class StatusDialog(QDialog):
         form.addRow(self.buttons)
         self.on.textChanged.connect(self.refresh)
         self.refresh()
+        self.setMinimumWidth(480)
 
     def validate(self) -> str:
         try:

@@ -18,6 +18,12 @@ HEAD_REVISION = KNOWN_REVISIONS[-1]
 SCRIPT_LOCATION = Path(__file__).resolve().parent
 
 
+def include_object(_obj: object, name: str | None, type_: str, _reflected: bool,
+                   _compare_to: object) -> bool:
+    """Autogenerate ignores the SQLite full-text index and its shadow tables (not in the models)."""
+    return not (type_ == "table" and (name or "").startswith("member_fts"))
+
+
 def alembic_config() -> object:
     from alembic.config import Config
 

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from models.entities import Base
+from models.migrations import include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -31,6 +32,7 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -12,7 +12,13 @@ from sqlalchemy import create_engine
 
 from models.db import open_database
 from models.entities import Base
-from models.migrations import HEAD_REVISION, KNOWN_REVISIONS, alembic_config, upgrade_to_head
+from models.migrations import (
+    HEAD_REVISION,
+    KNOWN_REVISIONS,
+    alembic_config,
+    include_object,
+    upgrade_to_head,
+)
 
 
 def schema(path: Path) -> dict[str, object]:
@@ -31,6 +37,8 @@ def schema(path: Path) -> dict[str, object]:
                 label = "auto" if name.startswith("sqlite_autoindex") else name
                 indexes.append((label, cols, unique))
             result[table] = (columns, fks, sorted(indexes))
+        for name, sql in con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"):
+            result[f"trigger {name}"] = " ".join(sql.split())
     return result
 
 
@@ -46,11 +54,14 @@ def test_migrations_give_the_models_schema(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{migrated}")
     upgrade_to_head(engine)
     with engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
-                                 Base.metadata)
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object})
+        diffs = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert diffs == []
 
     created = tmp_path / "created.sqlite"
     open_database(created, create=True).close()
-    assert schema(migrated) == schema(created)
+    built = schema(created)
+    assert "member_fts" in built and "trigger member_fts_update" in built
+    assert schema(migrated) == built

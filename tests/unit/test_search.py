@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
 from models.db import Database
 from models.entities import Member, MemberStatus
 from models.members import MemberFilter, query_member_ids, search_members
@@ -69,3 +71,39 @@ def test_results_sort_by_given_name_then_middle_then_family(db: Database) -> Non
     got = [r.full_name for r in search_members(db.session_factory, "hoa")]
     assert got == ["Ánh Hoa", "Lê Thị Hoa", "Nguyễn Văn Hoa"]
     assert {r.full_name for r in rows} == {"Đỗ An", "Ánh Hoa", "Trần Văn Bình"}
+
+
+def test_full_text_index_and_scan_give_the_same_members(tmp_path: object) -> None:
+    """The fast path (SQLite full-text index) must answer exactly as the portable scan."""
+    import random
+    from pathlib import Path
+
+    from sqlalchemy import update
+
+    from models.db import open_database
+    from models.demo import fill_demo
+    from models.members import member_ids_statement
+
+    db = open_database(Path(str(tmp_path)) / "fts.sqlite", create=True)
+    fill_demo(db.session_factory, members=300, seed=11)
+    with db.session_factory.begin() as s:  # a rename goes through the update trigger
+        s.execute(update(Member).where(Member.id == 7).values(
+            full_name="Quách Thị Xuyến", name_key="quach thi xuyen"))
+    with db.session_factory() as s:
+        keys = [k for (k,) in s.execute(select(Member.name_key))]
+    rng = random.Random(5)
+    queries = ["quach xuyen", "xuy", "n", "nguyen van", "th", "zz", "dang huong"]
+    for _ in range(60):
+        words = rng.choice(keys).split()
+        picked = rng.sample(words, k=rng.randint(1, len(words)))
+        queries.append(" ".join(w[: rng.randint(1, len(w))] for w in picked))
+    with db.session_factory() as s:
+        conn = s.connection()
+        for query in queries:
+            flt = MemberFilter(text=query, include_archived=True)
+            scanned = [r[0] for r in conn.execute(member_ids_statement(flt))]
+            indexed = [r[0] for r in conn.execute(member_ids_statement(flt, use_index=True))]
+            assert indexed == scanned, query
+    assert [r.full_name for r in search_members(db.session_factory, "quach xuyen")] == [
+        "Quách Thị Xuyến"]
+    db.close()

@@ -1,0 +1,122 @@
+"""Benchmark: the register at 100,000 members, in the real widgets (offscreen).
+
+Run by hand (not a test):  python bench/register.py [--members 100000] [--rounds 5]
+
+Measures, inside one process on a database built with ``main.py demo``:
+- keystroke → updated list: from a key press in the search box (QTest.keyClick) until the table
+  shows the new result and has repainted its viewport (repaint() is forced, so the painting of
+  the visible rows is inside); each keystroke of "nguyen van an" then of "dang huong", typed one
+  letter at a time, is one sample;
+- re-sort by name: clicking the name column header twice (descending, then ascending), each
+  until the repaint is done;
+- member dialog open: constructing the dialog for an existing member (with the lists of cells
+  and organisations read from the database) until its first paint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def build(size: int) -> Path:
+    path = ROOT / "bench" / "data" / f"demo-{size}.sqlite"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "main.py", "--db", str(path), "demo", "--members",
+                        str(size)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    path = build(args.members)
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from models.db import open_database
+    from models.register import member_input
+    from models.ward import list_cells, list_orgs
+    from ui.app import application
+    from ui.main_window import MainWindow
+    from ui.member_dialog import MemberDialog
+
+    app = application()
+    db = open_database(path)
+    window = MainWindow(db)
+    window.show()
+    app.processEvents()
+    view = window.members
+    table = view.table
+
+    def settle(expected_text: str) -> None:
+        while view.model.member_filter.text != expected_text:
+            app.processEvents()
+        table.viewport().repaint()
+
+    keystrokes: list[float] = []
+    for _ in range(args.rounds):
+        for query in ("nguyen van an", "dang huong"):
+            view.search_edit.clear()
+            settle("")
+            typed = ""
+            for char in query:
+                typed += char
+                started = time.perf_counter()
+                QTest.keyClick(view.search_edit, char)
+                settle(typed)
+                keystrokes.append(time.perf_counter() - started)
+    view.search_edit.clear()
+    settle("")
+
+    sorts: list[float] = []
+    header = table.horizontalHeader()
+    for _ in range(args.rounds):
+        for _order in (Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder):
+            started = time.perf_counter()
+            header.sectionClicked.emit(0)
+            header.setSortIndicator(0, _order)
+            table.viewport().repaint()
+            sorts.append(time.perf_counter() - started)
+
+    member_id = view.model.member_id_at(500)
+    assert member_id is not None
+    dialogs: list[float] = []
+    for _ in range(args.rounds * 2):
+        started = time.perf_counter()
+        dialog = MemberDialog(list_cells(db.session_factory), list_orgs(db.session_factory),
+                              member_input(db.session_factory, member_id))
+        dialog.show()
+        dialog.repaint()
+        dialogs.append(time.perf_counter() - started)
+        dialog.close()
+        dialog.deleteLater()
+        app.processEvents()
+
+    print(f"members: {view.model.rowCount():,}")
+    print("| measure | samples | median | min | max |")
+    print("|---|---:|---:|---:|---:|")
+    for name, values in (("keystroke → updated list", keystrokes),
+                         ("re-sort by name (header click)", sorts),
+                         ("member dialog open", dialogs)):
+        print(f"| {name} | {len(values)} | {1000 * statistics.median(values):.1f} ms "
+              f"| {1000 * min(values):.1f} ms | {1000 * max(values):.1f} ms |")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
