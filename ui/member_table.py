@@ -1,8 +1,10 @@
 """The member list's item model: an ordered list of ids plus a lazy cache of visible rows.
 
-The query for ids is one indexed SELECT in the wanted order (fast even for 100,000 members); rows
-themselves are fetched in batches only when the view asks for them (STYLE.md §5).  Sorting asks the
-database again with another order instead of sorting in Qt.
+The query for ids is one indexed SELECT in the wanted order; rows themselves are fetched in batches
+only when the view asks for them (STYLE.md §5).  Sorting asks the database again with another order
+instead of sorting in Qt.  A new filter first shows its first screenful (the ordered index scan
+stops after FIRST_PAGE matches, a millisecond even when half of 100,000 members match) and then,
+right after that paint, appends the rest of the ids; ``completed`` says when the list is whole.
 """
 
 from __future__ import annotations
@@ -11,7 +13,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,11 +43,15 @@ TOOLTIP = Qt.ItemDataRole.ToolTipRole
 USER = Qt.ItemDataRole.UserRole
 _ROLES = frozenset({DISPLAY, FOREGROUND, TOOLTIP, USER})
 BATCH = 80  # about two screens of rows
+FIRST_PAGE = 120  # ids asked for first, enough for a tall window
+REST_DELAY_MS = 20
 CACHE_LIMIT = 10_000
 INACTIVE_COLOR = QColor("#7a7a7a")
 
 
 class MemberTableModel(QAbstractTableModel):
+    completed = Signal(int)  # the whole list is in: how many members it has
+
     def __init__(self, factory: sessionmaker[Session], parent: Any = None) -> None:
         super().__init__(parent)
         self._factory = factory
@@ -47,23 +60,64 @@ class MemberTableModel(QAbstractTableModel):
         self._rows: dict[int, MemberRow] = {}
         self._texts_cache: dict[int, tuple[str, ...]] = {}
         self._loaded = False
+        self._complete = True
+        # a child timer: it dies with the model, so a late tick never reaches a deleted model
+        self._rest_timer = QTimer(self)
+        self._rest_timer.setSingleShot(True)
+        # a short pause: the first screenful is painted before the rest is read, and a key typed
+        # meanwhile replaces the pending read instead of waiting for it
+        self._rest_timer.setInterval(REST_DELAY_MS)
+        self._rest_timer.timeout.connect(self._append_rest)
 
     # -- what the view shows -------------------------------------------------------------------
     @property
     def member_filter(self) -> MemberFilter:
         return self._filter
 
+    @property
+    def is_complete(self) -> bool:
+        """False between showing a filter's first screenful and appending the rest."""
+        return self._complete
+
     def set_filter(self, flt: MemberFilter) -> None:
-        """Ask the database for the ids of the new filter and order; rows load lazily later."""
-        ids = query_member_ids(self._factory, flt)
+        """Show the first ids of the new filter and order now, the rest right after."""
+        ids = query_member_ids(self._factory, flt, limit=FIRST_PAGE)
         self.beginResetModel()
         self._filter = flt
         self._ids = ids
         self._loaded = True
+        self._complete = len(ids) < FIRST_PAGE
         if len(self._rows) > CACHE_LIMIT:
             self._rows.clear()
             self._texts_cache.clear()
         self.endResetModel()
+        if self._complete:
+            self._rest_timer.stop()
+            self.completed.emit(len(ids))
+        else:  # restarting drops the tick a previous keystroke had asked for
+            self._rest_timer.start()
+
+    def _append_rest(self) -> None:
+        self._rest_timer.stop()
+        if self._complete:
+            return
+        ids = query_member_ids(self._factory, self._filter)
+        head = len(self._ids)
+        if ids[:head] != self._ids:  # the data changed meanwhile: show the new list whole
+            self.beginResetModel()
+            self._ids = ids
+            self.endResetModel()
+        elif len(ids) > head:
+            self.beginInsertRows(QModelIndex(), head, len(ids) - 1)
+            self._ids = ids
+            self.endInsertRows()
+        self._complete = True
+        self.completed.emit(len(ids))
+
+    def complete_now(self) -> None:
+        """Append the rest at once (code that needs the whole list right away)."""
+        if not self._complete:
+            self._append_rest()
 
     def reload(self) -> None:
         self._rows.clear()

@@ -123,6 +123,7 @@ class MembersView(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.model.modelReset.connect(self._update_actions)
         self.events.data_changed.connect(self._on_data_changed)
+        self.model.completed.connect(self._on_model_completed)
         self.apply_filter()
 
     # -- actions ---------------------------------------------------------------------------------
@@ -206,8 +207,6 @@ class MembersView(QWidget):
             if kind != "member":
                 self._fill_filters()
             self.model.reload()
-            self.count_label.setText(f"{self.model.rowCount():,} đảng viên".replace(",", "."))
-            self.count_changed.emit(self.model.rowCount())
 
     def _ask_member(self, data: MemberInput | None, exclude_id: int | None) -> MemberInput | None:
         """The dialog, then the duplicate warning; back to the dialog if the user wants to."""
@@ -321,10 +320,12 @@ class MembersView(QWidget):
         self._set_archived(False)
 
     def select_member(self, member_id: int) -> None:
+        self.model.complete_now()
         row = self.model.row_of(member_id)
         if row < 0:  # hidden by the search or a filter: show everyone to find it
             self.search_edit.clear()
             self.apply_filter()
+            self.model.complete_now()
             row = self.model.row_of(member_id)
         if row >= 0:
             index = self.model.index(row, 0)
@@ -374,7 +375,8 @@ class MembersView(QWidget):
 
     def apply_filter(self) -> None:
         self.model.set_filter(self.current_filter())
-        count = self.model.rowCount()
+
+    def _on_model_completed(self, count: int) -> None:
         self.count_label.setText(f"{count:,} đảng viên".replace(",", "."))
         self.count_changed.emit(count)
 

@@ -27,6 +27,8 @@ def test_window_shows_the_register_in_vietnamese_order(qtbot: QtBot, demo_db: Da
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == list(PAGES)
     assert window.pages.currentWidget() is window.members
     model = window.members.model
+    assert 0 < model.rowCount() <= DEMO_MEMBERS  # the first screenful at once, then the rest
+    qtbot.waitUntil(lambda: model.is_complete)
     assert model.rowCount() == DEMO_MEMBERS
     assert model.headerData(0, Qt.Orientation.Horizontal) == COLUMNS[0][1]
     assert "400 đảng viên" in window.members.count_label.text()
