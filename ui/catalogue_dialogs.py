@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -93,13 +94,17 @@ def error_label() -> QLabel:
     return label
 
 
-def with_error(widget: QWidget, hint: str = "") -> tuple[QWidget, QLabel]:
-    """The widget with a (hidden) red error line under it, and an optional grey hint."""
+def with_error(widget: QWidget | QLayout, hint: str = "") -> tuple[QWidget, QLabel]:
+    """The widget (or a row of widgets) with a (hidden) red error line under it, and an
+    optional grey hint."""
     box = QWidget()
     column = QVBoxLayout(box)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(2)
-    column.addWidget(widget)
+    if isinstance(widget, QLayout):
+        column.addLayout(widget)
+    else:
+        column.addWidget(widget)
     if hint:
         note = QLabel(hint)
         note.setStyleSheet(HINT_STYLE)

@@ -45,7 +45,14 @@ from models.settings import (
 )
 from models.ward import party_org_name_for
 from ui import messages
-from ui.catalogue_dialogs import ERROR_STYLE, HINT_STYLE, RegulationDialog, show_errors, try_save
+from ui.catalogue_dialogs import (
+    ERROR_STYLE,
+    HINT_STYLE,
+    RegulationDialog,
+    show_errors,
+    try_save,
+    with_error,
+)
 from ui.catalogues_view import CatalogueTableModel, Column, button, make_table
 
 MARGINS = ("margin_top", "margin_bottom", "margin_left", "margin_right")
@@ -58,28 +65,6 @@ def choose_folder(parent: QWidget | None, title: str, start: str) -> str | None:
     """Ask for a folder; None when the user cancels.  (Tests patch this function.)"""
     folder = QFileDialog.getExistingDirectory(parent, title, start)
     return folder or None
-
-
-def _field(widget: QWidget | QHBoxLayout, hint: str = "") -> tuple[QWidget, QLabel]:
-    box = QWidget()
-    column = QVBoxLayout(box)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(2)
-    if isinstance(widget, QHBoxLayout):
-        column.addLayout(widget)
-    else:
-        column.addWidget(widget)
-    if hint:
-        note = QLabel(hint)
-        note.setStyleSheet(HINT_STYLE)
-        note.setWordWrap(True)
-        column.addWidget(note)
-    error = QLabel()
-    error.setStyleSheet(ERROR_STYLE)
-    error.setWordWrap(True)
-    error.hide()
-    column.addWidget(error)
-    return box, error
 
 
 def _day_month_edit() -> QDateEdit:
@@ -163,7 +148,7 @@ class SettingsView(QWidget):
     # -- building ----------------------------------------------------------------------------
     def _add(self, form: QFormLayout, key: str, label: str, widget: QWidget | QHBoxLayout,
              hint: str = "") -> None:
-        box, error = _field(widget, hint)
+        box, error = with_error(widget, hint)
         self.error_labels[key] = error
         form.addRow(label, box)
 
