@@ -314,7 +314,11 @@ class Attendance(Base):
     """One invited member of one activity, and whether they came."""
 
     __tablename__ = "attendance"
-    __table_args__ = (UniqueConstraint("activity_id", "member_id"),)
+    __table_args__ = (
+        UniqueConstraint("activity_id", "member_id"),
+        # counts per activity and state read from the index alone (the activity list)
+        Index("ix_attendance_activity_state", "activity_id", "state"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id"))

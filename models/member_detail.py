@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.activities import Participation, participation
 from models.dates import format_birth
 from models.entities import (
     Activity,
@@ -87,6 +88,8 @@ class MemberDetail:
     excused_periods: tuple[DatedEntry, ...]
     attendance: tuple[AttendanceEntry, ...]
     history: tuple[HistoryEntry, ...]
+    # per year, per kind group (models.activities.GROUPS): counted within the dated membership
+    participation: tuple[tuple[int, dict[str, Participation]], ...] = ()
 
 
 def _value(value: object, names: dict[str, dict[int, str]], field: str) -> str:
@@ -186,11 +189,13 @@ def member_detail(factory: sessionmaker[Session], member_id: int) -> MemberDetai
                 text = (f"{field}: {_value(row.old_value, names, row.field)} → "
                         f"{_value(row.new_value, names, row.field)}")
             history.append(HistoryEntry(row.at, row.user, text))
-        return MemberDetail(
-            id=m.id, uuid=m.uuid, facts=facts, full_name=m.full_name, status=m.status,
-            archived=m.archived, excused=m.excused, statuses=statuses, cells=cells,
-            excused_periods=excused, attendance=attendance, history=tuple(history),
-        )
+    years = sorted({a.on.year for a in attendance}, reverse=True)
+    return MemberDetail(
+        id=m.id, uuid=m.uuid, facts=facts, full_name=m.full_name, status=m.status,
+        archived=m.archived, excused=m.excused, statuses=statuses, cells=cells,
+        excused_periods=excused, attendance=attendance, history=tuple(history),
+        participation=tuple((year, participation(factory, member_id, year)) for year in years),
+    )
 
 
 def attendance_counts(detail: MemberDetail) -> dict[str, int]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from models.db import Database
 
 if TYPE_CHECKING:
+    from ui.activities_view import ActivitiesView
     from ui.catalogues_view import CataloguesView
     from ui.settings_view import SettingsView
 from models.overview import ward_figures
@@ -42,8 +44,6 @@ MEMBERS_PAGE = 1
 
 # What each page not built yet will hold, so a user knows what to expect instead of a blank page.
 COMING = {
-    "Hoạt động": "Ghi nhận các buổi sinh hoạt, họp tổ dân phố, phong trào và điểm danh "
-                 "người tham gia.",
     "Nhận xét hằng năm": "Tạo, soát và in phiếu nhận xét đảng viên hằng năm, gửi tổ chức đảng "
                          "nơi công tác.",
     "Báo cáo": "Danh sách theo dõi, tổng hợp tham gia sinh hoạt và báo cáo năm (PDF, Excel).",
@@ -67,6 +67,15 @@ class OverviewView(QWidget):
         self._grid = QGridLayout()
         self._grid.setSpacing(12)
         layout.addLayout(self._grid)
+        reminders_title = QLabel("Nhắc việc")
+        reminders_title.setObjectName("sectionTitle")
+        self.reminders = QLabel()
+        self.reminders.setObjectName("reminders")
+        self.reminders.setWordWrap(True)
+        self.reminders.setTextFormat(Qt.TextFormat.RichText)
+        layout.addSpacing(8)
+        layout.addWidget(reminders_title)
+        layout.addWidget(self.reminders)
         layout.addStretch()
         self._stale = True
 
@@ -112,6 +121,27 @@ class OverviewView(QWidget):
             box.addWidget(number)
             box.addWidget(QLabel(caption))
             self._grid.addWidget(tile, n // 3, n % 3)
+        self.reminders.setText(self._reminders_html())
+
+    def _reminders_html(self) -> str:
+        from html import escape
+
+        from models.activities import reminders
+
+        today = date.today()
+        r = reminders(self._db.session_factory, today.year, today)
+        items = []
+        for cell, held in r.cells_short_of_meetings:
+            items.append(f"{escape(cell)}: mới tổ chức <b>{held}</b> buổi sinh hoạt định kỳ "
+                         f"trong năm {today.year} (cần ít nhất 2).")
+        if r.members_without_attendance:
+            names = ", ".join(escape(n) for n in r.sample_members)
+            more = "…" if r.members_without_attendance > len(r.sample_members) else ""
+            items.append(f"<b>{r.members_without_attendance}</b> đảng viên đang sinh hoạt chưa "
+                         f"có mặt buổi nào trong 12 tháng qua: {names}{more}")
+        if not items:
+            return "Không có việc cần nhắc."
+        return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
 
 class ComingView(QWidget):
@@ -136,6 +166,8 @@ STYLE_SHEET = """
 #pageSubtitle { color: #555; font-size: 10pt; }
 #tile { background: #fbf4e8; border: 1px solid #e4cfa8; border-radius: 6px; }
 #tileNumber { font-size: 20pt; font-weight: bold; color: #8b1a1a; }
+#sectionTitle { font-size: 12pt; font-weight: bold; color: #8b1a1a; }
+#reminders { background: #fff8e1; border: 1px solid #f0d68a; border-radius: 6px; padding: 6px; }
 """
 
 
@@ -170,6 +202,7 @@ class MainWindow(QMainWindow):
         self.members = MembersView(db.session_factory, events=self.events,
                                    read_only=db.read_only)
         self.events.data_changed.connect(self._on_data_changed)
+        self.activities: ActivitiesView | None = None
         self.catalogues: CataloguesView | None = None
         self.settings: SettingsView | None = None
         built: dict[str, QWidget] = {"Tổng quan": self.overview, "Đảng viên": self.members}
@@ -211,7 +244,13 @@ class MainWindow(QMainWindow):
 
     def show_page(self, row: int) -> None:
         name = PAGES[row] if 0 <= row < len(PAGES) else ""
-        if name == "Danh mục" and self.catalogues is None:
+        if name == "Hoạt động" and self.activities is None:
+            from ui.activities_view import ActivitiesView
+
+            self.activities = ActivitiesView(self.db.session_factory, events=self.events,
+                                             read_only=self.db.read_only)
+            self._replace_page(row, self.activities)
+        elif name == "Danh mục" and self.catalogues is None:
             from ui.catalogues_view import CataloguesView
 
             self.catalogues = CataloguesView(self.db.session_factory, read_only=self.db.read_only)

@@ -62,6 +62,30 @@ def periods_html(detail: MemberDetail) -> str:
             + table("Miễn sinh hoạt nơi cư trú", detail.excused_periods, False))
 
 
+GROUP_LABELS = {"cell_meetings": "Sinh hoạt chi bộ (định kỳ, chuyên đề)",
+                "residents": "Họp tổ dân phố / khu dân cư",
+                "movements": "Phong trào, hoạt động cộng đồng", "other": "Khác"}
+
+
+def participation_html(detail: MemberDetail) -> str:
+    """Per year and kind: only meetings held, within the member's dated membership."""
+    rows = []
+    for year, groups in detail.participation:
+        for group, label in GROUP_LABELS.items():
+            p = groups.get(group)
+            if p is None or not p.invited:
+                continue
+            rate = f"{100 * p.rate:.0f}%" if p.rate is not None else "—"
+            rows.append(f"<tr><td>{year}</td><td>{escape(label)}</td><td>{p.invited}</td>"
+                        f"<td>{p.present}</td><td>{p.excused}</td><td>{p.absent}</td>"
+                        f"<td>{rate}</td></tr>")
+    if not rows:
+        return "<p>Chưa được mời buổi nào đã tổ chức.</p>"
+    return ("<table><tr><th>Năm</th><th>Loại</th><th>Được mời</th><th>Có mặt</th>"
+            "<th>Vắng có lý do</th><th>Vắng không lý do</th><th>Tỉ lệ</th></tr>"
+            + "".join(rows) + "</table><br>")
+
+
 def attendance_html(detail: MemberDetail) -> str:
     counts = attendance_counts(detail)
     rate = (f"{100 * counts['present'] / counts['invited']:.0f}%" if counts["invited"]
@@ -72,7 +96,8 @@ def attendance_html(detail: MemberDetail) -> str:
     body = "".join(
         f"<tr><td>{format_date(a.on)}</td><td>{escape(a.kind)}</td><td>{escape(a.title)}</td>"
         f"<td>{escape(a.state)}</td><td>{escape(a.note)}</td></tr>" for a in detail.attendance)
-    return (f"{PAGE_STYLE}{summary}<table><tr><th>Ngày</th><th>Loại</th><th>Nội dung</th>"
+    return (f"{PAGE_STYLE}{participation_html(detail)}{summary}"
+            f"<table><tr><th>Ngày</th><th>Loại</th><th>Nội dung</th>"
             f"<th>Tham gia</th><th>Ghi chú</th></tr>{body}</table>")
 
 

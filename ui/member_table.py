@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
@@ -24,6 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.activities import participation_many
 from models.members import MemberFilter, MemberRow, fetch_rows, query_member_ids
 
 Index = QModelIndex | QPersistentModelIndex
@@ -36,7 +38,10 @@ COLUMNS: tuple[tuple[str, str, Callable[[MemberRow], str]], ...] = (
     ("org", "Tổ chức đảng nơi công tác", lambda r: r.workplace_org),
     ("cell", "Chi bộ nơi cư trú", lambda r: r.cell),
     ("status", "Trạng thái", lambda r: r.status_label + (" · miễn SH" if r.excused else "")),
+    # filled from the participation of the current year, fetched with each batch of rows
+    ("participation", "Tham gia năm nay", lambda r: ""),
 )
+PARTICIPATION_COLUMN = len(COLUMNS) - 1
 DISPLAY = Qt.ItemDataRole.DisplayRole
 FOREGROUND = Qt.ItemDataRole.ForegroundRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
@@ -59,6 +64,8 @@ class MemberTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._rows: dict[int, MemberRow] = {}
         self._texts_cache: dict[int, tuple[str, ...]] = {}
+        self._participation: dict[int, str] = {}
+        self._year = date.today().year
         self._loaded = False
         self._complete = True
         # a child timer: it dies with the model, so a late tick never reaches a deleted model
@@ -122,6 +129,7 @@ class MemberTableModel(QAbstractTableModel):
     def reload(self) -> None:
         self._rows.clear()
         self._texts_cache.clear()
+        self._participation.clear()
         self.set_filter(self._filter)
 
     def refresh_members(self, member_ids: Iterable[int]) -> None:
@@ -130,6 +138,7 @@ class MemberTableModel(QAbstractTableModel):
         for member_id in wanted:
             self._rows.pop(member_id, None)
             self._texts_cache.pop(member_id, None)
+            self._participation.pop(member_id, None)
         last = self.columnCount() - 1
         for row, member_id in enumerate(self._ids):
             if member_id in wanted:
@@ -162,6 +171,12 @@ class MemberTableModel(QAbstractTableModel):
             self._texts_cache.clear()
             wanted = self._ids[start:start + BATCH]
         self._rows.update(fetch_rows(self._factory, wanted))
+        counts = participation_many(self._factory, list(wanted), self._year)
+        for member_id in wanted:
+            groups = counts.get(member_id, {})
+            invited = sum(p.invited for p in groups.values())
+            present = sum(p.present for p in groups.values())
+            self._participation[member_id] = f"{present}/{invited}" if invited else "—"
 
     # -- QAbstractTableModel -------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -191,9 +206,14 @@ class MemberTableModel(QAbstractTableModel):
         if row is None:
             return None
         if role == DISPLAY:
+            if column == PARTICIPATION_COLUMN:
+                return self._participation.get(row.id, "")
             return self._texts(row)[column]
         if role == FOREGROUND:
             return INACTIVE_COLOR if row.status != "active" or row.archived else None
+        if role == TOOLTIP and column == PARTICIPATION_COLUMN:
+            return (f"Năm {self._year}: có mặt / được mời, các buổi đã tổ chức trong thời gian "
+                    "sinh hoạt ở nơi cư trú (không tính thời gian miễn)")
         if role == TOOLTIP and column == 0:
             details = [row.full_name, row.job_title, row.address]
             return "\n".join(d for d in details if d)
@@ -210,8 +230,8 @@ class MemberTableModel(QAbstractTableModel):
         return str(section + 1)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(COLUMNS):
-            return
+        if not 0 <= column < len(COLUMNS) or column == PARTICIPATION_COLUMN:
+            return  # counted per visible row, not sortable in the database
         descending = order == Qt.SortOrder.DescendingOrder
         wanted = replace(self._filter, sort=COLUMNS[column][0], descending=descending)
         if not self._loaded:  # the header sorts while the view is set up: just remember it

@@ -85,7 +85,7 @@ class MembersView(QWidget):
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         header.setStretchLastSection(True)
-        for column, width in enumerate((210, 90, 70, 120, 260, 130)):
+        for column, width in enumerate((210, 90, 70, 120, 250, 120, 190)):
             self.table.setColumnWidth(column, width)
 
         filters = QHBoxLayout()

@@ -53,3 +53,22 @@ def test_refresh_members_repaints_only_their_rows(qtbot: QtBot, demo_db: Databas
     top_left, bottom_right = blocker.args[:2]
     assert (top_left.row(), bottom_right.row()) == (3, 3)
     assert member_id not in model._rows
+
+
+def test_participation_column_shows_this_years_presence(qtbot: QtBot, demo_db: Database) -> None:
+    from datetime import date
+
+    from models.activities import participation
+    from ui.member_table import PARTICIPATION_COLUMN
+
+    model = MemberTableModel(demo_db.session_factory)
+    model.set_filter(MemberFilter(text="nguyen"))
+    model.complete_now()
+    for row in range(0, min(model.rowCount(), 30), 7):
+        member_id = model.member_id_at(row)
+        assert member_id is not None
+        groups = participation(demo_db.session_factory, member_id, date.today().year)
+        invited = sum(p.invited for p in groups.values())
+        present = sum(p.present for p in groups.values())
+        expected = f"{present}/{invited}" if invited else "—"
+        assert model.data(model.index(row, PARTICIPATION_COLUMN)) == expected

@@ -216,6 +216,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('activity_id', 'member_id', name=op.f('uq_attendance_activity_id'))
     )
     with op.batch_alter_table('attendance', schema=None) as batch_op:
+        batch_op.create_index('ix_attendance_activity_state', ['activity_id', 'state'], unique=False)
+
+    with op.batch_alter_table('attendance', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attendance_member_id'), ['member_id'], unique=False)
 
     op.create_table('cell_assignment',
@@ -347,6 +350,9 @@ def downgrade() -> None:
     op.drop_table('cell_assignment')
     with op.batch_alter_table('attendance', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attendance_member_id'))
+
+    with op.batch_alter_table('attendance', schema=None) as batch_op:
+        batch_op.drop_index('ix_attendance_activity_state')
 
     op.drop_table('attendance')
     op.drop_table('round_deadline')
