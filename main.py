@@ -41,6 +41,20 @@ def build_parser() -> argparse.ArgumentParser:
                       help="hạt giống ngẫu nhiên: cùng hạt giống, cùng dữ liệu")
     demo.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
+    imp = sub.add_parser("import", help="nhập đảng viên từ tệp .xlsx, .xls, .ods hoặc .csv")
+    imp.add_argument("file", type=Path, metavar="FILE", help="tệp danh sách đảng viên")
+    imp.add_argument("--dry-run", action="store_true",
+                     help="chỉ kiểm tra và báo cáo, không ghi gì vào cơ sở dữ liệu")
+    imp.add_argument("--rejects", type=Path, metavar="OUT.xlsx",
+                     help="ghi các dòng bị từ chối (kèm cột «Lý do») ra tệp này")
+    imp.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+
+    export = sub.add_parser("export", help="xuất danh sách ra tệp .xlsx")
+    what = export.add_subparsers(dest="what", metavar="DANH_SÁCH", required=True)
+    members = what.add_parser("members", help="danh sách đảng viên")
+    members.add_argument("out", type=Path, metavar="OUT.xlsx", help="tệp .xlsx sẽ ghi")
+    members.add_argument("--cell", metavar="NAME", help="chỉ chi bộ này (không cần gõ dấu)")
+
     search = sub.add_parser("search", help="tìm đảng viên (không cần gõ dấu)")
     search.add_argument("text", metavar="TEXT", help="họ tên, số thẻ, số CCCD hoặc điện thoại")
     search.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
@@ -138,7 +152,80 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "search": cmd_search}
+def cmd_import(args: argparse.Namespace) -> int:
+    from models.importer import ImportFileError, apply_import, plan_import, read_table
+
+    try:
+        table = read_table(args.file)
+    except ImportFileError as exc:
+        raise CommandError(str(exc)) from exc
+    path = _database_path(args)
+    db: Database | None = None
+    if not args.dry_run:
+        db = _open(args, create=True)
+    elif path.exists():  # a dry run writes nothing, not even a migration
+        from models.db import open_database
+
+        db = open_database(path, read_only=True)
+    # else: a dry run never creates the database; it plans against an empty register
+    try:
+        plan = plan_import(db.session_factory if db else None, table)
+        if args.rejects is not None:
+            from reports.member_export import write_rejects
+
+            try:
+                write_rejects(plan, args.rejects)
+            except OSError as exc:
+                raise CommandError(f"Không ghi được tệp {args.rejects}: {exc}") from exc
+        if not args.dry_run and db is not None:
+            apply_import(db.session_factory, plan)
+    finally:
+        if db is not None:
+            db.close()
+    summary = plan.summary()
+    verb = "Sẽ nhập" if args.dry_run else "Đã nhập"
+    print(f"{verb} từ {args.file.name} (tiêu đề ở dòng {summary['header_row']}): "
+          f"{summary['imported']} đảng viên mới, {summary['updated']} cập nhật, "
+          f"{summary['rejected']} dòng bị từ chối.")
+    for row in plan.rejected[:20]:
+        print(f"  Dòng {row.row_number}: {' '.join(row.reasons)}")
+    if len(plan.rejected) > 20:
+        print(f"  ... và {len(plan.rejected) - 20} dòng khác.")
+    if summary["year_only_births"]:
+        print(f"{summary['year_only_births']} đảng viên chỉ có năm sinh (không có ngày sinh).")
+    for key, text in (("ignored_columns", "Cột bỏ qua"), ("new_cells", "Chi bộ mới"),
+                      ("new_orgs", "Tổ chức đảng mới")):
+        names = summary[key]
+        if isinstance(names, list) and names:
+            print(f"{text}: {', '.join(str(n) for n in names)}")
+    if args.json:
+        _emit_json({"file": str(args.file), "dry_run": args.dry_run, **summary})
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    db = _open(args)
+    from models.ward import find_cell_id
+    from reports.member_export import export_members
+
+    try:
+        cell_id = None
+        if args.cell is not None:
+            cell_id = find_cell_id(db.session_factory, args.cell)
+            if cell_id is None:
+                raise CommandError(f"Không có chi bộ «{args.cell}».")
+        try:
+            count = export_members(db.session_factory, args.out, cell_id=cell_id)
+        except OSError as exc:
+            raise CommandError(f"Không ghi được tệp {args.out}: {exc}") from exc
+    finally:
+        db.close()
+    print(f"Đã xuất {count} đảng viên ra {args.out}.")
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "import": cmd_import, "export": cmd_export,
+            "search": cmd_search}
 
 
 def _use_utf8_output() -> None:
