@@ -26,6 +26,7 @@ from sqlalchemy import Select, Table, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import vntext
+from models.db import bulk_member_insert
 from models.entities import (
     ActivityKind,
     ActivityStatus,
@@ -561,9 +562,10 @@ def fill_demo(
         rows, lives = _make_members(gen, members, busy, org_ids, cell_ids,
                                     lambda done: report(1 + done, total))
         member_table = _table("member")
-        for start in range(0, len(rows), BATCH):
-            session.execute(insert(member_table), rows[start:start + BATCH])
-            report(1 + members + min(start + BATCH, members) // 2, total)
+        with bulk_member_insert(session):
+            for start in range(0, len(rows), BATCH):
+                session.execute(insert(member_table), rows[start:start + BATCH])
+                report(1 + members + min(start + BATCH, members) // 2, total)
         id_by_uuid = _pairs(session, select(member_table.c.uuid, member_table.c.id))
         member_ids = [id_by_uuid[row["uuid"]] for row in rows]
         counts = _insert_dated_rows(session, gen, rows, lives, member_ids, cell_ids)

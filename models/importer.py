@@ -19,6 +19,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.dates import DateError, format_birth
+from models.db import bulk_member_insert
 from models.entities import (
     Base,
     Cell,
@@ -459,12 +460,13 @@ def apply_import(factory: sessionmaker[Session], plan: ImportPlan,
             rows.append(_member_row(r.data, cell_ids.get(r.cell_key) if r.cell_key else None,
                                     org_ids.get(r.org_key) if r.org_key else None, stamp))
         member_table = Base.metadata.tables["member"]
-        for start in range(0, len(rows), BATCH):
-            if stop():
-                raise ImportCancelled
-            session.execute(insert(member_table), rows[start:start + BATCH])
-            done += len(rows[start:start + BATCH])
-            report(done, total)
+        with bulk_member_insert(session):
+            for start in range(0, len(rows), BATCH):
+                if stop():
+                    raise ImportCancelled
+                session.execute(insert(member_table), rows[start:start + BATCH])
+                done += len(rows[start:start + BATCH])
+                report(done, total)
         id_by_uuid = dict(session.execute(
             select(Member.uuid, Member.id).where(Member.id > before)).all())
         changes: list[dict[str, object]] = []

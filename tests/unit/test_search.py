@@ -107,3 +107,32 @@ def test_full_text_index_and_scan_give_the_same_members(tmp_path: object) -> Non
     assert [r.full_name for r in search_members(db.session_factory, "quach xuyen")] == [
         "Quách Thị Xuyến"]
     db.close()
+
+
+def test_bulk_insert_indexes_new_names_and_restores_the_trigger(db: Database) -> None:
+    import pytest
+    from sqlalchemy import insert, text
+
+    from models.db import bulk_member_insert
+
+    def row(name: str) -> dict[str, object]:
+        full = clean_name(name)
+        return {"full_name": full, "name_key": fold(full), "sort_key": sort_key(full),
+                "sex": "F", "birth_year": 1980, "uuid": f"u-{fold(full)}"}
+
+    with db.session_factory.begin() as s, bulk_member_insert(s):
+        s.execute(insert(Member), [row("Quách Thị Xuyến"), row("Ông Văn Ích")])
+    add(db, "Lương Thị Ỷ")  # after the bulk insert: the trigger is back
+    with pytest.raises(RuntimeError), db.session_factory.begin() as s, bulk_member_insert(s):
+        s.execute(insert(Member), [row("Hứa Văn Rollback")])
+        raise RuntimeError("cancelled")
+    with db.session_factory() as s:
+        triggers = set(s.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+        indexed = set(s.execute(text(
+            "SELECT rowid FROM member_fts WHERE member_fts MATCH '\"xuyen\"* OR \"ich\"* OR "
+            "\"y\"* OR \"rollback\"*'")).scalars())
+        ids = set(s.execute(select(Member.id)).scalars())
+    assert "member_fts_insert" in triggers
+    assert indexed == ids and len(ids) == 3
+    assert names(db, "xuyen") == ["Quách Thị Xuyến"]
