@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", help="tìm đảng viên (không cần gõ dấu)")
     search.add_argument("text", metavar="TEXT", help="họ tên, số thẻ, số CCCD hoặc điện thoại")
     search.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    backup = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu ra một tệp")
+    backup.add_argument("out", metavar="OUT.sqlite", help="tệp sao lưu (chưa có)")
+    restore = sub.add_parser("restore", help="khôi phục từ một bản sao lưu (có kiểm tra)")
+    restore.add_argument("source", metavar="IN.sqlite", help="tệp sao lưu")
     return parser
 
 
@@ -224,8 +228,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from models.backups import backup_database
+
+    path = _database_path(args)
+    out = backup_database(path, Path(args.out))
+    print(f"Đã sao lưu {path.name} vào {out}.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from models.backups import restore_database
+
+    result = restore_database(Path(args.source), _database_path(args))
+    if result.saved_current is not None:
+        print(f"Đã lưu cơ sở dữ liệu hiện tại vào {result.saved_current}.")
+    if result.migrated_from is not None:
+        print(f"Bản sao lưu (phiên bản dữ liệu {result.migrated_from}) đã được nâng cấp.")
+    print(f"Đã khôi phục {result.restored} từ {args.source}.")
+    return 0
+
+
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "export": cmd_export,
-            "search": cmd_search}
+            "search": cmd_search, "backup": cmd_backup, "restore": cmd_restore}
 
 
 def _use_utf8_output() -> None:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from models import history
+from models.backups import lock_for
 from models.db import Database, DatabaseError, default_database_path, open_database
 from models.dbcheck import FileCheck
 from models.settings import load_settings
@@ -41,7 +42,7 @@ def application() -> QApplication:
 def instance_lock(path: Path) -> FileLock:
     """A lock file beside the database; filelock works the same on Windows and Linux."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(path) + ".lock", timeout=0)
+    return lock_for(path)
 
 
 def load_sample_data(db: Database) -> bool:

@@ -1,0 +1,96 @@
+"""Manual backup and verified restore of the database file.
+
+A backup is SQLite's online backup, so it is consistent even while the program is open. A restore
+checks the copy first (SQLite? intact? a schema this program knows, not a newer one), always saves
+the current database before replacing it, brings an older copy up to date on a scratch file, and
+only then swaps the files, so a refused or failed restore leaves the current database as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from models.db import backup_file, default_backup_dir, open_database
+from models.dbcheck import DatabaseError, DatabaseLocked, check_file
+
+
+def lock_for(path: Path) -> FileLock:
+    """The one-program-per-database lock (the window holds it while the file is open)."""
+    return FileLock(str(path) + ".lock", timeout=0)
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored: Path
+    saved_current: Path | None  # the copy of what was there before, if anything was
+    migrated_from: str | None  # the copy's older schema revision, brought up to date
+
+
+def backup_database(path: Path, out: Path) -> Path:
+    """Copy the database at ``path`` into ``out`` (which must not exist yet)."""
+    check_file(path)
+    if out.exists():
+        raise DatabaseError(f"Tệp {out} đã có; hãy chọn tên khác để không ghi đè.")
+    try:
+        return backup_file(path, out)
+    except OSError as exc:
+        raise DatabaseError(f"Không ghi được bản sao lưu {out}: {exc}") from exc
+
+
+def _checkpoint(path: Path) -> None:
+    """Fold the write-ahead log into the file, so that no -wal/-shm outlives a swap."""
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def restore_database(source: Path, target: Path,
+                     backup_dir: Path | None = None) -> RestoreResult:
+    """Replace ``target`` by a verified copy of ``source``; raise DatabaseError when refused."""
+    source_check = check_file(source)  # refuses non-SQLite, corrupt, foreign, newer files
+    if source_check.revision is None:
+        raise DatabaseError(f"Tệp {source.name} là cơ sở dữ liệu trống, không có gì để khôi phục.")
+    lock = lock_for(target)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise DatabaseLocked(
+            f"Cơ sở dữ liệu {target.name} đang mở trong chương trình. Hãy đóng cửa sổ đó rồi "
+            "khôi phục lại.") from None
+    try:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        saved: Path | None = None
+        if target.exists():
+            check_file(target)
+            folder = backup_dir or default_backup_dir(target)
+            saved = backup_file(target, folder / f"{target.stem}-truoc-khoi-phuc-{stamp}.sqlite")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        scratch = target.parent / f".{target.name}.khoi-phuc-{stamp}"
+        try:
+            backup_file(source, scratch)
+            # an older copy is migrated on the scratch file (its own pre-migration backup goes
+            # with the other backups)
+            db = open_database(scratch, backup_dir=backup_dir or default_backup_dir(target))
+            migrated_from = db.migrated_from
+            db.close()
+            _checkpoint(scratch)
+            if target.exists():
+                _checkpoint(target)
+            os.replace(scratch, target)
+        except BaseException:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(scratch) + suffix).unlink(missing_ok=True)
+            raise
+        return RestoreResult(restored=target, saved_current=saved, migrated_from=migrated_from)
+    finally:
+        lock.release()

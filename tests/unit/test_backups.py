@@ -1,0 +1,126 @@
+"""Manual backup and verified restore, from the command line."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from models.backups import lock_for, restore_database
+from models.db import open_database
+from models.dbcheck import DatabaseLocked
+from models.ward import get_ward, setup_ward
+from tests.conftest import SAMPLE_SETUP
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, capture_output=True,
+                          text=True, encoding="utf-8", timeout=120)
+
+
+def place(path: Path) -> str:
+    db = open_database(path)
+    ward = get_ward(db.session_factory)
+    db.close()
+    assert ward is not None
+    return ward.place_name
+
+
+def set_place(path: Path, name: str) -> None:
+    with sqlite3.connect(path) as con:
+        con.execute("UPDATE ward SET place_name = ?", (name,))
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def ward_db(tmp_path: Path) -> Path:
+    path = tmp_path / "phuong.sqlite"
+    db = open_database(path, create=True)
+    setup_ward(db.session_factory, SAMPLE_SETUP)
+    db.close()
+    return path
+
+
+def test_backup_then_restore_brings_back_last_weeks_data(ward_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "tuan-truoc.sqlite"
+    result = run("--db", str(ward_db), "backup", str(copy))
+    assert result.returncode == 0, result.stderr
+    set_place(ward_db, "Uông Bí")
+    assert place(ward_db) == "Uông Bí"
+    result = run("--db", str(ward_db), "restore", str(copy))
+    assert result.returncode == 0, result.stderr
+    assert place(ward_db) == "Đông Triều"
+    saved = list((ward_db.parent / "backups").glob("phuong-truoc-khoi-phuc-*.sqlite"))
+    assert len(saved) == 1 and place(saved[0]) == "Uông Bí"  # the current one was kept
+
+
+def test_backup_refuses_to_overwrite(ward_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "co-roi.sqlite"
+    out.write_text("đã có", encoding="utf-8")
+    result = run("--db", str(ward_db), "backup", str(out))
+    assert result.returncode == 1 and "đã có" in result.stderr
+    assert out.read_text(encoding="utf-8") == "đã có"
+
+
+@pytest.mark.parametrize("content", [b"PK\x03\x04 not a database", b"SQLite format 3\x00broken"])
+def test_a_bad_copy_is_refused_and_nothing_changes(ward_db: Path, tmp_path: Path,
+                                                   content: bytes) -> None:
+    bad = tmp_path / "hong.sqlite"
+    bad.write_bytes(content + b"\x00" * 200)
+    before = digest(ward_db)
+    result = run("--db", str(ward_db), "restore", str(bad))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert digest(ward_db) == before
+    assert not (ward_db.parent / "backups").exists()
+
+
+def test_a_newer_copy_is_refused(ward_db: Path, tmp_path: Path) -> None:
+    newer = tmp_path / "moi-hon.sqlite"
+    run("--db", str(ward_db), "backup", str(newer))
+    with sqlite3.connect(newer) as con:
+        con.execute("UPDATE alembic_version SET version_num = '9999'")
+    result = run("--db", str(ward_db), "restore", str(newer))
+    assert result.returncode == 1 and "phiên bản mới hơn" in result.stderr
+
+
+def test_restore_creates_a_missing_database(ward_db: Path, tmp_path: Path) -> None:
+    target = tmp_path / "may-moi" / "so.sqlite"
+    result = run("--db", str(target), "restore", str(ward_db))
+    assert result.returncode == 0, result.stderr
+    assert place(target) == "Đông Triều"
+
+
+def test_restore_refuses_while_the_program_has_the_file_open(ward_db: Path,
+                                                            tmp_path: Path) -> None:
+    copy = tmp_path / "ban-sao.sqlite"
+    run("--db", str(ward_db), "backup", str(copy))
+    lock = lock_for(ward_db)
+    lock.acquire()
+    try:
+        with pytest.raises(DatabaseLocked, match="đang mở"):
+            restore_database(copy, ward_db)
+    finally:
+        lock.release()
+
+
+def test_backup_while_another_connection_writes(ward_db: Path, tmp_path: Path) -> None:
+    db = open_database(ward_db)
+    with db.session_factory.begin() as s:  # an open write transaction elsewhere
+        from models.entities import Ward
+
+        ward = s.query(Ward).one()
+        ward.place_name = "Đang sửa"
+        s.flush()
+        result = run("--db", str(ward_db), "backup", str(tmp_path / "giua-chung.sqlite"))
+    db.close()
+    assert result.returncode == 0, result.stderr
+    assert place(tmp_path / "giua-chung.sqlite") == "Đông Triều"  # the committed state
