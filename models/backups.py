@@ -94,3 +94,44 @@ def restore_database(source: Path, target: Path,
         return RestoreResult(restored=target, saved_current=saved, migrated_from=migrated_from)
     finally:
         lock.release()
+
+
+AUTO_TAG = "tu-dong"
+KEEP_LATEST = 20
+KEEP_MONTHS = 12
+
+
+def _stamp_of(path: Path, stem: str) -> datetime | None:
+    prefix = f"{stem}-{AUTO_TAG}-"
+    if not (path.name.startswith(prefix) and path.suffix == ".sqlite"):
+        return None
+    try:
+        return datetime.strptime(path.stem[len(prefix):], "%Y%m%d-%H%M%S")
+    except ValueError:
+        return None
+
+
+def backups_to_remove(files: list[Path], stem: str, now: datetime) -> list[Path]:
+    """Automatic backups beyond the rotation: keep the newest 20, and the newest of each of
+    the last 12 months; manual backups and other files are never touched."""
+    dated = sorted(((s, f) for f in files if (s := _stamp_of(f, stem)) is not None),
+                   reverse=True)
+    keep = {f for _s, f in dated[:KEEP_LATEST]}
+    months_seen: set[tuple[int, int]] = set()
+    for stamp, f in dated:
+        month = (stamp.year, stamp.month)
+        age = (now.year - stamp.year) * 12 + now.month - stamp.month
+        if age < KEEP_MONTHS and month not in months_seen:
+            months_seen.add(month)
+            keep.add(f)
+    return [f for _s, f in dated if f not in keep]
+
+
+def automatic_backup(path: Path, folder: Path, now: datetime | None = None) -> Path:
+    """The backup taken when the program closes after a change, then the rotation."""
+    now = now or datetime.now()
+    out = backup_file(path, folder / f"{path.stem}-{AUTO_TAG}-{now:%Y%m%d-%H%M%S}.sqlite")
+    for old in backups_to_remove(list(folder.glob(f"{path.stem}-{AUTO_TAG}-*.sqlite")),
+                                 path.stem, now):
+        old.unlink(missing_ok=True)
+    return out

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from ui.settings_view import SettingsView
 from models.overview import ward_figures
 from models.ward import WardInfo, get_ward
+from ui import messages
 from ui.events import AppEvents
 from ui.members_view import MembersView
 
@@ -197,6 +200,7 @@ class MainWindow(QMainWindow):
         side.addWidget(self.sidebar, 1)
 
         self.events = AppEvents(self)
+        self._changed = False  # anything saved since the window opened: back up on close
         self.pages = QStackedWidget()
         self.overview = OverviewView(db, ward)
         self.members = MembersView(db.session_factory, events=self.events,
@@ -236,6 +240,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 780)
 
     def _on_data_changed(self, kind: str, _ids: list[int]) -> None:
+        self._changed = True
         self.overview.mark_stale()
         if kind == "ward":
             ward = get_ward(self.db.session_factory)
@@ -285,8 +290,24 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Danh sách: {count:,} đảng viên".replace(",", "."))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._changed and not self.db.read_only:
+            self._changed = False
+            self.back_up_on_close()
         self.db.close()
         super().closeEvent(event)
+
+    def back_up_on_close(self) -> Path | None:
+        """Something changed during this session: keep a rotated copy (DESIGN §3.8)."""
+        from models.backups import automatic_backup
+        from models.settings import load_settings
+
+        folder = load_settings(self.db.session_factory).backup_folder(self.db.path)
+        try:
+            return automatic_backup(self.db.path, folder)
+        except (OSError, sqlite3.Error) as exc:
+            messages.error(self, "Không sao lưu được",
+                           f"Không tạo được bản sao lưu tự động trong {folder}: {exc}")
+            return None
 
     def sizeHint(self) -> QSize:
         return QSize(1280, 780)

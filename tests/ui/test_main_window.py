@@ -67,3 +67,16 @@ def test_bundled_fonts_are_registered(qtbot: QtBot) -> None:
     families = register_fonts()
     assert {"Liberation Serif", "Liberation Sans", "DejaVu Sans"} <= set(families)
     assert "Liberation Sans" in QFontDatabase.families()
+
+
+def test_closing_after_a_change_leaves_a_rotated_backup(qtbot: QtBot, demo_db: Database) -> None:
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    folder = demo_db.path.parent / "backups"
+    window.close()
+    assert not folder.exists()  # nothing changed: no backup
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.events.announce("member", [1])
+    window.close()
+    assert len(list(folder.glob("demo-tu-dong-*.sqlite"))) == 1

@@ -124,3 +124,41 @@ def test_backup_while_another_connection_writes(ward_db: Path, tmp_path: Path) -
     db.close()
     assert result.returncode == 0, result.stderr
     assert place(tmp_path / "giua-chung.sqlite") == "Đông Triều"  # the committed state
+
+
+def test_rotation_keeps_the_last_20_and_one_per_month_for_a_year(tmp_path: Path) -> None:
+    from datetime import datetime, timedelta
+
+    from models.backups import backups_to_remove
+
+    now = datetime(2026, 11, 26, 17, 0, 0)
+    files = []
+    # one backup every 5 days for 2 years, plus a manual one that must never be removed
+    for n in range(146):
+        stamp = now - timedelta(days=5 * n)
+        files.append(tmp_path / f"so-tu-dong-{stamp:%Y%m%d-%H%M%S}.sqlite")
+    files.append(tmp_path / "so-truoc-khoi-phuc-20250101-000000.sqlite")
+    removed = set(backups_to_remove(files, "so", now))
+    kept = [f for f in files if f not in removed]
+    assert files[-1] in kept
+    assert files[:20] == kept[:20]  # the newest 20
+    older = kept[20:-1]
+    months = {f.name[11:17] for f in older}
+    # the rest: at most one per month, only within the last 12 months
+    assert len(older) == len(months)
+    assert all("202512" <= m <= "202611" for m in months)
+    assert len(kept) < len(files)
+
+
+def test_automatic_backup_writes_and_rotates(ward_db: Path, tmp_path: Path) -> None:
+    from datetime import datetime, timedelta
+
+    from models.backups import automatic_backup
+
+    folder = tmp_path / "backups"
+    now = datetime(2026, 11, 26, 17, 0, 0)
+    for n in range(25):
+        automatic_backup(ward_db, folder, now - timedelta(hours=n))
+    left = sorted(folder.glob("phuong-tu-dong-*.sqlite"))
+    assert len(left) == 20
+    assert place(left[-1]) == "Đông Triều"
