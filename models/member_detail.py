@@ -12,9 +12,7 @@ from models.activities import Participation, participation
 from models.dates import format_birth
 from models.entities import (
     Activity,
-    ActivityStatus,
     Attendance,
-    AttendanceState,
     Cell,
     CellAssignment,
     ChangeLog,
@@ -71,7 +69,6 @@ class AttendanceEntry:
     title: str
     state: str
     note: str
-    held: bool  # only activities that took place count in the figures
 
 
 @dataclass(frozen=True)
@@ -172,8 +169,7 @@ def member_detail(factory: sessionmaker[Session], member_id: int) -> MemberDetai
                 ExcusedPeriod.member_id == member_id).order_by(ExcusedPeriod.start_date)))
         attendance = tuple(
             AttendanceEntry(a.date, label(ACTIVITY_KIND, a.kind), a.title,
-                            label(ATTENDANCE, at.state), at.note,
-                            a.status == ActivityStatus.HELD)
+                            label(ATTENDANCE, at.state), at.note)
             for at, a in session.execute(
                 select(Attendance, Activity).join(Activity, Activity.id == Attendance.activity_id)
                 .where(Attendance.member_id == member_id)
@@ -197,11 +193,3 @@ def member_detail(factory: sessionmaker[Session], member_id: int) -> MemberDetai
         participation=tuple((year, participation(factory, member_id, year)) for year in years),
     )
 
-
-def attendance_counts(detail: MemberDetail) -> dict[str, int]:
-    """Invited / present / excused / absent over the activities that took place."""
-    held = [a for a in detail.attendance if a.held]
-    counts = {"invited": len(held)}
-    for state in (AttendanceState.PRESENT, AttendanceState.EXCUSED, AttendanceState.ABSENT):
-        counts[state.value] = sum(1 for a in held if a.state == ATTENDANCE[state])
-    return counts

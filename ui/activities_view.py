@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.activities import (
     ALL_CELLS,
+    WHOLE_WARD,
     ActivityError,
     ActivityInput,
     ActivityRow,
@@ -35,7 +36,7 @@ from models.entities import ActivityKind, ActivityStatus
 from models.labels import ACTIVITY_KIND, format_date
 from models.ward import list_cells
 from ui import messages
-from ui.activity_dialog import WHOLE_WARD, ActivityDialog
+from ui.activity_dialog import ActivityDialog
 from ui.events import AppEvents
 from ui.roster_view import RosterDialog
 from ui.tasks import Task

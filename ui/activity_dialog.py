@@ -15,14 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.activities import ActivityInput, validate_activity
+from models.activities import ACTIVITY_STATUS, WHOLE_WARD, ActivityInput, validate_activity
 from models.dates import DateError, parse_date
-from models.entities import ActivityKind, ActivityStatus
+from models.entities import ActivityKind
 from models.labels import ACTIVITY_KIND, format_date
 from models.ward import CellRow
-
-WHOLE_WARD = "Toàn phường"
-STATUS_LABELS = {ActivityStatus.PLANNED: "Dự kiến", ActivityStatus.HELD: "Đã tổ chức"}
 
 
 class ActivityDialog(QDialog):
@@ -47,7 +44,7 @@ class ActivityDialog(QDialog):
         self.content = QPlainTextEdit()
         self.content.setPlaceholderText("Nội dung, kết luận của buổi sinh hoạt")
         self.status = QComboBox()
-        for status, text in STATUS_LABELS.items():
+        for status, text in ACTIVITY_STATUS.items():
             self.status.addItem(text, status.value)
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout(self)

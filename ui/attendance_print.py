@@ -30,8 +30,7 @@ def attendance_pdf(factory: sessionmaker[Session], activity_id: int, folder: Pat
     activity = get_activity(factory, activity_id)
     issuer = issuer_lines(factory, activity.cell_id, activity.date)
     settings = load_settings(factory)
-    margins = Margins(settings.margin_top, settings.margin_bottom, settings.margin_left,
-                      settings.margin_right)
+    margins = Margins(*settings.margins_mm)
     people = tuple(
         Person(full_name=line.full_name, birth_text=line.birth_text,
                workplace=line.workplace_org,

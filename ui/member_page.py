@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.labels import format_date
-from models.member_detail import DatedEntry, MemberDetail, attendance_counts
+from models.member_detail import DatedEntry, MemberDetail
 
 PAGE_STYLE = """
 <style>
@@ -87,16 +87,12 @@ def participation_html(detail: MemberDetail) -> str:
 
 
 def attendance_html(detail: MemberDetail) -> str:
-    counts = attendance_counts(detail)
-    rate = (f"{100 * counts['present'] / counts['invited']:.0f}%" if counts["invited"]
-            else "—")
-    summary = (f"<p>Được mời <b>{counts['invited']}</b> lần · có mặt <b>{counts['present']}</b>"
-               f" · vắng có lý do <b>{counts['excused']}</b> · vắng không lý do "
-               f"<b>{counts['absent']}</b> · tỉ lệ tham gia <b>{rate}</b></p>")
+    # the figures are the per-year table (the one rule, models.activities); below it, every
+    # invitation as recorded, planned meetings included
     body = "".join(
         f"<tr><td>{format_date(a.on)}</td><td>{escape(a.kind)}</td><td>{escape(a.title)}</td>"
         f"<td>{escape(a.state)}</td><td>{escape(a.note)}</td></tr>" for a in detail.attendance)
-    return (f"{PAGE_STYLE}{participation_html(detail)}{summary}"
+    return (f"{PAGE_STYLE}{participation_html(detail)}"
             f"<table><tr><th>Ngày</th><th>Loại</th><th>Nội dung</th>"
             f"<th>Tham gia</th><th>Ghi chú</th></tr>{body}</table>")
 

@@ -37,8 +37,7 @@ def receipt_pdf(factory: sessionmaker[Session], member_id: int, folder: Path,
     )
     suggested = f"phieu-tiep-nhan-{fold(facts.full_name).replace(' ', '-')}.pdf"
     path = folder / suggested
-    receipt_slip_pdf(data, path, margins=Margins(settings.margin_top, settings.margin_bottom,
-                                                 settings.margin_left, settings.margin_right))
+    receipt_slip_pdf(data, path, margins=Margins(*settings.margins_mm))
     return path, suggested
 
 
