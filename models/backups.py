@@ -9,6 +9,7 @@ only then swaps the files, so a refused or failed restore leaves the current dat
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,6 +49,8 @@ def _checkpoint(path: Path) -> None:
     con = sqlite3.connect(path)
     try:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.DatabaseError:
+        pass  # a damaged file being replaced: its log goes with it
     finally:
         con.close()
     for suffix in ("-wal", "-shm"):
@@ -71,9 +74,16 @@ def restore_database(source: Path, target: Path,
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         saved: Path | None = None
         if target.exists():
-            check_file(target)
             folder = backup_dir or default_backup_dir(target)
-            saved = backup_file(target, folder / f"{target.stem}-truoc-khoi-phuc-{stamp}.sqlite")
+            name = f"{target.stem}-truoc-khoi-phuc-{stamp}.sqlite"
+            try:
+                check_file(target)
+            except DatabaseError:
+                # a damaged database is what restores are for: keep its bytes as they are
+                folder.mkdir(parents=True, exist_ok=True)
+                saved = Path(shutil.copy2(target, folder / name))
+            else:
+                saved = backup_file(target, folder / name)
         target.parent.mkdir(parents=True, exist_ok=True)
         scratch = target.parent / f".{target.name}.khoi-phuc-{stamp}"
         try:

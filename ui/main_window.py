@@ -230,7 +230,8 @@ class MainWindow(QMainWindow):
         self.members.count_changed.connect(self._on_members_count_changed)
         self._path_label = QLabel(str(db.path))
         self.statusBar().addPermanentWidget(self._path_label)
-        self._on_members_count_changed(self.members.model.rowCount())
+        if self.members.model.is_complete:  # otherwise the count arrives with the rest
+            self._on_members_count_changed(self.members.model.rowCount())
 
         find = QAction("Tìm đảng viên", self)
         find.setShortcut(QKeySequence.StandardKey.Find)

@@ -162,3 +162,19 @@ def test_automatic_backup_writes_and_rotates(ward_db: Path, tmp_path: Path) -> N
     left = sorted(folder.glob("phuong-tu-dong-*.sqlite"))
     assert len(left) == 20
     assert place(left[-1]) == "Đông Triều"
+
+
+def test_a_damaged_database_can_be_restored_over(ward_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "ban-sao.sqlite"
+    run("--db", str(ward_db), "backup", str(copy))
+    with sqlite3.connect(ward_db) as con:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(ward_db.read_bytes())
+    data[4096:8192] = b"\xde\xad" * 2048
+    ward_db.write_bytes(bytes(data))
+    damaged = digest(ward_db)
+    result = run("--db", str(ward_db), "restore", str(copy))
+    assert result.returncode == 0, result.stderr
+    assert place(ward_db) == "Đông Triều"
+    saved = list((ward_db.parent / "backups").glob("phuong-truoc-khoi-phuc-*.sqlite"))
+    assert [digest(p) for p in saved] == [damaged]  # the damaged file kept byte for byte
