@@ -62,7 +62,37 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("out", metavar="OUT.sqlite", help="tệp sao lưu (chưa có)")
     restore = sub.add_parser("restore", help="khôi phục từ một bản sao lưu (có kiểm tra)")
     restore.add_argument("source", metavar="IN.sqlite", help="tệp sao lưu")
+
+    comments = sub.add_parser("comments", help="phiếu nhận xét đảng viên hằng năm")
+    action = comments.add_subparsers(dest="action", metavar="VIỆC", required=True)
+    create = action.add_parser("create", help="tạo phiếu nhận xét của một năm (thêm phiếu còn thiếu)")
+    create.add_argument("--year", type=_year, required=True, metavar="Y", help="năm nhận xét")
+    create.add_argument("--cell", metavar="NAME", help="chỉ chi bộ này (không cần gõ dấu)")
+    create.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+
+    printing = sub.add_parser("print", help="in ra tệp PDF")
+    what = printing.add_subparsers(dest="what", metavar="VĂN_BẢN", required=True)
+    print_comments = what.add_parser("comments", help="phiếu nhận xét của một năm, một tệp PDF")
+    print_comments.add_argument("--year", type=_year, required=True, metavar="Y")
+    print_comments.add_argument("--cell", metavar="NAME", help="chỉ chi bộ này")
+    print_comments.add_argument("--out", type=Path, required=True, metavar="OUT.pdf")
+    print_members = what.add_parser("members", help="danh sách / sổ theo dõi đảng viên")
+    print_members.add_argument("--cell", metavar="NAME", help="chỉ chi bộ này")
+    print_members.add_argument("--out", type=Path, required=True, metavar="OUT.pdf")
+    print_summary = what.add_parser("summary", help="báo cáo tổng hợp năm")
+    print_summary.add_argument("--year", type=_year, required=True, metavar="Y")
+    print_summary.add_argument("--out", type=Path, required=True, metavar="OUT.pdf")
     return parser
+
+
+def _year(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"năm không hợp lệ: {value!r}") from None
+    if not 1990 <= number <= 2100:
+        raise argparse.ArgumentTypeError(f"năm phải trong khoảng 1990–2100: {number}")
+    return number
 
 
 def _positive_int(value: str) -> int:
@@ -249,8 +279,31 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_comments(args: argparse.Namespace) -> int:
+    raise CommandError("comments: chưa làm")
+
+
+def cmd_print_comments(args: argparse.Namespace) -> int:
+    raise CommandError("print comments: chưa làm")
+
+
+def cmd_print_members(args: argparse.Namespace) -> int:
+    raise CommandError("print members: chưa làm")
+
+
+def cmd_print_summary(args: argparse.Namespace) -> int:
+    raise CommandError("print summary: chưa làm")
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    printers = {"comments": cmd_print_comments, "members": cmd_print_members,
+                "summary": cmd_print_summary}
+    return printers[args.what](args)
+
+
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "export": cmd_export,
-            "search": cmd_search, "backup": cmd_backup, "restore": cmd_restore}
+            "search": cmd_search, "backup": cmd_backup, "restore": cmd_restore,
+            "comments": cmd_comments, "print": cmd_print}
 
 
 def _use_utf8_output() -> None:
