@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     comments = sub.add_parser("comments", help="phiếu nhận xét đảng viên hằng năm")
     action = comments.add_subparsers(dest="action", metavar="VIỆC", required=True)
-    create = action.add_parser("create", help="tạo phiếu nhận xét của một năm (thêm phiếu còn thiếu)")
+    create = action.add_parser("create", help="tạo phiếu nhận xét của một năm")
     create.add_argument("--year", type=_year, required=True, metavar="Y", help="năm nhận xét")
     create.add_argument("--cell", metavar="NAME", help="chỉ chi bộ này (không cần gõ dấu)")
     create.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
@@ -279,12 +279,76 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cell_id(db: Database, name: str | None) -> int | None:
+    """The id of the cell named on the command line (accents optional); None for no name."""
+    if name is None:
+        return None
+    from models.ward import find_cell_id
+
+    cell_id = find_cell_id(db.session_factory, name)
+    if cell_id is None:
+        raise CommandError(f"Không có chi bộ «{name}».")
+    return cell_id
+
+
+def _cell_phrase(db: Database, cell_id: int | None) -> str:
+    """' của Chi bộ khu 5' as stored (the user may have typed it without accents)."""
+    if cell_id is None:
+        return ""
+    from models.ward import list_cells
+
+    names = {c.id: c.name for c in list_cells(db.session_factory, include_inactive=True)}
+    return f" của {names.get(cell_id, '')}"
+
+
 def cmd_comments(args: argparse.Namespace) -> int:
-    raise CommandError("comments: chưa làm")
+    db = _open(args)
+    from models.comments import CommentError, create_round
+
+    try:
+        cell_id = _cell_id(db, args.cell)
+        try:
+            result = create_round(db.session_factory, args.year, cell_id)
+        except CommentError as exc:
+            raise CommandError(str(exc)) from exc
+    finally:
+        db.close()
+    print(f"Năm {result.year}{_cell_phrase(db, cell_id)}: đã tạo {result.created} phiếu nhận xét mới "
+          f"(đã có {result.existing} phiếu; {result.excused} đảng viên miễn sinh hoạt nơi cư trú "
+          f"không lập phiếu). Danh sách chốt ngày {result.reference_date:%d/%m/%Y}"
+          + (f", hạn gửi {result.deadline:%d/%m/%Y}." if result.deadline else "."))
+    for cell in result.missing_issuer:
+        print(f"Lưu ý: {cell} chưa có dòng tiêu đề văn bản (Danh mục › Cơ quan ban hành).")
+    if args.json:
+        _emit_json({"year": result.year, "created": result.created, "existing": result.existing,
+                    "excused": result.excused, "total": result.created + result.existing,
+                    "reference_date": result.reference_date.isoformat(),
+                    "deadline": result.deadline.isoformat() if result.deadline else None})
+    return 0
 
 
 def cmd_print_comments(args: argparse.Namespace) -> int:
-    raise CommandError("print comments: chưa làm")
+    db = _open(args)
+    from models.comments import CommentError, year_sheet_ids
+    from reports.comment_print import print_sheets
+
+    try:
+        cell_id = _cell_id(db, args.cell)
+        ids = year_sheet_ids(db.session_factory, args.year, cell_id)
+        if not ids:
+            raise CommandError(f"Năm {args.year} chưa có phiếu nhận xét nào"
+                               + (f" của {args.cell}" if args.cell else "")
+                               + f" (tạo bằng: comments create --year {args.year}).")
+        try:
+            pages = print_sheets(db.session_factory, ids, args.out)
+        except CommentError as exc:
+            raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            raise CommandError(f"Không ghi được tệp {args.out}: {exc}") from exc
+    finally:
+        db.close()
+    print(f"Đã in {len(ids)} phiếu nhận xét năm {args.year} ({pages} trang) ra {args.out}.")
+    return 0
 
 
 def cmd_print_members(args: argparse.Namespace) -> int:

@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import history
+from models import history, testhooks
 from models.dates import MIN_YEAR, format_birth
 from models.entities import (
     Activity,
@@ -71,6 +71,7 @@ GROUP_KINDS: dict[str, tuple[str, ...]] = {
 }
 TEXT_MAX = 300  # title, place and attendance note columns
 CHUNK = 500  # ids per IN (...) list
+HOOK_EVERY = 200  # attendance rows written between two reports to the fault tests' hook
 BULK_MEMBERS = 2000  # above this many members, participation reads the whole year at once
 NO_ACTIVITY = "Không tìm thấy hoạt động này (có thể đã bị xóa ở nơi khác)."
 
@@ -434,7 +435,11 @@ def save_attendance(factory: Factory, activity_id: int,
             if row.state != state or row.note != note:
                 row.state, row.note = state, note
                 changed += 1
+                if changed % HOOK_EVERY == 0:
+                    session.flush()
+                    testhooks.rows_written("attendance", changed)
         session.flush()
+        testhooks.rows_written("attendance", changed)
     return changed
 
 
@@ -472,17 +477,23 @@ def _participation_statement(year: int,
 def participation_many(factory: Factory, member_ids: list[int] | None,
                        year: int) -> dict[int, dict[str, Participation]]:
     """participation() of many members (None: every member) in a few queries."""
-    packed: dict[int, Sequence[Any]] = {}
     with factory() as session:
-        connection = session.connection()
-        if member_ids is None:
-            member_ids = list(session.scalars(select(Member.id).order_by(Member.id)))
-            chunks: Iterable[Sequence[int] | None] = [None]
-        else:
-            chunks = [None] if len(member_ids) > BULK_MEMBERS else _chunks(member_ids)
-        for chunk in chunks:
-            for row in connection.execute(_participation_statement(year, chunk)):
-                packed[row[0]] = row[1:]
+        return participation_in(session, member_ids, year)
+
+
+def participation_in(session: Session, member_ids: list[int] | None,
+                     year: int) -> dict[int, dict[str, Participation]]:
+    """participation_many() inside the caller's session (and transaction)."""
+    packed: dict[int, Sequence[Any]] = {}
+    connection = session.connection()
+    if member_ids is None:
+        member_ids = list(session.scalars(select(Member.id).order_by(Member.id)))
+        chunks: Iterable[Sequence[int] | None] = [None]
+    else:
+        chunks = [None] if len(member_ids) > BULK_MEMBERS else _chunks(member_ids)
+    for chunk in chunks:
+        for row in connection.execute(_participation_statement(year, chunk)):
+            packed[row[0]] = row[1:]
     cache: dict[int, Participation] = {0: _EMPTY}
 
     def unpack(value: Any) -> Participation:

@@ -23,7 +23,8 @@ TRACKED: dict[type[Any], str] = {
     Attendance: "attendance",
 }
 # Derived or bookkeeping columns whose changes say nothing to a reader of the history.
-IGNORED_FIELDS = frozenset({"name_key", "sort_key", "updated_at", "created_at"})
+# A comment sheet's snapshot is a copy of the register, renewed by "refresh": not a user's edit.
+IGNORED_FIELDS = frozenset({"name_key", "sort_key", "updated_at", "created_at", "snapshot_json"})
 
 _current_user: str | None = None
 
