@@ -27,6 +27,7 @@ from models.db import Database
 if TYPE_CHECKING:
     from ui.activities_view import ActivitiesView
     from ui.catalogues_view import CataloguesView
+    from ui.comments_view import CommentsView
     from ui.settings_view import SettingsView
 from models.overview import ward_figures
 from models.ward import WardInfo, get_ward
@@ -47,8 +48,6 @@ MEMBERS_PAGE = 1
 
 # What each page not built yet will hold, so a user knows what to expect instead of a blank page.
 COMING = {
-    "Nhận xét hằng năm": "Tạo, soát và in phiếu nhận xét đảng viên hằng năm, gửi tổ chức đảng "
-                         "nơi công tác.",
     "Báo cáo": "Danh sách theo dõi, tổng hợp tham gia sinh hoạt và báo cáo năm (PDF, Excel).",
 }
 
@@ -207,6 +206,7 @@ class MainWindow(QMainWindow):
                                    read_only=db.read_only)
         self.events.data_changed.connect(self._on_data_changed)
         self.activities: ActivitiesView | None = None
+        self.comments: CommentsView | None = None
         self.catalogues: CataloguesView | None = None
         self.settings: SettingsView | None = None
         built: dict[str, QWidget] = {"Tổng quan": self.overview, "Đảng viên": self.members}
@@ -256,6 +256,12 @@ class MainWindow(QMainWindow):
             self.activities = ActivitiesView(self.db.session_factory, events=self.events,
                                              read_only=self.db.read_only)
             self._replace_page(row, self.activities)
+        elif name == "Nhận xét hằng năm" and self.comments is None:
+            from ui.comments_view import CommentsView
+
+            self.comments = CommentsView(self.db.session_factory, events=self.events,
+                                         read_only=self.db.read_only)
+            self._replace_page(row, self.comments)
         elif name == "Danh mục" and self.catalogues is None:
             from ui.catalogues_view import CataloguesView
 

@@ -223,6 +223,7 @@ class PdfPreviewDialog(QDialog):
         self._document: QPdfDocument | None = None
         self._data = b""
         self._parked: list[QPdfDocument] = []  # replaced while a print job still reads them
+        self._pending = ""  # while set, only part of the document is shown: no print, no save
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
 
         self.view = QPdfView(self)
@@ -307,6 +308,17 @@ class PdfPreviewDialog(QDialog):
         self._update_actions()
         return True
 
+    def set_pending(self, text: str | None) -> None:
+        """Say that only the first part is shown yet ("Đang chuẩn bị … 40%"): printing and
+        saving wait until ``set_pending(None)``, when the whole document is in place."""
+        self._pending = text or ""
+        self.pending_label.setText(self._pending)
+        self._update_actions()
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._pending)
+
     # ----------------------------------------------------------------- building
 
     def _action(self, text: str, tip: str, slot: Callable[[], Any],
@@ -386,6 +398,9 @@ class PdfPreviewDialog(QDialog):
         self.save_action = self._action("Lưu PDF…", "Lưu một bản PDF vào máy",
                                         self._on_save_triggered, ("Ctrl+S",),
                                         (theme.DocumentSave, pixmap.SP_DialogSaveButton))
+        self.pending_label = QLabel("", self)
+        self.pending_label.setStyleSheet("color: #8a5a00; padding-left: 8px;")
+        self.toolbar.addWidget(self.pending_label)
         spacer = QWidget(self)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.toolbar.addWidget(spacer)
@@ -437,8 +452,9 @@ class PdfPreviewDialog(QDialog):
         self.prev_action.setEnabled(page > 0)
         self.next_action.setEnabled(page < count - 1)
         printing = self._printing is not None
-        self.print_action.setEnabled(count > 0 and not printing)
-        self.save_action.setEnabled(count > 0)
+        ready = count > 0 and not self._pending
+        self.print_action.setEnabled(ready and not printing)
+        self.save_action.setEnabled(ready)
         self.close_action.setEnabled(not printing)
         self.page_spin.setEnabled(count > 0)
 

@@ -108,3 +108,48 @@ class Task(QObject):
             self._on_error(exc)
         finally:
             self._release()
+
+
+class Background(QObject):
+    """Work on the thread pool without a dialog: the caller shows its progress where it likes
+    (``progressed``) and gets the result or the error through its callbacks."""
+
+    progressed = Signal(int, int)
+
+    def __init__(self, work: Work, on_done: Callable[[Any], None],
+                 on_error: Callable[[BaseException], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._stop = threading.Event()
+        self._signals = _Signals()
+        self._on_done = on_done
+        self._on_error = on_error
+        self._signals.progressed.connect(self.progressed)
+        self._signals.finished.connect(self._finished)
+        self._signals.failed.connect(self._failed)
+        _RUNNING_BACKGROUND.add(self)
+        QThreadPool.globalInstance().start(_Runnable(work, self._signals, self._stop))
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._stop.is_set()
+
+    def _release(self) -> None:
+        QTimer.singleShot(0, lambda: _RUNNING_BACKGROUND.discard(self))
+
+    def _finished(self, result: object) -> None:
+        try:
+            self._on_done(result)
+        finally:
+            self._release()
+
+    def _failed(self, exc: BaseException) -> None:
+        try:
+            self._on_error(exc)
+        finally:
+            self._release()
+
+
+_RUNNING_BACKGROUND: set[Background] = set()

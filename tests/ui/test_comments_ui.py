@@ -1,0 +1,149 @@
+"""The yearly comment page: create the round, review and edit, bulk statuses, print."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog
+from pypdf import PdfReader
+from pytestqt.qtbot import QtBot
+
+from models import comments as cm
+from models.db import Database
+from ui import messages
+from ui.comments_view import CommentsView, DateOrgDialog
+from ui.pdf_preview import PdfPreviewDialog
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture
+def view(qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> CommentsView:
+    monkeypatch.setattr(messages, "confirm", lambda *a: True)
+    monkeypatch.setattr(messages, "info", lambda *a: None)
+    monkeypatch.setattr(messages, "error", lambda *a: pytest.fail(f"error shown: {a[1:]}"))
+    widget = CommentsView(demo_db.session_factory, today=lambda: TODAY)
+    qtbot.addWidget(widget)
+    widget.resize(1300, 800)
+    widget.show()
+    return widget
+
+
+def create(qtbot: QtBot, view: CommentsView) -> None:
+    view.create_round()
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=20000)
+
+
+def test_create_round_fills_the_list(qtbot: QtBot, view: CommentsView,
+                                     demo_db: Database) -> None:
+    assert view.model.rowCount() == 0
+    assert "chưa có phiếu" in view.info.text()
+    create(qtbot, view)
+    total = len(cm.list_sheets(demo_db.session_factory, 2026))
+    assert view.model.rowCount() == total > 300
+    assert "Danh sách chốt ngày 30/11/2026" in view.info.text()
+    assert "còn 19 ngày" in view.info.text()
+    # the first sheet is open in the editor, with its participation prefilled
+    assert view.editor.detail is not None
+    assert view.editor.texts()[2].startswith("Năm 2026 được mời dự")
+    # a second run adds nothing
+    create(qtbot, view)
+    assert len(cm.list_sheets(demo_db.session_factory, 2026)) == total
+
+
+def test_edit_is_saved_when_moving_on(qtbot: QtBot, view: CommentsView,
+                                      demo_db: Database) -> None:
+    create(qtbot, view)
+    first = view.current_row()
+    assert first is not None
+    view.editor.edits[0].setPlainText("Gương mẫu, tích cực.")
+    view.editor.proposal_buttons["praise"].setChecked(True)
+    view.step(1)
+    assert view.current_row() is not None and view.current_row().id != first.id
+    saved = cm.get_sheet(demo_db.session_factory, first.id)
+    assert saved.items[0].text == "Gương mẫu, tích cực."
+    assert saved.row.proposal == "praise"
+    assert view.model.rows[0].proposal_label == "Biểu dương"
+    # Ctrl+Return: finished, and on to the next
+    second = view.current_row()
+    assert second is not None
+    view.editor.edits[0].setFocus()
+    qtbot.keyClick(view.editor.edits[0], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: cm.get_sheet(demo_db.session_factory, second.id).row.status
+                    == "finished")
+    assert view.current_row() is not None and view.current_row().id != second.id
+
+
+def test_bulk_print_then_mark_sent(qtbot: QtBot, view: CommentsView, demo_db: Database,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    create(qtbot, view)
+    view.search.setText("nguyen")
+    assert 0 < view.model.rowCount() < 200
+    view.table.selectAll()
+    ids = view.selected_ids()
+    shown: dict[str, Any] = {}
+
+    def fake_exec(dialog: PdfPreviewDialog) -> int:
+        # the first sheets are there at once; printing waits for the whole batch
+        shown["first_pages"] = dialog.page_count()
+        shown["pending_at_start"] = dialog.pending
+        qtbot.waitUntil(lambda: not dialog.pending, timeout=60000)
+        shown["pages"] = dialog.page_count()
+        shown["data"] = dialog._data
+        dialog.printed.emit()
+        return int(QDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(PdfPreviewDialog, "exec", fake_exec)
+    view.print_selected()
+    assert shown["pending_at_start"] and shown["first_pages"] < shown["pages"]
+    sheets = [cm.get_sheet(demo_db.session_factory, i) for i in ids]
+    assert all(s.row.status == "printed" and s.row.doc_code for s in sheets)
+    path = demo_db.path.parent / "batch.pdf"
+    path.write_bytes(shown["data"])
+    text = "\n".join(p.extract_text() for p in PdfReader(path).pages)
+    for sheet in sheets:
+        assert sheet.row.full_name in text and sheet.row.doc_code in text
+    # bulk: mark the selection sent on a date, to each member's organisation
+    monkeypatch.setattr(DateOrgDialog, "exec", lambda self: (
+        self.date.setDate(self.date.date().addDays(9)), int(QDialog.DialogCode.Accepted))[1])
+    view.table.selectAll()
+    view.mark_sent()
+    after = [cm.get_sheet(demo_db.session_factory, i) for i in ids]
+    assert all(s.row.status == "sent" and s.row.sent_date == date(2026, 12, 5) for s in after)
+    assert all(s.sent_to_org_id == s.snapshot.get("org_id") for s in after)
+    view.status.setCurrentIndex(view.status.findData("sent"))
+    assert view.model.rowCount() == len(ids)
+    # a sent sheet cannot be edited any more
+    view.table.selectRow(0)
+    assert not view.editor.isEnabled()
+
+
+def test_templates_dialog_and_one_off(qtbot: QtBot, view: CommentsView, demo_db: Database,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.comments_view import OneOffDialog, TemplatesDialog
+
+    dialog = TemplatesDialog(demo_db.session_factory, view)
+    qtbot.addWidget(dialog)
+    dialog.texts[6].setPlainText("Không có ý kiến khác.")
+    dialog.front.setChecked(False)
+    dialog.save()
+    assert dialog.result() == int(QDialog.DialogCode.Accepted)
+    options = cm.load_form_options(demo_db.session_factory)
+    assert options.templates[6].text == "Không có ý kiến khác." and not options.front_signs
+
+    def fill(self: OneOffDialog) -> int:
+        self.query.setText("nguyen")
+        self.reason.setText("Khen thưởng")
+        return int(QDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(OneOffDialog, "exec", fill)
+    view.one_off()
+    rows = [r for r in cm.list_sheets(demo_db.session_factory, 2026) if r.reason]
+    assert len(rows) == 1 and rows[0].reason == "Khen thưởng"
+    assert view.current_row() is not None and view.current_row().id == rows[0].id
+    assert cm.get_sheet(demo_db.session_factory, rows[0].id).items[6].text == \
+        "Không có ý kiến khác."
+    QApplication.processEvents()
