@@ -18,7 +18,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from models.db import backup_file, default_backup_dir, open_database
-from models.dbcheck import DatabaseError, DatabaseLocked, check_file
+from models.dbcheck import DatabaseError, DatabaseFull, DatabaseLocked, check_file, is_disk_full
 
 
 def lock_for(path: Path) -> FileLock:
@@ -40,7 +40,14 @@ def backup_database(path: Path, out: Path) -> Path:
         raise DatabaseError(f"Tệp {out} đã có; hãy chọn tên khác để không ghi đè.")
     try:
         return backup_file(path, out)
-    except OSError as exc:
+    except FileExistsError:
+        raise DatabaseError(f"Tệp {out} đã có; hãy chọn tên khác để không ghi đè.") from None
+    except (OSError, sqlite3.Error) as exc:
+        for suffix in ("", "-journal", "-wal", "-shm"):  # no half-written copy is left behind
+            Path(str(out) + suffix).unlink(missing_ok=True)
+        if is_disk_full(exc):
+            raise DatabaseFull(f"Không ghi được bản sao lưu {out}: ổ đĩa đầy. Hãy giải phóng "
+                               "chỗ trống hoặc chọn ổ đĩa khác.") from exc
         raise DatabaseError(f"Không ghi được bản sao lưu {out}: {exc}") from exc
 
 
@@ -57,19 +64,24 @@ def _checkpoint(path: Path) -> None:
         Path(str(path) + suffix).unlink(missing_ok=True)
 
 
-def restore_database(source: Path, target: Path,
-                     backup_dir: Path | None = None) -> RestoreResult:
-    """Replace ``target`` by a verified copy of ``source``; raise DatabaseError when refused."""
+def restore_database(source: Path, target: Path, backup_dir: Path | None = None, *,
+                     lock_held: bool = False) -> RestoreResult:
+    """Replace ``target`` by a verified copy of ``source``; raise DatabaseError when refused.
+
+    ``lock_held``: the caller (the window restoring its own database, its connections closed)
+    already holds the one-program-per-database lock, so nobody else can open the file meanwhile.
+    """
     source_check = check_file(source)  # refuses non-SQLite, corrupt, foreign, newer files
     if source_check.revision is None:
         raise DatabaseError(f"Tệp {source.name} là cơ sở dữ liệu trống, không có gì để khôi phục.")
-    lock = lock_for(target)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise DatabaseLocked(
-            f"Cơ sở dữ liệu {target.name} đang mở trong chương trình. Hãy đóng cửa sổ đó rồi "
-            "khôi phục lại.") from None
+    lock = None if lock_held else lock_for(target)
+    if lock is not None:
+        try:
+            lock.acquire()
+        except Timeout:
+            raise DatabaseLocked(
+                f"Cơ sở dữ liệu {target.name} đang mở trong chương trình. Hãy đóng cửa sổ đó "
+                "rồi khôi phục lại.") from None
     try:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         saved: Path | None = None
@@ -80,8 +92,9 @@ def restore_database(source: Path, target: Path,
                 check_file(target)
             except DatabaseError:
                 # a damaged database is what restores are for: keep its bytes as they are
-                folder.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
                 saved = Path(shutil.copy2(target, folder / name))
+                saved.chmod(0o600)  # copy2 copies the mode; a backup is for its owner only
             else:
                 saved = backup_file(target, folder / name)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -103,7 +116,8 @@ def restore_database(source: Path, target: Path,
             raise
         return RestoreResult(restored=target, saved_current=saved, migrated_from=migrated_from)
     finally:
-        lock.release()
+        if lock is not None:
+            lock.release()
 
 
 AUTO_TAG = "tu-dong"

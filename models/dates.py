@@ -32,9 +32,9 @@ def parse_date(text: str | None) -> date | None:
         match = _DMY.fullmatch(value)
         if not match:
             raise DateError(f"«{value}» không phải ngày (viết dạng 05/02/1980).")
-        day, month, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
-        if len(match.group(4)) != 4:
+        if len(match.group(4)) != 4:  # before int(): thousands of digits would not convert
             raise DateError(f"«{value}»: năm phải viết đủ 4 chữ số.")
+        day, month, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
     if year < MIN_YEAR:
         raise DateError(f"«{value}»: năm {year} không hợp lệ.")
     try:

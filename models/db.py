@@ -22,18 +22,21 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import history
 from models.dbcheck import (
     BUSY_TIMEOUT_MS,
+    DISK_FULL_MESSAGE,
     DatabaseError,
+    DatabaseFull,
     DatabaseMissing,
     DatabaseReadOnly,
     FileCheck,
     ForeignDatabase,
     check_file,
+    is_disk_full,
     readonly_uri,
 )
 from models.entities import Base, Regulation
@@ -96,11 +99,20 @@ def _make_engine(path: Path, read_only: bool) -> Engine:
         engine = create_engine(f"sqlite:///{path.resolve()}")
     event.listen(engine, "connect", _set_pragmas(read_only))
     event.listen(engine, "begin", _begin)
+    event.listen(engine, "handle_error", _translate_error)
     return engine
 
 
 def _begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN")
+
+
+def _translate_error(context: ExceptionContext) -> BaseException | None:
+    """A full disk reaches every service as DatabaseFull, with its Vietnamese message; the
+    transaction it interrupted is rolled back by the service's ``begin()`` block as usual."""
+    if is_disk_full(context.original_exception):
+        return DatabaseFull(DISK_FULL_MESSAGE)
+    return None
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -196,7 +208,7 @@ def seed_reference_data(session: Session) -> None:
 
 def backup_file(source: Path, target: Path) -> Path:
     """Copy a database with SQLite's online backup (safe while another connection writes)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if target.exists():
         raise FileExistsError(target)
     _create_private_file(target)

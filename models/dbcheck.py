@@ -7,6 +7,7 @@ beginning of the program: the integrity check reads the whole file (a third of a
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -21,7 +22,8 @@ BUSY_TIMEOUT_MS = 5000
 
 
 class DatabaseError(Exception):
-    """A database the program refuses to open; ``str()`` is the Vietnamese message for the user."""
+    """A database the program refuses to open or to write; ``str()`` is the Vietnamese message
+    for the user."""
 
 
 class DatabaseMissing(DatabaseError):
@@ -50,6 +52,27 @@ class DatabaseReadOnly(DatabaseError):
 
 class DatabaseLocked(DatabaseError):
     pass
+
+
+class DatabaseFull(DatabaseError):
+    """The disk (or the database's size limit) is full: the write was rolled back."""
+
+
+DISK_FULL_MESSAGE = (
+    "Ổ đĩa đầy hoặc cơ sở dữ liệu đã đạt giới hạn dung lượng; chưa ghi gì. "
+    "Dữ liệu đã lưu trước đó vẫn còn nguyên. Hãy giải phóng chỗ trống trên ổ đĩa "
+    "(xóa bớt tệp không cần) rồi làm lại."
+)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """SQLite's SQLITE_FULL ("database or disk is full") or the system's "no space left"."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return True
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF == sqlite3.SQLITE_FULL:
+        return True
+    return isinstance(exc, sqlite3.Error) and "database or disk is full" in str(exc)
 
 
 @dataclass(frozen=True)

@@ -49,9 +49,13 @@ class MemberInput:
     notes: str = ""
 
 
+_SEPARATORS = re.compile(r"[\s.\-]")
+
+
 def digits_only(text: str) -> str:
     """Identifiers as typed or pasted: spaces, dots and dashes removed."""
-    return re.sub(r"[\s.\-]", "", clean(text))
+    text = clean(text)
+    return text if not text or text.isdigit() else _SEPARATORS.sub("", text)
 
 
 def validate_member(data: MemberInput, today: date | None = None) -> dict[str, str]:
@@ -85,7 +89,9 @@ def validate_member(data: MemberInput, today: date | None = None) -> dict[str, s
     phone = digits_only(data.phone)
     if phone and not PHONE.fullmatch(phone):
         errors["phone"] = "Số điện thoại không đúng (10 chữ số, bắt đầu bằng 0)."
-    birth_floor = data.birth_date or (date(data.birth_year, 1, 1) if data.birth_year else None)
+    year = data.birth_year  # outside the calendar (already refused above) it is no floor
+    birth_floor = data.birth_date or (
+        date(year, 1, 1) if year and date.min.year <= year <= date.max.year else None)
     for field, value, label in (
         ("join_date", data.join_date, "Ngày vào Đảng"),
         ("official_date", data.official_date, "Ngày chính thức"),

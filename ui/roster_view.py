@@ -47,6 +47,7 @@ from models.activities import (
     uninvite,
     update_activity,
 )
+from models.dbcheck import DatabaseError
 from models.entities import ActivityStatus, AttendanceState
 from models.labels import ATTENDANCE, format_date
 from models.members import search_members
@@ -306,7 +307,7 @@ class RosterDialog(QDialog):
                 status = ActivityStatus.HELD if self.held.isChecked() else ActivityStatus.PLANNED
                 update_activity(self._factory, self.activity_id, ActivityInput(
                     a.date, a.cell_id, a.kind, a.title, a.place, a.content, status.value))
-        except ActivityError as exc:
+        except (ActivityError, DatabaseError) as exc:  # DatabaseError: the disk is full
             messages.error(self, "Không lưu được điểm danh", str(exc))
             return False
         self.model.accept_marks()  # what is on screen is now what is stored: no re-read
