@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.entities import Activity, ActivityStatus, Cell, Member, MemberStatus, WorkplaceOrg
+from models.entities import (
+    Activity,
+    ActivityStatus,
+    Attendance,
+    AttendanceState,
+    Cell,
+    Member,
+    MemberStatus,
+    WorkplaceOrg,
+)
 
 
 @dataclass(frozen=True)
@@ -44,3 +55,55 @@ def ward_figures(factory: sessionmaker[Session]) -> WardFigures:
             activities_held=int(session.scalar(select(func.count(Activity.id)).where(
                 Activity.status == ActivityStatus.HELD)) or 0),
         )
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of an overview chart: what it counts and the filter a click opens."""
+
+    label: str
+    value: float
+    key: int | None  # the cell or organisation id (None: no cell / no organisation)
+
+
+def _bars(session: Session, column: Any, entity: Any) -> list[Bar]:
+    counts = session.execute(
+        select(column, func.count(Member.id))
+        .where(Member.archived.is_(False), Member.status == MemberStatus.ACTIVE)
+        .group_by(column)).all()
+    names: dict[int, str] = dict(session.execute(select(entity.id, entity.name)).all())
+    bars = [Bar(names.get(key, "") if key is not None else "", float(n), key)
+            for key, n in counts]
+    return sorted(bars, key=lambda b: (-b.value, b.label))
+
+
+def members_by_org(factory: sessionmaker[Session]) -> list[Bar]:
+    """Active members per workplace organisation, largest first ('' label: none recorded)."""
+    with factory() as session:
+        return _bars(session, Member.workplace_org_id, WorkplaceOrg)
+
+
+def members_by_cell(factory: sessionmaker[Session]) -> list[Bar]:
+    """Active members per residence cell, in the cells' own order."""
+    with factory() as session:
+        bars = {b.key: b for b in _bars(session, Member.cell_id, Cell)}
+        order = [c for (c,) in session.execute(
+            select(Cell.id).where(Cell.active.is_(True)).order_by(Cell.position, Cell.id))]
+    ordered = [bars.pop(c) for c in order if c in bars]
+    return ordered + sorted(bars.values(), key=lambda b: b.label)
+
+
+def attendance_by_cell(factory: sessionmaker[Session], year: int) -> list[Bar]:
+    """Per cell, the share (0–100) of invitations to its activities held in the year that were
+    answered by presence, as the rosters show them; cells without any invitation are left out."""
+    present = func.sum(case((Attendance.state == AttendanceState.PRESENT.value, 1), else_=0))
+    with factory() as session:
+        rows = session.execute(
+            select(Cell.id, Cell.name, func.count(Attendance.id), present)
+            .join(Activity, Activity.cell_id == Cell.id)
+            .join(Attendance, Attendance.activity_id == Activity.id)
+            .where(Activity.status == ActivityStatus.HELD.value,
+                   Activity.date >= date(year, 1, 1), Activity.date < date(year + 1, 1, 1))
+            .group_by(Cell.id, Cell.name).order_by(Cell.position, Cell.id)).all()
+    return [Bar(name, round(100 * (here or 0) / invited, 1), cell_id)
+            for cell_id, name, invited, here in rows if invited]

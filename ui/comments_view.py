@@ -649,7 +649,7 @@ class CommentsView(QWidget):
             runner = Background(work, ready, failed)
             runner.progressed.connect(lambda done, total: dialog.set_pending(
                 f"Đang chuẩn bị bản in đầy đủ: {done}/{total} phiếu…") if dialog.pending else None)
-        self.preview_dialog = dialog  # tests reach the open dialog here
+        self.preview_dialog: PdfPreviewDialog | None = dialog  # tests reach the open dialog
         try:
             dialog.exec()
         finally:

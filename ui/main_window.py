@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 from models.overview import ward_figures
 from models.ward import WardInfo, get_ward
 from ui import messages
+from ui.backup_actions import install_file_menu
 from ui.events import AppEvents
 from ui.members_view import MembersView
 
@@ -53,12 +55,17 @@ COMING = {
 
 
 class OverviewView(QWidget):
-    """Tổng quan: the ward's key figures at a glance."""
+    """Tổng quan: the ward's key figures, charts that open the filtered lists, reminders."""
+
+    members_wanted = Signal(object, object)  # cell id, organisation id (None: any)
+    comments_wanted = Signal(object)  # sheet status (None: any)
+    activities_wanted = Signal(object)  # cell id
 
     def __init__(self, db: Database, ward: WardInfo | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         self._title = QLabel()
         self._title.setObjectName("pageTitle")
         self._subtitle = QLabel()
@@ -67,8 +74,34 @@ class OverviewView(QWidget):
         layout.addWidget(self._title)
         layout.addWidget(self._subtitle)
         self._grid = QGridLayout()
-        self._grid.setSpacing(12)
+        self._grid.setSpacing(10)
         layout.addLayout(self._grid)
+        from ui.overview_charts import ChartCard
+
+        year = date.today().year
+        self.by_org = ChartCard("Đảng viên theo tổ chức đảng nơi công tác",
+                                "Đang sinh hoạt; bấm vào một cột để xem danh sách")
+        self.by_cell = ChartCard("Đảng viên theo chi bộ nơi cư trú",
+                                 "Đang sinh hoạt; bấm vào một cột để xem danh sách")
+        self.attendance = ChartCard(f"Tỷ lệ có mặt năm {year} theo chi bộ",
+                                    "Lượt có mặt / lượt được mời ở các buổi đã tổ chức; bấm để "
+                                    "xem hoạt động của chi bộ")
+        self.round = ChartCard(f"Phiếu nhận xét năm {year}",
+                               "Bấm vào một phần để xem các phiếu ở trạng thái đó")
+        self.by_org.on_click = lambda key: self.members_wanted.emit(None, key)
+        self.by_cell.on_click = lambda key: self.members_wanted.emit(key, None)
+        self.attendance.on_click = lambda key: self.activities_wanted.emit(key)
+        self.round.on_click = self._on_round_clicked
+        charts = QGridLayout()
+        charts.setSpacing(10)
+        charts.addWidget(self.by_org, 0, 0)
+        charts.addWidget(self.by_cell, 0, 1)
+        charts.addWidget(self.attendance, 1, 0)
+        charts.addWidget(self.round, 1, 1)
+        charts.setColumnStretch(0, 1)
+        charts.setColumnStretch(1, 1)
+        layout.addSpacing(6)
+        layout.addLayout(charts)
         reminders_title = QLabel("Nhắc việc")
         reminders_title.setObjectName("sectionTitle")
         self.reminders = QLabel()
@@ -79,7 +112,20 @@ class OverviewView(QWidget):
         layout.addWidget(reminders_title)
         layout.addWidget(self.reminders)
         layout.addStretch()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self._stale = True
+        self._statuses: list[str] = []
+
+    def _on_round_clicked(self, position: int | None) -> None:
+        if position is not None and 0 <= position < len(self._statuses):
+            self.comments_wanted.emit(self._statuses[position])
 
     def set_ward(self, ward: WardInfo | None) -> None:
         self._title.setText(ward.committee_name if ward else "Chưa thiết lập thông tin phường")
@@ -118,12 +164,41 @@ class OverviewView(QWidget):
             tile = QFrame()
             tile.setObjectName("tile")
             box = QVBoxLayout(tile)
+            box.setContentsMargins(8, 4, 8, 4)
             number = QLabel(f"{value:,}".replace(",", "."))
             number.setObjectName("tileNumber")
             box.addWidget(number)
-            box.addWidget(QLabel(caption))
-            self._grid.addWidget(tile, n // 3, n % 3)
+            caption_label = QLabel(caption)
+            caption_label.setWordWrap(True)
+            box.addWidget(caption_label)
+            self._grid.addWidget(tile, n // 5, n % 5)
+        self._refresh_charts()
         self.reminders.setText(self._reminders_html())
+
+    def _refresh_charts(self) -> None:
+        from models.comments import days_left_text, round_progress
+        from models.entities import SheetStatus
+        from models.labels import SHEET_STATUS
+        from models.overview import attendance_by_cell, members_by_cell, members_by_org
+
+        factory = self._db.session_factory
+        today = date.today()
+        self.by_org.set_bars(members_by_org(factory))
+        self.by_cell.set_bars(members_by_cell(factory))
+        self.attendance.set_bars(attendance_by_cell(factory, today.year), unit=" %",
+                                 maximum=100)
+        progress = round_progress(factory, today.year)
+        self._statuses = [s.value for s in SheetStatus]
+        self.round.set_stack([(SHEET_STATUS[s], progress.by_status.get(s.value, 0))
+                              for s in SheetStatus], self._statuses)
+        if progress.total:
+            due = (f"; hạn gửi {progress.deadline:%d/%m/%Y} "
+                   f"({days_left_text(progress.deadline, today)})" if progress.deadline else "")
+            self.round.hint.setText(f"{progress.total} phiếu, đã gửi {progress.done}{due}. "
+                                    "Bấm vào một phần để xem các phiếu ở trạng thái đó.")
+        else:
+            self.round.hint.setText(f"Chưa tạo phiếu nhận xét năm {today.year} (trang «Nhận xét "
+                                    "hằng năm»).")
 
     def _reminders_html(self) -> str:
         from html import escape
@@ -205,6 +280,9 @@ class MainWindow(QMainWindow):
         self.members = MembersView(db.session_factory, events=self.events,
                                    read_only=db.read_only)
         self.events.data_changed.connect(self._on_data_changed)
+        self.overview.members_wanted.connect(self.show_members)
+        self.overview.comments_wanted.connect(self.show_comments)
+        self.overview.activities_wanted.connect(self.show_activities)
         self.activities: ActivitiesView | None = None
         self.comments: CommentsView | None = None
         self.catalogues: CataloguesView | None = None
@@ -237,6 +315,7 @@ class MainWindow(QMainWindow):
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.show_member_search)
         self.addAction(find)
+        install_file_menu(self)  # Tệp: Sao lưu ngay… · Khôi phục từ bản sao lưu…
         self.sidebar.setCurrentRow(MEMBERS_PAGE)
         self.resize(1280, 780)
 
@@ -275,6 +354,38 @@ class MainWindow(QMainWindow):
             self.settings.changed.connect(self.events.announce)
             self._replace_page(row, self.settings)
         self.pages.setCurrentIndex(row)
+
+    def show_members(self, cell_id: int | None, org_id: int | None) -> None:
+        """The member list filtered to the active members of a cell or an organisation."""
+        from models.entities import MemberStatus
+
+        view = self.members
+        combos = ((view.cell_combo, cell_id), (view.org_combo, org_id),
+                  (view.status_combo, MemberStatus.ACTIVE.value), (view.excused_combo, None))
+        for combo, value in combos:
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.blockSignals(False)
+        view.search_edit.blockSignals(True)
+        view.search_edit.clear()
+        view.search_edit.blockSignals(False)
+        view.apply_filter()
+        self.sidebar.setCurrentRow(MEMBERS_PAGE)
+
+    def show_comments(self, status: str | None) -> None:
+        """This year's comment sheets in one status."""
+        self.sidebar.setCurrentRow(PAGES.index("Nhận xét hằng năm"))
+        if self.comments is not None:
+            self.comments.year.setValue(date.today().year)
+            self.comments.status.setCurrentIndex(max(0, self.comments.status.findData(status)))
+
+    def show_activities(self, cell_id: int | None) -> None:
+        """This year's activities of a cell."""
+        self.sidebar.setCurrentRow(PAGES.index("Hoạt động"))
+        if self.activities is not None:
+            view = self.activities
+            view.year.setCurrentIndex(max(0, view.year.findData(date.today().year)))
+            view.cell.setCurrentIndex(max(0, view.cell.findData(cell_id)))
 
     def _replace_page(self, row: int, page: QWidget) -> None:
         placeholder = self.pages.widget(row)

@@ -6,9 +6,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
-from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
 from models import comments as cm
