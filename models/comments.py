@@ -38,7 +38,7 @@ from models.documents import (
     NoIssuer,
     document_code,
     issuer_lines_in,
-    next_document_number,
+    reserve_document_numbers,
 )
 from models.entities import (
     Activity,
@@ -827,23 +827,11 @@ def prepare_print(factory: Factory, sheet_ids: Sequence[int], printed_on: date, 
                     issuers[cell_id] = None
             return issuers[cell_id]
 
+        if assign_numbers:
+            _number_sheets(session, [s for s, _ in loaded], snaps, printed_on, issuer_on)
         out = []
         for sheet, key in loaded:
             snap = snaps[sheet.id]
-            if assign_numbers and not sheet.doc_code:
-                issuer = issuer_on(snap.get("cell_id"))
-                if issuer is None:
-                    raise CommentError(f"Phiếu của {snap.get('full_name', '')}: chi bộ "
-                                       f"«{snap.get('cell_name', '')}» chưa có dòng tiêu đề văn "
-                                       "bản (Danh mục › Cơ quan ban hành).")
-                number = next_document_number(session, issuer.issuer_id, printed_on.year, KIND)
-                sheet.doc_number = number
-                sheet.doc_code = document_code(number, KIND, issuer.number_suffix)
-                snap["issuer"] = _issuer_dict(issuer)
-                ward = issuer_on(None)
-                snap["ward_issuer"] = _issuer_dict(ward) if ward else snap.get("ward_issuer")
-                snap["printed_on"] = printed_on.isoformat()
-                sheet.snapshot_json = _sheet_json(snap)
             issuer_raw = snap.get("issuer")
             ward_raw = snap.get("ward_issuer")
             out.append(PrintSheet(
@@ -858,6 +846,38 @@ def prepare_print(factory: Factory, sheet_ids: Sequence[int], printed_on: date, 
         if assign_numbers:
             session.commit()
         return out
+
+
+def _number_sheets(session: Session, sheets: Sequence[CommentSheet],
+                   snaps: dict[int, dict[str, Any]], printed_on: date,
+                   issuer_on: Callable[[int | None], IssuerLines | None]) -> None:
+    """Give the sheets without a number the next numbers of their cell's counter for the print
+    year, in print order; their issuer lines become those of the print date."""
+    wanted: dict[int, list[CommentSheet]] = defaultdict(list)
+    lines: dict[int, IssuerLines] = {}
+    for sheet in sheets:
+        if sheet.doc_code:
+            continue
+        snap = snaps[sheet.id]
+        issuer = issuer_on(snap.get("cell_id"))
+        if issuer is None:
+            raise CommentError(f"Phiếu của {snap.get('full_name', '')}: chi bộ "
+                               f"«{snap.get('cell_name', '')}» chưa có dòng tiêu đề văn bản "
+                               "(Danh mục › Cơ quan ban hành).")
+        wanted[issuer.issuer_id].append(sheet)
+        lines[issuer.issuer_id] = issuer
+    ward = issuer_on(None)
+    for issuer_id, batch in wanted.items():
+        issuer = lines[issuer_id]
+        first = reserve_document_numbers(session, issuer_id, printed_on.year, KIND, len(batch))
+        for number, sheet in enumerate(batch, start=first):
+            snap = snaps[sheet.id]
+            sheet.doc_number = number
+            sheet.doc_code = document_code(number, KIND, issuer.number_suffix)
+            snap["issuer"] = _issuer_dict(issuer)
+            snap["ward_issuer"] = _issuer_dict(ward) if ward else snap.get("ward_issuer")
+            snap["printed_on"] = printed_on.isoformat()
+            sheet.snapshot_json = _sheet_json(snap)
 
 
 def mark_printed(factory: Factory, sheet_ids: Sequence[int], at: datetime | None = None) -> int:

@@ -73,6 +73,20 @@ def next_document_number(session: Session, issuer_id: int, year: int, kind: str)
     return counter.last_number
 
 
+def reserve_document_numbers(session: Session, issuer_id: int, year: int, kind: str,
+                             count: int) -> int:
+    """Take `count` consecutive numbers for (issuer, year, kind) in one step, inside the caller's
+    transaction; returns the first of them."""
+    counter = session.get(DocumentCounter, (issuer_id, year, kind))
+    if counter is None:
+        counter = DocumentCounter(issuer_id=issuer_id, year=year, kind=kind, last_number=0)
+        session.add(counter)
+    first = counter.last_number + 1
+    counter.last_number += count
+    session.flush()
+    return first
+
+
 def document_code(number: int, kind: str, suffix: str) -> str:
     """'27-PNX/CB': the number, the kind of document and the issuer's suffix."""
     return f"{number}-{kind}/{suffix}"
