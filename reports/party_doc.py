@@ -257,14 +257,16 @@ def title(text: str, subtitle: str | Sequence[str] | None = None, *,
 _INDENTED_STYLE = ParagraphStyle("body-indented", parent=BODY_STYLE, firstLineIndent=10 * mm)
 
 
-def body(text: str, *, indent: bool = False) -> Paragraph:
-    """A justified 14 pt paragraph of plain text (escaped); `indent` indents its first line."""
-    return body_markup(escape(text), indent=indent)
+def body(text: str, *, indent: bool = False, style: ParagraphStyle | None = None) -> Paragraph:
+    """A justified 14 pt paragraph of plain text (escaped); `indent` indents its first line.
+    A form that needs denser text passes its own `style` (ignores `indent`)."""
+    return body_markup(escape(text), indent=indent, style=style)
 
 
-def body_markup(markup: str, *, indent: bool = False) -> Paragraph:
+def body_markup(markup: str, *, indent: bool = False,
+                style: ParagraphStyle | None = None) -> Paragraph:
     """Like `body` but for markup the caller escaped (<b>, <i>, checkbox_markup …)."""
-    return Paragraph(markup, _INDENTED_STYLE if indent else BODY_STYLE)
+    return Paragraph(markup, style or (_INDENTED_STYLE if indent else BODY_STYLE))
 
 
 def centred(text: str, *, bold: bool = False, italic: bool = False) -> Paragraph:
@@ -274,12 +276,13 @@ def centred(text: str, *, bold: bool = False, italic: bool = False) -> Paragraph
     return Paragraph(f"<i>{markup}</i>" if italic else markup, CENTRED_STYLE)
 
 
-def field(label: str, value: str | None, *, bold: bool = False, dots: str = DOTS) -> Paragraph:
+def field(label: str, value: str | None, *, bold: bool = False, dots: str = DOTS,
+          style: ParagraphStyle = LINE_STYLE) -> Paragraph:
     """'Label: value' flush left; a missing value prints as dots to fill in by hand."""
     shown = escape(or_dots(value, dots))
     if bold and value and value.strip():
         shown = f"<b>{shown}</b>"
-    return Paragraph(f"{escape(label)}: {shown}", LINE_STYLE)
+    return Paragraph(f"{escape(label)}: {shown}", style)
 
 
 def side_by_side(cells: Sequence[Flowable], fractions: Sequence[float] | None = None) -> Flowable:
@@ -314,9 +317,18 @@ def signature_blocks(blocks: Sequence[SignatureBlock], *,
     A single block stands in the right half (the signer's place) or centred across the width
     (a certification under the other signatures).
     """
+    return KeepTogether(signature_rows(blocks, single=single))
+
+
+def signature_rows(blocks: Sequence[SignatureBlock], *,
+                   single: Literal["right", "centre"] = "right", gap_mm: float = 6,
+                   size: float | None = None) -> list[Flowable]:
+    """The flowables of `signature_blocks` without their KeepTogether, for a caller that keeps
+    them together with more (KeepTogether inside KeepTogether always moves to a new page);
+    `gap_mm` above the blocks, `size` of their lines (14 pt, 13 pt for three blocks)."""
     if not 1 <= len(blocks) <= 3:
         raise ValueError("one to three signature blocks")
-    size = SIZE if len(blocks) < 3 else 13
+    size = size or (SIZE if len(blocks) < 3 else 13)
 
     def build(width: float) -> Flowable:
         if len(blocks) == 1 and single == "right":
@@ -339,7 +351,7 @@ def signature_blocks(blocks: Sequence[SignatureBlock], *,
             names[i] = _line(block.name, SERIF_BOLD, w, size) if block.name.strip() else ""
         return _grid([top, space, names], widths)
 
-    return KeepTogether([Spacer(1, 6 * mm), _WidthDependent(build)])
+    return [Spacer(1, gap_mm * mm), _WidthDependent(build)]
 
 
 # --- the document -------------------------------------------------------------------------------

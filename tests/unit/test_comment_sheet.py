@@ -1,0 +1,355 @@
+"""The comment sheet, its covering list and the batch PDF (DOMAIN.md §3.3, DESIGN.md §3.5)."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from reportlab.lib.units import mm
+
+from models.documents import IssuerLines
+from reports import comment_sheet as cs
+from reports.comment_sheet import (
+    Cancelled,
+    CommentSheetData,
+    CoveringList,
+    CoverRow,
+    SheetGroup,
+    SheetItem,
+    Signer,
+    comment_sheet_pdf,
+    comment_sheets_pdf,
+    covering_list_flowables,
+)
+from reports.party_doc import build_pdf
+from tests.unit.test_party_doc import (
+    A4_PORTRAIT,
+    all_text,
+    assert_fonts_embedded_and_ours,
+    is_size,
+    page_text,
+    run_with,
+    width,
+)
+
+CELL = IssuerLines(
+    issuer_id=1, parent_line="ĐẢNG BỘ PHƯỜNG MẠO KHÊ", name_line="CHI BỘ KHU 5",
+    number_suffix="CB", signer_title="T/M CHI ỦY", signer_role="BÍ THƯ",
+    signer_name="Lê Văn Cường", place_name="Đông Triều",
+)
+WARD = IssuerLines(
+    issuer_id=9, parent_line="ĐẢNG BỘ THÀNH PHỐ ĐÔNG TRIỀU", name_line="ĐẢNG ỦY PHƯỜNG MẠO KHÊ",
+    number_suffix="ĐU", signer_title="T/M ĐẢNG ỦY", signer_role="BÍ THƯ",
+    signer_name="Phạm Văn Dũng", place_name="Đông Triều",
+)
+ITEMS = (
+    SheetItem(1, "Giữ gìn phẩm chất chính trị, đạo đức, lối sống; nêu gương trước nhân dân",
+              "Có lập trường tư tưởng vững vàng, lối sống giản dị, gương mẫu."),
+    SheetItem(2, "Thực hiện nghĩa vụ công dân và quy định nơi cư trú",
+              "Chấp hành tốt; gia đình đạt danh hiệu gia đình văn hóa."),
+    SheetItem(3, "Tham gia sinh hoạt với chi bộ nơi cư trú",
+              "Năm 2026 được mời dự 2 buổi sinh hoạt, có mặt 2 buổi."),
+    SheetItem(4, "Dự họp tổ dân phố, giữ mối liên hệ với chi ủy",
+              "Thường xuyên giữ mối liên hệ."),
+    SheetItem(5, "Tham gia các phong trào, cuộc vận động ở nơi cư trú",
+              "Tích cực tham gia vệ sinh môi trường."),
+    SheetItem(6, "Đề nghị", ""),
+    SheetItem(7, "Ý kiến khác", "Không."),
+)
+FRONT = Signer(("T/M BAN CÔNG TÁC MẶT TRẬN",), "TRƯỞNG BAN", "Trần Thị Bình")
+CELL_SIGNER = Signer(("T/M CHI ỦY",), "BÍ THƯ", "Lê Văn Cường")
+CERTIFICATION = Signer(("XÁC NHẬN CỦA ĐẢNG ỦY PHƯỜNG MẠO KHÊ", "T/M ĐẢNG ỦY"), "BÍ THƯ", "",
+                       "(ký tên, đóng dấu)")
+SHEET = CommentSheetData(
+    issuer=CELL, doc_code="27-PNX/CB", printed_on=date(2026, 12, 5), year=2026,
+    addressee="Đảng ủy Công ty Than Mạo Khê",
+    basis_line="Thực hiện Quy định số 213-QĐ/TW ngày 02/01/2020 của Bộ Chính trị về trách nhiệm "
+               "của đảng viên đang công tác thường xuyên giữ mối liên hệ với tổ chức đảng và "
+               "nhân dân nơi cư trú,",
+    commenters="Chi ủy Chi bộ khu 5 phối hợp với Ban công tác Mặt trận khu 5",
+    full_name="Nguyễn Văn An", sex="Nam", birth="12/05/1978",
+    job="Quản đốc Phân xưởng Khai thác 1, Công ty Than Mạo Khê",
+    party_unit="Chi bộ Phân xưởng Khai thác 1 – Đảng ủy Công ty Than Mạo Khê",
+    address="Số 12, tổ 3, khu 5, phường Mạo Khê",
+    items=ITEMS, proposal="praise", signers=(FRONT, CELL_SIGNER), certification=None,
+)
+NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Hường", "Đặng Văn Đức",
+         "Hoàng Thị Thủy", "Vũ Minh Tuấn", "Bùi Thị Yến", "Đỗ Quang Khải", "Ngô Thị Lan")
+LONG_WORDS = [f"việc{n}" for n in range(900)]  # numbered words: a lost line shows up
+
+
+def member(n: int, **changes: object) -> CommentSheetData:
+    name = f"{NAMES[n % len(NAMES)]} {n}" if n >= len(NAMES) else NAMES[n]
+    return dataclasses.replace(SHEET, full_name=name, doc_code=f"{n + 1}-PNX/CB",
+                               member_key=f"m{n}", **changes)  # type: ignore[arg-type]
+
+
+def long_sheet() -> CommentSheetData:
+    paragraphs = [" ".join(LONG_WORDS[i:i + 150]) for i in range(0, len(LONG_WORDS), 150)]
+    items = tuple(dataclasses.replace(i, text="\n".join(paragraphs)) if i.number == 1 else i
+                  for i in ITEMS)
+    return dataclasses.replace(SHEET, items=items, full_name="Hoàng Thị Thủy")
+
+
+def cover(sheets: tuple[CommentSheetData, ...], addressee: str = "Đảng ủy Công ty Than Mạo Khê"
+          ) -> CoveringList:
+    rows = tuple(CoverRow(s.full_name, s.birth, "Công nhân Phân xưởng Khai thác 1",
+                          "Chi bộ khu 5", s.doc_code or "") for s in sheets)
+    return CoveringList(WARD, date(2026, 12, 5), 2026, addressee, rows,
+                        Signer(("T/M ĐẢNG ỦY",), "BÍ THƯ", "Phạm Văn Dũng"))
+
+
+def sheet_pdf(tmp_path: Path, data: CommentSheetData) -> PdfReader:
+    path = tmp_path / "sheet.pdf"
+    comment_sheet_pdf(data, path)
+    return PdfReader(path)
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in text.replace("\xa0", " ").splitlines()]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.replace("\xa0", " ").split())
+
+
+def member_name(page: str) -> str:
+    found = re.search(r"Họ và tên: (.+?) Nam/nữ", flat(page))
+    assert found, page
+    return found.group(1)
+
+
+# --- one sheet ----------------------------------------------------------------------------------
+
+def test_a_sheet_prints_header_title_member_items_and_signatures(tmp_path: Path) -> None:
+    reader = sheet_pdf(tmp_path, SHEET)
+    assert len(reader.pages) == 1
+    assert is_size(reader, A4_PORTRAIT)
+    found = lines(all_text(reader))
+    for expected in (
+        "ĐẢNG CỘNG SẢN VIỆT NAM", "ĐẢNG BỘ PHƯỜNG MẠO KHÊ", "CHI BỘ KHU 5", "Số 27-PNX/CB",
+        "Đông Triều, ngày 05 tháng 12 năm 2026", "PHIẾU NHẬN XÉT", "Năm 2026",
+        "Kính gửi: Đảng ủy Công ty Than Mạo Khê", "Nam/nữ: Nam", "Sinh ngày: 12/05/1978",
+        "Đơn vị công tác, chức vụ: Quản đốc Phân xưởng Khai thác 1, Công ty Than Mạo Khê",
+        "Sinh hoạt đảng tại: Chi bộ Phân xưởng Khai thác 1 – Đảng ủy Công ty Than Mạo Khê",
+        "Nơi cư trú: Số 12, tổ 3, khu 5, phường Mạo Khê", "6. Đề nghị:",
+        "T/M BAN CÔNG TÁC MẶT TRẬN", "TRƯỞNG BAN", "T/M CHI ỦY", "BÍ THƯ", "Trần Thị Bình",
+        "Lê Văn Cường",
+    ):
+        assert expected in found, (expected, found)
+    text = flat(all_text(reader))
+    assert "Họ và tên: Nguyễn Văn An" in text
+    assert ("đảng viên đang công tác giữ mối liên hệ với tổ chức đảng và nhân dân nơi cư trú"
+            in text)
+    assert ("nhân dân nơi cư trú, Chi ủy Chi bộ khu 5 phối hợp với Ban công tác Mặt trận khu 5 "
+            "nhận xét đảng viên như sau:") in text
+    for item in ITEMS:
+        if item.number != 6:
+            assert f"{item.number}. {item.title}: {item.text}" in text
+    assert "None" not in text
+
+
+def test_name_is_bold_and_the_layout_follows_the_form(tmp_path: Path) -> None:
+    page = sheet_pdf(tmp_path, dataclasses.replace(SHEET, certification=CERTIFICATION)).pages
+    first = page[0]
+    assert run_with(first, "Nguyễn Văn An").font.endswith("LiberationSerif-Bold")
+    assert run_with(first, "Kính gửi: Đảng ủy Công ty Than Mạo Khê").font.endswith("-Bold")
+    assert run_with(first, "Năm 2026").font.endswith("-Italic")
+    # name, sex and birth share one line, in that order
+    name, sex = run_with(first, "Nguyễn Văn An"), run_with(first, "Nam/nữ: Nam")
+    birth = run_with(first, "Sinh ngày: 12/05/1978")
+    assert abs(name.y - sex.y) < 1 and abs(sex.y - birth.y) < 1
+    assert name.x < sex.x < birth.x
+    # the certification stands under the signatures, centred, on the same page as them
+    last = page[-1]
+    front, cell = run_with(last, "Trần Thị Bình"), run_with(last, "Lê Văn Cường")
+    certify = run_with(last, "XÁC NHẬN CỦA ĐẢNG ỦY PHƯỜNG MẠO KHÊ")
+    assert front.x < cell.x and certify.y < cell.y
+    assert abs(certify.x + width(certify) / 2 - (35 + 160 / 2) * mm) < 2
+    assert "(ký tên, đóng dấu)" in lines(last.extract_text())
+
+
+@pytest.mark.parametrize("proposal", ["praise", "none", "discipline"])
+def test_the_chosen_proposal_is_ticked(tmp_path: Path, proposal: str) -> None:
+    text = flat(all_text(sheet_pdf(tmp_path, dataclasses.replace(SHEET, proposal=proposal))))
+    for key, label in cs.PROPOSAL_LABELS.items():
+        box = "☒" if key == proposal else "☐"
+        assert f"{box} {label}" in text, (key, text)
+    assert text.count("☒") == 1 and text.count("☐") == 2
+
+
+def test_basis_line_punctuation_is_normalised(tmp_path: Path) -> None:
+    for basis in ("Thực hiện Quy định số 213-QĐ/TW", "Thực hiện Quy định số 213-QĐ/TW,",
+                  "Thực hiện Quy định số 213-QĐ/TW. "):
+        text = flat(all_text(sheet_pdf(tmp_path, dataclasses.replace(SHEET, basis_line=basis))))
+        assert ("Thực hiện Quy định số 213-QĐ/TW, Chi ủy Chi bộ khu 5 phối hợp với Ban công tác "
+                "Mặt trận khu 5 nhận xét đảng viên như sau:") in text, text
+
+
+def test_blank_values_print_dots_and_a_year_alone_is_a_year(tmp_path: Path) -> None:
+    bare = dataclasses.replace(SHEET, doc_code=None, printed_on=None, addressee="", birth="1978")
+    text = all_text(sheet_pdf(tmp_path, bare)).replace("\xa0", " ")
+    assert re.search(r"Số {5,}-PNX/CB", text), text
+    assert "Đông Triều, ngày …… tháng …… năm ………" in text
+    assert "Kính gửi: …" in text
+    assert "Năm sinh: 1978" in text and "Sinh ngày" not in text
+    assert "None" not in text
+
+
+def test_fonts_are_embedded_and_metadata_set(tmp_path: Path) -> None:
+    reader = sheet_pdf(tmp_path, SHEET)
+    assert assert_fonts_embedded_and_ours(reader) >= {"LiberationSerif", "LiberationSerif-Bold",
+                                                      "DejaVuSans"}
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title == "Phiếu nhận xét đảng viên năm 2026 – Nguyễn Văn An"
+    assert meta.author == "Chi bộ khu 5"
+
+
+def test_a_long_comment_continues_on_numbered_pages_with_nothing_lost(tmp_path: Path) -> None:
+    reader = sheet_pdf(tmp_path, dataclasses.replace(long_sheet(), certification=CERTIFICATION))
+    assert len(reader.pages) >= 2
+    assert "2" in lines(page_text(reader, 1))
+    assert "1" not in lines(page_text(reader, 0))  # the first page has no number
+    words = flat(all_text(reader)).split()
+    assert [w for w in words if w.startswith("việc")] == LONG_WORDS
+    # the line breaks are kept: each paragraph starts a line
+    assert "việc150" in [line.split(" ")[0] for line in lines(all_text(reader))]
+    # the signatures stay together with the last item, never alone on a page
+    last = lines(page_text(reader, len(reader.pages) - 1))
+    assert {"7. Ý kiến khác: Không.", "Lê Văn Cường", "(ký tên, đóng dấu)"} <= set(last)
+
+
+# --- the covering list --------------------------------------------------------------------------
+
+def test_the_covering_list_has_its_rows_total_and_signer(tmp_path: Path) -> None:
+    sheets = tuple(member(n) for n in range(45))
+    path = tmp_path / "cover.pdf"
+    pages = build_pdf(path, covering_list_flowables(cover(sheets)), title="x", author="y")
+    reader = PdfReader(path)
+    assert pages == len(reader.pages) >= 2
+    assert_fonts_embedded_and_ours(reader)
+    found = lines(all_text(reader))
+    for expected in ("ĐẢNG ỦY PHƯỜNG MẠO KHÊ", "DANH SÁCH PHIẾU NHẬN XÉT",
+                     "gửi Đảng ủy Công ty Than Mạo Khê", "Năm 2026", "Tổng số: 45 phiếu.",
+                     "T/M ĐẢNG ỦY", "Phạm Văn Dũng", "Nguyễn Văn An", "Ngô Thị Lan 39"):
+        assert expected in found, (expected, found)
+    assert re.search(r"Số {5,}-DS/ĐU", all_text(reader).replace("\xa0", " "))
+    text = flat(all_text(reader))
+    assert "2 Trần Thị Bình 1978 Công nhân Phân xưởng Khai thác 1 Chi bộ khu 5 2-PNX/CB" in text
+    assert "45 Đặng Văn Đức 44 1978" in text
+    assert "45-PNX/CB" in text
+    for index in range(len(reader.pages)):  # the column heads repeat on every page
+        assert "STT Họ và tên Năm sinh" in flat(page_text(reader, index))
+
+
+# --- the batch ----------------------------------------------------------------------------------
+
+def batch(first: int = 3, second: int = 2) -> list[SheetGroup]:
+    one = tuple(member(n) for n in range(first))
+    two = (*(member(n, addressee="Đảng ủy Công ty Than Uông Bí")
+             for n in range(first, first + second - 1)), long_sheet())
+    return [SheetGroup(cover(one), one),
+            SheetGroup(cover(two, "Đảng ủy Công ty Than Uông Bí"), two),
+            SheetGroup(None, (member(20),))]
+
+
+def document_pages(reader: PdfReader) -> list[tuple[str, str]]:
+    """(what the page is, its page number or '') for every page."""
+    found = []
+    for index in range(len(reader.pages)):
+        text = lines(page_text(reader, index))
+        kind = ("list" if "DANH SÁCH PHIẾU NHẬN XÉT" in text
+                else "sheet" if "PHIẾU NHẬN XÉT" in text else "more")
+        number = text[-1] if text and text[-1].isdigit() else ""
+        found.append((kind, number))
+    return found
+
+
+def test_a_batch_puts_each_list_before_its_sheets_and_restarts_page_numbers(
+        tmp_path: Path) -> None:
+    path = tmp_path / "batch.pdf"
+    calls: list[tuple[int, int]] = []
+    pages = comment_sheets_pdf(batch(), path, progress=lambda d, t: calls.append((d, t)))
+    reader = PdfReader(path)
+    assert pages == len(reader.pages)
+    kinds = document_pages(reader)
+    assert kinds[:4] == [("list", ""), ("sheet", ""), ("sheet", ""), ("sheet", "")]
+    assert kinds[4:7] == [("list", ""), ("sheet", ""), ("sheet", "")]
+    assert kinds[7] == ("more", "2")  # the long sheet's own page 2
+    assert kinds[-1] == ("sheet", "")
+    names = [member_name(page_text(reader, i)) for i in (1, 2, 3, 5, 6, len(reader.pages) - 1)]
+    assert names == ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Hường",
+                     "Hoàng Thị Thủy", "Nguyễn Văn An 20"]
+    assert calls[0] == (0, 6) and calls[-1] == (6, 6)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert_fonts_embedded_and_ours(reader)
+    meta = reader.metadata
+    assert meta is not None and meta.title == "Phiếu nhận xét đảng viên năm 2026"
+    assert meta.author == "Đảng ủy phường Mạo Khê"
+
+
+def test_each_member_is_named_on_their_own_page(tmp_path: Path) -> None:
+    sheets = tuple(member(n) for n in range(12))
+    path = tmp_path / "batch.pdf"
+    comment_sheets_pdf([SheetGroup(None, sheets)], path)
+    reader = PdfReader(path)
+    assert len(reader.pages) == 12
+    assert [member_name(page_text(reader, i)) for i in range(12)] == [
+        s.full_name for s in sheets]
+
+
+def test_cancelling_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "batch.pdf"
+    seen: list[int] = []
+    with pytest.raises(Cancelled):
+        comment_sheets_pdf(batch(), path, progress=lambda d, t: seen.append(d),
+                           cancelled=lambda: len(seen) > 2)
+    assert list(tmp_path.iterdir()) == []
+    stream = io.BytesIO()
+    with pytest.raises(Cancelled):
+        comment_sheets_pdf(batch(), stream, cancelled=lambda: True)
+    assert stream.getvalue() == b""
+
+
+@pytest.fixture
+def small_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool from 10 sheets on (not 60), so the tests stay quick."""
+    monkeypatch.setattr(cs, "SINGLE_PROCESS_BELOW", 10)
+
+
+def test_the_pool_gives_the_same_text_as_one_process(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    groups = [SheetGroup(cover(sheets), sheets) for sheets in (
+        tuple(member(n) for n in range(14)), (long_sheet(),),
+        tuple(member(n) for n in range(14, 30)))]
+    single, pooled = tmp_path / "single.pdf", tmp_path / "pooled.pdf"
+    calls: list[int] = []
+    pages = comment_sheets_pdf(groups, single)  # under 60 sheets: in this process
+    monkeypatch.setattr(cs, "SINGLE_PROCESS_BELOW", 10)
+    assert comment_sheets_pdf(groups, pooled, workers=2, chunk_size=6,
+                              progress=lambda d, t: calls.append(d)) == pages
+    one, two = PdfReader(single), PdfReader(pooled)
+    assert len(one.pages) == len(two.pages) == pages
+    assert [page_text(one, i) for i in range(pages)] == [page_text(two, i) for i in range(pages)]
+    assert calls[-1] == 31 and len(calls) > 3
+    assert_fonts_embedded_and_ours(two)
+    meta = two.metadata
+    assert meta is not None and meta.title == "Phiếu nhận xét đảng viên năm 2026"
+    assert meta.author == "Đảng ủy phường Mạo Khê"
+
+
+@pytest.mark.usefixtures("small_pool")
+def test_cancelling_the_pool_writes_nothing(tmp_path: Path) -> None:
+    sheets = tuple(member(n) for n in range(30))
+    path = tmp_path / "pooled.pdf"
+    seen: list[int] = []
+    with pytest.raises(Cancelled):
+        comment_sheets_pdf([SheetGroup(None, sheets)], path, workers=2, chunk_size=5,
+                           progress=lambda d, t: seen.append(d), cancelled=lambda: len(seen) > 1)
+    assert list(tmp_path.iterdir()) == []
