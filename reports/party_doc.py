@@ -372,7 +372,13 @@ def document_break() -> list[Flowable]:
 
 
 class _NumberingCanvas(Canvas):  # type: ignore[misc]
-    """Holds the pages back until the end, so 'Trang x/y' knows y for each document."""
+    """Numbers the pages of each document of the PDF as it goes.
+
+    Every page draws a small form object named after it; the forms are filled in at the end,
+    when each document's page count is known ('Trang x/y', or nothing on a one-page document).
+    The pages themselves are written out as they are made: a 14,000-page list is not held twice
+    in memory.
+    """
 
     def __init__(self, *args: Any, page_numbers: PageNumbers, text_centre: float,
                  baseline: float, **kwargs: Any) -> None:
@@ -380,30 +386,35 @@ class _NumberingCanvas(Canvas):  # type: ignore[misc]
         self._page_numbers = page_numbers
         self._text_centre = text_centre
         self._baseline = baseline
-        self._pages: list[dict[str, Any]] = []
+        self._labels: list[tuple[int, int]] = []  # (document, page in it) of each page
+        self._totals: list[int] = []  # pages of each document
         self.document_starts = False
 
     def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
+        if not self._totals or self.document_starts:
+            self._totals.append(0)
+        document = len(self._totals) - 1
+        self._totals[document] += 1
+        page = self._totals[document]
+        if self._page_numbers == "from_second" and page > 1:
+            self._draw_number(str(page))
+        elif self._page_numbers == "of_total":
+            self.doForm(f"pageno{len(self._labels)}")
+            self._labels.append((document, page))
+        super().showPage()
         self.document_starts = False
 
+    def _draw_number(self, text: str) -> None:
+        self.setFont(SERIF, _PAGE_NUMBER_SIZE)
+        self.drawCentredString(self._text_centre, self._baseline, text)
+
     def save(self) -> None:
-        starts = [i for i, state in enumerate(self._pages) if i == 0 or state["document_starts"]]
-        ends = [*starts[1:], len(self._pages)]
-        numbers = [(page, end - start) for start, end in zip(starts, ends, strict=True)
-                   for page in range(1, end - start + 1)]
-        for state, (page, total) in zip(self._pages, numbers, strict=True):
-            self.__dict__.update(state)
-            text = ""
-            if self._page_numbers == "from_second" and page > 1:
-                text = str(page)
-            elif self._page_numbers == "of_total" and total > 1:
-                text = f"Trang {page}/{total}"
-            if text:
-                self.setFont(SERIF, _PAGE_NUMBER_SIZE)
-                self.drawCentredString(self._text_centre, self._baseline, text)
-            super().showPage()
+        for n, (document, page) in enumerate(self._labels):
+            total = self._totals[document]
+            self.beginForm(f"pageno{n}")
+            if total > 1:
+                self._draw_number(f"Trang {page}/{total}")
+            self.endForm()
         super().save()
 
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ui.activities_view import ActivitiesView
     from ui.catalogues_view import CataloguesView
     from ui.comments_view import CommentsView
+    from ui.reports_view import ReportsView
     from ui.settings_view import SettingsView
 from models.overview import ward_figures
 from models.ward import WardInfo, get_ward
@@ -47,12 +48,6 @@ PAGES = (
     "Cài đặt",
 )
 MEMBERS_PAGE = 1
-
-# What each page not built yet will hold, so a user knows what to expect instead of a blank page.
-COMING = {
-    "Báo cáo": "Danh sách theo dõi, tổng hợp tham gia sinh hoạt và báo cáo năm (PDF, Excel).",
-}
-
 
 class OverviewView(QWidget):
     """Tổng quan: the ward's key figures, charts that open the filtered lists, reminders."""
@@ -221,19 +216,6 @@ class OverviewView(QWidget):
         return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
 
-class ComingView(QWidget):
-    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        heading = QLabel(title)
-        heading.setObjectName("pageTitle")
-        body = QLabel(f"{text}\n\nPhần này sẽ có trong phiên bản tiếp theo.")
-        body.setWordWrap(True)
-        layout.addWidget(heading)
-        layout.addWidget(body)
-        layout.addStretch()
-
-
 STYLE_SHEET = """
 #sidebar { background: #8b1a1a; color: white; border: none; font-size: 11pt; }
 #sidebar::item { padding: 10px 14px; }
@@ -285,14 +267,13 @@ class MainWindow(QMainWindow):
         self.overview.activities_wanted.connect(self.show_activities)
         self.activities: ActivitiesView | None = None
         self.comments: CommentsView | None = None
+        self.reports: ReportsView | None = None
         self.catalogues: CataloguesView | None = None
         self.settings: SettingsView | None = None
         built: dict[str, QWidget] = {"Tổng quan": self.overview, "Đảng viên": self.members}
         for name in PAGES:
             if name in built:
                 self.pages.addWidget(built[name])
-            elif name in COMING:
-                self.pages.addWidget(ComingView(name, COMING[name]))
             else:  # built the first time it is opened: start-up stays quick
                 self.pages.addWidget(QWidget())
 
@@ -341,6 +322,11 @@ class MainWindow(QMainWindow):
             self.comments = CommentsView(self.db.session_factory, events=self.events,
                                          read_only=self.db.read_only)
             self._replace_page(row, self.comments)
+        elif name == "Báo cáo" and self.reports is None:
+            from ui.reports_view import ReportsView
+
+            self.reports = ReportsView(self.db.session_factory, events=self.events)
+            self._replace_page(row, self.reports)
         elif name == "Danh mục" and self.catalogues is None:
             from ui.catalogues_view import CataloguesView
 
