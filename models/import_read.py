@@ -1,32 +1,33 @@
 """Reading a member list from .xlsx, .xls, .ods or .csv into a plain table with its header found.
 
 The header row may be anywhere in the first rows (lists start with title lines); headers are matched
-ignoring case, accents, tone placement and spacing, with the usual synonyms.  A birth-date header
-spanning two rows with sub-columns "Nam" and "Nữ" below it is understood: the column a date is in
-gives the sex.  The cell readers below turn spreadsheet values (date cells, Excel day numbers,
-numbers that lost their leading zeros, text dates) into field values, strictly: never guessed.
+ignoring case, accents, tone placement and spacing, with the usual synonyms.  Columns typed in the
+old TCVN3 or VNI encodings are found and converted to Unicode first (models.legacy_text).  A
+birth-date header spanning two rows with sub-columns "Nam" and "Nữ" below it is understood: the
+column a date is in gives the sex.  The cell readers below turn spreadsheet values (date cells,
+Excel day numbers, numbers that lost their leading zeros, text dates) into field values,
+strictly: never guessed.
 Nothing here touches the database.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from models.dates import Birth, DateError, parse_birth, parse_date
 from models.entities import Sex
+from models.import_files import ImportFileError as ImportFileError
+from models.import_files import read_rows
+from models.legacy_text import convert_columns
 from models.member_rules import digits_only
 from models.vntext import clean, fold
 
 CellValue = str | float | int | bool | date | datetime | time | timedelta | None
 
 HEADER_SEARCH_ROWS = 10
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 # field -> header texts that name it (compared folded, without spaces)
 FIELD_HEADERS: dict[str, tuple[str, ...]] = {
@@ -62,10 +63,6 @@ _KEY_TO_FIELD: dict[str, str] = {
 _IGNORED_KEYS = frozenset(header_key(h) for h in IGNORED_HEADERS)
 
 
-class ImportFileError(ValueError):
-    """A file the importer cannot read; the message is Vietnamese and says why."""
-
-
 @dataclass
 class RawTable:
     """The rows of the first sheet, and where the header and each known column are."""
@@ -78,6 +75,18 @@ class RawTable:
     headers: list[str]  # header text of every column (sub-header for Nam/Nữ columns)
     sex_columns: tuple[int, int] | None = None  # (male, female) birth-date columns
     ignored: list[str] = field(default_factory=list)  # headers not used (STT, unknown)
+    legacy: dict[int, str] = field(default_factory=dict)  # column -> TCVN3 / VNI, converted
+
+    @property
+    def legacy_columns(self) -> list[str]:
+        """The converted columns as the user reads them: "Họ và tên (TCVN3)"."""
+        return [f"{self.column_title(c)} ({encoding})"
+                for c, encoding in sorted(self.legacy.items())]
+
+    def column_title(self, col: int) -> str:
+        if col < len(self.headers) and self.headers[col]:
+            return self.headers[col]
+        return f"Cột {col + 1}"
 
     def data_rows(self) -> list[tuple[int, list[CellValue]]]:
         """(row number as the user sees it, 1-based; cells) of every row below the header."""
@@ -115,7 +124,8 @@ def number_text(value: CellValue, width: int) -> str:
     """An identifier; a number cell lost its leading zeros in Excel, so they are put back."""
     if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
         return str(int(value)).zfill(width)
-    return digits_only(cell_text(value))
+    text = cell_text(value)
+    return text if text.isdigit() or not text else digits_only(text)
 
 
 def excel_serial(value: float) -> date:
@@ -152,46 +162,12 @@ def cell_birth(value: CellValue) -> Birth | None:
     return None if exact is None else Birth(year=exact.year, exact=exact)
 
 
+_fold = lru_cache(maxsize=1 << 10)(fold)  # "Nam" / "Nữ" on every row
+
+
 def cell_sex(value: CellValue) -> str | None:
-    key = fold(cell_text(value))
+    key = _fold(cell_text(value))
     return {"nam": Sex.MALE, "nu": Sex.FEMALE}.get(key)
-
-
-def _read_spreadsheet(path: Path) -> list[list[CellValue]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        if not workbook.sheet_names:
-            raise ImportFileError(f"Tệp {path.name} không có trang tính nào.")
-        sheet = workbook.get_sheet_by_index(0)
-        rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
-    except ImportFileError:
-        raise
-    except Exception as exc:  # calamine raises its own error types for every kind of damage
-        raise ImportFileError(
-            f"Không đọc được tệp {path.name}: tệp hỏng hoặc không phải bảng tính ({exc})."
-        ) from exc
-    return [[None if v == "" else v for v in row] for row in rows]
-
-
-def _read_csv(path: Path) -> list[list[CellValue]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ImportFileError(f"Không mở được tệp {path.name}: {exc.strerror or exc}") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            f"Tệp {path.name} không phải văn bản UTF-8. Hãy lưu lại dạng «CSV UTF-8»."
-        ) from None
-    if "\x00" in text:
-        raise ImportFileError(f"Tệp {path.name} không phải tệp CSV.")
-    sample = "\n".join(line for line in text.splitlines()[:20] if line.strip())
-    delimiter = max((";", ",", "\t"), key=sample.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [[cell if cell.strip() else None for cell in row] for row in reader]
 
 
 def _match_header(rows: list[list[CellValue]]) -> tuple[int, dict[int, str]]:
@@ -217,6 +193,7 @@ def build_table(path: Path, rows: list[list[CellValue]]) -> RawTable:
     """Find the header in rows read from a file and map the columns."""
     while rows and all(is_blank(v) for v in rows[-1]):
         rows.pop()
+    legacy = convert_columns(rows)  # TCVN3 / VNI text from old lists, headers included
     header_row, found = _match_header(rows)
     header = rows[header_row]
     width = max((len(r) for r in rows), default=0)
@@ -238,22 +215,27 @@ def build_table(path: Path, rows: list[list[CellValue]]) -> RawTable:
     used = set(found) | set(sex_columns or ())
     ignored = [headers[c] for c in range(width)
                if c not in used and headers[c]]
+    # report the columns whose data was converted, not one that only had a title above the header
+    legacy = {c: encoding for c, encoding in legacy.items()
+              if any(c < len(r) and isinstance(value := r[c], str) and not value.isascii()
+                     for r in rows[data_start:])}
     return RawTable(path=path, rows=rows, header_row=header_row, data_start=data_start,
-                    columns=columns, headers=headers, sex_columns=sex_columns, ignored=ignored)
+                    columns=columns, headers=headers, sex_columns=sex_columns, ignored=ignored,
+                    legacy=legacy)
 
 
-def read_table(path: Path | str) -> RawTable:
-    """Read the first sheet (or the csv) of a member list; ImportFileError when it cannot."""
+def read_table(path: Path | str, rows: list[list[CellValue]] | None = None) -> RawTable:
+    """Read the first sheet (or the csv) of a member list; ImportFileError when it cannot.
+    ``rows`` are the file's rows when the caller has already read them (import_files.read_rows)."""
     path = Path(path)
-    if not path.is_file():
-        raise ImportFileError(f"Không tìm thấy tệp {path}.")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        rows = _read_csv(path)
-    elif suffix in SPREADSHEET_SUFFIXES:
-        rows = _read_spreadsheet(path)
-    else:
-        raise ImportFileError(
-            f"Không đọc được tệp «{path.name}»: chỉ nhận tệp .xlsx, .xls, .ods hoặc .csv."
-        )
-    return build_table(path, rows)
+    return build_table(path, rows if rows is not None else read_rows(path))
+
+
+def with_mapping(table: RawTable, columns: dict[str, int],
+                 sex_columns: tuple[int, int] | None) -> RawTable:
+    """The same rows read with another column mapping (the preview lets the user correct the
+    detected one); field -> column, and the (male, female) birth-date columns if any."""
+    used = set(columns.values()) | set(sex_columns or ())
+    ignored = [table.headers[c] for c in range(len(table.headers))
+               if c not in used and table.headers[c]]
+    return replace(table, columns=dict(columns), sex_columns=sex_columns, ignored=ignored)

@@ -3,29 +3,42 @@ then apply the accepted rows in one transaction, all or none.
 
 The field rules are models.member_rules.validate_member; a card number matching a member updates
 that member (through the ORM, so the change history records it); new members are inserted in bulk
-(Core) with their dated status and cell rows.  Imports are not recorded in a table of their own:
-the schema has none (each new member gets a "create" history line, each update its field lines).
+(Core) and their dated status rows, cell rows and "create" history lines are derived from them in
+one statement each.  Every import is recorded (models.entities.ImportRecord) with the members it
+created and, for the ones it updated, the values it replaced, so that it can be undone
+(models.import_records).
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Date, DateTime, String, func, insert, literal, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from models import testhooks
 from models.dates import DateError, format_birth
 from models.db import bulk_member_insert
 from models.entities import (
+    Attendance,
     Base,
     Cell,
+    CellAssignment,
+    ChangeLog,
+    CommentSheet,
+    ImportRecord,
+    ImportRecordMember,
     Issuer,
     Member,
     MemberStatus,
+    MemberStatusChange,
     Sex,
     Ward,
     WorkplaceOrg,
@@ -44,7 +57,7 @@ from models.import_read import (
     number_text,
     read_table,
 )
-from models.member_rules import MemberInput, digits_only, validate_member
+from models.member_rules import MemberInput, validate_member
 from models.vntext import clean_name, fold, sort_key
 
 __all__ = [
@@ -59,7 +72,7 @@ __all__ = [
 ]
 
 Progress = Callable[[int, int], None]
-BATCH = 2000
+BATCH = 500  # rows per insert statement; the test hook and the progress report follow each chunk
 FIELD_LABELS = {
     "full_name": "Họ và tên", "birth": "Ngày sinh", "sex": "Giới tính",
     "card_number": "Số thẻ", "citizen_id": "Số CCCD", "phone": "Điện thoại",
@@ -85,6 +98,7 @@ class RowPlan:
     member_id: int | None = None  # the member updated
     cell_key: str = ""
     org_key: str = ""
+    name_key: str = ""
 
 
 @dataclass
@@ -112,6 +126,7 @@ class ImportPlan:
             "new_cells": list(self.new_cells.values()),
             "new_orgs": list(self.new_orgs.values()),
             "year_only_births": sum(1 for r in self.rows if r.notes and r.action != "rejected"),
+            "legacy_columns": self.table.legacy_columns,
         }
 
 
@@ -122,6 +137,7 @@ class ImportResult:
     rejected: int
     new_cells: list[str]
     new_orgs: list[str]
+    record_id: int | None = None  # the ImportRecord written
 
 
 # --- cell values --------------------------------------------------------------------------------
@@ -164,27 +180,30 @@ def _same_birth(a: date | None, b: date | None) -> bool:
     return a is None or b is None or a == b
 
 
+_TEXT_FIELDS = ("employer_unit", "job_title", "address", "notes", "ethnicity")
+_DATE_FIELDS = ("join_date", "official_date", "received_date")
+
+
 def _read_row(table: RawTable, row: list[CellValue], plan: RowPlan,
               failed: set[str]) -> dict[str, object]:
     """Field values of one row; the problems go to plan.reasons, their fields to failed."""
-    def cell(name: str) -> CellValue:
-        col = table.columns.get(name)
-        return row[col] if col is not None and col < len(row) else None
-
+    width = len(row)
+    cells = {name: row[col] for name, col in table.columns.items() if col < width}
+    get = cells.get
     values: dict[str, object] = {}
-    values["full_name"] = clean_name(cell_text(cell("full_name")))
-    birth_value = cell("birth")
-    sex = cell_sex(cell("sex")) if "sex" in table.columns else None
+    values["full_name"] = clean_name(cell_text(get("full_name")))
+    birth_value = get("birth")
+    sex = cell_sex(get("sex")) if "sex" in cells else None
     if table.sex_columns is not None:
-        male, female = (row[c] if c < len(row) else None for c in table.sex_columns)
+        male, female = (row[c] if c < width else None for c in table.sex_columns)
         if not is_blank(male) and not is_blank(female):
             plan.reasons.append("Ghi ngày sinh ở cả cột Nam và cột Nữ.")
             failed.update(("birth", "sex"))
         elif not is_blank(male) or not is_blank(female):
             birth_value = male if not is_blank(male) else female
             sex = Sex.MALE if not is_blank(male) else Sex.FEMALE
-    if sex is None and not is_blank(cell("sex")):
-        plan.reasons.append(f"Giới tính «{cell_text(cell('sex'))}» không rõ (ghi Nam hoặc Nữ).")
+    if sex is None and not is_blank(get("sex")):
+        plan.reasons.append(f"Giới tính «{cell_text(get('sex'))}» không rõ (ghi Nam hoặc Nữ).")
         failed.add("sex")
     values["sex"] = sex or ""
     try:
@@ -198,25 +217,42 @@ def _read_row(table: RawTable, row: list[CellValue], plan: RowPlan,
             None if birth.exact else birth.year)
         if birth.year_only:
             plan.notes.append("Chỉ có năm sinh.")
-    for name in ("join_date", "official_date", "received_date"):
+    for name in _DATE_FIELDS:
+        value = get(name)
+        if value is None:
+            continue
         try:
-            values[name] = cell_date(cell(name))
+            values[name] = cell_date(value)
         except DateError as exc:
             plan.reasons.append(f"{FIELD_LABELS[name]}: {exc}")
             failed.add(name)
-    values["card_number"] = number_text(cell("card_number"), 8)
-    values["citizen_id"] = number_text(cell("citizen_id"), 12)
-    phone = number_text(cell("phone"), 0)
-    if isinstance(cell("phone"), int | float) and len(phone) == 9:
+    values["card_number"] = number_text(get("card_number"), 8)
+    values["citizen_id"] = number_text(get("citizen_id"), 12)
+    phone_cell = get("phone")
+    phone = number_text(phone_cell, 0)
+    if isinstance(phone_cell, int | float) and len(phone) == 9:
         phone = "0" + phone  # Excel dropped the leading 0
     values["phone"] = phone
-    for name in ("employer_unit", "job_title", "address", "notes", "ethnicity"):
-        values[name] = cell_text(cell(name))
+    for name in _TEXT_FIELDS:
+        values[name] = cell_text(get(name))
     if not values["ethnicity"]:
         values["ethnicity"] = "Kinh"
-    plan.cell_key = fold(cell_text(cell("cell")))
-    plan.org_key = fold(cell_text(cell("workplace_org")))
+    plan.cell_key = _cell_key(cell_text(get("cell")))
+    plan.org_key = _fold(cell_text(get("workplace_org")))
     return values
+
+
+# cells and organisations repeat on every row: fold each spelling once
+_fold = lru_cache(maxsize=1 << 12)(fold)
+
+
+def _cell_text(text: str) -> str:
+    """A number alone under "Khu"/"Chi bộ" is the area: "5" -> "Khu 5"."""
+    return f"Khu {text}" if text.isdigit() else text
+
+
+def _cell_key(text: str) -> str:
+    return _fold(_cell_text(text))
 
 
 def _cell_name(text: str) -> str:
@@ -248,12 +284,12 @@ def plan_import(factory: sessionmaker[Session] | None, table: RawTable,
         failed: set[str] = set()
         values = _read_row(table, row, plan, failed)
         data = MemberInput(**values)  # type: ignore[arg-type]
-        card = digits_only(data.card_number)
+        card = data.card_number  # digits only already (number_text)
         if card not in existing.cards or card in seen_cards:
             # an update is checked once merged with what is stored (_merge_updates)
             errors = validate_member(data, today)
             plan.reasons.extend(e for f, e in errors.items() if f not in failed)
-        name_key = fold(data.full_name)
+        name_key = plan.name_key = fold(data.full_name)
         year = data.birth_date.year if data.birth_date else data.birth_year
         if card:
             if card in seen_cards:
@@ -291,7 +327,8 @@ def plan_import(factory: sessionmaker[Session] | None, table: RawTable,
     for plan in plans:
         if plan.action != "rejected":
             if plan.cell_key:
-                cell_names.setdefault(plan.cell_key, cell_text(plan.values[table.columns["cell"]]))
+                cell_names.setdefault(plan.cell_key, _cell_text(cell_text(
+                    plan.values[table.columns["cell"]])))
             if plan.org_key:
                 org_names.setdefault(plan.org_key,
                                      cell_text(plan.values[table.columns["workplace_org"]]))
@@ -410,33 +447,113 @@ def _create_orgs(session: Session, names: dict[str, str]) -> dict[str, int]:
 _ACTIVE = MemberStatus.ACTIVE.value
 
 
-def _member_row(data: MemberInput, cell_id: int | None, org_id: int | None,
-                stamp: datetime) -> dict[str, object]:
-    """The member table row of a new member; the planned input is already cleaned."""
+_MEMBER_COLUMNS = (
+    "uuid", "full_name", "name_key", "sort_key", "sex", "birth_date", "birth_year", "ethnicity",
+    "citizen_id", "phone", "card_number", "party_file_number", "join_date", "official_date",
+    "workplace_org_id", "workplace_cell", "employer_unit", "job_title", "address", "cell_id",
+    "letter_number", "letter_date", "letter_issuer", "received_date", "receipt_code",
+    "closed_date", "status", "excused", "excused_reason", "notes", "archived", "created_at",
+    "updated_at",
+)
+
+
+def _member_row(data: MemberInput, name_key: str, cell_id: int | None, org_id: int | None,
+                stamp: datetime) -> list[object]:
+    """The member table row of a new member (values in _MEMBER_COLUMNS order); the planned input
+    is already cleaned."""
     name = data.full_name
-    return {
-        "uuid": str(uuid.uuid4()), "full_name": name, "name_key": fold(name),
-        "sort_key": sort_key(name), "sex": str(data.sex), "birth_date": data.birth_date,
-        "birth_year": data.birth_date.year if data.birth_date else int(data.birth_year or 0),
-        "ethnicity": data.ethnicity or "Kinh", "citizen_id": data.citizen_id or None,
-        "phone": data.phone or None, "card_number": data.card_number or None,
-        "party_file_number": None, "join_date": data.join_date,
-        "official_date": data.official_date, "workplace_org_id": org_id,
-        "workplace_cell": "", "employer_unit": data.employer_unit,
-        "job_title": data.job_title, "address": data.address, "cell_id": cell_id,
-        "letter_number": "", "letter_date": None, "letter_issuer": "",
-        "received_date": data.received_date, "receipt_code": None, "closed_date": None,
-        "status": _ACTIVE, "excused": False, "excused_reason": "",
-        "notes": data.notes, "archived": False, "created_at": stamp, "updated_at": stamp,
-    }
+    return [
+        str(uuid.uuid4()), name, name_key or fold(name), sort_key(name), str(data.sex),
+        data.birth_date,
+        data.birth_date.year if data.birth_date else int(data.birth_year or 0),
+        data.ethnicity or "Kinh", data.citizen_id or None, data.phone or None,
+        data.card_number or None, None, data.join_date, data.official_date, org_id, "",
+        data.employer_unit, data.job_title, data.address, cell_id, "", None, "",
+        data.received_date, None, None, _ACTIVE, False, "", data.notes, False, stamp, stamp,
+    ]
+
+
+class _MemberInsert:
+    """Inserting member rows given as value lists.  The statement is compiled once by the
+    session's dialect and, when the driver takes positional parameters in that column order, the
+    values go through the columns' own bind processors straight to the driver's executemany:
+    the same SQL and stored values as session.execute(insert(...), dicts), without building and
+    walking 33 dictionary entries per row.  Other drivers get exactly that path."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.table = Base.metadata.tables["member"]
+        connection = session.connection()
+        dialect = connection.dialect
+        compiled = insert(self.table).compile(dialect=dialect, column_keys=list(_MEMBER_COLUMNS))
+        order = compiled.positiontup
+        self.fast = order is not None and tuple(order) == _MEMBER_COLUMNS
+        self.sql = str(compiled)
+        self.processors: list[tuple[int, Callable[[Any], Any]]] = []
+        for index, name in enumerate(_MEMBER_COLUMNS):
+            column_type = self.table.c[name].type
+            processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                self.processors.append((index, processor))
+
+    def execute(self, rows: list[list[object]]) -> None:
+        if not self.fast:
+            self.session.execute(insert(self.table), [dict(zip(_MEMBER_COLUMNS, row, strict=True))
+                                                      for row in rows])
+            return
+        processors = self.processors
+        for row in rows:
+            for index, processor in processors:
+                value = row[index]
+                if value is not None:
+                    row[index] = processor(value)
+        self.session.connection().exec_driver_sql(self.sql, [tuple(row) for row in rows])
+
+
+# The member fields an update may change (models.register._apply), kept so an undo restores them.
+UNDO_FIELDS = (
+    "full_name", "name_key", "sort_key", "sex", "birth_date", "birth_year", "ethnicity",
+    "citizen_id", "phone", "card_number", "party_file_number", "join_date", "official_date",
+    "workplace_org_id", "workplace_cell", "employer_unit", "job_title", "address",
+    "letter_number", "letter_date", "letter_issuer", "received_date", "notes", "cell_id",
+)
+
+
+def _json_value(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _derive_new_rows(session: Session, before: int, record_id: int, today: date,
+                     stamp: datetime, user: str) -> None:
+    """The status, cell, history and import-record rows of the members just inserted (ids above
+    ``before``), each table in one INSERT ... SELECT instead of one parameter set per member."""
+    new = Member.id > before
+    start_day = func.coalesce(Member.received_date, literal(today, Date))
+    session.execute(insert(MemberStatusChange).from_select(
+        ["member_id", "status", "date", "reason", "created_at"],
+        select(Member.id, literal(_ACTIVE, String), start_day,
+               literal("Nhập từ danh sách", String), literal(stamp, DateTime)).where(new)))
+    session.execute(insert(CellAssignment).from_select(
+        ["member_id", "cell_id", "start_date", "end_date"],
+        select(Member.id, Member.cell_id, start_day, literal(None, Date))
+        .where(new, Member.cell_id.is_not(None))))
+    session.execute(insert(ChangeLog).from_select(
+        ["at", "user", "entity", "entity_id", "action", "field", "old_value", "new_value"],
+        select(literal(stamp, DateTime), literal(user, String), literal("member", String),
+               Member.id, literal("create", String), literal("", String), literal("", String),
+               literal("", String)).where(new)))
+    session.execute(insert(ImportRecordMember).from_select(
+        ["import_record_id", "member_id", "action", "old_values"],
+        select(literal(record_id), Member.id, literal("create", String),
+               literal("", String)).where(new)))
 
 
 def apply_import(factory: sessionmaker[Session], plan: ImportPlan,
                  progress: Progress | None = None,
                  cancelled: Callable[[], bool] | None = None,
-                 today: date | None = None) -> ImportResult:
-    """Write the accepted rows of the plan in one transaction: all of them or, on any error or a
-    cancel (ImportCancelled), none."""
+                 today: date | None = None, file_name: str | None = None) -> ImportResult:
+    """Write the accepted rows of the plan in one transaction, recorded as one ImportRecord: all
+    of them or, on any error or a cancel (ImportCancelled), none."""
     from models.register import _apply, _move_cell
 
     today = today or date.today()
@@ -447,48 +564,37 @@ def apply_import(factory: sessionmaker[Session], plan: ImportPlan,
     total = len(new_rows) + len(update_rows)
     done = 0
     stamp = now()
+    user = current_user()
     with factory.begin() as session:
+        record = ImportRecord(
+            file_name=(file_name or plan.table.path.name)[:300], at=stamp, user=user,
+            imported=len(new_rows), updated=len(update_rows), rejected=plan.count("rejected"),
+            legacy_columns=", ".join(plan.table.legacy_columns)[:500])
+        session.add(record)
         cell_ids = dict(plan.cell_ids)
         org_ids = dict(plan.org_ids)
         cell_ids.update(_create_cells(session, plan.new_cells))
         org_ids.update(_create_orgs(session, plan.new_orgs))
+        session.flush()
         report(done, total)
         before = session.scalar(select(func.max(Member.id))) or 0
-        rows = []
-        for r in new_rows:
-            assert r.data is not None
-            rows.append(_member_row(r.data, cell_ids.get(r.cell_key) if r.cell_key else None,
-                                    org_ids.get(r.org_key) if r.org_key else None, stamp))
-        member_table = Base.metadata.tables["member"]
-        with bulk_member_insert(session):
-            for start in range(0, len(rows), BATCH):
+        inserter = _MemberInsert(session)
+        with bulk_member_insert(session, len(new_rows)):
+            for start in range(0, len(new_rows), BATCH):
                 if stop():
                     raise ImportCancelled
-                session.execute(insert(member_table), rows[start:start + BATCH])
-                done += len(rows[start:start + BATCH])
+                chunk = []
+                for r in new_rows[start:start + BATCH]:
+                    assert r.data is not None
+                    chunk.append(_member_row(
+                        r.data, r.name_key, cell_ids.get(r.cell_key) if r.cell_key else None,
+                        org_ids.get(r.org_key) if r.org_key else None, stamp))
+                inserter.execute(chunk)
+                done += len(chunk)
+                testhooks.rows_written("import", done)
                 report(done, total)
-        id_by_uuid = dict(session.execute(
-            select(Member.uuid, Member.id).where(Member.id > before)).all())
-        changes: list[dict[str, object]] = []
-        assignments: list[dict[str, object]] = []
-        history: list[dict[str, object]] = []
-        user = current_user()
-        for row in rows:
-            member_id = id_by_uuid[str(row["uuid"])]
-            start_day = row["received_date"] or today
-            changes.append({"member_id": member_id, "status": _ACTIVE,
-                            "date": start_day, "reason": "Nhập từ danh sách",
-                            "created_at": stamp})
-            if row["cell_id"] is not None:
-                assignments.append({"member_id": member_id, "cell_id": row["cell_id"],
-                                    "start_date": start_day, "end_date": None})
-            history.append({"at": stamp, "user": user, "entity": "member",
-                            "entity_id": member_id, "action": "create", "field": "",
-                            "old_value": "", "new_value": ""})
-        for name, batch in (("member_status_change", changes), ("cell_assignment", assignments),
-                            ("change_log", history)):
-            for start in range(0, len(batch), BATCH):
-                session.execute(insert(Base.metadata.tables[name]), batch[start:start + BATCH])
+        if new_rows:
+            _derive_new_rows(session, before, record.id, today, stamp, user)
         update_ids = [r.member_id for r in update_rows if r.member_id is not None]
         loaded: dict[int, Member] = {}
         for start in range(0, len(update_ids), 500):  # a few queries instead of one per member
@@ -501,22 +607,38 @@ def apply_import(factory: sessionmaker[Session], plan: ImportPlan,
             member = loaded.get(r.member_id)
             if member is None:
                 raise ImportFileError("Một đảng viên cần cập nhật vừa bị thay đổi ở nơi khác.")
+            old = {name: getattr(member, name) for name in UNDO_FIELDS}
             _apply(member, replace(r.data, workplace_org_id=(
                 org_ids[r.org_key] if r.org_key else member.workplace_org_id)))
             cell_id = cell_ids[r.cell_key] if r.cell_key else member.cell_id
+            closed: list[int] = []
             if cell_id != member.cell_id:
+                closed = list(session.scalars(select(CellAssignment.id).where(
+                    CellAssignment.member_id == member.id, CellAssignment.end_date.is_(None))))
                 _move_cell(session, member, cell_id, today)
+            changed = {name: _json_value(value) for name, value in old.items()
+                       if getattr(member, name) != value}
+            session.add(ImportRecordMember(
+                import_record_id=record.id, member_id=member.id, action="update",
+                old_values=json.dumps({"fields": changed, "closed_assignments": closed},
+                                      ensure_ascii=False) if changed or closed else ""))
             done += 1
-            if done % 200 == 0:
+            if done % BATCH == 0:
                 session.flush()
+                testhooks.rows_written("import", done)
                 report(done, total)
         if stop():
             raise ImportCancelled
         session.flush()
+        record.last_change_id = session.scalar(select(func.max(ChangeLog.id))) or 0
+        record.last_attendance_id = session.scalar(select(func.max(Attendance.id))) or 0
+        record.last_sheet_id = session.scalar(select(func.max(CommentSheet.id))) or 0
+        session.flush()
+        record_id = record.id
         report(total, total)
     return ImportResult(imported=len(new_rows), updated=len(update_rows),
                         rejected=plan.count("rejected"), new_cells=list(plan.new_cells.values()),
-                        new_orgs=list(plan.new_orgs.values()))
+                        new_orgs=list(plan.new_orgs.values()), record_id=record_id)
 
 
 def import_file(factory: sessionmaker[Session], path: Path | str) -> ImportResult:

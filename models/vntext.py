@@ -189,7 +189,7 @@ def clean_name(text: str | None) -> str:
     "H'Hen Niê" and "Y-MOAN" becomes "Y-Moan".  Mixed-case names are kept as typed.
     """
     name = clean(text)
-    if not any(c.isupper() for c in name) or any(c.islower() for c in name):
+    if not name.isupper():  # some lower-case letter, or no capital at all: kept as typed
         return name
     out: list[str] = []
     in_word = False

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.dbcheck import DatabaseError
 from models.entities import MemberStatus
 from models.labels import MEMBER_STATUS
 from models.member_detail import member_detail
@@ -155,6 +156,12 @@ class MembersView(QWidget):
         for action in (self.new_action, self.open_action, self.edit_action, self.status_action,
                        self.receipt_action, self.archive_action, self.restore_action):
             self.toolbar.addAction(action)
+        # Nhập / Xuất: import wizard, export of the list as filtered, template, import history
+        from ui.import_wizard import ExchangeMenu
+
+        self.exchange = ExchangeMenu(self)
+        self.toolbar.addSeparator()
+        self.toolbar.addWidget(self.exchange.button)
         self._update_actions()
 
     def _update_actions(self, *_args: object) -> None:
@@ -232,7 +239,7 @@ class MembersView(QWidget):
             return
         try:
             member_id = add_member(self._factory, data)
-        except RegisterError as exc:
+        except (RegisterError, DatabaseError) as exc:  # DatabaseError: the disk is full
             messages.error(self, "Không lưu được", str(exc))
             return
         self.events.announce("member")
@@ -244,7 +251,7 @@ class MembersView(QWidget):
             return
         try:
             update_member(self._factory, member_id, data)
-        except RegisterError as exc:
+        except (RegisterError, DatabaseError) as exc:  # DatabaseError: the disk is full
             messages.error(self, "Không lưu được", str(exc))
             return
         self.events.announce("member", [member_id])

@@ -148,8 +148,8 @@ def test_a_check_started_early_is_used_and_its_refusal_reported(tmp_path: Path) 
 def test_an_older_file_is_backed_up_before_it_is_migrated(
     db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Pretend the program knows a newer revision "0002": opening a "0001" file must back it up
-    first, then run the migrations, and say so."""
+    """Pretend the program knows a newer revision "0099": opening a file at the current head
+    must back it up first, then run the migrations, and say so."""
     from sqlalchemy.engine import Engine
 
     import models.db
@@ -167,21 +167,22 @@ def test_an_older_file_is_backed_up_before_it_is_migrated(
         backups = list((tmp_path / "backups").glob("*.sqlite"))
         calls.append(f"upgrade with {len(backups)} backup(s)")
         with engine.begin() as conn:
-            conn.execute(text("UPDATE alembic_version SET version_num = '0002'"))
+            conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
 
-    monkeypatch.setattr(models.dbcheck, "KNOWN_REVISIONS", ("0001", "0002"))
-    monkeypatch.setattr(models.db, "HEAD_REVISION", "0002")
+    monkeypatch.setattr(models.dbcheck, "KNOWN_REVISIONS",
+                        (*models.migrations.KNOWN_REVISIONS, "0099"))
+    monkeypatch.setattr(models.db, "HEAD_REVISION", "0099")
     monkeypatch.setattr(models.migrations, "upgrade_to_head", fake_upgrade)
     db = open_database(db_path, backup_dir=tmp_path / "backups")
     db.close()
     assert calls == ["upgrade with 1 backup(s)"]
-    assert db.migrated_from == "0001"
-    assert db.backup_path is not None and "0001" in db.backup_path.name
+    assert db.migrated_from == HEAD_REVISION
+    assert db.backup_path is not None and HEAD_REVISION in db.backup_path.name
     with sqlite3.connect(db.backup_path) as con:
-        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD_REVISION
         assert con.execute("SELECT committee_name FROM ward").fetchone()[0] == (
             "Đảng ủy phường Kim Sơn")
-    assert check_file(db_path).revision == "0002"
+    assert check_file(db_path).revision == "0099"
 
 
 def test_alembic_is_not_imported_when_no_migration_runs(db_path: Path) -> None:

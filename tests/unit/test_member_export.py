@@ -67,7 +67,8 @@ def test_export_layout(db: Database, tmp_path: Path) -> None:
     assert ws["B2"].value == "Nguyễn Văn An"  # Vietnamese order: An before Bình
     assert ws["C2"].value.date() == date(1980, 2, 5) and ws["C2"].number_format == "dd/mm/yyyy"
     assert ws["C3"].value == 1985
-    assert wb.properties.creator == CREATOR
+    assert wb.properties.creator == "Đảng ủy phường Mạo Khê"
+    assert CREATOR in wb.properties.description
     assert "Đảng bộ phường Mạo Khê" in wb.properties.title
     assert "15/01/2026" in wb.properties.subject
 

@@ -65,3 +65,54 @@ def test_migrations_give_the_models_schema(tmp_path: Path) -> None:
     built = schema(created)
     assert "member_fts" in built and "trigger member_fts_update" in built
     assert schema(migrated) == built
+
+
+def test_a_0001_database_is_backed_up_and_migrated_when_opened(tmp_path: Path) -> None:
+    """A register written by the first release (revision 0001, before import records) opens: it
+    is backed up, migrated to the head, and keeps its data; imports are then recorded."""
+    from alembic import command
+    from sqlalchemy import select
+
+    from models.entities import ImportRecord, Member
+    from models.importer import import_file
+
+    old = tmp_path / "old.sqlite"
+    engine = create_engine(f"sqlite:///{old}")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection  # type: ignore[attr-defined]
+        command.upgrade(config, "0001")  # type: ignore[arg-type]
+        connection.exec_driver_sql(
+            "INSERT INTO member (uuid, full_name, name_key, sort_key, sex, birth_year, ethnicity, "
+            "workplace_cell, employer_unit, job_title, address, letter_number, letter_issuer, "
+            "status, excused, excused_reason, notes, archived, created_at, updated_at) VALUES "
+            "('u1', 'Nguyễn Văn An', 'nguyen van an', '', 'M', 1980, 'Kinh', '', '', '', '', '', "
+            "'', 'active', 0, '', '', 0, '2025-01-01 00:00:00', '2025-01-01 00:00:00')")
+        connection.exec_driver_sql(
+            "INSERT INTO member_fts(rowid, name_key) SELECT id, name_key FROM member")
+    engine.dispose()
+    with sqlite3.connect(old) as con:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        assert "import_record" not in {r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    db = open_database(old, backup_dir=tmp_path / "backups")
+    try:
+        assert db.migrated_from == "0001"
+        assert db.backup_path is not None and db.backup_path.exists()
+        with sqlite3.connect(db.backup_path) as con:
+            assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        with db.session_factory() as session:
+            assert session.scalars(select(Member.full_name)).all() == ["Nguyễn Văn An"]
+        csv_file = tmp_path / "list.csv"
+        csv_file.write_text("Họ và tên;Ngày sinh;Giới tính\nLê Thị Bình;02/03/1985;Nữ\n",
+                            encoding="utf-8")
+        import_file(db.session_factory, csv_file)
+        with db.session_factory() as session:
+            record = session.scalars(select(ImportRecord)).one()
+            assert (record.file_name, record.imported) == ("list.csv", 1)
+    finally:
+        db.close()
+    created = tmp_path / "created.sqlite"
+    open_database(created, create=True).close()
+    assert schema(old) == schema(created)
