@@ -82,7 +82,41 @@ def build_parser() -> argparse.ArgumentParser:
     print_summary = what.add_parser("summary", help="báo cáo tổng hợp năm")
     print_summary.add_argument("--year", type=_year, required=True, metavar="Y")
     print_summary.add_argument("--out", type=Path, required=True, metavar="OUT.pdf")
+    _exchange_parser(sub)
     return parser
+
+
+def _exchange_parser(sub: Any) -> None:
+    exchange = sub.add_parser("exchange", help="gói trao đổi với tổ chức đảng nơi công tác và "
+                                               "Thành ủy / Thị ủy (tệp .zip)")
+    action = exchange.add_subparsers(dest="action", metavar="VIỆC", required=True)
+    ex_export = action.add_parser("export", help="lập gói của một năm: một gói cho mỗi tổ chức "
+                                                 "đảng nơi công tác và gói báo cáo tổng hợp")
+    ex_export.add_argument("--year", type=_year, required=True, metavar="Y")
+    ex_export.add_argument("--out", type=Path, required=True, metavar="FOLDER",
+                           help="thư mục ghi các tệp .zip")
+    ex_export.add_argument("--org", action="append", metavar="NAME",
+                           help="chỉ tổ chức đảng này (có thể ghi nhiều lần; không cần gõ dấu)")
+    ex_export.add_argument("--only", choices=("orgs", "town"),
+                           help="orgs: chỉ gói cho các tổ chức đảng; town: chỉ gói báo cáo "
+                                "tổng hợp gửi Thành ủy / Thị ủy")
+    ex_export.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    ex_import = action.add_parser("import", help="nhập một gói: trả lời của tổ chức đảng, hoặc "
+                                                 "báo cáo tổng hợp của một phường")
+    ex_import.add_argument("file", type=Path, metavar="FILE.zip")
+    ex_import.add_argument("--dry-run", action="store_true",
+                           help="chỉ kiểm tra và liệt kê thay đổi, không ghi gì")
+    ex_import.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    ex_town = action.add_parser("town", help="báo cáo tổng hợp toàn đảng bộ từ các gói của "
+                                             "các phường đã nhập")
+    ex_town.add_argument("--year", type=_year, required=True, metavar="Y")
+    ex_town.add_argument("--out", type=Path, required=True, metavar="OUT.pdf",
+                         help="báo cáo (.pdf, hoặc .xlsx)")
+    ex_town.add_argument("--members", type=Path, metavar="LIST.xlsx",
+                         help="danh sách đảng viên của các phường (.xlsx hoặc .pdf)")
+    ex_town.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    ex_wards = action.add_parser("wards", help="các gói báo cáo của phường đã nhập")
+    ex_wards.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
 
 def _year(value: str) -> int:
@@ -187,10 +221,33 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from models.importer import ImportFileError, apply_import, plan_import, read_table
+    import threading
 
+    from models.import_files import ImportFileError, read_rows
+
+    # python-calamine parses the file without the GIL: read it while the models load
+    read: dict[str, Any] = {}
+
+    def read_file() -> None:
+        try:
+            read["rows"] = read_rows(args.file)
+        except ImportFileError as exc:
+            read["error"] = exc
+
+    reader = threading.Thread(target=read_file, daemon=True)
+    reader.start()
+    # a one-shot process that allocates ~30 objects per row and frees them at exit: the cyclic
+    # garbage collector would walk them again and again (a tenth of the time) and find nothing
+    import gc
+
+    gc.disable()
+    from models.importer import apply_import, plan_import, read_table
+
+    reader.join()
+    if "error" in read:
+        raise CommandError(str(read["error"]))
     try:
-        table = read_table(args.file)
+        table = read_table(args.file, read["rows"])
     except ImportFileError as exc:
         raise CommandError(str(exc)) from exc
     path = _database_path(args)
@@ -208,11 +265,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             from reports.member_export import write_rejects
 
             try:
-                write_rejects(plan, args.rejects)
+                write_rejects(plan, args.rejects, db.session_factory if db else None)
             except OSError as exc:
                 raise CommandError(f"Không ghi được tệp {args.rejects}: {exc}") from exc
         if not args.dry_run and db is not None:
-            apply_import(db.session_factory, plan)
+            apply_import(db.session_factory, plan, file_name=args.file.name)
     finally:
         if db is not None:
             db.close()
@@ -225,6 +282,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"  Dòng {row.row_number}: {' '.join(row.reasons)}")
     if len(plan.rejected) > 20:
         print(f"  ... và {len(plan.rejected) - 20} dòng khác.")
+    legacy = summary["legacy_columns"]
+    if isinstance(legacy, list) and legacy:
+        print(f"Đã chuyển từ mã cũ (TCVN3/VNI) sang Unicode các cột: {', '.join(legacy)}.")
     if summary["year_only_births"]:
         print(f"{summary['year_only_births']} đảng viên chỉ có năm sinh (không có ngày sinh).")
     for key, text in (("ignored_columns", "Cột bỏ qua"), ("new_cells", "Chi bộ mới"),
@@ -307,13 +367,14 @@ def cmd_comments(args: argparse.Namespace) -> int:
 
     try:
         cell_id = _cell_id(db, args.cell)
+        where = _cell_phrase(db, cell_id)
         try:
             result = create_round(db.session_factory, args.year, cell_id)
         except CommentError as exc:
             raise CommandError(str(exc)) from exc
     finally:
         db.close()
-    print(f"Năm {result.year}{_cell_phrase(db, cell_id)}: đã tạo {result.created} phiếu nhận xét mới "
+    print(f"Năm {result.year}{where}: đã tạo {result.created} phiếu nhận xét mới "
           f"(đã có {result.existing} phiếu; {result.excused} đảng viên miễn sinh hoạt nơi cư trú "
           f"không lập phiếu). Danh sách chốt ngày {result.reference_date:%d/%m/%Y}"
           + (f", hạn gửi {result.deadline:%d/%m/%Y}." if result.deadline else "."))
@@ -352,11 +413,71 @@ def cmd_print_comments(args: argparse.Namespace) -> int:
 
 
 def cmd_print_members(args: argparse.Namespace) -> int:
-    raise CommandError("print members: chưa làm")
+    db = _open(args)
+    from datetime import date
+
+    from models.documents import NoIssuer, issuer_lines
+    from models.settings import load_settings
+    from models.summary import member_list
+    from models.ward import find_cell_id
+    from reports.member_list import member_list_pdf, member_list_xlsx
+    from reports.party_doc import Margins
+
+    out = Path(args.out)
+    try:
+        cell_id = None
+        if args.cell is not None:
+            cell_id = find_cell_id(db.session_factory, args.cell)
+            if cell_id is None:
+                raise CommandError(f"Không có chi bộ «{args.cell}».")
+        data = member_list(db.session_factory, cell_id=cell_id)
+        try:
+            if out.suffix.lower() == ".xlsx":
+                member_list_xlsx(data, out)
+                what = "bảng tính"
+            else:
+                issuer = issuer_lines(db.session_factory, cell_id, date.today())
+                margins = Margins(*load_settings(db.session_factory).margins_mm)
+                what = f"{member_list_pdf(data, issuer, out, margins)} trang"
+        except NoIssuer as exc:
+            raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            raise CommandError(f"Không ghi được tệp {out}: {exc}") from exc
+    finally:
+        db.close()
+    print(f"Đã in danh sách {len(data.rows)} đảng viên ({data.scope}) ra {out} ({what}).")
+    return 0
 
 
 def cmd_print_summary(args: argparse.Namespace) -> int:
-    raise CommandError("print summary: chưa làm")
+    db = _open(args)
+    from datetime import date
+
+    from models.documents import NoIssuer, issuer_lines
+    from models.settings import load_settings
+    from models.summary import year_summary
+    from reports.party_doc import Margins
+    from reports.summary_report import summary_pdf, summary_xlsx
+
+    out = Path(args.out)
+    try:
+        data = year_summary(db.session_factory, args.year)
+        try:
+            if out.suffix.lower() == ".xlsx":
+                summary_xlsx(data, out)
+            else:
+                issuer = issuer_lines(db.session_factory, None, date.today())
+                margins = Margins(*load_settings(db.session_factory).margins_mm)
+                summary_pdf(data, issuer, out, margins)
+        except NoIssuer as exc:
+            raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            raise CommandError(f"Không ghi được tệp {out}: {exc}") from exc
+    finally:
+        db.close()
+    print(f"Đã in báo cáo tổng hợp năm {args.year} ra {out}: {data.movements.at_end} đảng viên "
+          f"đến ngày {data.as_of:%d/%m/%Y}.")
+    return 0
 
 
 def cmd_print(args: argparse.Namespace) -> int:
@@ -365,9 +486,151 @@ def cmd_print(args: argparse.Namespace) -> int:
     return printers[args.what](args)
 
 
+def _exchange_export(db: Database, args: argparse.Namespace) -> int:
+    from models.vntext import fold
+    from models.ward import list_orgs
+    from reports.exchange_export import export_packages
+
+    org_ids = None
+    if args.org:
+        orgs = list_orgs(db.session_factory, include_inactive=True)
+        org_ids = []
+        for name in args.org:
+            found = [o.id for o in orgs if fold(o.name) == fold(name)] or [
+                o.id for o in orgs if fold(name) in fold(o.name)]
+            if len(found) != 1:
+                raise CommandError(f"Không có tổ chức đảng «{name}»." if not found else
+                                   f"«{name}» khớp {len(found)} tổ chức đảng; ghi đủ tên.")
+            org_ids += found
+    try:
+        result = export_packages(db.session_factory, args.year, args.out, org_ids=org_ids,
+                                 orgs=args.only != "town", town=args.only != "orgs")
+    except OSError as exc:
+        raise CommandError(f"Không ghi được vào {args.out}: {exc}") from exc
+    for p in result.packages:
+        what = "báo cáo tổng hợp" if p.kind == "ward-summary" else "tổ chức đảng"
+        print(f"{p.path.name}: {what} {p.name} — {p.members} đảng viên, {p.sheets} phiếu.")
+    print(f"Đã lập {len(result.packages)} gói năm {args.year} trong {result.folder}.")
+    if args.json:
+        _emit_json({"year": args.year, "folder": str(result.folder), "packages": [
+            {"file": p.path.name, "kind": p.kind, "name": p.name, "members": p.members,
+             "sheets": p.sheets} for p in result.packages]})
+    return 0
+
+
+def _exchange_import(db: Database, args: argparse.Namespace) -> int:
+    from models.exchange import ward_identity
+    from models.exchange_answers import apply_answers, plan_answers
+    from models.exchange_format import KIND_WARD, open_package
+    from models.exchange_town import import_ward_package
+
+    package = open_package(args.file)
+    if package.kind == KIND_WARD:
+        done = import_ward_package(db.session_factory, package,
+                                   ward_identity(db.session_factory).uuid, dry_run=args.dry_run)
+        verb = "Sẽ nhập" if args.dry_run else "Đã nhập"
+        again = (f" (thay gói lập ngày {done.replaces:%d/%m/%Y %H:%M})" if done.replaces else "")
+        print(f"{verb} báo cáo tổng hợp năm {done.year} của {done.ward_name}: {done.at_end} đảng "
+              f"viên cuối kỳ, danh sách {done.members} dòng{again}.")
+        if args.json:
+            _emit_json({"kind": KIND_WARD, "ward": done.ward_name, "year": done.year,
+                        "members": done.members, "at_end": done.at_end,
+                        "replaced": done.replaces is not None, "applied": done.applied})
+        return 0
+    plan = (plan_answers if args.dry_run else apply_answers)(db.session_factory, package)
+    print(f"Gói trả lời của {plan.org_name} (năm {plan.year}): {plan.rows_read} đảng viên.")
+    if not plan.answered:
+        print("Bảng tính chưa được sửa: gói chưa có trả lời.")
+    for c in plan.changes:
+        print(f"Dòng {c.row} | {c.member_name} | {c.what}: {c.before or '—'} → {c.after}")
+    for text in plan.problems:
+        print(f"Không ghi nhận: {text}")
+    for text in plan.ignored:
+        print(f"Bỏ qua: {text}")
+    print(("Sẽ ghi" if args.dry_run else "Đã ghi") + f" {len(plan.changes)} thay đổi"
+          + (" (chạy thử, chưa ghi gì)." if args.dry_run else " vào sổ."))
+    if args.json:
+        _emit_json({**plan.as_dict(), "dry_run": args.dry_run})
+    return 0
+
+
+def _exchange_town(db: Database, args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from models.documents import NoIssuer, issuer_lines
+    from models.exchange_town import town_member_list, town_summary
+    from models.settings import load_settings
+    from reports.member_list import member_list_pdf, member_list_xlsx
+    from reports.party_doc import Margins
+    from reports.town_report import town_pdf, town_xlsx
+
+    town = town_summary(db.session_factory, args.year)
+    margins = Margins(*load_settings(db.session_factory).margins_mm)
+    try:
+        if Path(args.out).suffix.lower() == ".xlsx":
+            town_xlsx(town, args.out)
+        else:
+            town_pdf(town, issuer_lines(db.session_factory, None, date.today()), args.out,
+                     margins)
+        if args.members is not None:
+            members = town_member_list(db.session_factory, args.year)
+            if Path(args.members).suffix.lower() == ".pdf":
+                member_list_pdf(members, issuer_lines(db.session_factory, None, date.today()),
+                                args.members, margins)
+            else:
+                member_list_xlsx(members, args.members)
+    except NoIssuer as exc:
+        raise CommandError(str(exc)) from exc
+    except OSError as exc:
+        raise CommandError(f"Không ghi được tệp: {exc}") from exc
+    t = town.total
+    print(f"Đã in báo cáo tổng hợp năm {args.year} của {len(town.wards)} phường ra {args.out}: "
+          f"{t.movements.at_end} đảng viên đến ngày {t.as_of:%d/%m/%Y}.")
+    for w in town.wards:
+        print(f"  {w.party_org_name}: {w.summary.movements.at_end} đảng viên")
+    if args.json:
+        _emit_json({"year": args.year, "wards": [
+            {"ward": w.party_org_name, "at_end": w.summary.movements.at_end,
+             "received": w.summary.movements.received, "left": w.summary.movements.left_total,
+             "sheets": w.summary.comments.total} for w in town.wards],
+            "at_start": t.movements.at_start, "received": t.movements.received,
+            "left": t.movements.left_total, "at_end": t.movements.at_end,
+            "sheets": t.comments.total})
+    return 0
+
+
+def _exchange_wards(db: Database, args: argparse.Namespace) -> int:
+    from models.exchange_town import list_ward_reports
+
+    entries = list_ward_reports(db.session_factory)
+    for e in entries:
+        made = f"{e.package_created_at:%d/%m/%Y %H:%M}"
+        print(f"{e.summary.year} | {e.party_org_name} | gói lập {made} | "
+              f"{e.summary.movements.at_end} đảng viên")
+    print(f"({len(entries)} gói báo cáo của phường)")
+    if args.json:
+        _emit_json({"reports": [{"year": e.summary.year, "ward": e.party_org_name,
+                                 "ward_uuid": e.ward_uuid,
+                                 "created_at": e.package_created_at.isoformat(),
+                                 "at_end": e.summary.movements.at_end} for e in entries]})
+    return 0
+
+
+def cmd_exchange(args: argparse.Namespace) -> int:
+    db = _open(args)
+    actions = {"export": _exchange_export, "import": _exchange_import, "town": _exchange_town,
+               "wards": _exchange_wards}
+    try:
+        return actions[args.action](db, args)
+    except (ValueError, LookupError) as exc:  # a package or a request refused, with the reason
+        raise CommandError(str(exc)) from exc
+    finally:
+        db.close()
+
+
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "export": cmd_export,
             "search": cmd_search, "backup": cmd_backup, "restore": cmd_restore,
-            "comments": cmd_comments, "print": cmd_print}
+            "comments": cmd_comments, "print": cmd_print, "exchange": cmd_exchange}
 
 
 def _use_utf8_output() -> None:

@@ -406,3 +406,88 @@ class ChangeLog(Base):
     field: Mapped[str] = mapped_column(String(50), default="")
     old_value: Mapped[str] = mapped_column(Text, default="")
     new_value: Mapped[str] = mapped_column(Text, default="")
+
+
+class ImportRecord(Base):
+    """One import of a member list: the file, when, by whom, what it did; undone or not.
+
+    The ``last_*_id`` marks are the highest change-history, attendance and comment-sheet ids when
+    the import committed: a row above a mark that concerns one of the import's members is a later
+    change, and undoing the import is then refused.
+    """
+
+    __tablename__ = "import_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    user: Mapped[str] = mapped_column(String(100), default="")
+    imported: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    legacy_columns: Mapped[str] = mapped_column(String(500), default="")
+    last_change_id: Mapped[int] = mapped_column(Integer, default=0)
+    last_attendance_id: Mapped[int] = mapped_column(Integer, default=0)
+    last_sheet_id: Mapped[int] = mapped_column(Integer, default=0)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+    undone_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class ImportRecordMember(Base):
+    """A member an import created ("create") or updated ("update", with the replaced values as
+    JSON).  member_id has no foreign key: the line outlives the member when the import is undone."""
+
+    __tablename__ = "import_record_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_record_id: Mapped[int] = mapped_column(ForeignKey("import_record.id"), index=True)
+    member_id: Mapped[int] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(10))
+    old_values: Mapped[str] = mapped_column(Text, default="")
+
+
+class WardReport(Base):
+    """A ward's yearly summary package, imported by the town committee (exchange).  Kept apart
+    from the register: a ward's members never become members of this database."""
+
+    __tablename__ = "ward_report"
+    __table_args__ = (UniqueConstraint("ward_uuid", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ward_uuid: Mapped[str] = mapped_column(String(36))
+    year: Mapped[int] = mapped_column(Integer)
+    committee_name: Mapped[str] = mapped_column(String(200))  # Đảng ủy phường Mạo Khê
+    party_org_name: Mapped[str] = mapped_column(String(200))  # Đảng bộ phường Mạo Khê
+    parent_name: Mapped[str] = mapped_column(String(200), default="")
+    package_created_at: Mapped[datetime] = mapped_column(DateTime)
+    file_name: Mapped[str] = mapped_column(String(300), default="")
+    package_sha256: Mapped[str] = mapped_column(String(64), default="")
+    figures_json: Mapped[str] = mapped_column(Text, default="{}")
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    imported_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class WardReportMember(Base):
+    """One line of the member list in a ward's summary package (plain text, as the ward sent it)."""
+
+    __tablename__ = "ward_report_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("ward_report.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    member_uuid: Mapped[str] = mapped_column(String(36), default="")
+    full_name: Mapped[str] = mapped_column(String(200))
+    sort_key: Mapped[str] = mapped_column(String(1000), default="")
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    birth_year: Mapped[int] = mapped_column(Integer, default=0)
+    sex: Mapped[str] = mapped_column(String(1), default="")
+    join_date: Mapped[date | None] = mapped_column(Date)
+    job: Mapped[str] = mapped_column(String(400), default="")
+    party_unit: Mapped[str] = mapped_column(String(400), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    cell: Mapped[str] = mapped_column(String(200), default="")
+    workplace_org: Mapped[str] = mapped_column(String(200), default="")
+    received_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default=MemberStatus.ACTIVE)
+    excused: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")

@@ -200,31 +200,36 @@ def change_status(factory: sessionmaker[Session], member_id: int, status: str, o
                   reason: str = "", today: date | None = None) -> None:
     """A dated status change: moved away, transferred, returned on retirement, deceased, or
     active again. The earlier history stays."""
+    with factory.begin() as session:
+        change_status_in(session, _load(session, member_id), status, on, reason, today)
+
+
+def change_status_in(session: Session, member: Member, status: str, on: date, reason: str = "",
+                     today: date | None = None) -> None:
+    """change_status() inside the caller's transaction (an exchange package applies many)."""
     if status not in {s.value for s in MemberStatus}:
         raise RegisterError("Trạng thái không hợp lệ.")
     if on > (today or date.today()):
         raise RegisterError("Ngày thay đổi trạng thái không được sau ngày hôm nay.")
-    with factory.begin() as session:
-        member = _load(session, member_id)
-        if member.status == status:
-            raise RegisterError("Đảng viên đã ở trạng thái này.")
-        last = session.scalars(select(MemberStatusChange.date).where(
-            MemberStatusChange.member_id == member_id).order_by(
-            MemberStatusChange.date.desc())).first()
-        if last is not None and on < last:
-            raise RegisterError("Ngày thay đổi không được trước lần thay đổi trạng thái trước.")
-        session.add(MemberStatusChange(member_id=member_id, status=status, date=on,
-                                       reason=clean(reason)))
-        member.status = status
-        if status == MemberStatus.ACTIVE:
-            member.closed_date = None
-            if member.cell_id is not None:
-                _move_cell(session, member, member.cell_id, on)
-        else:
-            member.closed_date = on
-            for open_row in session.scalars(select(CellAssignment).where(
-                    CellAssignment.member_id == member_id, CellAssignment.end_date.is_(None))):
-                open_row.end_date = on
+    if member.status == status:
+        raise RegisterError("Đảng viên đã ở trạng thái này.")
+    last = session.scalars(select(MemberStatusChange.date).where(
+        MemberStatusChange.member_id == member.id).order_by(
+        MemberStatusChange.date.desc())).first()
+    if last is not None and on < last:
+        raise RegisterError("Ngày thay đổi không được trước lần thay đổi trạng thái trước.")
+    session.add(MemberStatusChange(member_id=member.id, status=status, date=on,
+                                   reason=clean(reason)))
+    member.status = status
+    if status == MemberStatus.ACTIVE:
+        member.closed_date = None
+        if member.cell_id is not None:
+            _move_cell(session, member, member.cell_id, on)
+    else:
+        member.closed_date = on
+        for open_row in session.scalars(select(CellAssignment).where(
+                CellAssignment.member_id == member.id, CellAssignment.end_date.is_(None))):
+            open_row.end_date = on
 
 
 def set_archived(factory: sessionmaker[Session], member_ids: list[int], archived: bool) -> int:

@@ -39,3 +39,11 @@ def open_file(parent: QWidget | None, title: str, filters: str) -> str | None:
 
     path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
     return path or None
+
+
+def open_folder(parent: QWidget | None, title: str, start: str = "") -> str | None:
+    """Ask for a folder; None when the user cancels."""
+    from PySide6.QtWidgets import QFileDialog
+
+    path = QFileDialog.getExistingDirectory(parent, title, start)
+    return path or None
