@@ -144,9 +144,11 @@ class _FullWidthTable(Flowable):  # type: ignore[misc]
         super().__init__()
         self._make = make
         self._table: Table | None = None
+        self._made_for: float | None = None
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self._table = self._make(avail_width)
+        if self._table is None or self._made_for != avail_width:  # once per width
+            self._table, self._made_for = self._make(avail_width), avail_width
         self.width, self.height = self._table.wrap(avail_width, avail_height)
         return self.width, self.height
 
@@ -172,7 +174,7 @@ def _plain_grid(rows: list[list[Flowable | str]], widths: list[float]) -> Table:
 
 
 def _line(markup: str) -> Paragraph:
-    return Paragraph(markup, _LINE)
+    return doc.short_paragraph(markup, _LINE)
 
 
 def _birth_field(birth: str) -> Paragraph:
