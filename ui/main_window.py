@@ -297,6 +297,7 @@ class MainWindow(QMainWindow):
         find.triggered.connect(self.show_member_search)
         self.addAction(find)
         install_file_menu(self)  # Tệp: Sao lưu ngay… · Khôi phục từ bản sao lưu…
+        self._install_exchange_menu()
         self.sidebar.setCurrentRow(MEMBERS_PAGE)
         self.resize(1280, 780)
 
@@ -340,6 +341,21 @@ class MainWindow(QMainWindow):
             self.settings.changed.connect(self.events.announce)
             self._replace_page(row, self.settings)
         self.pages.setCurrentIndex(row)
+
+    def _install_exchange_menu(self) -> None:
+        """"Trao đổi": packages for the workplace organisations and the town committee, and
+        their answers read back."""
+        from ui.exchange_dialogs import export_packages, import_package
+
+        menu = self.menuBar().addMenu("T&rao đổi")
+        export = QAction("Xuất gói gửi tổ chức đảng nơi công tác, Thành ủy…", self)
+        export.triggered.connect(lambda: export_packages(self, self.db.session_factory))
+        answer = QAction("Nhập gói trả lời / gói tổng hợp của phường…", self)
+        answer.setEnabled(not self.db.read_only)
+        answer.triggered.connect(
+            lambda: import_package(self, self.db.session_factory, self.events))
+        menu.addAction(export)
+        menu.addAction(answer)
 
     def show_members(self, cell_id: int | None, org_id: int | None) -> None:
         """The member list filtered to the active members of a cell or an organisation."""
