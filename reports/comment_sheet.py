@@ -145,11 +145,13 @@ class _FullWidthTable(Flowable):  # type: ignore[misc]
         self._make = make
         self._table: Table | None = None
         self._made_for: float | None = None
+        self._size: tuple[float, float] = (0, 0)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        if self._table is None or self._made_for != avail_width:  # once per width
+        if self._table is None or self._made_for != avail_width:  # made and measured once
             self._table, self._made_for = self._make(avail_width), avail_width
-        self.width, self.height = self._table.wrap(avail_width, avail_height)
+            self._size = self._table.wrap(avail_width, avail_height)  # per width
+        self.width, self.height = self._size
         return self.width, self.height
 
     def draw(self) -> None:
@@ -262,7 +264,38 @@ class _OneLine(Flowable):  # type: ignore[misc]
         self._inner.drawOn(self.canv, 0, 0)
 
 
+_SHARED: dict[object, list[Flowable]] = {}
+_SHARED_MAX = 200
+
+
+def _shared(key: object, make: Callable[[], list[Flowable]]) -> list[Flowable]:
+    """Blocks every sheet of a cell prints alike (title, signatures) are laid out once and the
+    same flowables drawn on each sheet: none of them ever splits, and each is wrapped again
+    before it is drawn, so a later sheet never sees an earlier one's state."""
+    found = _SHARED.get(key)
+    if found is None:
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()
+        found = _SHARED[key] = make()
+    return found
+
+
+def _signatures(signers: Sequence[Signer], certification: Signer | None) -> list[Flowable]:
+    def make() -> list[Flowable]:
+        rows = doc.signature_rows(_blocks(signers), gap_mm=3, size=BODY_SIZE) if signers else []
+        if certification is not None:
+            rows += doc.signature_rows(_blocks([certification], CERTIFY_SPACE_MM),
+                                       single="centre", gap_mm=2, size=BODY_SIZE)
+        return rows
+
+    return _shared(("signatures", tuple(signers), certification), make)
+
+
 def _title(year: int) -> list[Flowable]:
+    return _shared(("title", year), lambda: _make_title(year))
+
+
+def _make_title(year: int) -> list[Flowable]:
     """PHIẾU NHẬN XÉT, the subtitle on one line and the year, tighter than `doc.title` so that a
     sheet with both signatures and the certification fits one page."""
     out: list[Flowable] = [
@@ -295,11 +328,7 @@ def comment_sheet_flowables(data: CommentSheetData) -> list[Flowable]:
             flowables += _proposal(item, data.proposal)
         else:
             flowables.append(_item(item))
-    signatures = doc.signature_rows(_blocks(data.signers), gap_mm=3,
-                                    size=BODY_SIZE) if data.signers else []
-    if data.certification is not None:
-        signatures += doc.signature_rows(_blocks([data.certification], CERTIFY_SPACE_MM),
-                                         single="centre", gap_mm=2, size=BODY_SIZE)
+    signatures = _signatures(data.signers, data.certification)
     if signatures:
         # the signatures, the certification under them and the last item share a page: a
         # signature never stands on a page of its own

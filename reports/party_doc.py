@@ -167,12 +167,15 @@ class _WidthDependent(Flowable):  # type: ignore[misc]
         self._build = build
         self._inner: Flowable | None = None
         self._built_for: float | None = None
+        self._size: tuple[float, float] = (0, 0)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        # layout asks again and again (KeepTogether, page ends): build once per width
+        # layout asks again and again (KeepTogether, page ends): build and measure once per
+        # width (the inner table never splits, so its size does not depend on the height)
         if self._inner is None or self._built_for != avail_width:
             self._inner, self._built_for = self._build(avail_width), avail_width
-        self.width, self.height = self._inner.wrap(avail_width, avail_height)
+            self._size = self._inner.wrap(avail_width, avail_height)
+        self.width, self.height = self._size
         return self.width, self.height
 
     def draw(self) -> None:
