@@ -15,8 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from models.db import Database
+    from models.documents import IssuerLines
     from models.members import MemberRow
+    from reports.party_doc import Margins
 
 PROGRAM = "Sổ đảng viên 213"
 
@@ -412,37 +416,42 @@ def cmd_print_comments(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_print_members(args: argparse.Namespace) -> int:
-    db = _open(args)
+def _write_report(db: Database, out: Path, cell_id: int | None,
+                  xlsx: Callable[[Path], object],
+                  pdf: Callable[[Path, IssuerLines, Margins], int]) -> str:
+    """Write a report as a workbook (OUT.xlsx) or a PDF in the party-document layout of the
+    issuer (the cell's, or the ward committee's); '260 trang' or 'bảng tính'."""
     from datetime import date
 
     from models.documents import NoIssuer, issuer_lines
     from models.settings import load_settings
-    from models.summary import member_list
-    from models.ward import find_cell_id
-    from reports.member_list import member_list_pdf, member_list_xlsx
     from reports.party_doc import Margins
+
+    try:
+        if out.suffix.lower() == ".xlsx":
+            xlsx(out)
+            return "bảng tính"
+        issuer = issuer_lines(db.session_factory, cell_id, date.today())
+        margins = Margins(*load_settings(db.session_factory).margins_mm)
+        return f"{pdf(out, issuer, margins)} trang"
+    except NoIssuer as exc:
+        raise CommandError(str(exc)) from exc
+    except OSError as exc:
+        raise CommandError(f"Không ghi được tệp {out}: {exc}") from exc
+
+
+def cmd_print_members(args: argparse.Namespace) -> int:
+    db = _open(args)
+    from models.summary import member_list
+    from reports.member_list import member_list_pdf, member_list_xlsx
 
     out = Path(args.out)
     try:
-        cell_id = None
-        if args.cell is not None:
-            cell_id = find_cell_id(db.session_factory, args.cell)
-            if cell_id is None:
-                raise CommandError(f"Không có chi bộ «{args.cell}».")
+        cell_id = _cell_id(db, args.cell)
         data = member_list(db.session_factory, cell_id=cell_id)
-        try:
-            if out.suffix.lower() == ".xlsx":
-                member_list_xlsx(data, out)
-                what = "bảng tính"
-            else:
-                issuer = issuer_lines(db.session_factory, cell_id, date.today())
-                margins = Margins(*load_settings(db.session_factory).margins_mm)
-                what = f"{member_list_pdf(data, issuer, out, margins)} trang"
-        except NoIssuer as exc:
-            raise CommandError(str(exc)) from exc
-        except OSError as exc:
-            raise CommandError(f"Không ghi được tệp {out}: {exc}") from exc
+        what = _write_report(db, out, cell_id, lambda path: member_list_xlsx(data, path),
+                             lambda path, issuer, margins: member_list_pdf(
+                                 data, issuer, path, margins))
     finally:
         db.close()
     print(f"Đã in danh sách {len(data.rows)} đảng viên ({data.scope}) ra {out} ({what}).")
@@ -451,28 +460,14 @@ def cmd_print_members(args: argparse.Namespace) -> int:
 
 def cmd_print_summary(args: argparse.Namespace) -> int:
     db = _open(args)
-    from datetime import date
-
-    from models.documents import NoIssuer, issuer_lines
-    from models.settings import load_settings
     from models.summary import year_summary
-    from reports.party_doc import Margins
     from reports.summary_report import summary_pdf, summary_xlsx
 
     out = Path(args.out)
     try:
         data = year_summary(db.session_factory, args.year)
-        try:
-            if out.suffix.lower() == ".xlsx":
-                summary_xlsx(data, out)
-            else:
-                issuer = issuer_lines(db.session_factory, None, date.today())
-                margins = Margins(*load_settings(db.session_factory).margins_mm)
-                summary_pdf(data, issuer, out, margins)
-        except NoIssuer as exc:
-            raise CommandError(str(exc)) from exc
-        except OSError as exc:
-            raise CommandError(f"Không ghi được tệp {out}: {exc}") from exc
+        _write_report(db, out, None, lambda path: summary_xlsx(data, path),
+                      lambda path, issuer, margins: summary_pdf(data, issuer, path, margins))
     finally:
         db.close()
     print(f"Đã in báo cáo tổng hợp năm {args.year} ra {out}: {data.movements.at_end} đảng viên "
