@@ -120,9 +120,17 @@ def cell_text(value: CellValue) -> str:
     return clean(str(value))
 
 
+def _whole(value: CellValue) -> bool:
+    """A number cell holding a whole number (never converting a huge integer to float, which
+    would overflow)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return isinstance(value, int) or value.is_integer()
+
+
 def number_text(value: CellValue, width: int) -> str:
     """An identifier; a number cell lost its leading zeros in Excel, so they are put back."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+    if _whole(value) and isinstance(value, int | float):
         return str(int(value)).zfill(width)
     text = cell_text(value)
     return text if text.isdigit() or not text else digits_only(text)
@@ -144,8 +152,10 @@ def cell_date(value: CellValue) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if float(value).is_integer() and 1000 <= value <= 9999:
+        if _whole(value) and 1000 <= value <= 9999:
             return parse_date(str(int(value)))  # a year alone is not a date: refused
+        if isinstance(value, int) and not 0 <= value < 2958466:
+            raise DateError(f"«{value}» không phải ngày.")
         return excel_serial(float(value))
     if isinstance(value, time | timedelta):
         raise DateError(f"«{value}» không phải ngày.")
@@ -153,8 +163,7 @@ def cell_date(value: CellValue) -> date | None:
 
 
 def cell_birth(value: CellValue) -> Birth | None:
-    if isinstance(value, int | float) and not isinstance(value, bool) \
-            and float(value).is_integer() and 1000 <= value <= 9999:
+    if _whole(value) and isinstance(value, int | float) and 1000 <= value <= 9999:
         return parse_birth(str(int(value)))
     if isinstance(value, str):
         return parse_birth(cell_text(value))

@@ -164,6 +164,7 @@ DATE_LIKE = st.one_of(
 CELL: st.SearchStrategy[CellValue] = st.one_of(
     st.none(), st.text(max_size=40), DATE_LIKE, digits(0, 14),
     st.integers(min_value=-2**63, max_value=2**63 - 1),  # what a file can hold
+    st.integers(min_value=10**300, max_value=10**400),  # beyond a float: must not overflow
     st.floats(allow_nan=True, allow_infinity=True),
     st.booleans(), st.dates(), st.datetimes(), st.times(),
     st.timedeltas(min_value=timedelta(days=-10**6), max_value=timedelta(days=10**6)),
