@@ -8,6 +8,7 @@ does about 140 pages a second) and the chunks are joined with pypdf.
 
 from __future__ import annotations
 
+import functools
 import io
 import multiprocessing
 import os
@@ -15,7 +16,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import IO
@@ -308,12 +309,19 @@ def _make_title(year: int) -> list[Flowable]:
 
 def comment_sheet_flowables(data: CommentSheetData) -> list[Flowable]:
     """One sheet as flowables (DESIGN.md §3.5, form-reference-comment-sheet.png)."""
+    head = doc.DocHeader.for_issuer(data.issuer, data.doc_code, KIND, data.printed_on)
+    intro = _intro(data)
+    addressee = f"Kính gửi: {doc.or_dots(data.addressee)}"
     flowables: list[Flowable] = [
-        doc.header(doc.DocHeader.for_issuer(data.issuer, data.doc_code, KIND, data.printed_on)),
+        # what the sheets of one cell share is laid out once: the header without its number,
+        # the title, the addressee, the introduction, the proposal row and the signatures
+        *_shared(("header", replace(head, number_text="")),
+                 lambda: [doc.header(head, with_number=False)]),
+        doc.number_line(head),
         *_title(data.year),
-        doc.centred(f"Kính gửi: {doc.or_dots(data.addressee)}", bold=True),
-        Spacer(1, 2 * mm),
-        doc.body(_intro(data), style=_BODY),
+        *_shared(("to", addressee), lambda: [
+            doc.measured(lambda: doc.centred(addressee, bold=True)), Spacer(1, 2 * mm)]),
+        *_shared(("intro", intro), lambda: [doc.measured(lambda: doc.body(intro, style=_BODY))]),
         _FullWidthTable(lambda width: _plain_grid([[
             doc.field("Họ và tên", data.full_name, bold=True, style=_LINE),
             doc.field("Nam/nữ", data.sex, dots=doc.DOTS[:4], style=_LINE),
@@ -325,7 +333,8 @@ def comment_sheet_flowables(data: CommentSheetData) -> list[Flowable]:
     ]
     for item in data.items:
         if item.number == PROPOSAL_ITEM:
-            flowables += _proposal(item, data.proposal)
+            flowables += _shared(("proposal", item.title, data.proposal),
+                                 functools.partial(_proposal, item, data.proposal))
         else:
             flowables.append(_item(item))
     signatures = _signatures(data.signers, data.certification)

@@ -235,30 +235,55 @@ class _Underline(Flowable):  # type: ignore[misc]
         self.canv.line((self.width - self.length) / 2, y, (self.width + self.length) / 2, y)
 
 
-def header(doc: DocHeader) -> Flowable:
-    """Left: parent body, issuing body (bold), '*', number; right: party name underlined, date."""
-    left = [clean(doc.parent_line).upper(), clean(doc.name_line).upper(), "*",
-            f"Số {clean(doc.number_text)}"]
+def _header_columns(doc: DocHeader, width: float) -> tuple[float, float]:
+    """The widths of the header's two columns: about 45 % on the left, widened (up to half)
+    for long names while the right column still fits."""
+    left_need = max(stringWidth(clean(doc.parent_line).upper(), SERIF, SIZE),
+                    stringWidth(clean(doc.name_line).upper(), SERIF_BOLD, SIZE))
+    right_need = max(stringWidth(PARTY_NAME, SERIF_BOLD, PARTY_NAME_SIZE),
+                     stringWidth(date_line(doc.place, doc.on), SERIF_ITALIC, SIZE))
+    fits = min(left_need + _GUTTER, width - right_need - _GUTTER)  # each line fits less G
+    left_width = min(max(0.45 * width, fits), 0.5 * width)
+    return left_width, width - left_width
+
+
+def header(doc: DocHeader, *, with_number: bool = True) -> Flowable:
+    """Left: parent body, issuing body (bold), '*', number; right: party name underlined, date.
+    Without the number, `number_line` prints it below (a batch shares the rest)."""
+    left = [clean(doc.parent_line).upper(), clean(doc.name_line).upper(), "*"]
     place_date = date_line(doc.place, doc.on)
     party_width = stringWidth(PARTY_NAME, SERIF_BOLD, PARTY_NAME_SIZE)
 
     def build(width: float) -> Flowable:
-        left_need = max(stringWidth(left[0], SERIF, SIZE), stringWidth(left[1], SERIF_BOLD, SIZE))
-        right_need = max(party_width, stringWidth(place_date, SERIF_ITALIC, SIZE))
-        # about 45 %, widened (up to half) for long names while the right column still fits
-        fits = min(left_need + _GUTTER, width - right_need - _GUTTER)  # each line fits less G
-        left_width = min(max(0.45 * width, fits), 0.5 * width)
-        right_width = width - left_width
+        left_width, right_width = _header_columns(doc, width)
         rows = [
             [_line(left[0], SERIF, left_width),
              _line(PARTY_NAME, SERIF_BOLD, right_width, PARTY_NAME_SIZE)],
             [_line(left[1], SERIF_BOLD, left_width), _Underline(party_width)],
             [_line(left[2], SERIF, left_width), _line(place_date, SERIF_ITALIC, right_width)],
-            [_line(left[3], SERIF, left_width), ""],
         ]
+        if with_number:
+            rows.append([_line(f"Số {clean(doc.number_text)}", SERIF, left_width), ""])
         return _grid(rows, [left_width, right_width], valign="BOTTOM")
 
     return _WidthDependent(build)
+
+
+def number_line(doc: DocHeader) -> Flowable:
+    """The header's last line, 'Số 27-PNX/CB', under the left column of `header(doc,
+    with_number=False)`."""
+    def build(width: float) -> Flowable:
+        left_width, right_width = _header_columns(doc, width)
+        return _grid([[_line(f"Số {clean(doc.number_text)}", SERIF, left_width), ""]],
+                     [left_width, right_width], valign="BOTTOM")
+
+    return _WidthDependent(build)
+
+
+def measured(make: Callable[[], Flowable]) -> Flowable:
+    """A flowable that never splits, built and measured once per width: for blocks shared by
+    the documents of a batch (drawn again and again, laid out once)."""
+    return _WidthDependent(lambda _width: make())
 
 
 def title(text: str, subtitle: str | Sequence[str] | None = None, *,

@@ -218,6 +218,7 @@ class CommentsView(QWidget):
         super().__init__(parent)
         self.factory = factory
         self.read_only = read_only
+        self.task: Task | None = None  # the round being created, while it runs
         self.events = events or AppEvents(self)
         self.today = today
         self.year = QSpinBox()
@@ -490,6 +491,7 @@ class CommentsView(QWidget):
             return cm.create_round(self.factory, year, cell_id, progress=report)
 
         def done(result: cm.CreateResult) -> None:
+            self.task = None
             self.events.announce("comments")
             text = (f"Đã tạo {result.created} phiếu mới (đã có {result.existing}; "
                     f"{result.excused} đảng viên miễn sinh hoạt không lập phiếu).")
@@ -498,7 +500,13 @@ class CommentsView(QWidget):
                          f"{', '.join(result.missing_issuer)} (Danh mục › Cơ quan ban hành).")
             messages.info(self, "Tạo phiếu nhận xét", text)
 
-        Task(self, "Đang tạo phiếu nhận xét…", work, done, self._failed("Không tạo được phiếu"))
+        failed = self._failed("Không tạo được phiếu")
+
+        def refused(exc: BaseException) -> None:
+            self.task = None
+            failed(exc)
+
+        self.task = Task(self, "Đang tạo phiếu nhận xét…", work, done, refused)
 
     def _failed(self, title: str) -> Callable[[BaseException], None]:
         def show(exc: BaseException) -> None:

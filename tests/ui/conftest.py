@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from models.db import Database, open_database
 from models.demo import fill_demo
@@ -30,3 +31,14 @@ def demo_db(demo_template: Path, tmp_path: Path) -> Iterator[Database]:
     database = open_database(path)
     yield database
     database.close()
+
+
+@pytest.fixture(autouse=True)
+def no_work_left_running(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test ends only once the work it started on the thread pool has finished, while
+    its patched message boxes are still in place (a real modal box in teardown aborts Qt)."""
+    yield
+    from ui import tasks
+
+    qtbot.waitUntil(lambda: not tasks._RUNNING and not tasks._RUNNING_BACKGROUND,
+                    timeout=60_000)

@@ -34,7 +34,9 @@ def view(qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> Co
 
 def create(qtbot: QtBot, view: CommentsView) -> None:
     view.create_round()
-    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=20000)
+    assert view.task is not None
+    qtbot.waitUntil(lambda: view.task is None, timeout=30000)  # done, message shown
+    assert view.model.rowCount() > 0
 
 
 def test_create_round_fills_the_list(qtbot: QtBot, view: CommentsView,
