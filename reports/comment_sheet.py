@@ -270,14 +270,17 @@ _SHARED_MAX = 200
 
 
 def _shared(key: object, make: Callable[[], list[Flowable]]) -> list[Flowable]:
-    """Blocks every sheet of a cell prints alike (title, signatures) are laid out once and the
-    same flowables drawn on each sheet: none of them ever splits, and each is wrapped again
-    before it is drawn, so a later sheet never sees an earlier one's state."""
+    """Blocks every sheet of a cell prints alike (header, title, signatures …) are laid out once,
+    drawn once per PDF as a form object and placed on each sheet (`party_doc.shared_block`);
+    none of them ever splits."""
     found = _SHARED.get(key)
     if found is None:
         if len(_SHARED) >= _SHARED_MAX:
             _SHARED.clear()
-        found = _SHARED[key] = make()
+        parts = make()
+        block = doc.shared_block(parts)
+        block.keepWithNext = any(getattr(p, "keepWithNext", False) for p in parts)
+        found = _SHARED[key] = [block]
     return found
 
 

@@ -8,6 +8,7 @@ Text given as plain strings is escaped here; functions named `*_markup` take Rep
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -284,6 +285,50 @@ def measured(make: Callable[[], Flowable]) -> Flowable:
     """A flowable that never splits, built and measured once per width: for blocks shared by
     the documents of a batch (drawn again and again, laid out once)."""
     return _WidthDependent(lambda _width: make())
+
+
+_FORM_NUMBERS = itertools.count()
+_FORM_MARGIN = 12  # points around a block kept inside its form's box (overhangs, underlines)
+
+
+class _FormBlock(Flowable):  # type: ignore[misc]
+    """A block drawn once per PDF as a form object and then placed wherever it repeats."""
+
+    def __init__(self, inner: _WidthDependent) -> None:
+        super().__init__()
+        self._inner = inner
+        self._name = f"block{next(_FORM_NUMBERS)}"
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width, self.height = self._inner.wrap(avail_width, avail_height)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        name = f"{self._name}w{self._inner._built_for:.2f}"
+        defined: set[str] = canvas.__dict__.setdefault("_shared_forms", set())
+        if name not in defined:
+            canvas.beginForm(name, -_FORM_MARGIN, -_FORM_MARGIN,
+                             self.width + _FORM_MARGIN, self.height + _FORM_MARGIN)
+            self._inner.drawOn(canvas, 0, 0)
+            canvas.endForm()
+            defined.add(name)
+        canvas.doForm(name)
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        return []
+
+
+def shared_block(flowables: Sequence[Flowable]) -> Flowable:
+    """Flowables that repeat unchanged in every document of a batch (a header without its
+    number, signatures), stacked into one block: laid out once per width, drawn once per PDF
+    as a form object and placed on each page that shows it. Never splits."""
+    items = list(flowables)
+
+    def build(width: float) -> Flowable:
+        return items[0] if len(items) == 1 else _grid([[f] for f in items], [width])
+
+    return _FormBlock(_WidthDependent(build))
 
 
 def title(text: str, subtitle: str | Sequence[str] | None = None, *,
