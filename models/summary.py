@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -55,6 +55,7 @@ from models.entities import (
 from models.labels import EXCUSED, MEMBER_STATUS, SEX, format_date, label
 from models.vntext import fold
 
+_T = TypeVar("_T")
 Factory = sessionmaker[Session]
 Progress = Callable[[int, int], None]  # (done, in all)
 IsCancelled = Callable[[], bool]
@@ -224,16 +225,25 @@ def member_list(factory: Factory, *, cell_id: int | None = None,
         total = int(connection.execute(
             select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one())
         result = connection.execute(stmt)
+        # jobs, units, cells, organisations and dates repeat from row to row: one object each
+        # (a 100,000-member list takes a third less memory)
+        same: dict[Any, Any] = {}
+
+        def one(value: _T) -> _T:
+            found: _T = same.setdefault(value, value)
+            return found
+
         while batch := result.fetchmany(_BATCH):
             if cancelled is not None and cancelled():
                 raise Cancelled
             rows += [ListedMember(
-                id=r[0], full_name=r[1], birth_date=r[2], birth_year=r[3], sex=r[4],
-                join_date=r[5], job=_job(r[6], r[7]),
-                party_unit=", ".join(p for p in (r[8].strip(), (r[9] or "").strip()) if p),
-                address=r[10], received_date=r[11],
-                notes=_notes(r[12], r[13], bool(r[14]), r[15], r[16]), cell=r[17] or "",
-                workplace_org=r[9] or "", status=r[12], excused=bool(r[14]),
+                id=r[0], full_name=r[1], birth_date=one(r[2]), birth_year=r[3], sex=one(r[4]),
+                join_date=one(r[5]), job=one(_job(r[6], r[7])),
+                party_unit=one(", ".join(p for p in (r[8].strip(), (r[9] or "").strip()) if p)),
+                address=r[10], received_date=one(r[11]),
+                notes=one(_notes(r[12], r[13], bool(r[14]), r[15], r[16])),
+                cell=one(str(r[17] or "")), workplace_org=one(str(r[9] or "")),
+                status=one(str(r[12])), excused=bool(r[14]),
             ) for r in batch]
             if progress is not None:
                 progress(len(rows), total)

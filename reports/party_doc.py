@@ -22,6 +22,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.pagesizes import landscape as _landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -498,7 +499,21 @@ class _NumberingCanvas(Canvas):  # type: ignore[misc]
             self.doForm(f"pageno{len(self._labels)}")
             self._labels.append((document, page))
         super().showPage()
+        self._compress_last_page()
         self.document_starts = False
+
+    def _compress_last_page(self) -> None:
+        """Compress the page just finished now rather than when the file is written: ReportLab
+        keeps every page until then, and a 14,000-page list would hold ~300 MB of plain text."""
+        page = self._doc.Pages.pages[-1]
+        stream = getattr(page, "stream", None)
+        if not page.compression or not stream or page.Contents:
+            return
+        contents = pdfdoc.PDFStream(content=pdfdoc.PDFZCompress.encode(stream))
+        contents.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+        contents.__Comment__ = "page stream"
+        page.Contents = contents
+        page.stream = None
 
     def _draw_number(self, text: str) -> None:
         self.setFont(SERIF, _PAGE_NUMBER_SIZE)
