@@ -638,7 +638,7 @@ class CommentsView(QWidget):
         runner: Background | None = None
         showing = [True]  # until the dialog closes
         if len(order) > FIRST_CHUNK or covers:
-            dialog.set_pending(f"Đang chuẩn bị {len(order)} phiếu…")
+            dialog.set_pending(f"Đang chuẩn bị {len(order)} phiếu… (đóng cửa sổ để hủy)")
 
             def work(progress: Any, cancelled: Any) -> Path:
                 print_sheets(self.factory, order, whole, printed_on=today, final=False,
@@ -656,7 +656,8 @@ class CommentsView(QWidget):
 
             runner = Background(work, ready, failed)
             runner.progressed.connect(lambda done, total: dialog.set_pending(
-                f"Đang chuẩn bị bản in đầy đủ: {done}/{total} phiếu…") if dialog.pending else None)
+                f"Đang chuẩn bị bản in đầy đủ: {done}/{total} phiếu… (đóng cửa sổ để hủy)")
+                if dialog.pending else None)
         self.preview_dialog: PdfPreviewDialog | None = dialog  # tests reach the open dialog
         try:
             dialog.exec()
