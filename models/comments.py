@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -47,9 +48,11 @@ from models.entities import (
     Attendance,
     AttendanceState,
     Cell,
+    CellAssignment,
     ChangeLog,
     CommentRound,
     CommentSheet,
+    DocumentCounter,
     Member,
     Proposal,
     Regulation,
@@ -282,10 +285,18 @@ def _snapshots(session: Session, ctx: _Context, member_ids: Sequence[int],
     out: dict[int, dict[str, Any]] = {}
     for start in range(0, len(member_ids), 500):
         chunk = member_ids[start:start + 500]
+        # the cell the member belonged to on the round's day (a later move does not change
+        # whose sheet it is); the current one for a member in no cell that day
+        on_day = dict(session.execute(
+            select(CellAssignment.member_id, CellAssignment.cell_id).where(
+                CellAssignment.member_id.in_(chunk), CellAssignment.start_date <= ctx.on,
+                (CellAssignment.end_date.is_(None)) | (CellAssignment.end_date > ctx.on))
+            .order_by(CellAssignment.start_date)).all())
         for m in session.scalars(select(Member).where(Member.id.in_(chunk))):
+            cell_id = on_day.get(m.id, m.cell_id)
             org = ctx.orgs.get(m.workplace_org_id) if m.workplace_org_id else None
-            cell = ctx.cells.get(m.cell_id) if m.cell_id else None
-            issuer = ctx.issuer(m.cell_id) if m.cell_id else None
+            cell = ctx.cells.get(cell_id) if cell_id else None
+            issuer = ctx.issuer(cell_id) if cell_id else None
             ward_issuer = ctx.issuer(None)
             counts = {group: [p.invited, p.present, p.excused, p.absent]
                       for group, p in participation.get(m.id, {}).items()}
@@ -376,7 +387,7 @@ def create_round(factory: Factory, year: int, cell_id: int | None = None,
 
 def _count_excused(session: Session, cell_id: int | None, on: date) -> int:
     """Members who would be on the list on `on` but for an excused period covering it."""
-    from models.entities import CellAssignment, ExcusedPeriod
+    from models.entities import ExcusedPeriod
 
     spans = _active_spans(on)
     assigned = select(CellAssignment.member_id).where(
@@ -469,6 +480,11 @@ def refresh_drafts(factory: Factory, year: int, sheet_ids: Sequence[int] | None 
         snaps = _snapshots(session, ctx, member_ids, part, _movements(session, member_ids, year))
         for sheet in sheets:
             snap = snaps[sheet.member_id]
+            if sheet.doc_code:  # numbered: it keeps the header, signers and date it was given
+                old_snap = json.loads(sheet.snapshot_json or "{}")
+                for key in ("issuer", "ward_issuer", "printed_on"):
+                    if key in old_snap:
+                        snap[key] = old_snap[key]
             fresh = _items_for(ctx, snap)
             items = _items(sheet)
             for old, new in zip(items, fresh, strict=False):
@@ -508,25 +524,41 @@ def days_left_text(deadline: date | None, today: date) -> str:
 def set_deadline(factory: Factory, year: int, deadline: date | None,
                  org_id: int | None = None) -> None:
     """The round's deadline, or (org_id) an organisation's own; None removes an override."""
+    if org_id is None:
+        set_deadlines(factory, year, deadline, {})
+    else:
+        set_deadlines(factory, year, ..., {org_id: deadline})
+
+
+def set_deadlines(factory: Factory, year: int, deadline: date | EllipsisType | None,
+                  own: Mapping[int, date | None]) -> None:
+    """The round's deadline (`...`: unchanged) and organisations' own deadlines (None removes
+    one), all checked, then written in one transaction."""
     with factory.begin() as session:
         round_ = _get_round(session, year)
         assert round_ is not None
-        if deadline is not None and deadline < round_.reference_date:
-            raise CommentError("Hạn gửi nhận xét không được trước ngày chốt danh sách "
-                               f"({round_.reference_date:%d/%m/%Y}).")
-        if org_id is None:
+        names = dict(session.execute(select(WorkplaceOrg.id, WorkplaceOrg.name)
+                                     .where(WorkplaceOrg.id.in_(list(own)))).all())
+        first = f"{round_.reference_date:%d/%m/%Y}"
+        for org_id, day in [(None, deadline), *own.items()]:
+            if isinstance(day, date) and day < round_.reference_date:
+                who = "của cả đợt" if org_id is None else f"của {names.get(org_id, '')}"
+                raise CommentError(f"Hạn gửi nhận xét {who} không được trước ngày chốt danh "
+                                   f"sách ({first}).")
+        if isinstance(deadline, date) or deadline is None:
             round_.deadline = deadline
-            return
-        row = session.scalars(select(RoundDeadline).where(
-            RoundDeadline.round_id == round_.id, RoundDeadline.workplace_org_id == org_id)).first()
-        if deadline is None:
-            if row is not None:
-                session.delete(row)
-        elif row is None:
-            session.add(RoundDeadline(round_id=round_.id, workplace_org_id=org_id,
-                                      deadline=deadline))
-        else:
-            row.deadline = deadline
+        rows = {r.workplace_org_id: r for r in session.scalars(
+            select(RoundDeadline).where(RoundDeadline.round_id == round_.id))}
+        for org_id, day in own.items():
+            row = rows.get(org_id)
+            if day is None:
+                if row is not None:
+                    session.delete(row)
+            elif row is None:
+                session.add(RoundDeadline(round_id=round_.id, workplace_org_id=org_id,
+                                          deadline=day))
+            else:
+                row.deadline = day
 
 
 def deadlines(factory: Factory, year: int) -> list[Deadline]:
@@ -766,6 +798,10 @@ def set_status(factory: Factory, sheet_ids: Iterable[int], status: str, *,
                     snap_org = _light_snapshot(sheet.snapshot_json).get("org_id")
                     sheet.sent_date, sheet.sent_to_org_id = day, org_id or snap_org
                 elif status == SheetStatus.ACKNOWLEDGED.value:
+                    if sheet.sent_date is not None and day < sheet.sent_date:
+                        skipped.append(f"{name}: ngày nhận trước ngày gửi "
+                                       f"({sheet.sent_date:%d/%m/%Y})")
+                        continue
                     sheet.acknowledged_date = day
                 if sheet.status != status:
                     sheet.status = status
@@ -894,6 +930,53 @@ def mark_printed(factory: Factory, sheet_ids: Sequence[int], at: datetime | None
                     sheet.status = SheetStatus.PRINTED.value
                     count += 1
     return count
+
+
+def unnumbered(factory: Factory, sheet_ids: Sequence[int]) -> list[int]:
+    """The sheets among these that have no document number yet."""
+    with factory() as session:
+        found: list[int] = []
+        for start in range(0, len(sheet_ids), 500):
+            found += session.scalars(select(CommentSheet.id).where(
+                CommentSheet.id.in_(list(sheet_ids[start:start + 500])),
+                CommentSheet.doc_code.is_(None)))
+        return found
+
+
+def release_numbers(factory: Factory, sheet_ids: Sequence[int]) -> int:
+    """Give back the numbers a print took for these sheets when the user closed the preview
+    without printing or saving: a number belongs to a printed sheet. Only the last numbers of a
+    counter can be given back (never leaving a gap), and only for sheets still not printed;
+    returns how many were given back."""
+    released = 0
+    with factory.begin() as session:
+        sheets = [s for start in range(0, len(sheet_ids), 500)
+                  for s in session.scalars(select(CommentSheet).where(
+                      CommentSheet.id.in_(list(sheet_ids[start:start + 500])),
+                      CommentSheet.doc_number.is_not(None),
+                      CommentSheet.printed_at.is_(None)))]
+        groups: dict[tuple[int, int], list[tuple[CommentSheet, dict[str, Any]]]] = \
+            defaultdict(list)
+        for sheet in sheets:
+            snap = json.loads(sheet.snapshot_json or "{}")
+            issuer, printed = snap.get("issuer") or {}, snap.get("printed_on")
+            if issuer.get("issuer_id") and printed:
+                groups[(int(issuer["issuer_id"]), date.fromisoformat(printed).year)].append(
+                    (sheet, snap))
+        for (issuer_id, year), group in groups.items():
+            counter = session.get(DocumentCounter, (issuer_id, year, KIND))
+            numbers = sorted(int(sheet.doc_number or 0) for sheet, _ in group)
+            if counter is None or numbers != list(range(counter.last_number - len(numbers) + 1,
+                                                        counter.last_number + 1)):
+                continue  # later numbers were taken meanwhile: these stay, no gap is made
+            counter.last_number -= len(numbers)
+            for sheet, snap in group:
+                snap.pop("printed_on", None)
+                sheet.snapshot_json = _sheet_json(snap)
+                sheet.doc_number = None
+                sheet.doc_code = None
+                released += 1
+    return released
 
 
 def year_sheet_ids(factory: Factory, year: int, cell_id: int | None = None) -> list[int]:

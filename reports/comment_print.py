@@ -38,8 +38,8 @@ def _signers(sheet: PrintSheet, issuer: IssuerLines) -> tuple[Signer, ...]:
 
 def _certification(sheet: PrintSheet) -> Signer | None:
     ward = sheet.ward_issuer
-    if ward is None or not sheet.snapshot.get("ward_certifies", True):
-        return None
+    if ward is None or not sheet.snapshot.get("ward_certifies", True) or sheet.cell_id is None:
+        return None  # (a member in no cell: the ward committee issues the sheet itself)
     return Signer((f"XÁC NHẬN CỦA {ward.name_line.upper()}", ward.signer_title),
                   ward.signer_role, "", CERTIFY_NOTE)
 

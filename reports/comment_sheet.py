@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
@@ -265,7 +266,8 @@ class _OneLine(Flowable):  # type: ignore[misc]
         self._inner.drawOn(self.canv, 0, 0)
 
 
-_SHARED: dict[object, list[Flowable]] = {}
+# the blocks a thread's sheets share; flowables hold drawing state, so never across threads
+_SHARED = threading.local()
 _SHARED_MAX = 200
 
 
@@ -273,14 +275,15 @@ def _shared(key: object, make: Callable[[], list[Flowable]]) -> list[Flowable]:
     """Blocks every sheet of a cell prints alike (header, title, signatures …) are laid out once,
     drawn once per PDF as a form object and placed on each sheet (`party_doc.shared_block`);
     none of them ever splits."""
-    found = _SHARED.get(key)
+    shared: dict[object, list[Flowable]] = _SHARED.__dict__.setdefault("blocks", {})
+    found = shared.get(key)
     if found is None:
-        if len(_SHARED) >= _SHARED_MAX:
-            _SHARED.clear()
+        if len(shared) >= _SHARED_MAX:
+            shared.clear()
         parts = make()
         block = doc.shared_block(parts)
         block.keepWithNext = any(getattr(p, "keepWithNext", False) for p in parts)
-        found = _SHARED[key] = [block]
+        found = shared[key] = [block]
     return found
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import threading
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -134,7 +135,7 @@ def _fit(text: str, font: str, width: float, size: float = SIZE) -> float:
     return size
 
 
-_PARSED: dict[tuple[str, str], tuple[ParagraphStyle, Any]] = {}
+_PARSED = threading.local()  # per thread: parsed lines are reused by that thread's documents
 _PARSED_MAX = 4000
 
 
@@ -143,12 +144,14 @@ def short_paragraph(markup: str, style: ParagraphStyle) -> Paragraph:
     signatures, labels): its markup is parsed once per style name, then reused, which saves a
     sixth of the layout time of a batch of forms.  Styles must be named by what they set."""
     key = (markup, style.name)
-    parsed = _PARSED.get(key)
+    cache: dict[tuple[str, str], tuple[ParagraphStyle, Any]] = \
+        _PARSED.__dict__.setdefault("lines", {})
+    parsed = cache.get(key)
     if parsed is None:
         paragraph = Paragraph(markup, style)
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.clear()
-        _PARSED[key] = (paragraph.style, paragraph.frags)
+        if len(cache) >= _PARSED_MAX:
+            cache.clear()
+        cache[key] = (paragraph.style, paragraph.frags)
         return paragraph
     return Paragraph(markup, parsed[0], frags=parsed[1])
 

@@ -3,6 +3,7 @@ them through their statuses in bulk, and print one, a selection or the whole rou
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -39,9 +40,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import comments as cm
+from models.dbcheck import DatabaseError
 from models.entities import Proposal, SheetStatus
 from models.labels import PROPOSAL, SHEET_STATUS
 from models.members import search_members
@@ -58,6 +61,16 @@ Factory = sessionmaker[Session]
 COLUMNS = ("Họ và tên", "Năm sinh", "Chi bộ", "Tổ chức đảng nơi công tác", "Trạng thái",
            "Đề nghị", "Số phiếu")
 FIRST_CHUNK = 8  # sheets rendered first, so the preview opens at once
+# what a change may be refused with: a rule (CommentError), a full disk or a locked file
+REFUSED = (cm.CommentError, DatabaseError, SQLAlchemyError, OSError)
+
+
+def refusal(exc: BaseException) -> str:
+    """The Vietnamese message of a refused change (a database error gets a plain one)."""
+    if isinstance(exc, SQLAlchemyError) and not isinstance(exc, cm.CommentError):
+        return ("Cơ sở dữ liệu đang bận hoặc không ghi được; chưa có gì thay đổi. Hãy thử lại "
+                f"sau ít phút. ({type(exc).__name__})")
+    return str(exc)
 ALL = "__all__"
 
 
@@ -359,6 +372,10 @@ class CommentsView(QWidget):
     # --------------------------------------------------------------- list
 
     def reload(self) -> None:
+        # an edit in progress is saved first: a filter, a search or another page's change
+        # reloads the list, and must never throw the text away (a refused save keeps it)
+        if self.editor.dirty() and not self.save_current(quiet=True):
+            return
         current = self.current_row()
         rows = cm.list_sheets(self.factory, self.year.value(), status=self.status.currentData(),
                               org_id=self.org.currentData(), cell_id=self.cell.currentData(),
@@ -421,6 +438,11 @@ class CommentsView(QWidget):
 
     def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         if previous.isValid() and self.editor.dirty() and not self.save_current(quiet=True):
+            # the edit could not be saved: stay on its sheet, list and editor agree
+            selection = self.table.selectionModel()
+            selection.blockSignals(True)
+            self.table.selectRow(previous.row())
+            selection.blockSignals(False)
             return
         row = self.current_row()
         self.editor.show_sheet(cm.get_sheet(self.factory, row.id) if row else None)
@@ -443,8 +465,9 @@ class CommentsView(QWidget):
         try:
             saved = cm.save_sheet(self.factory, detail.row.id, self.editor.texts(),
                                   self.editor.proposal())
-        except cm.CommentError as exc:
-            messages.error(self, "Không lưu được phiếu", str(exc))
+        except REFUSED as exc:
+            messages.error(self, "Không lưu được phiếu",
+                           f"Phiếu của {detail.row.full_name}: {refusal(exc)}")
             return False
         self.editor.detail = saved
         self.model.refresh_row(saved)
@@ -466,7 +489,11 @@ class CommentsView(QWidget):
         if detail is None or not self.save_current(quiet=True):
             return
         if detail.row.status == SheetStatus.DRAFT.value:
-            cm.set_status(self.factory, [detail.row.id], SheetStatus.FINISHED.value)
+            try:
+                cm.set_status(self.factory, [detail.row.id], SheetStatus.FINISHED.value)
+            except REFUSED as exc:
+                messages.error(self, "Không đổi được trạng thái", refusal(exc))
+                return
             self.model.refresh_row(cm.get_sheet(self.factory, detail.row.id))
         self.step(1)
         self._update_info()
@@ -474,6 +501,8 @@ class CommentsView(QWidget):
     # --------------------------------------------------------------- round actions
 
     def create_round(self) -> None:
+        if not self.save_current(quiet=True):
+            return
         year, cell_id = self.year.value(), self.cell.currentData()
         where = self.cell.currentText() if cell_id is not None else "toàn phường"
         if not messages.confirm(self, "Tạo phiếu nhận xét",
@@ -522,20 +551,28 @@ class CommentsView(QWidget):
                                 f"Lấy lại thông tin từ sổ đảng viên cho {scope}?\nChỉ phiếu "
                                 "nháp được cập nhật; nội dung bạn đã sửa được giữ nguyên."):
             return
-        self.save_current(quiet=True)
-        count = cm.refresh_drafts(self.factory, self.year.value(), ids if len(ids) > 1 else None)
+        if not self.save_current(quiet=True):
+            return
+        try:
+            count = cm.refresh_drafts(self.factory, self.year.value(),
+                                      ids if len(ids) > 1 else None)
+        except REFUSED as exc:
+            messages.error(self, "Không cập nhật được", refusal(exc))
+            return
         self.events.announce("comments")
         messages.info(self, "Cập nhật từ sổ", f"Đã cập nhật {count} phiếu nháp.")
 
     def one_off(self) -> None:
+        if not self.save_current(quiet=True):
+            return
         dialog = OneOffDialog(self.factory, self.year.value(), self)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.member_id is None:
             return
         try:
             sheet_id = cm.create_one_off(self.factory, dialog.member_id, self.year.value(),
                                          dialog.reason.text(), self.today())
-        except cm.CommentError as exc:
-            messages.error(self, "Không lập được phiếu", str(exc))
+        except REFUSED as exc:
+            messages.error(self, "Không lập được phiếu", refusal(exc))
             return
         self.events.announce("comments", [sheet_id])
         self.select_sheet(sheet_id)
@@ -547,12 +584,13 @@ class CommentsView(QWidget):
                 return
 
     def bulk_status(self, status: str, on: date | None = None, org_id: int | None = None) -> None:
-        self.save_current(quiet=True)
+        if not self.save_current(quiet=True):
+            return
         ids = self.selected_ids()
         try:
             result = cm.set_status(self.factory, ids, status, on=on, org_id=org_id)
-        except cm.CommentError as exc:
-            messages.error(self, "Không đổi được trạng thái", str(exc))
+        except REFUSED as exc:
+            messages.error(self, "Không đổi được trạng thái", refusal(exc))
             return
         self.events.announce("comments", ids)
         if result.skipped:
@@ -594,12 +632,16 @@ class CommentsView(QWidget):
         try:
             print_sheets(self.factory, [detail.row.id], path, printed_on=self.today(),
                          final=False, covers=False)
-        except cm.CommentError as exc:
-            messages.error(self, "Không xem được phiếu", str(exc))
+        except REFUSED as exc:
+            messages.error(self, "Không xem được phiếu", refusal(exc))
+            shutil.rmtree(folder, ignore_errors=True)
             return
-        PdfPreviewDialog.show_pdf(self, path, f"Phiếu nhận xét (nháp) – {detail.row.full_name}",
-                                  f"phieu-nhan-xet-{fold(detail.row.full_name)}.pdf".replace(
-                                      " ", "-"))
+        try:
+            PdfPreviewDialog.show_pdf(
+                self, path, f"Phiếu nhận xét (nháp) – {detail.row.full_name}",
+                f"phieu-nhan-xet-{fold(detail.row.full_name)}.pdf".replace(" ", "-"))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def print_selected(self) -> None:
         self.print_ids(self.selected_ids(), covers=len(self.selected_ids()) > 1)
@@ -609,14 +651,16 @@ class CommentsView(QWidget):
 
     def print_ids(self, ids: Sequence[int], *, covers: bool) -> None:
         """Number the sheets, show the first ones at once, the whole batch when it is ready;
-        the sheets become 'printed' when the user prints or saves the PDF."""
+        the sheets become 'printed' when the user prints or saves the PDF. Closed without
+        either, the numbers this print took are given back."""
         if not ids or not self.save_current(quiet=True):
             return
         today = self.today()
         try:
+            fresh = cm.unnumbered(self.factory, list(ids))
             ordered = cm.prepare_print(self.factory, list(ids), today, assign_numbers=True)
-        except cm.CommentError as exc:
-            messages.error(self, "Không in được phiếu", str(exc))
+        except REFUSED as exc:
+            messages.error(self, "Không in được phiếu", refusal(exc))
             return
         order = [s.sheet_id for s in ordered]
         self.events.announce("comments", order)
@@ -626,17 +670,30 @@ class CommentsView(QWidget):
         suggested = f"phieu-nhan-xet-{year}.pdf"
         first = folder / "dau.pdf"
         whole = folder / "ca-dot.pdf"
+        output = [False]  # printed or saved
         try:
             print_sheets(self.factory, order[:FIRST_CHUNK], first, printed_on=today,
                          final=False, covers=covers and len(order) <= FIRST_CHUNK)
-        except (cm.CommentError, OSError) as exc:
-            messages.error(self, "Không in được phiếu", str(exc))
+        except REFUSED as exc:
+            messages.error(self, "Không in được phiếu", refusal(exc))
+            self._give_back(fresh)
+            shutil.rmtree(folder, ignore_errors=True)
             return
+
+        def printed(*_: object) -> None:
+            output[0] = True
+            self._mark_printed(order)
+
         dialog = PdfPreviewDialog(first, title, suggested, self)
-        dialog.printed.connect(lambda: self._mark_printed(order))
-        dialog.saved.connect(lambda _path: self._mark_printed(order))
+        dialog.printed.connect(printed)
+        dialog.saved.connect(printed)
         runner: Background | None = None
         showing = [True]  # until the dialog closes
+
+        def clean_up() -> None:  # once the dialog is closed and the worker has stopped
+            if not showing[0] and (runner is None or runner.finished):
+                shutil.rmtree(folder, ignore_errors=True)
+
         if len(order) > FIRST_CHUNK or covers:
             dialog.set_pending(f"Đang chuẩn bị {len(order)} phiếu… (đóng cửa sổ để hủy)")
 
@@ -648,11 +705,13 @@ class CommentsView(QWidget):
             def ready(path: Path) -> None:
                 if showing[0] and dialog.set_document(path):
                     dialog.set_pending(None)
+                clean_up()
 
             def failed(exc: BaseException) -> None:
                 if not isinstance(exc, PrintCancelled) and showing[0]:
                     dialog.set_pending("Không chuẩn bị được bản in đầy đủ.")
-                    messages.error(dialog, "Không in được phiếu", str(exc))
+                    messages.error(dialog, "Không in được phiếu", refusal(exc))
+                clean_up()
 
             runner = Background(work, ready, failed)
             runner.progressed.connect(lambda done, total: dialog.set_pending(
@@ -667,6 +726,17 @@ class CommentsView(QWidget):
                 runner.cancel()
             self.preview_dialog = None
             dialog.deleteLater()
+            if not output[0]:
+                self._give_back(fresh)
+            clean_up()
+
+    def _give_back(self, sheet_ids: list[int]) -> None:
+        """Numbers taken for a print that did not happen go back to their counters."""
+        try:
+            if sheet_ids and cm.release_numbers(self.factory, sheet_ids):
+                self.events.announce("comments", sheet_ids)
+        except REFUSED as exc:
+            messages.error(self, "Không trả lại được số phiếu", refusal(exc))
 
     def _mark_printed(self, ids: list[int]) -> None:
         count = cm.mark_printed(self.factory, ids)
@@ -806,17 +876,23 @@ class DeadlinesDialog(QDialog):
         self.resize(640, 360)
 
     def save(self) -> None:
+        if not self.rows:  # no round this year: nothing to set
+            self.accept()
+            return
+        deadline: date | None = None
+        own: dict[int, date | None] = {}
+        for row, edit, override in zip(self.rows, self.edits, self.overrides, strict=True):
+            day = _pydate(edit.date())
+            if row.org_id is None:
+                deadline = day
+            elif override.isChecked():
+                own[row.org_id] = day
+            elif row.overridden:
+                own[row.org_id] = None
         try:
-            for row, edit, own in zip(self.rows, self.edits, self.overrides, strict=True):
-                day = _pydate(edit.date())
-                if row.org_id is None:
-                    cm.set_deadline(self.factory, self.year, day)
-                elif own.isChecked():
-                    cm.set_deadline(self.factory, self.year, day, row.org_id)
-                elif row.overridden:
-                    cm.set_deadline(self.factory, self.year, None, row.org_id)
-        except cm.CommentError as exc:
-            messages.error(self, "Không lưu được hạn gửi", str(exc))
+            cm.set_deadlines(self.factory, self.year, deadline, own)
+        except REFUSED as exc:
+            messages.error(self, "Không lưu được hạn gửi", refusal(exc))
             return
         self.accept()
 
@@ -892,7 +968,7 @@ class TemplatesDialog(QDialog):
     def save(self) -> None:
         try:
             cm.save_form_options(self.factory, self.options())
-        except cm.CommentError as exc:
-            messages.error(self, "Không lưu được mẫu", str(exc))
+        except REFUSED as exc:
+            messages.error(self, "Không lưu được mẫu", refusal(exc))
             return
         self.accept()

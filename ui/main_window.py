@@ -378,8 +378,17 @@ class MainWindow(QMainWindow):
         """This year's comment sheets in one status."""
         self.sidebar.setCurrentRow(PAGES.index("Nhận xét hằng năm"))
         if self.comments is not None:
-            self.comments.year.setValue(date.today().year)
-            self.comments.status.setCurrentIndex(max(0, self.comments.status.findData(status)))
+            view = self.comments
+            for widget in (view.year, view.cell, view.org, view.status, view.search):
+                widget.blockSignals(True)
+            view.year.setValue(date.today().year)
+            view.cell.setCurrentIndex(0)
+            view.org.setCurrentIndex(0)
+            view.search.clear()
+            view.status.setCurrentIndex(max(0, view.status.findData(status)))
+            for widget in (view.year, view.cell, view.org, view.status, view.search):
+                widget.blockSignals(False)
+            view.reload()
 
     def show_activities(self, cell_id: int | None) -> None:
         """This year's activities of a cell."""

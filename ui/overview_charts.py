@@ -82,7 +82,7 @@ class ChartCard(QFrame):
     def set_bars(self, bars: Sequence[Bar], *, unit: str = "", maximum: float | None = None,
                  other_label: str = "Khác") -> None:
         """Largest bars first; beyond MAX_BARS the rest are summed in one 'Khác' bar."""
-        shown = list(bars[:MAX_BARS])
+        shown = list(bars) if maximum is not None else list(bars[:MAX_BARS])  # rates: all
         if len(bars) > MAX_BARS and maximum is None:
             shown[-1] = Bar(other_label, sum(b.value for b in bars[MAX_BARS - 1:]), -1)
         self.keys = [b.key for b in shown]
@@ -164,7 +164,7 @@ class ChartCard(QFrame):
         position = len(self.keys) - 1 - index  # bars were added bottom-up
         if self.on_click is not None and 0 <= position < len(self.keys):
             key = self.keys[position]
-            if key != -1:
+            if key not in (-1, None):  # "Khác" and "(chưa ghi)" have no list of their own
                 self.on_click(key)
 
     def _on_part(self, position: int) -> None:

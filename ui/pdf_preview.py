@@ -559,8 +559,9 @@ class PdfPreviewDialog(QDialog):
             return print_pdf(document, printer, first, last,
                              progress=progress, cancelled=cancelled)
 
+        whole = max(1, first) == 1 and min(last, count) == count  # every page, not a part
         self._printing = Task(self, "Đang in…", work,
-                              lambda done: self._on_print_done(done, wanted),
+                              lambda done: self._on_print_done(done, wanted, whole),
                               self._on_print_failed)
         self._update_actions()
 
@@ -574,9 +575,11 @@ class PdfPreviewDialog(QDialog):
         self._parked.clear()
         self._update_actions()
 
-    def _on_print_done(self, done: object, wanted: int) -> None:
+    def _on_print_done(self, done: object, wanted: int, whole: bool = True) -> None:
+        """`printed` says the whole document went to the printer; a part (some pages, the
+        current page) is a reprint of those pages and says nothing."""
         self._retire_print_task()
-        if done == wanted and wanted > 0:
+        if done == wanted and wanted > 0 and whole:
             self.printed.emit()
 
     def _on_print_failed(self, exc: BaseException) -> None:

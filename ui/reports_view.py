@@ -3,6 +3,7 @@ summary), each as a PDF in the preview or as a workbook, with progress and Cance
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Callable
 from datetime import date
@@ -199,7 +200,10 @@ class ReportsView(QWidget):
                 self.status.setText(f"Đã lưu {path}.")
                 return
             title = next(text for key, text, _ in REPORTS if key == report)
-            PdfPreviewDialog.show_pdf(self, path, title, f"{suggested}.pdf")
+            try:
+                PdfPreviewDialog.show_pdf(self, path, title, f"{suggested}.pdf")
+            finally:  # the dialog keeps the bytes; the temporary file is not needed
+                shutil.rmtree(path.parent, ignore_errors=True)
 
         def failed(exc: BaseException) -> None:
             self._task = None

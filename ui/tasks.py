@@ -123,6 +123,7 @@ class Background(QObject):
         self._signals = _Signals()
         self._on_done = on_done
         self._on_error = on_error
+        self.finished = False  # the work has ended (and its callback has run)
         self._signals.progressed.connect(self.progressed)
         self._signals.finished.connect(self._finished)
         self._signals.failed.connect(self._failed)
@@ -140,12 +141,14 @@ class Background(QObject):
         QTimer.singleShot(0, lambda: _RUNNING_BACKGROUND.discard(self))
 
     def _finished(self, result: object) -> None:
+        self.finished = True
         try:
             self._on_done(result)
         finally:
             self._release()
 
     def _failed(self, exc: BaseException) -> None:
+        self.finished = True
         try:
             self._on_error(exc)
         finally:

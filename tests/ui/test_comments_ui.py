@@ -149,3 +149,24 @@ def test_templates_dialog_and_one_off(qtbot: QtBot, view: CommentsView, demo_db:
     assert cm.get_sheet(demo_db.session_factory, rows[0].id).items[6].text == \
         "Không có ý kiến khác."
     QApplication.processEvents()
+
+
+def test_closing_the_preview_without_printing_gives_the_numbers_back(
+        qtbot: QtBot, view: CommentsView, demo_db: Database,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    create(qtbot, view)
+    view.search.setText("tran van")
+    view.table.selectAll()
+    ids = view.selected_ids()
+    seen: dict[str, Any] = {}
+
+    def look_and_close(dialog: PdfPreviewDialog) -> int:
+        seen["codes"] = [cm.get_sheet(demo_db.session_factory, i).row.doc_code for i in ids]
+        qtbot.waitUntil(lambda: not dialog.pending, timeout=60000)
+        return int(QDialog.DialogCode.Rejected)
+
+    monkeypatch.setattr(PdfPreviewDialog, "exec", look_and_close)
+    view.print_selected()
+    assert all(seen["codes"])  # numbered while the preview was open
+    after = [cm.get_sheet(demo_db.session_factory, i).row for i in ids]
+    assert all(not r.doc_code and r.status == "draft" for r in after)

@@ -275,14 +275,30 @@ class FakePrintDialog:
 def test_print_action_prints_and_emits_printed(qtbot, pdf_path: Path, tmp_path: Path,
                                                errors: list[str]) -> None:
     out = tmp_path / "job.pdf"
-    fake = FakePrintDialog(out, pages=(2, 3))
+    fake = FakePrintDialog(out)
     dialog = PdfPreviewDialog(pdf_path, TITLE, "phieu.pdf", print_dialog_factory=fake)
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.printed, timeout=20_000):
         dialog.print_action.trigger()
     assert fake.page_count == 3
-    assert len(PdfReader(out).pages) == 2
+    assert len(PdfReader(out).pages) == 3
     assert dialog.print_action.isEnabled()
+    assert not errors
+
+
+def test_printing_some_pages_is_not_printing_the_document(qtbot, pdf_path: Path,
+                                                          tmp_path: Path,
+                                                          errors: list[str]) -> None:
+    """Pages 2–3 printed again: the pages go out, but `printed` (the whole document went to
+    the printer, e.g. every comment sheet of a batch) is not said."""
+    out = tmp_path / "part.pdf"
+    dialog = PdfPreviewDialog(pdf_path, TITLE, "phieu.pdf",
+                              print_dialog_factory=FakePrintDialog(out, pages=(2, 3)))
+    qtbot.addWidget(dialog)
+    with qtbot.assertNotEmitted(dialog.printed, wait=100):
+        dialog.print_action.trigger()
+        qtbot.waitUntil(lambda: dialog._printing is None and out.exists(), timeout=20_000)
+    assert len(PdfReader(out).pages) == 2
     assert not errors
 
 

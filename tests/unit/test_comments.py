@@ -323,3 +323,68 @@ def test_bad_year_and_member(db: Database) -> None:
                                                      birth_date=date(1990, 1, 1)),
                      date(2026, 11, 26))
     assert new > 0
+
+
+def test_sheet_belongs_to_the_cell_of_the_reference_date(db: Database) -> None:
+    r = build(db)
+    f = db.session_factory
+    # Bùi Văn Giang was in khu 6 on 30/11/2025 and moved to khu 5 on 10/01/2026
+    create_round(f, 2025)
+    giang = next(x for x in list_sheets(f, 2025) if x.member_id == r.m["giang"])
+    assert giang.cell_name == "Chi bộ khu 6" and giang.cell_id == r.c6
+    assert get_sheet(f, giang.id).snapshot["issuer"]["name_line"] == "CHI BỘ KHU 6"
+    create_round(f, 2026)
+    assert next(x for x in list_sheets(f, 2026)
+                if x.member_id == r.m["giang"]).cell_name == "Chi bộ khu 5"
+
+
+def test_numbers_of_a_print_that_did_not_happen_are_given_back(db: Database) -> None:
+    from models.comments import release_numbers, unnumbered
+
+    build(db)
+    f = db.session_factory
+    create_round(f, 2026)
+    khu5 = [x.id for x in list_sheets(f, 2026) if x.cell_name == "Chi bộ khu 5"]
+    first, second = khu5[:2], khu5[2:]
+    prepare_print(f, first, date(2026, 12, 5), assign_numbers=True)
+    mark_printed(f, first)
+    assert unnumbered(f, khu5) == second
+    prepare_print(f, second, date(2026, 12, 5), assign_numbers=True)
+    assert release_numbers(f, second + first) == len(second)  # printed ones keep theirs
+    assert unnumbered(f, khu5) == second
+    again = prepare_print(f, second, date(2026, 12, 6), assign_numbers=True)
+    assert sorted(s.doc_code or "" for s in again) == ["3-PNX/CB", "4-PNX/CB"]
+    # numbers taken after them by another print: giving these back would leave a gap
+    prepare_print(f, first, date(2026, 12, 6), assign_numbers=True)  # reprint: same numbers
+    other = [x.id for x in list_sheets(f, 2026) if x.cell_name == "Chi bộ khu 6"]
+    prepare_print(f, other, date(2026, 12, 6), assign_numbers=True)  # khu 6: its own counter
+    assert release_numbers(f, second) == 2
+
+
+def test_refresh_keeps_what_a_numbered_draft_was_given(db: Database) -> None:
+    build(db)
+    f = db.session_factory
+    create_round(f, 2026)
+    sheet = sheet_of(db, "Trần Văn An")
+    prepare_print(f, [sheet], date(2026, 12, 5), assign_numbers=True)
+    before = get_sheet(f, sheet).snapshot
+    assert refresh_drafts(f, 2026, [sheet]) == 1
+    after = get_sheet(f, sheet)
+    assert after.row.doc_code == "1-PNX/CB"
+    assert after.snapshot["printed_on"] == before["printed_on"] == "2026-12-05"
+    assert after.snapshot["issuer"] == before["issuer"]
+
+
+def test_deadlines_are_checked_before_any_is_written(db: Database) -> None:
+    from models.comments import set_deadlines
+
+    build(db)
+    f = db.session_factory
+    create_round(f, 2026)
+    org = deadlines(f, 2026)[1]
+    assert org.org_id is not None
+    with pytest.raises(CommentError, match="Than Mạo Khê.*trước ngày chốt"):
+        set_deadlines(f, 2026, date(2026, 12, 20), {org.org_id: date(2026, 11, 2)})
+    assert deadlines(f, 2026)[0].deadline == date(2026, 12, 15)  # nothing written
+    set_deadlines(f, 2026, date(2026, 12, 20), {org.org_id: date(2026, 12, 10)})
+    assert [d.deadline for d in deadlines(f, 2026)] == [date(2026, 12, 20), date(2026, 12, 10)]
