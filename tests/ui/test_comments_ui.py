@@ -170,3 +170,17 @@ def test_closing_the_preview_without_printing_gives_the_numbers_back(
     assert all(seen["codes"])  # numbered while the preview was open
     after = [cm.get_sheet(demo_db.session_factory, i).row for i in ids]
     assert all(not r.doc_code and r.status == "draft" for r in after)
+
+
+def test_an_edit_survives_a_search_and_a_change_elsewhere(qtbot: QtBot, view: CommentsView,
+                                                          demo_db: Database) -> None:
+    create(qtbot, view)
+    first = view.current_row()
+    assert first is not None
+    view.editor.edits[6].setPlainText("Đã góp ý xây dựng khu dân cư.")
+    view.search.setText(first.full_name.split()[-1])  # the list reloads
+    assert cm.get_sheet(demo_db.session_factory, first.id).items[6].text == \
+        "Đã góp ý xây dựng khu dân cư."
+    view.editor.edits[0].setPlainText("Gương mẫu.")
+    view.events.announce("member")  # another page changed something
+    assert cm.get_sheet(demo_db.session_factory, first.id).items[0].text == "Gương mẫu."
