@@ -29,8 +29,13 @@ def view(qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> Re
 def test_each_report_opens_in_the_preview(qtbot: QtBot, view: ReportsView,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(PdfPreviewDialog, "show_pdf",
-                        classmethod(lambda cls, *args, **kw: shown.append(args)))
+
+    def show(cls: Any, parent: Any, path: Path, title: str, suggested: str, **kw: Any) -> None:
+        # read it while the dialog would be open: the temporary file goes when it closes
+        text = "\n".join(p.extract_text() for p in PdfReader(path).pages)
+        shown.append((path, text, title, suggested))
+
+    monkeypatch.setattr(PdfPreviewDialog, "show_pdf", classmethod(show))
     expected = ["DANH SÁCH", "TỔNG HỢP", "BÁO CÁO"]
     for n, heading in enumerate(expected):
         view.kind.button(n).setChecked(True)
@@ -38,11 +43,10 @@ def test_each_report_opens_in_the_preview(qtbot: QtBot, view: ReportsView,
             view.scope.setCurrentIndex(view.scope.findText("Chi bộ khu 5"))
         view.pdf_button.click()
         qtbot.waitUntil(lambda n=n: len(shown) == n + 1, timeout=30000)
-        text = "\n".join(p.extract_text() for p in PdfReader(shown[n][1]).pages)
-        assert heading in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in text
-    book = "\n".join(p.extract_text() for p in PdfReader(shown[0][1]).pages)
-    assert "Chi bộ khu 5" in book
+        assert heading in shown[n][1] and "ĐẢNG CỘNG SẢN VIỆT NAM" in shown[n][1]
+    assert "Chi bộ khu 5" in shown[0][1]
     assert shown[0][3] == "danh-sach-dang-vien-chi-bo-khu-5.pdf"
+    assert not any(Path(s[0]).exists() for s in shown)  # no temporary PDF left behind
 
 
 def test_workbook_is_saved_where_asked(qtbot: QtBot, view: ReportsView, tmp_path: Path,

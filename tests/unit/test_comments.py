@@ -383,7 +383,7 @@ def test_deadlines_are_checked_before_any_is_written(db: Database) -> None:
     create_round(f, 2026)
     org = deadlines(f, 2026)[1]
     assert org.org_id is not None
-    with pytest.raises(CommentError, match="Than Mạo Khê.*trước ngày chốt"):
+    with pytest.raises(CommentError, match=r"Than Mạo Khê.*trước ngày chốt"):
         set_deadlines(f, 2026, date(2026, 12, 20), {org.org_id: date(2026, 11, 2)})
     assert deadlines(f, 2026)[0].deadline == date(2026, 12, 15)  # nothing written
     set_deadlines(f, 2026, date(2026, 12, 20), {org.org_id: date(2026, 12, 10)})
