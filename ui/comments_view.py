@@ -10,7 +10,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -387,7 +394,7 @@ class CommentsView(QWidget):
             target = 0
             if current is not None:
                 target = next((n for n, r in enumerate(rows) if r.id == current.id), 0)
-            self.table.selectRow(target)
+            self.select_row(target)
         else:
             self.editor.show_sheet(None)
         self._update_actions()
@@ -412,6 +419,13 @@ class CommentsView(QWidget):
         if shown != progress.total:
             parts.append(f"đang hiện {shown}")
         self.info.setText(" · ".join(parts) + ".")
+
+    def select_row(self, row: int) -> None:
+        """Make `row` the current and only selected row (QTableView.selectRow would follow
+        the keyboard modifiers held at that moment: with Ctrl it deselects)."""
+        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                 | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
 
     def current_row(self) -> cm.SheetRow | None:
         index = self.table.currentIndex()
@@ -441,7 +455,7 @@ class CommentsView(QWidget):
             # the edit could not be saved: stay on its sheet, list and editor agree
             selection = self.table.selectionModel()
             selection.blockSignals(True)
-            self.table.selectRow(previous.row())
+            self.select_row(previous.row())
             selection.blockSignals(False)
             return
         row = self.current_row()
@@ -481,7 +495,7 @@ class CommentsView(QWidget):
             return
         row = self.table.currentIndex().row() + delta
         if 0 <= row < self.model.rowCount():
-            self.table.selectRow(row)
+            self.select_row(row)
             self.editor.edits[0].setFocus()
 
     def finish_and_next(self) -> None:
@@ -545,17 +559,25 @@ class CommentsView(QWidget):
         return show
 
     def refresh_drafts(self) -> None:
+        """Renew drafts from the register: the sheets selected, or every draft of the year."""
         ids = self.selected_ids()
-        scope = f"{len(ids)} phiếu đã chọn" if len(ids) > 1 else "mọi phiếu nháp của năm"
-        if not messages.confirm(self, "Cập nhật từ sổ",
-                                f"Lấy lại thông tin từ sổ đảng viên cho {scope}?\nChỉ phiếu "
-                                "nháp được cập nhật; nội dung bạn đã sửa được giữ nguyên."):
+        note = "\nChỉ phiếu nháp được cập nhật; nội dung bạn đã sửa được giữ nguyên."
+        year = self.year.value()
+        if len(ids) > 1:
+            choices = [f"{len(ids)} phiếu đã chọn", f"Mọi phiếu nháp năm {year}"]
+        elif ids:
+            name = next((r.full_name for r in self.model.rows if r.id == ids[0]), "")
+            choices = [f"Phiếu của {name}", f"Mọi phiếu nháp năm {year}"]
+        else:
+            choices = [f"Mọi phiếu nháp năm {year}"]
+        answer = messages.choose(self, "Cập nhật từ sổ",
+                                 "Lấy lại thông tin từ sổ đảng viên (nơi công tác, nơi cư trú, "
+                                 f"số buổi tham gia…) cho:{note}", choices)
+        if answer is None or not self.save_current(quiet=True):
             return
-        if not self.save_current(quiet=True):
-            return
+        scope = ids if answer == 0 and ids else None
         try:
-            count = cm.refresh_drafts(self.factory, self.year.value(),
-                                      ids if len(ids) > 1 else None)
+            count = cm.refresh_drafts(self.factory, year, scope)
         except REFUSED as exc:
             messages.error(self, "Không cập nhật được", refusal(exc))
             return
@@ -580,7 +602,7 @@ class CommentsView(QWidget):
     def select_sheet(self, sheet_id: int) -> None:
         for n, row in enumerate(self.model.rows):
             if row.id == sheet_id:
-                self.table.selectRow(n)
+                self.select_row(n)
                 return
 
     def bulk_status(self, status: str, on: date | None = None, org_id: int | None = None) -> None:

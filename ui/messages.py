@@ -47,3 +47,17 @@ def open_folder(parent: QWidget | None, title: str, start: str = "") -> str | No
 
     path = QFileDialog.getExistingDirectory(parent, title, start)
     return path or None
+
+
+def choose(parent: QWidget | None, title: str, text: str, choices: list[str]) -> int | None:
+    """A question with several answers (Vietnamese buttons, the last one "Hủy"); the index of
+    the answer chosen, None for "Hủy"."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton,
+                      parent)
+    buttons = [box.addButton(choice, QMessageBox.ButtonRole.AcceptRole) for choice in choices]
+    cancel = box.addButton("Hủy", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(buttons[0])
+    box.setEscapeButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return next((n for n, button in enumerate(buttons) if button is clicked), None)

@@ -119,7 +119,7 @@ def test_bulk_print_then_mark_sent(qtbot: QtBot, view: CommentsView, demo_db: Da
     view.status.setCurrentIndex(view.status.findData("sent"))
     assert view.model.rowCount() == len(ids)
     # a sent sheet cannot be edited any more
-    view.table.selectRow(0)
+    view.select_row(0)
     assert not view.editor.isEnabled()
 
 
@@ -184,3 +184,23 @@ def test_an_edit_survives_a_search_and_a_change_elsewhere(qtbot: QtBot, view: Co
     view.editor.edits[0].setPlainText("Gương mẫu.")
     view.events.announce("member")  # another page changed something
     assert cm.get_sheet(demo_db.session_factory, first.id).items[0].text == "Gương mẫu."
+
+
+def test_refresh_one_sheet_or_every_draft(qtbot: QtBot, view: CommentsView, demo_db: Database,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    create(qtbot, view)
+    asked: list[list[str]] = []
+    answers = iter([0, 1])
+    monkeypatch.setattr(messages, "choose",
+                        lambda parent, title, text, choices: (asked.append(choices),
+                                                              next(answers))[1])
+    told: list[str] = []
+    monkeypatch.setattr(messages, "info", lambda parent, title, text: told.append(text))
+    view.select_row(0)
+    name = view.model.rows[0].full_name
+    view.refresh_drafts()
+    assert asked[0][0] == f"Phiếu của {name}"
+    assert told[-1] == "Đã cập nhật 1 phiếu nháp."
+    view.refresh_drafts()
+    assert told[-1] == f"Đã cập nhật {len(cm.list_sheets(demo_db.session_factory, 2026))} " \
+        "phiếu nháp."
