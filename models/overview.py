@@ -107,3 +107,26 @@ def attendance_by_cell(factory: sessionmaker[Session], year: int) -> list[Bar]:
             .group_by(Cell.id, Cell.name).order_by(Cell.position, Cell.id)).all()
     return [Bar(name, round(100 * (here or 0) / invited, 1), cell_id)
             for cell_id, name, invited, here in rows if invited]
+
+
+@dataclass(frozen=True)
+class OverviewData:
+    """Everything the overview page shows, read in one go (off the window's thread)."""
+
+    figures: WardFigures
+    by_org: list[Bar]
+    by_cell: list[Bar]
+    attendance: list[Bar]
+    progress: Any  # models.comments.RoundProgress of the year
+    reminders: Any  # models.activities.Reminders of the year
+    today: date
+
+
+def overview_data(factory: sessionmaker[Session], today: date) -> OverviewData:
+    from models.activities import reminders
+    from models.comments import round_progress
+
+    return OverviewData(ward_figures(factory), members_by_org(factory), members_by_cell(factory),
+                        attendance_by_cell(factory, today.year),
+                        round_progress(factory, today.year),
+                        reminders(factory, today.year, today), today)

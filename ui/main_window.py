@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from ui.comments_view import CommentsView
     from ui.reports_view import ReportsView
     from ui.settings_view import SettingsView
-from models.overview import ward_figures
+    from ui.tasks import Background
+from models.overview import OverviewData
 from models.ward import WardInfo, get_ward
 from ui import messages
 from ui.backup_actions import install_file_menu
@@ -117,6 +118,9 @@ class OverviewView(QWidget):
         outer.addWidget(scroll)
         self._stale = True
         self._statuses: list[str] = []
+        self._reading: Background | None = None  # the figures being read on a worker
+        self._again = False
+        self.shown = 0  # how many times the figures were shown (tests wait on it)
 
     def _on_round_clicked(self, position: int | None) -> None:
         if position is not None and 0 <= position < len(self._statuses):
@@ -138,12 +142,32 @@ class OverviewView(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        """Read the figures on a worker (a second at 100,000 members), then show them."""
         self._stale = False
+        if self._reading is not None:
+            self._again = True  # something changed while reading: read once more after
+            return
+        from models.overview import overview_data
+        from ui.tasks import Background
+
+        factory, today = self._db.session_factory, date.today()
+        self._reading = Background(lambda _progress, _cancelled: overview_data(factory, today),
+                                   self._show, self._not_read)
+
+    def _not_read(self, exc: BaseException) -> None:
+        self._reading = None
+        self.reminders.setText(f"Không đọc được số liệu: {exc}")
+
+    def _show(self, data: OverviewData) -> None:
+        self._reading = None
+        if self._again:
+            self._again = False
+            self.refresh()
         while self._grid.count():
             item = self._grid.takeAt(0)
             if item is not None and item.widget() is not None:
                 item.widget().deleteLater()  # type: ignore[union-attr]
-        f = ward_figures(self._db.session_factory)
+        f = data.figures
         tiles = (
             ("Đảng viên 213 trong sổ", f.members),
             ("Đang sinh hoạt", f.active),
@@ -167,22 +191,20 @@ class OverviewView(QWidget):
             caption_label.setWordWrap(True)
             box.addWidget(caption_label)
             self._grid.addWidget(tile, n // 5, n % 5)
-        self._refresh_charts()
-        self.reminders.setText(self._reminders_html())
+        self._show_charts(data)
+        self.reminders.setText(self._reminders_html(data))
+        self.shown += 1
 
-    def _refresh_charts(self) -> None:
-        from models.comments import days_left_text, round_progress
+    def _show_charts(self, data: OverviewData) -> None:
+        from models.comments import days_left_text
         from models.entities import SheetStatus
         from models.labels import SHEET_STATUS
-        from models.overview import attendance_by_cell, members_by_cell, members_by_org
 
-        factory = self._db.session_factory
-        today = date.today()
-        self.by_org.set_bars(members_by_org(factory))
-        self.by_cell.set_bars(members_by_cell(factory))
-        self.attendance.set_bars(attendance_by_cell(factory, today.year), unit=" %",
-                                 maximum=100)
-        progress = round_progress(factory, today.year)
+        today = data.today
+        self.by_org.set_bars(data.by_org)
+        self.by_cell.set_bars(data.by_cell)
+        self.attendance.set_bars(data.attendance, unit=" %", maximum=100)
+        progress = data.progress
         self._statuses = [s.value for s in SheetStatus]
         self.round.set_stack([(SHEET_STATUS[s], progress.by_status.get(s.value, 0))
                               for s in SheetStatus], self._statuses)
@@ -195,13 +217,10 @@ class OverviewView(QWidget):
             self.round.hint.setText(f"Chưa tạo phiếu nhận xét năm {today.year} (trang «Nhận xét "
                                     "hằng năm»).")
 
-    def _reminders_html(self) -> str:
+    def _reminders_html(self, data: OverviewData) -> str:
         from html import escape
 
-        from models.activities import reminders
-
-        today = date.today()
-        r = reminders(self._db.session_factory, today.year, today)
+        today, r = data.today, data.reminders
         items = []
         for cell, held in r.cells_short_of_meetings:
             items.append(f"{escape(cell)}: mới tổ chức <b>{held}</b> buổi sinh hoạt định kỳ "

@@ -21,6 +21,7 @@ def test_charts_show_the_figures_and_open_the_lists(qtbot: QtBot, demo_db: Datab
     window.show()
     window.sidebar.setCurrentRow(0)
     overview = window.overview
+    qtbot.waitUntil(lambda: overview.shown > 0, timeout=20000)  # read on a worker
     by_org = members_by_org(demo_db.session_factory)
     by_cell = members_by_cell(demo_db.session_factory)
     # every active member counted once in each chart
