@@ -18,7 +18,14 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from models.db import backup_file, default_backup_dir, open_database
-from models.dbcheck import DatabaseError, DatabaseFull, DatabaseLocked, check_file, is_disk_full
+from models.dbcheck import (
+    DISK_FULL_MESSAGE,
+    DatabaseError,
+    DatabaseFull,
+    DatabaseLocked,
+    check_file,
+    is_disk_full,
+)
 
 
 def lock_for(path: Path) -> FileLock:
@@ -83,11 +90,27 @@ def restore_database(source: Path, target: Path, backup_dir: Path | None = None,
                 f"Cơ sở dữ liệu {target.name} đang mở trong chương trình. Hãy đóng cửa sổ đó "
                 "rồi khôi phục lại.") from None
     try:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        saved: Path | None = None
-        if target.exists():
-            folder = backup_dir or default_backup_dir(target)
-            name = f"{target.stem}-truoc-khoi-phuc-{stamp}.sqlite"
+        return _replace(source, target, backup_dir)
+    except (OSError, sqlite3.Error) as exc:
+        # a folder that cannot be written, a disk that fills, a file that vanishes: the
+        # current database is still as it was (it is replaced last, in one rename)
+        if is_disk_full(exc):
+            raise DatabaseFull(DISK_FULL_MESSAGE) from exc
+        raise DatabaseError(f"Không khôi phục được từ {source.name}: {exc}. Dữ liệu hiện tại "
+                            "không bị thay đổi.") from exc
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _replace(source: Path, target: Path, backup_dir: Path | None) -> RestoreResult:
+    """Save the current database, then swap in a checked (and migrated) copy of ``source``."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    saved: Path | None = None
+    if target.exists():
+        folder = backup_dir or default_backup_dir(target)
+        name = f"{target.stem}-truoc-khoi-phuc-{stamp}.sqlite"
+        try:
             try:
                 check_file(target)
             except DatabaseError:
@@ -97,27 +120,28 @@ def restore_database(source: Path, target: Path, backup_dir: Path | None = None,
                 saved.chmod(0o600)  # copy2 copies the mode; a backup is for its owner only
             else:
                 saved = backup_file(target, folder / name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        scratch = target.parent / f".{target.name}.khoi-phuc-{stamp}"
-        try:
-            backup_file(source, scratch)
-            # an older copy is migrated on the scratch file (its own pre-migration backup goes
-            # with the other backups)
-            db = open_database(scratch, backup_dir=backup_dir or default_backup_dir(target))
-            migrated_from = db.migrated_from
-            db.close()
-            _checkpoint(scratch)
-            if target.exists():
-                _checkpoint(target)
-            os.replace(scratch, target)
         except BaseException:
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(scratch) + suffix).unlink(missing_ok=True)
+            if folder.is_dir():
+                (folder / name).unlink(missing_ok=True)  # never a half-written copy
             raise
-        return RestoreResult(restored=target, saved_current=saved, migrated_from=migrated_from)
-    finally:
-        if lock is not None:
-            lock.release()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = target.parent / f".{target.name}.khoi-phuc-{stamp}"
+    try:
+        backup_file(source, scratch)
+        # an older copy is migrated on the scratch file (its own pre-migration backup goes
+        # with the other backups)
+        db = open_database(scratch, backup_dir=backup_dir or default_backup_dir(target))
+        migrated_from = db.migrated_from
+        db.close()
+        _checkpoint(scratch)
+        if target.exists():
+            _checkpoint(target)
+        os.replace(scratch, target)
+    except BaseException:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(scratch) + suffix).unlink(missing_ok=True)
+        raise
+    return RestoreResult(restored=target, saved_current=saved, migrated_from=migrated_from)
 
 
 AUTO_TAG = "tu-dong"

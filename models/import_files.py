@@ -49,10 +49,27 @@ def _read_csv(path: Path) -> list[list[Any]]:
         ) from None
     if "\x00" in text:
         raise ImportFileError(f"Tệp {path.name} không phải tệp CSV.")
-    sample = "\n".join(line for line in text.splitlines()[:20] if line.strip())
-    delimiter = max((";", ",", "\t"), key=sample.count)
+    delimiter = _delimiter([line for line in text.splitlines()[:20] if line.strip()])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     return [[cell if cell.strip() else None for cell in row] for row in reader]
+
+
+_DELIMITERS = (";", ",", "\t")
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The separator of the header line (the one naming the full name): the data rows may hold
+    more commas than the file has separators ("Số 1, tổ 5, khu 3" in a semicolon file)."""
+    from models.vntext import fold
+
+    for line in lines[:10]:
+        folded = fold(line)
+        if "ho va ten" in folded or "ho ten" in folded:
+            found = max(_DELIMITERS, key=line.count)
+            if line.count(found):
+                return found
+    sample = "\n".join(lines)
+    return max(_DELIMITERS, key=sample.count)
 
 
 def read_rows(path: Path | str) -> list[list[Any]]:

@@ -48,6 +48,7 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
     "citizen_id": ("CCCD", "Số CCCD", "Số căn cước", "Số căn cước công dân", "Số định danh"),
     "ethnicity": ("Dân tộc",),
     "received_date": ("Ngày tiếp nhận",),
+    "status": ("Trạng thái", "Tình trạng"),
 }
 IGNORED_HEADERS = ("STT", "TT", "Số TT", "Số thứ tự")
 

@@ -237,6 +237,13 @@ def _read_row(table: RawTable, row: list[CellValue], plan: RowPlan,
         values[name] = cell_text(get(name))
     if not values["ethnicity"]:
         values["ethnicity"] = "Kinh"
+    status = cell_text(get("status"))
+    if status and _fold(status) not in _ACTIVE_WORDS:
+        # a list exported from the register holds the members who left too: they must not
+        # come back as active members; their dated change is recorded by hand
+        plan.reasons.append(f"Trạng thái «{status}»: chỉ nhập đảng viên đang sinh hoạt; người "
+                            "đã chuyển đi, từ trần… hãy nhập rồi ghi «Đổi trạng thái» có ngày.")
+        failed.add("status")
     plan.cell_key = _cell_key(cell_text(get("cell")))
     plan.org_key = _fold(cell_text(get("workplace_org")))
     return values
@@ -244,6 +251,7 @@ def _read_row(table: RawTable, row: list[CellValue], plan: RowPlan,
 
 # cells and organisations repeat on every row: fold each spelling once
 _fold = lru_cache(maxsize=1 << 12)(fold)
+_ACTIVE_WORDS = frozenset(("dang sinh hoat", "sinh hoat", "dang theo doi"))
 
 
 def _cell_text(text: str) -> str:
@@ -391,19 +399,27 @@ def _merge_updates(factory: sessionmaker[Session], table: RawTable,
         changes: dict[str, object] = {"card_number": plan.data.card_number}
         for column, names in _FILE_FIELDS.items():
             col = table.columns.get(column)
-            if column == "birth" and table.sex_columns is not None:
+            if table.sex_columns is not None and column in ("birth", "sex"):
+                # the Nam/Nữ layout: the sex is given only by a filled birth cell
                 given = any(not is_blank(plan.values[c]) for c in table.sex_columns
                             if c < len(plan.values))
-            elif column == "sex" and table.sex_columns is not None:
-                given = True
             else:
                 given = col is not None and col < len(plan.values) and \
                     not is_blank(plan.values[col])
             if given:
                 for name in names:
                     changes[name] = getattr(plan.data, name)
+        errors = {}
+        known = stored.birth_date
+        if "birth_date" in changes and changes["birth_date"] is None and known is not None:
+            # a year alone never erases a full birth date the register already has
+            if changes.get("birth_year") == known.year:
+                changes["birth_date"], changes["birth_year"] = known, stored.birth_year
+            else:
+                errors["birth"] = (f"Năm sinh {changes.get('birth_year')} khác ngày sinh đã có "
+                                   f"trong sổ ({known:%d/%m/%Y}); hãy sửa trong sổ nếu cần.")
         merged = replace(stored, **changes)  # type: ignore[arg-type]
-        errors = validate_member(merged, today)
+        errors |= validate_member(merged, today)
         if errors:
             plan.action = "rejected"
             plan.reasons.extend(f"Khi cập nhật đảng viên có số thẻ này: {e}"

@@ -178,3 +178,18 @@ def test_a_damaged_database_can_be_restored_over(ward_db: Path, tmp_path: Path) 
     assert place(ward_db) == "Đông Triều"
     saved = list((ward_db.parent / "backups").glob("phuong-truoc-khoi-phuc-*.sqlite"))
     assert [digest(p) for p in saved] == [damaged]  # the damaged file kept byte for byte
+
+
+def test_a_backup_folder_that_cannot_be_written_refuses_cleanly(ward_db: Path,
+                                                                tmp_path: Path) -> None:
+    from models.backups import backup_database
+    from models.dbcheck import DatabaseError
+
+    copy = backup_database(ward_db, tmp_path / "ban-sao.sqlite")
+    set_place(ward_db, "Uông Bí")
+    before = digest(ward_db)
+    not_a_folder = tmp_path / "la-tep"
+    not_a_folder.write_text("x")
+    with pytest.raises(DatabaseError, match="Dữ liệu hiện tại không bị thay đổi"):
+        restore_database(copy, ward_db, not_a_folder)
+    assert digest(ward_db) == before and place(ward_db) == "Uông Bí"

@@ -436,3 +436,52 @@ def test_cli_refusals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
                                          ["Ai Đó", "1980", "Nam"]])
     assert main.main(["--db", str(foreign), "import", str(source)]) == 1
     assert foreign.read_bytes() == b"hello"
+
+
+def test_an_update_never_erases_what_the_register_knows(db: Database, tmp_path: Path) -> None:
+    """A list that gives only the birth year, or leaves the Nam/Nữ cells blank, updates the
+    member by card number without losing the full birth date or the sex already stored."""
+    f = db.session_factory
+    add_member(f, MemberInput(full_name="Trần Văn An", sex="M", birth_date=date(1981, 1, 19),
+                              card_number="12345678"), TODAY)
+    add_member(f, MemberInput(full_name="Lê Thị Bình", sex="F", birth_date=date(1985, 5, 2),
+                              card_number="87654321"), TODAY)
+    path = xlsx(tmp_path / "nam.xlsx", [
+        ["Họ và tên", "Năm sinh", "Giới tính", "Số thẻ đảng viên", "Ghi chú"],
+        ["Trần Văn An", 1981, "Nam", "12345678", "đã cập nhật"],
+        ["Lê Thị Bình", 1986, "Nữ", "87654321", ""],
+    ])
+    plan = plan_import(f, read_table(path), today=TODAY)
+    assert [r.action for r in plan.rows] == ["update", "rejected"]
+    assert "Năm sinh 1986 khác ngày sinh đã có trong sổ (02/05/1985)" in plan.rows[1].reasons[0]
+    apply_import(f, plan, today=TODAY)
+    with f() as session:
+        an = session.scalars(select(Member).where(Member.card_number == "12345678")).one()
+        assert (an.birth_date, an.notes) == (date(1981, 1, 19), "đã cập nhật")
+    # the Nam/Nữ layout with both birth cells blank: the sex stays as stored
+    layout = tmp_path / "nam-nu.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Họ và tên", "Ngày sinh", None, "Số thẻ", "Ghi chú"])
+    ws.append([None, "Nam", "Nữ", None, None])
+    ws.merge_cells("B1:C1")
+    ws.append(["Lê Thị Bình", None, None, "87654321", "chuyển khu"])
+    wb.save(layout)
+    plan = plan_import(f, read_table(layout), today=TODAY)
+    assert [r.action for r in plan.rows] == ["update"], plan.rows[0].reasons
+    apply_import(f, plan, today=TODAY)
+    with f() as session:
+        binh = session.scalars(select(Member).where(Member.card_number == "87654321")).one()
+        assert (binh.sex, binh.birth_date, binh.notes) == ("F", date(1985, 5, 2), "chuyển khu")
+
+
+def test_semicolon_csv_with_commas_in_the_addresses(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "danh-sach.csv"
+    path.write_text("Họ và tên;Ngày sinh;Giới tính;Địa chỉ\n"
+                    "Trần Văn An;05/02/1980;Nam;Số 1, tổ 5, khu 3, phường Mạo Khê\n"
+                    "Lê Thị Bình;12/12/1985;Nữ;Số 7, tổ 2, khu 5, phường Mạo Khê\n",
+                    encoding="utf-8-sig")
+    plan = plan_import(db.session_factory, read_table(path), today=TODAY)
+    assert [r.action for r in plan.rows] == ["new", "new"]
+    assert plan.rows[0].data is not None
+    assert plan.rows[0].data.address == "Số 1, tổ 5, khu 3, phường Mạo Khê"

@@ -82,7 +82,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_members(
     try:
         plan = plan_import(empty.session_factory, read_table(out), today=TODAY)
         assert [r.reasons for r in plan.rows] == [[], []]
-        assert plan.table.ignored == ["STT", "Trạng thái"]
+        assert plan.table.ignored == ["STT"]  # "Trạng thái" is read: both are active
         apply_import(empty.session_factory, plan, today=TODAY)
         assert snapshot(empty) == snapshot(db)
     finally:
@@ -112,3 +112,22 @@ def test_export_one_cell_from_the_command_line(db: Database, tmp_path: Path) -> 
     result = subprocess.run([sys.executable, "main.py", "--db", str(db.path), "export"], cwd=ROOT,
                             capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert result.returncode == 2
+
+
+def test_members_who_left_are_not_imported_back_as_active(db: Database, tmp_path: Path) -> None:
+    from models.entities import Member, MemberStatus
+    from models.register import change_status
+
+    fill(db)
+    with db.session_factory() as session:
+        an = session.scalars(select(Member).where(Member.full_name == "Nguyễn Văn An")).one().id
+    change_status(db.session_factory, an, MemberStatus.MOVED_AWAY, TODAY, today=TODAY)
+    out = tmp_path / "ds.xlsx"
+    export_members(db.session_factory, out, today=TODAY)
+    empty = open_database(tmp_path / "empty.sqlite", create=True)
+    try:
+        plan = plan_import(empty.session_factory, read_table(out), today=TODAY)
+        assert [r.action for r in plan.rows] == ["rejected", "new"]
+        assert plan.rows[0].reasons[0].startswith("Trạng thái «Chuyển nơi cư trú»")
+    finally:
+        empty.close()
