@@ -136,6 +136,9 @@ def write_package(out: Path, manifest: Mapping[str, Any], files: Mapping[str, by
     """The zip: the manifest first, then the files (UTF-8 names, deflated)."""
     temporary = out.with_name(out.name + ".tmp")
     try:
+        # members' personal data: readable by the owner only until it is handed over (POSIX)
+        temporary.unlink(missing_ok=True)  # a leftover of an interrupted run
+        temporary.touch(mode=0o600)
         with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as zf:
             zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
             for name, data in files.items():

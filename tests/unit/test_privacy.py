@@ -96,3 +96,12 @@ def test_a_damaged_database_saved_before_a_restore_is_private(ward_db: Path,
     result = restore_database(copy, ward_db)
     assert result.saved_current is not None and mode(result.saved_current) == OWNER_ONLY
     assert mode(ward_db) == OWNER_ONLY
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_exchange_packages_are_private_until_handed_over(tmp_path: Path) -> None:
+    from models.exchange_format import write_package
+
+    out = tmp_path / "goi.zip"
+    write_package(out, {"format": "x"}, {"thanh-vien.xlsx": b"data"})
+    assert out.stat().st_mode & 0o077 == 0
