@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.activities import participation_in
@@ -155,9 +155,14 @@ def org_packages(factory: Factory, year: int,
         members = session.execute(
             select(Member, Cell.name).outerjoin(Cell, Cell.id == Member.cell_id)
             .where(Member.archived.is_(False),
-                   or_(Member.status == MemberStatus.ACTIVE.value, Member.closed_date >= first,
-                       Member.id.in_(select(CommentSheet.member_id)
-                                     .where(CommentSheet.year == year))))
+                   or_(Member.id.in_(select(CommentSheet.member_id)
+                                     .where(CommentSheet.year == year)),
+                       # on the register some day of the year: received by its end, not
+                       # gone before it began
+                       and_(or_(Member.received_date.is_(None),
+                                Member.received_date <= date(year, 12, 31)),
+                            or_(Member.status == MemberStatus.ACTIVE.value,
+                                Member.closed_date >= first))))
             .order_by(Member.sort_key, Member.id)).all()
         orgs = {o.id: o for o in session.scalars(select(WorkplaceOrg))}
         # a merged organisation's sheets belong to the one it went into

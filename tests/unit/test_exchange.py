@@ -403,3 +403,25 @@ def test_command_line_export_import_and_refusal(ward: Database, tmp_path: Path,
     assert main(["--db", db_path, "exchange", "town", "--year", str(YEAR), "--out",
                  str(tmp_path / "t.pdf")]) == 1
     assert "Chưa nhập gói báo cáo tổng hợp" in capsys.readouterr().err
+
+
+def test_a_years_package_lists_only_members_on_the_register_that_year(tmp_path: Path) -> None:
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from models.db import open_database
+    from models.demo import fill_demo
+    from models.entities import Member
+    from models.exchange import org_packages
+
+    db = open_database(tmp_path / "w.sqlite", create=True)
+    try:
+        fill_demo(db.session_factory, members=200, seed=5)
+        listed = {r.member_id for p in org_packages(db.session_factory, 2025) for r in p.rows}
+        with db.session_factory() as session:
+            later = set(session.scalars(select(Member.id).where(
+                Member.received_date > date(2025, 12, 31))))
+        assert later and not (listed & later)
+    finally:
+        db.close()
