@@ -218,7 +218,9 @@ def _excused_on(member: Any, day: Any) -> ColumnElement[bool]:
                           or_(period.end_date.is_(None), period.end_date > day))
 
 
-def _default_invitees(connection: Connection, cell_id: int | None, on: date) -> list[int]:
+def _on_the_list(cell_id: int | None, on: date, *, excused: bool) -> Select[*Row]:
+    """The members of the cell (None: of any cell) on ``on`` — active, not archived, assigned
+    that day — who are not excused that day (``excused``: who are), Vietnamese order."""
     # uncorrelated IN lists: SQLite would otherwise probe the cell's whole assignment list
     # (cell_id index) once per member
     spans = _active_spans(on)
@@ -227,14 +229,17 @@ def _default_invitees(connection: Connection, cell_id: int | None, on: date) -> 
         or_(CellAssignment.end_date.is_(None), CellAssignment.end_date > on))
     if cell_id is not None:
         assigned = assigned.where(CellAssignment.cell_id == cell_id)
-    excused = select(ExcusedPeriod.member_id).where(
+    excused_ids = select(ExcusedPeriod.member_id).where(
         ExcusedPeriod.start_date <= on,
         or_(ExcusedPeriod.end_date.is_(None), ExcusedPeriod.end_date > on))
-    stmt = (select(Member.id).join(spans, _in_span(spans, Member.id, on))
+    return (select(Member.id).join(spans, _in_span(spans, Member.id, on))
             .where(Member.archived.is_(False), Member.id.in_(assigned),
-                   Member.id.not_in(excused))
+                   Member.id.in_(excused_ids) if excused else Member.id.not_in(excused_ids))
             .order_by(Member.sort_key, Member.id))
-    return [row[0] for row in connection.execute(stmt)]
+
+
+def _default_invitees(connection: Connection, cell_id: int | None, on: date) -> list[int]:
+    return [row[0] for row in connection.execute(_on_the_list(cell_id, on, excused=False))]
 
 
 def default_invitees(factory: Factory, cell_id: int | None, on: date) -> list[int]:

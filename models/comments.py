@@ -28,9 +28,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import history, testhooks
 from models.activities import (
     _active_spans,
+    _chunks,
     _default_invitees,
     _excused_on,
     _in_span,
+    _on_the_list,
     participation_in,
 )
 from models.dates import format_birth
@@ -61,6 +63,7 @@ from models.entities import (
     SheetStatus,
     Ward,
     WorkplaceOrg,
+    new_uuid,
     now,
 )
 from models.labels import PROPOSAL, SEX, SHEET_STATUS, label
@@ -79,15 +82,6 @@ SETTING_KEY = "comment_form"
 NO_ORG = "Chưa rõ tổ chức đảng nơi công tác"
 EDITABLE = (SheetStatus.DRAFT.value, SheetStatus.FINISHED.value, SheetStatus.PRINTED.value)
 
-# Placeholders the item templates may use; each is replaced by the member's figures.
-TOKENS = {
-    "{năm}": "the year",
-    "{được mời}": "meetings of the item's kind the member was invited to",
-    "{có mặt}": "of which present",
-    "{vắng có lý do}": "of which excused",
-    "{vắng không lý do}": "of which absent without reason",
-    "{các phong trào}": "the movements joined (names), or a phrase saying none is recorded",
-}
 NO_MOVEMENT = "chưa ghi nhận hoạt động nào"
 
 
@@ -191,7 +185,9 @@ def _clean_text(text: str) -> str:
 
 
 def fill_template(text: str, year: int, counts: Sequence[int], movements: Sequence[str]) -> str:
-    """The template with its tokens replaced; counts are (invited, present, excused, absent)."""
+    """The template with its tokens replaced: {năm} the year; {được mời}, {có mặt},
+    {vắng có lý do}, {vắng không lý do} the counts (invited, present, excused, absent) of the
+    item's kind; {các phong trào} the movements joined, or a phrase saying none is recorded."""
     invited, present, excused, absent = [*counts, 0, 0, 0, 0][:4]
     values = {
         "{năm}": str(year), "{được mời}": str(invited), "{có mặt}": str(present),
@@ -259,8 +255,7 @@ def _movements(session: Session, member_ids: Sequence[int], year: int) -> dict[i
     counted like participation (inside active spans, outside excused periods), by date."""
     first, after = date(year, 1, 1), date(year + 1, 1, 1)
     found: dict[int, list[str]] = defaultdict(list)
-    for start in range(0, len(member_ids), 500):
-        chunk = member_ids[start:start + 500]
+    for chunk in _chunks(member_ids):
         spans = _active_spans(after - timedelta(days=1), chunk)
         stmt = (select(Attendance.member_id, Activity.title)
                 .join(Activity, Activity.id == Attendance.activity_id)
@@ -283,8 +278,7 @@ def _snapshots(session: Session, ctx: _Context, member_ids: Sequence[int],
                movements: Mapping[int, list[str]]) -> dict[int, dict[str, Any]]:
     """The snapshot of each member's sheet, as stored in snapshot_json."""
     out: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(member_ids), 500):
-        chunk = member_ids[start:start + 500]
+    for chunk in _chunks(member_ids):
         # the cell the member belonged to on the round's day (a later move does not change
         # whose sheet it is); the current one for a member in no cell that day
         on_day = dict(session.execute(
@@ -378,7 +372,7 @@ def create_round(factory: Factory, year: int, cell_id: int | None = None,
                                    .where(CommentSheet.round_id == round_.id)))
         new_ids = [m for m in wanted if m not in have]
         ctx = _Context(session, year, on)
-        created = _insert_sheets(session, ctx, new_ids, round_.id, "", progress)
+        created = len(_insert_sheets(session, ctx, new_ids, round_.id, "", progress))
         missing = tuple(sorted({ctx.cells[c].name for c in ctx.cells
                                 if ctx.cells[c].active and ctx._issuers.get(c, 1) is None}))
         return CreateResult(year, created, len(wanted) - len(new_ids), excused, on,
@@ -387,59 +381,41 @@ def create_round(factory: Factory, year: int, cell_id: int | None = None,
 
 def _count_excused(session: Session, cell_id: int | None, on: date) -> int:
     """Members who would be on the list on `on` but for an excused period covering it."""
-    from models.entities import ExcusedPeriod
-
-    spans = _active_spans(on)
-    assigned = select(CellAssignment.member_id).where(
-        CellAssignment.start_date <= on,
-        (CellAssignment.end_date.is_(None)) | (CellAssignment.end_date > on))
-    if cell_id is not None:
-        assigned = assigned.where(CellAssignment.cell_id == cell_id)
-    excused = select(ExcusedPeriod.member_id).where(
-        ExcusedPeriod.start_date <= on,
-        (ExcusedPeriod.end_date.is_(None)) | (ExcusedPeriod.end_date > on))
-    stmt = (select(Member.id).join(spans, _in_span(spans, Member.id, on))
-            .where(Member.archived.is_(False), Member.id.in_(assigned), Member.id.in_(excused)))
-    return len(session.execute(stmt).all())
+    return len(session.execute(_on_the_list(cell_id, on, excused=True)).all())
 
 
 def _insert_sheets(session: Session, ctx: _Context, member_ids: Sequence[int],
                    round_id: int | None, reason: str,
-                   progress: Callable[[int, int], None] | None) -> int:
+                   progress: Callable[[int, int], None] | None) -> list[int]:
+    """Insert the sheets of these members (with their "create" history lines); their ids."""
     if not member_ids:
-        return 0
+        return []
     part = participation_in(session, list(member_ids), ctx.year)
     snaps = _snapshots(session, ctx, member_ids, part, _movements(session, member_ids, ctx.year))
     user, stamp = history.current_user(), now()
-    done = 0
-    for start in range(0, len(member_ids), CHUNK):
-        chunk = member_ids[start:start + CHUNK]
+    created: list[int] = []
+    for chunk in _chunks(member_ids, CHUNK):
         rows = []
         for member_id in chunk:
             snap = snaps[member_id]
             rows.append({
-                "uuid": _new_uuid(), "year": ctx.year, "member_id": member_id,
+                "uuid": new_uuid(), "year": ctx.year, "member_id": member_id,
                 "round_id": round_id, "reason": reason, "status": SheetStatus.DRAFT.value,
                 "proposal": Proposal.NONE.value,
                 "items_json": _sheet_json({"items": _items_for(ctx, snap)}),
                 "snapshot_json": _sheet_json(snap), "created_at": stamp, "updated_at": stamp,
             })
-        ids = session.execute(insert(CommentSheet).returning(CommentSheet.id), rows).scalars()
+        ids = list(session.execute(insert(CommentSheet).returning(CommentSheet.id),
+                                   rows).scalars())
         session.execute(insert(ChangeLog), [
             {"at": stamp, "user": user, "entity": "comment_sheet", "entity_id": sheet_id,
              "action": "create", "field": "", "old_value": "", "new_value": ""}
             for sheet_id in ids])
-        done += len(chunk)
-        testhooks.rows_written("comments", done)
+        created += ids
+        testhooks.rows_written("comments", len(created))
         if progress is not None:
-            progress(done, len(member_ids))
-    return done
-
-
-def _new_uuid() -> str:
-    import uuid
-
-    return str(uuid.uuid4())
+            progress(len(created), len(member_ids))
+    return created
 
 
 def create_one_off(factory: Factory, member_id: int, year: int, reason: str,
@@ -456,9 +432,7 @@ def create_one_off(factory: Factory, member_id: int, year: int, reason: str,
         if session.get(Member, member_id) is None:
             raise CommentError("Không tìm thấy đảng viên này.")
         ctx = _Context(session, year, on or date.today())
-        _insert_sheets(session, ctx, [member_id], None, reason, None)
-        return int(session.scalars(select(CommentSheet.id).where(
-            CommentSheet.member_id == member_id).order_by(CommentSheet.id.desc())).first() or 0)
+        return _insert_sheets(session, ctx, [member_id], None, reason, None)[0]
 
 
 def refresh_drafts(factory: Factory, year: int, sheet_ids: Sequence[int] | None = None) -> int:
@@ -504,9 +478,6 @@ class Deadline:
     org_name: str
     deadline: date | None
     overridden: bool
-
-    def days_left(self, today: date) -> int | None:
-        return (self.deadline - today).days if self.deadline else None
 
 
 def days_left_text(deadline: date | None, today: date) -> str:
@@ -694,6 +665,11 @@ def _items(sheet: CommentSheet) -> list[dict[str, str]]:
     return items
 
 
+def _item_tuple(sheet: CommentSheet) -> tuple[Item, ...]:
+    return tuple(Item(n, i.get("title", ""), i.get("text", ""), i.get("auto", ""))
+                 for n, i in enumerate(_items(sheet), start=1))
+
+
 def _load(session: Session, sheet_id: int) -> CommentSheet:
     sheet = session.get(CommentSheet, sheet_id)
     if sheet is None:
@@ -711,9 +687,7 @@ def get_sheet(factory: Factory, sheet_id: int) -> SheetDetail:
                        snap.get("cell_id"), snap.get("cell_name", ""), snap.get("org_id"),
                        snap.get("org_name", ""), sheet.status, sheet.proposal,
                        sheet.doc_code or "", sheet.sent_date, sheet.reason, member.sort_key)
-        items = tuple(Item(n, i.get("title", ""), i.get("text", ""), i.get("auto", ""))
-                      for n, i in enumerate(_items(sheet), start=1))
-        return SheetDetail(row, items, snap, sheet.printed_at, sheet.sent_to_org_id,
+        return SheetDetail(row, _item_tuple(sheet), snap, sheet.printed_at, sheet.sent_to_org_id,
                            sheet.acknowledged_date, sheet.updated_at)
 
 
@@ -786,11 +760,11 @@ def set_status(factory: Factory, sheet_ids: Iterable[int], status: str, *,
         if org_id is not None and session.get(WorkplaceOrg, org_id) is None:
             raise CommentError("Không tìm thấy tổ chức đảng nơi công tác này.")
         ids = list(sheet_ids)
-        for start in range(0, len(ids), 500):
+        for chunk in _chunks(ids):
             for sheet, name in session.execute(
                     select(CommentSheet, Member.full_name)
                     .join(Member, Member.id == CommentSheet.member_id)
-                    .where(CommentSheet.id.in_(ids[start:start + 500]))):
+                    .where(CommentSheet.id.in_(chunk))):
                 if sheet.status not in _ALLOWED_FROM[status]:
                     skipped.append(f"{name}: {_WHY_NOT[status]}")
                     continue
@@ -840,11 +814,11 @@ def prepare_print(factory: Factory, sheet_ids: Sequence[int], printed_on: date, 
     issuer lines become those valid on the print date; both are kept for every reprint."""
     with factory() as session:
         loaded: list[tuple[CommentSheet, str]] = []
-        for start in range(0, len(sheet_ids), 500):
+        for chunk in _chunks(sheet_ids):
             loaded += session.execute(
                 select(CommentSheet, Member.sort_key)
                 .join(Member, Member.id == CommentSheet.member_id)
-                .where(CommentSheet.id.in_(list(sheet_ids[start:start + 500])))).all()
+                .where(CommentSheet.id.in_(chunk))).all()
         snaps = {s.id: json.loads(s.snapshot_json or "{}") for s, _ in loaded}
 
         def order(pair: tuple[CommentSheet, str]) -> tuple[int, str, str, int]:
@@ -876,9 +850,7 @@ def prepare_print(factory: Factory, sheet_ids: Sequence[int], printed_on: date, 
                 snap.get("org_name", ""), sheet.doc_code,
                 _issuer_from(issuer_raw) if issuer_raw else issuer_on(snap.get("cell_id")),
                 _issuer_from(ward_raw) if ward_raw else issuer_on(None), snap,
-                tuple(Item(n, i.get("title", ""), i.get("text", ""), i.get("auto", ""))
-                      for n, i in enumerate(_items(sheet), start=1)),
-                sheet.proposal, sheet.year))
+                _item_tuple(sheet), sheet.proposal, sheet.year))
         if assign_numbers:
             session.commit()
         return out
@@ -921,9 +893,9 @@ def mark_printed(factory: Factory, sheet_ids: Sequence[int], at: datetime | None
     stamp = at or now()
     count = 0
     with factory.begin() as session:
-        for start in range(0, len(sheet_ids), 500):
+        for chunk in _chunks(sheet_ids):
             for sheet in session.scalars(select(CommentSheet).where(
-                    CommentSheet.id.in_(list(sheet_ids[start:start + 500])))):
+                    CommentSheet.id.in_(chunk))):
                 if sheet.printed_at is None:
                     sheet.printed_at = stamp
                 if sheet.status in (SheetStatus.DRAFT.value, SheetStatus.FINISHED.value):
@@ -936,9 +908,9 @@ def unnumbered(factory: Factory, sheet_ids: Sequence[int]) -> list[int]:
     """The sheets among these that have no document number yet."""
     with factory() as session:
         found: list[int] = []
-        for start in range(0, len(sheet_ids), 500):
+        for chunk in _chunks(sheet_ids):
             found += session.scalars(select(CommentSheet.id).where(
-                CommentSheet.id.in_(list(sheet_ids[start:start + 500])),
+                CommentSheet.id.in_(chunk),
                 CommentSheet.doc_code.is_(None)))
         return found
 
@@ -950,9 +922,9 @@ def release_numbers(factory: Factory, sheet_ids: Sequence[int]) -> int:
     returns how many were given back."""
     released = 0
     with factory.begin() as session:
-        sheets = [s for start in range(0, len(sheet_ids), 500)
+        sheets = [s for chunk in _chunks(sheet_ids)
                   for s in session.scalars(select(CommentSheet).where(
-                      CommentSheet.id.in_(list(sheet_ids[start:start + 500])),
+                      CommentSheet.id.in_(chunk),
                       CommentSheet.doc_number.is_not(None),
                       CommentSheet.printed_at.is_(None)))]
         groups: dict[tuple[int, int], list[tuple[CommentSheet, dict[str, Any]]]] = \
@@ -1016,9 +988,3 @@ def round_progress(factory: Factory, year: int) -> RoundProgress:
                          by_proposal, round_.reference_date if round_ else None,
                          round_.deadline if round_ else None)
 
-
-def round_years(factory: Factory) -> list[int]:
-    with factory() as session:
-        years = set(session.scalars(select(CommentRound.year)))
-        years |= set(session.scalars(select(CommentSheet.year).distinct()))
-    return sorted(years, reverse=True)
