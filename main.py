@@ -303,15 +303,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     db = _open(args)
-    from models.ward import find_cell_id
     from reports.member_export import export_members
 
     try:
-        cell_id = None
-        if args.cell is not None:
-            cell_id = find_cell_id(db.session_factory, args.cell)
-            if cell_id is None:
-                raise CommandError(f"Không có chi bộ «{args.cell}».")
+        cell_id = _cell_id(db, args.cell)
         try:
             count = export_members(db.session_factory, args.out, cell_id=cell_id)
         except OSError as exc:

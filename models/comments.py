@@ -606,13 +606,17 @@ def _rows(session: Session, year: int) -> list[SheetRow]:
     return rows
 
 
-def list_sheets(factory: Factory, year: int, *, status: str | None = None,
-                org_id: int | None = None, cell_id: int | None = None,
-                text: str = "") -> list[SheetRow]:
-    """The year's sheets in Vietnamese order, filtered by status, organisation, cell and name
-    (accent-insensitive word prefixes)."""
+def year_sheets(factory: Factory, year: int) -> list[SheetRow]:
+    """Every sheet of the year, in Vietnamese order."""
     with factory() as session:
-        rows = _rows(session, year)
+        return _rows(session, year)
+
+
+def filter_sheets(rows: Iterable[SheetRow], *, status: str | None = None,
+                  org_id: int | None = None, cell_id: int | None = None,
+                  text: str = "") -> list[SheetRow]:
+    """The rows of a status, an organisation, a cell and a name (accent-insensitive word
+    prefixes); None / "" for any."""
     words = fold(text).split()
     out = []
     for row in rows:
@@ -628,6 +632,14 @@ def list_sheets(factory: Factory, year: int, *, status: str | None = None,
                 continue
         out.append(row)
     return out
+
+
+def list_sheets(factory: Factory, year: int, *, status: str | None = None,
+                org_id: int | None = None, cell_id: int | None = None,
+                text: str = "") -> list[SheetRow]:
+    """The year's sheets in Vietnamese order, filtered as `filter_sheets`."""
+    return filter_sheets(year_sheets(factory, year), status=status, org_id=org_id,
+                         cell_id=cell_id, text=text)
 
 
 @dataclass(frozen=True)

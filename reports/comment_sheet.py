@@ -165,16 +165,8 @@ class _FullWidthTable(Flowable):  # type: ignore[misc]
 
 
 def _plain_grid(rows: list[list[Flowable | str]], widths: list[float]) -> Table:
-    """Cells without padding or rules, top-aligned (like the rows of party_doc.side_by_side)."""
-    table = Table(rows, colWidths=widths)
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("FONTNAME", (0, 0), (-1, -1), SERIF),  # empty cells set a font too: never Helvetica
-        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), _LINE.spaceAfter),
-    ]))
-    return table
+    """Cells without padding or rules, top-aligned, the sheet's line spacing under each row."""
+    return doc.grid(rows, widths, below=_LINE.spaceAfter)
 
 
 def _line(markup: str) -> Paragraph:

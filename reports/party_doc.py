@@ -191,8 +191,9 @@ class _WidthDependent(Flowable):  # type: ignore[misc]
         return []  # never split: moves to the next page whole
 
 
-def _grid(rows: list[list[Any]], widths: list[float], valign: str = "TOP",
-          below: float = 0) -> Table:
+def grid(rows: list[list[Any]], widths: list[float], valign: str = "TOP",
+         below: float = 0) -> Table:
+    """Cells without padding or rules (`below` points under each row), in our fonts."""
     table = Table(rows, colWidths=widths)
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), valign),
@@ -269,7 +270,7 @@ def header(doc: DocHeader, *, with_number: bool = True) -> Flowable:
         ]
         if with_number:
             rows.append([_line(f"Số {clean(doc.number_text)}", SERIF, left_width), ""])
-        return _grid(rows, [left_width, right_width], valign="BOTTOM")
+        return grid(rows, [left_width, right_width], valign="BOTTOM")
 
     return _WidthDependent(build)
 
@@ -279,7 +280,7 @@ def number_line(doc: DocHeader) -> Flowable:
     with_number=False)`."""
     def build(width: float) -> Flowable:
         left_width, right_width = _header_columns(doc, width)
-        return _grid([[_line(f"Số {clean(doc.number_text)}", SERIF, left_width), ""]],
+        return grid([[_line(f"Số {clean(doc.number_text)}", SERIF, left_width), ""]],
                      [left_width, right_width], valign="BOTTOM")
 
     return _WidthDependent(build)
@@ -330,7 +331,7 @@ def shared_block(flowables: Sequence[Flowable]) -> Flowable:
     items = list(flowables)
 
     def build(width: float) -> Flowable:
-        return items[0] if len(items) == 1 else _grid([[f] for f in items], [width])
+        return items[0] if len(items) == 1 else grid([[f] for f in items], [width])
 
     return _FormBlock(_WidthDependent(build))
 
@@ -392,7 +393,7 @@ def side_by_side(cells: Sequence[Flowable], fractions: Sequence[float] | None = 
         raise ValueError("one fraction per cell")
     total = sum(shares)
     return _WidthDependent(
-        lambda width: _grid([list(cells)], [width * s / total for s in shares],
+        lambda width: grid([list(cells)], [width * s / total for s in shares],
                             below=LINE_STYLE.spaceAfter)
     )
 
@@ -449,7 +450,7 @@ def signature_rows(blocks: Sequence[SignatureBlock], *,
             top[i] = cell
             space[i] = Spacer(1, block.space_mm * mm)
             names[i] = _line(block.name, SERIF_BOLD, w, size) if block.name.strip() else ""
-        return _grid([top, space, names], widths)
+        return grid([top, space, names], widths)
 
     return [Spacer(1, gap_mm * mm), _WidthDependent(build)]
 

@@ -174,6 +174,11 @@ class ActivitiesView(QWidget):
         self.cell.setCurrentIndex(max(0, self.cell.findData(chosen)))
         self.cell.blockSignals(False)
 
+    def show_cell(self, year: int, cell_id: int | None) -> None:
+        """The activities of one year and one cell."""
+        self.year.setCurrentIndex(max(0, self.year.findData(year)))
+        self.cell.setCurrentIndex(max(0, self.cell.findData(cell_id)))
+
     def reload(self) -> None:
         current = self.current_activity()
         rows = list_activities(self._factory, year=self.year.currentData(),

@@ -239,6 +239,8 @@ class CommentsView(QWidget):
         self.factory = factory
         self.read_only = read_only
         self.task: Task | None = None  # the round being created, while it runs
+        self._year_rows: list[cm.SheetRow] | None = None  # the year's sheets as last read
+        self._rows_year = 0
         self.events = events or AppEvents(self)
         self.today = today
         self.year = QSpinBox()
@@ -384,11 +386,17 @@ class CommentsView(QWidget):
         if self.editor.dirty() and not self.save_current(quiet=True):
             return
         current = self.current_row()
-        rows = cm.list_sheets(self.factory, self.year.value(), status=self.status.currentData(),
-                              org_id=self.org.currentData(), cell_id=self.cell.currentData(),
-                              text=self.search.text())
+        year = self.year.value()
+        reread = self._year_rows is None or self._rows_year != year
+        if reread:  # a filter or a keystroke in the search box only filters what was read
+            self._year_rows, self._rows_year = cm.year_sheets(self.factory, year), year
+        assert self._year_rows is not None
+        rows = cm.filter_sheets(self._year_rows, status=self.status.currentData(),
+                                org_id=self.org.currentData(), cell_id=self.cell.currentData(),
+                                text=self.search.text())
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
+        if reread:
+            self.table.resizeColumnsToContents()
         self._update_info()
         if rows:
             target = 0
@@ -398,6 +406,27 @@ class CommentsView(QWidget):
         else:
             self.editor.show_sheet(None)
         self._update_actions()
+
+    def _refresh_row(self, detail: cm.SheetDetail) -> None:
+        """One sheet changed here: its line in the list and in the year's rows read."""
+        self.model.refresh_row(detail)
+        if self._year_rows is not None:
+            self._year_rows = [detail.row if r.id == detail.row.id else r
+                               for r in self._year_rows]
+
+    def show_status(self, year: int, status: str | None) -> None:
+        """The year's sheets in one status (None: all), the other filters cleared."""
+        widgets = (self.year, self.cell, self.org, self.status, self.search)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.year.setValue(year)
+        self.cell.setCurrentIndex(0)
+        self.org.setCurrentIndex(0)
+        self.search.clear()
+        self.status.setCurrentIndex(max(0, self.status.findData(status)))
+        for widget in widgets:
+            widget.blockSignals(False)
+        self.reload()
 
     def _update_info(self) -> None:
         year = self.year.value()
@@ -468,6 +497,7 @@ class CommentsView(QWidget):
         if kind in ("cells", "orgs"):
             self._fill_filters()
         if kind in ("comments", "member", "cells", "orgs"):
+            self._year_rows = None  # read again
             self.reload()
 
     # --------------------------------------------------------------- editing
@@ -484,7 +514,7 @@ class CommentsView(QWidget):
                            f"Phiếu của {detail.row.full_name}: {refusal(exc)}")
             return False
         self.editor.detail = saved
-        self.model.refresh_row(saved)
+        self._refresh_row(saved)
         if not quiet:
             self.info.setText(f"Đã lưu phiếu của {saved.row.full_name} lúc "
                               f"{saved.updated_at:%H:%M:%S}.")
@@ -508,7 +538,7 @@ class CommentsView(QWidget):
             except REFUSED as exc:
                 messages.error(self, "Không đổi được trạng thái", refusal(exc))
                 return
-            self.model.refresh_row(cm.get_sheet(self.factory, detail.row.id))
+            self._refresh_row(cm.get_sheet(self.factory, detail.row.id))
         self.step(1)
         self._update_info()
 

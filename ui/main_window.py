@@ -378,44 +378,20 @@ class MainWindow(QMainWindow):
 
     def show_members(self, cell_id: int | None, org_id: int | None) -> None:
         """The member list filtered to the active members of a cell or an organisation."""
-        from models.entities import MemberStatus
-
-        view = self.members
-        combos = ((view.cell_combo, cell_id), (view.org_combo, org_id),
-                  (view.status_combo, MemberStatus.ACTIVE.value), (view.excused_combo, None))
-        for combo, value in combos:
-            combo.blockSignals(True)
-            combo.setCurrentIndex(max(0, combo.findData(value)))
-            combo.blockSignals(False)
-        view.search_edit.blockSignals(True)
-        view.search_edit.clear()
-        view.search_edit.blockSignals(False)
-        view.apply_filter()
+        self.members.show_active(cell_id, org_id)
         self.sidebar.setCurrentRow(MEMBERS_PAGE)
 
     def show_comments(self, status: str | None) -> None:
         """This year's comment sheets in one status."""
         self.sidebar.setCurrentRow(PAGES.index("Nhận xét hằng năm"))
         if self.comments is not None:
-            view = self.comments
-            for widget in (view.year, view.cell, view.org, view.status, view.search):
-                widget.blockSignals(True)
-            view.year.setValue(date.today().year)
-            view.cell.setCurrentIndex(0)
-            view.org.setCurrentIndex(0)
-            view.search.clear()
-            view.status.setCurrentIndex(max(0, view.status.findData(status)))
-            for widget in (view.year, view.cell, view.org, view.status, view.search):
-                widget.blockSignals(False)
-            view.reload()
+            self.comments.show_status(date.today().year, status)
 
     def show_activities(self, cell_id: int | None) -> None:
         """This year's activities of a cell."""
         self.sidebar.setCurrentRow(PAGES.index("Hoạt động"))
         if self.activities is not None:
-            view = self.activities
-            view.year.setCurrentIndex(max(0, view.year.findData(date.today().year)))
-            view.cell.setCurrentIndex(max(0, view.cell.findData(cell_id)))
+            self.activities.show_cell(date.today().year, cell_id)
 
     def _replace_page(self, row: int, page: QWidget) -> None:
         placeholder = self.pages.widget(row)

@@ -380,6 +380,19 @@ class MembersView(QWidget):
             include_archived=self.archived_check.isChecked(),
         )
 
+    def show_active(self, cell_id: int | None, org_id: int | None) -> None:
+        """Only the active members of a cell and/or an organisation (None: any), no search."""
+        combos = ((self.cell_combo, cell_id), (self.org_combo, org_id),
+                  (self.status_combo, MemberStatus.ACTIVE.value), (self.excused_combo, None))
+        for combo, value in combos:
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.blockSignals(False)
+        self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(False)
+        self.apply_filter()
+
     def apply_filter(self) -> None:
         self.model.set_filter(self.current_filter())
 
