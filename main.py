@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from models import clock
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -416,7 +418,6 @@ def _write_report(db: Database, out: Path, cell_id: int | None,
                   pdf: Callable[[Path, IssuerLines, Margins], int]) -> str:
     """Write a report as a workbook (OUT.xlsx) or a PDF in the party-document layout of the
     issuer (the cell's, or the ward committee's); '260 trang' or 'bảng tính'."""
-    from datetime import date
 
     from models.documents import NoIssuer, issuer_lines
     from models.settings import load_settings
@@ -426,7 +427,7 @@ def _write_report(db: Database, out: Path, cell_id: int | None,
         if out.suffix.lower() == ".xlsx":
             xlsx(out)
             return "bảng tính"
-        issuer = issuer_lines(db.session_factory, cell_id, date.today())
+        issuer = issuer_lines(db.session_factory, cell_id, clock.today())
         margins = Margins(*load_settings(db.session_factory).margins_mm)
         return f"{pdf(out, issuer, margins)} trang"
     except NoIssuer as exc:
@@ -545,7 +546,6 @@ def _exchange_import(db: Database, args: argparse.Namespace) -> int:
 
 
 def _exchange_town(db: Database, args: argparse.Namespace) -> int:
-    from datetime import date
 
     from models.documents import NoIssuer, issuer_lines
     from models.exchange_town import town_member_list, town_summary
@@ -560,12 +560,12 @@ def _exchange_town(db: Database, args: argparse.Namespace) -> int:
         if Path(args.out).suffix.lower() == ".xlsx":
             town_xlsx(town, args.out)
         else:
-            town_pdf(town, issuer_lines(db.session_factory, None, date.today()), args.out,
+            town_pdf(town, issuer_lines(db.session_factory, None, clock.today()), args.out,
                      margins)
         if args.members is not None:
             members = town_member_list(db.session_factory, args.year)
             if Path(args.members).suffix.lower() == ".pdf":
-                member_list_pdf(members, issuer_lines(db.session_factory, None, date.today()),
+                member_list_pdf(members, issuer_lines(db.session_factory, None, clock.today()),
                                 args.members, margins)
             else:
                 member_list_xlsx(members, args.members)

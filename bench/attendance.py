@@ -21,8 +21,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
+
+from models import clock
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +57,7 @@ def main() -> int:
     saves: list[float] = []
     for n in range(args.rounds):
         activity_id = add_activity(db.session_factory, ActivityInput(
-            date.today() - timedelta(days=n + 1), None, "periodic", f"Hội nghị toàn phường {n}",
+            clock.today() - timedelta(days=n + 1), None, "periodic", f"Hội nghị toàn phường {n}",
             "Hội trường", "", "held"), invite_default=False)
         invite(db.session_factory, activity_id, ids[n * 2000:(n + 1) * 2000])
         started = time.perf_counter()

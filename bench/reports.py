@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from models import clock
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench" / "data"
 
@@ -43,12 +45,12 @@ if what.startswith("list"):
         member_list_xlsx(data, {out!r})
         pages = 0
     else:
-        pages = member_list_pdf(data, issuer_lines(f, None, date.today()), {out!r})
+        pages = member_list_pdf(data, issuer_lines(f, None, clock.today()), {out!r})
 else:
     from models.summary import year_summary
     from reports.summary_report import summary_pdf
-    data = year_summary(f, date.today().year)
-    pages = summary_pdf(data, issuer_lines(f, None, date.today()), {out!r})
+    data = year_summary(f, clock.today().year)
+    pages = summary_pdf(data, issuer_lines(f, None, clock.today()), {out!r})
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({{"seconds": seconds, "peak_mb": peak, "pages": pages}}))
@@ -98,11 +100,10 @@ def main() -> int:
     if args.skip_big:
         return 0
     big = ensure(100_000)
-    from datetime import date
 
     report("summary report (figures + PDF), 100,000",
            [measure(big, "summary", work / "y.pdf") for _ in range(args.rounds)])
-    times = [whole_process(big, date.today().year, work / "y2.pdf") for _ in range(args.rounds)]
+    times = [whole_process(big, clock.today().year, work / "y2.pdf") for _ in range(args.rounds)]
     print(f"`print summary` whole process, 100,000: median {statistics.median(times):.2f} s",
           flush=True)
     report("member list .xlsx, 100,000", [measure(big, "list-xlsx", work / "b.xlsx")])

@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import history, testhooks
+from models import clock, history, testhooks
 from models.dates import MIN_YEAR, format_birth
 from models.entities import (
     Activity,
@@ -149,7 +149,7 @@ class Reminders:
 def validate_activity(data: ActivityInput, today: date | None = None) -> dict[str, str]:
     """Field -> Vietnamese message for every rule the input breaks (empty when valid); the
     dialog shows them inline, the services refuse with them."""
-    today = today or date.today()
+    today = today or clock.today()
     errors: dict[str, str] = {}
     day = data.date if isinstance(data.date, date) else None
     if day is None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from models import clock
 from models.db import backup_file, default_backup_dir, open_database
 from models.dbcheck import (
     DISK_FULL_MESSAGE,
@@ -105,7 +106,7 @@ def restore_database(source: Path, target: Path, backup_dir: Path | None = None,
 
 def _replace(source: Path, target: Path, backup_dir: Path | None) -> RestoreResult:
     """Save the current database, then swap in a checked (and migrated) copy of ``source``."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     saved: Path | None = None
     if target.exists():
         folder = backup_dir or default_backup_dir(target)
@@ -177,7 +178,7 @@ def backups_to_remove(files: list[Path], stem: str, now: datetime) -> list[Path]
 
 def automatic_backup(path: Path, folder: Path, now: datetime | None = None) -> Path:
     """The backup taken when the program closes after a change, then the rotation."""
-    now = now or datetime.now()
+    now = now or clock.now()
     out = backup_file(path, folder / f"{path.stem}-{AUTO_TAG}-{now:%Y%m%d-%H%M%S}.sqlite")
     for old in backups_to_remove(list(folder.glob(f"{path.stem}-{AUTO_TAG}-*.sqlite")),
                                  path.stem, now):

@@ -16,6 +16,7 @@ from typing import TypeVar
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
+from models import clock
 from models import ward as ward_module
 from models.entities import (
     Cell,
@@ -169,7 +170,7 @@ def add_cell(factory: sessionmaker[Session], value: CellInput,
         if ward is None:
             raise CatalogueError({"name": "Chưa thiết lập thông tin đảng ủy phường (Cài đặt)."})
         position = (session.scalar(select(func.max(Cell.position))) or 0) + 1
-        cell = ward_module.add_cell(session, ward, value, position, valid_from or date.today())
+        cell = ward_module.add_cell(session, ward, value, position, valid_from or clock.today())
         session.flush()
         return _cell_detail(cell, {})
 
@@ -421,7 +422,7 @@ class IssuerRow:
 
     def current(self, on: date | None = None) -> IssuerVersionRow | None:
         """The version in force on a date (today by default), as ``issuer_lines`` picks it."""
-        day = on or date.today()
+        day = on or clock.today()
         valid = [v for v in self.versions if v.valid_from <= day] or list(self.versions[:1])
         return valid[-1] if valid else None
 

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import history, testhooks
+from models import clock, history, testhooks
 from models.activities import (
     _active_spans,
     _chunks,
@@ -431,7 +431,7 @@ def create_one_off(factory: Factory, member_id: int, year: int, reason: str,
     with factory.begin() as session:
         if session.get(Member, member_id) is None:
             raise CommentError("Không tìm thấy đảng viên này.")
-        ctx = _Context(session, year, on or date.today())
+        ctx = _Context(session, year, on or clock.today())
         return _insert_sheets(session, ctx, [member_id], None, reason, None)[0]
 
 
@@ -447,7 +447,7 @@ def refresh_drafts(factory: Factory, year: int, sheet_ids: Sequence[int] | None 
         if not sheets:
             return 0
         round_ = _get_round(session, year, create=False)
-        on = round_.reference_date if round_ else date.today()
+        on = round_.reference_date if round_ else clock.today()
         ctx = _Context(session, year, on)
         member_ids = [s.member_id for s in sheets]
         part = participation_in(session, member_ids, year)
@@ -490,6 +490,23 @@ def days_left_text(deadline: date | None, today: date) -> str:
     if days == 0:
         return "hôm nay là hạn"
     return f"quá hạn {-days} ngày"
+
+
+def current_round_year(factory: Factory, today: date | None = None) -> int:
+    """The year whose comment round is under way on ``today``: last year's while its deadline
+    (the round's own or an organisation's later one; the settings' default when the round was
+    never opened) has not passed, this year's otherwise."""
+    today = today or clock.today()
+    last = today.year - 1
+    with factory() as session:
+        round_ = _get_round(session, last, create=False)
+        ends: list[date | None]
+        if round_ is None:
+            ends = [_load_settings_in(session).default_deadline(last)]
+        else:
+            ends = [round_.deadline, *session.scalars(
+                select(RoundDeadline.deadline).where(RoundDeadline.round_id == round_.id))]
+    return last if any(d is not None and today <= d for d in ends) else today.year
 
 
 def set_deadline(factory: Factory, year: int, deadline: date | None,
@@ -766,7 +783,7 @@ def set_status(factory: Factory, sheet_ids: Iterable[int], status: str, *,
     organisation in the snapshot); 'acknowledged' the date.  One transaction."""
     if status not in _ALLOWED_FROM:
         raise CommentError("Trạng thái này chỉ đặt được bằng cách in phiếu.")
-    day = on or date.today()
+    day = on or clock.today()
     changed, skipped = 0, []
     with factory.begin() as session:
         if org_id is not None and session.get(WorkplaceOrg, org_id) is None:

@@ -74,3 +74,17 @@ def format_birth(exact: date | None, year: int | None) -> str:
     if exact is not None:
         return f"{exact.day:02d}/{exact.month:02d}/{exact.year:04d}"
     return str(year) if year else ""
+
+
+def birthday_in(birth: date, year: int) -> date:
+    """The day someone born on ``birth`` has their birthday in ``year``: 1 March in a common year
+    for someone born on 29 February (the day after 28 February, as the civil age is counted)."""
+    try:
+        return birth.replace(year=year)
+    except ValueError:  # 29 February in a common year
+        return date(year, 3, 1)
+
+
+def age_on(birth: date, day: date) -> int:
+    """Completed years of age on ``day``."""
+    return day.year - birth.year - (day < birthday_in(birth, day.year))

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import history
+from models import clock, history
 from models.dbcheck import (
     BUSY_TIMEOUT_MS,
     DISK_FULL_MESSAGE,
@@ -239,7 +238,7 @@ def backup_file(source: Path, target: Path) -> Path:
 
 
 def _migrate(path: Path, revision: str, backup_dir: Path | None) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     folder = backup_dir or default_backup_dir(path)
     backup = backup_file(path, folder / f"{path.stem}-truoc-nang-cap-{revision}-{stamp}.sqlite")
     from models.migrations import upgrade_to_head  # imports Alembic: only here

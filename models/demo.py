@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Select, Table, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import vntext
+from models import clock, vntext
 from models.db import bulk_member_insert
 from models.entities import (
     ActivityKind,
@@ -510,7 +510,7 @@ def fill_demo(
     """
     if members < 0:
         raise ValueError("Số đảng viên mẫu phải là số không âm.")
-    today = today or date.today()
+    today = today or clock.today()
     with factory() as session:
         if _count_members(session):
             raise ValueError(REFUSAL)

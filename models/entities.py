@@ -29,6 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from models import clock
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -43,7 +45,7 @@ def new_uuid() -> str:
 
 
 def now() -> datetime:
-    return datetime.now().replace(microsecond=0)
+    return clock.now()
 
 
 class Base(DeclarativeBase):
@@ -240,6 +242,7 @@ class Member(Base):
     letter_issuer: Mapped[str] = mapped_column(String(200), default="")
     received_date: Mapped[date | None] = mapped_column(Date)
     receipt_code: Mapped[str | None] = mapped_column(String(50))  # "12-PTN/ĐU", kept on reprint
+    receipt_date: Mapped[date | None] = mapped_column(Date)  # the slip's date, kept with its code
     closed_date: Mapped[date | None] = mapped_column(Date)
     # current state, denormalised from the dated rows below
     status: Mapped[str] = mapped_column(String(20), default=MemberStatus.ACTIVE, index=True)

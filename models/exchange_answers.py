@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from models import clock
 from models.dates import DateError, parse_date
 from models.entities import CommentSheet, Member, SheetStatus, WorkplaceOrg
 from models.exchange import (
@@ -357,14 +358,14 @@ def plan_answers(factory: Factory, package: OpenedPackage,
                  today: date | None = None) -> AnswerPlan:
     """What importing the package would change (nothing is written)."""
     with factory() as session:
-        return _plan(session, package, today or date.today())
+        return _plan(session, package, today or clock.today())
 
 
 def apply_answers(factory: Factory, package: OpenedPackage,
                   today: date | None = None) -> AnswerPlan:
     """Plan again against the register as it is now and apply every change, in one
     transaction; returns the plan applied."""
-    day = today or date.today()
+    day = today or clock.today()
     with factory.begin() as session:
         plan = _plan(session, package, day)
         org_id = _package_org_id(session, package)

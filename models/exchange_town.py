@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import history
+from models import clock, history
 from models.activities import GROUPS, WHOLE_WARD, Participation
 from models.entities import MemberStatus, WardReport, WardReportMember
 from models.exchange_format import (
@@ -324,7 +324,7 @@ def _store(session: Session, package: OpenedPackage, raw: Mapping[str, Any],
     report.file_name = package.path.name[:300]
     report.package_sha256 = package.sha256
     report.figures_json = json.dumps(raw, ensure_ascii=False)
-    report.imported_at = datetime.now().replace(microsecond=0)
+    report.imported_at = clock.now()
     report.imported_by = history.current_user()
     session.flush()
     status_codes = {s.value for s in MemberStatus}

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Date, DateTime, String, func, insert, literal, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import testhooks
+from models import clock, testhooks
 from models.dates import DateError, format_birth
 from models.db import bulk_member_insert
 from models.entities import (
@@ -275,7 +275,7 @@ def plan_import(factory: sessionmaker[Session] | None, table: RawTable,
     """What importing the table would do, row by row (nothing is written).
 
     ``factory`` None plans against an empty register (a dry run without a database file)."""
-    today = today or date.today()
+    today = today or clock.today()
     existing = _load_existing(factory)
     plans: list[RowPlan] = []
     seen_cards: dict[str, int] = {}
@@ -572,7 +572,7 @@ def apply_import(factory: sessionmaker[Session], plan: ImportPlan,
     of them or, on any error or a cancel (ImportCancelled), none."""
     from models.register import _apply, _move_cell
 
-    today = today or date.today()
+    today = today or clock.today()
     report = progress or (lambda _done, _total: None)
     stop = cancelled or (lambda: False)
     new_rows = [r for r in plan.rows if r.action == "new"]

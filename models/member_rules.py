@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from models import clock
+from models.dates import age_on
 from models.entities import Sex
 from models.vntext import clean
 
@@ -17,6 +19,7 @@ CARD_NUMBER = re.compile(r"\d{8}")
 CITIZEN_ID = re.compile(r"\d{12}")
 PARTY_FILE_NUMBER = re.compile(r"\d{6}[A-Z]{1,3}")
 PHONE = re.compile(r"(0|\+?84)\d{8,10}")
+ADMISSION_AGE = 18
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def digits_only(text: str) -> str:
 
 def validate_member(data: MemberInput, today: date | None = None) -> dict[str, str]:
     """Field name -> Vietnamese message for every rule the input breaks (empty when valid)."""
-    today = today or date.today()
+    today = today or clock.today()
     errors: dict[str, str] = {}
     name = clean(data.full_name)
     if not name:
@@ -104,6 +107,16 @@ def validate_member(data: MemberInput, today: date | None = None) -> dict[str, s
             errors[field] = f"{label} không được sau ngày hôm nay."
         elif birth_floor is not None and value <= birth_floor:
             errors[field] = f"{label} phải sau ngày sinh."
+    if data.join_date is not None and "join_date" not in errors and "birth" not in errors:
+        # Điều lệ Đảng, Điều 1: a citizen is admitted from the age of eighteen
+        if data.birth_date is not None:
+            young = age_on(data.birth_date, data.join_date) < ADMISSION_AGE
+        else:  # a year alone: refused only when even 1 January makes the member too young
+            young = data.birth_year is not None and (
+                data.join_date.year - data.birth_year < ADMISSION_AGE)
+        if young:
+            errors["join_date"] = (f"Ngày vào Đảng: khi kết nạp phải đủ {ADMISSION_AGE} tuổi "
+                                   "(theo ngày sinh đã nhập).")
     if data.official_date is not None and "official_date" not in errors:
         if data.join_date is None:
             errors["official_date"] = "Có ngày chính thức thì phải có ngày vào Đảng."

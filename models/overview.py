@@ -120,13 +120,15 @@ class OverviewData:
     progress: Any  # models.comments.RoundProgress of the year
     reminders: Any  # models.activities.Reminders of the year
     today: date
+    round_year: int  # the comment round under way (last year's until its deadline has passed)
 
 
 def overview_data(factory: sessionmaker[Session], today: date) -> OverviewData:
     from models.activities import reminders
-    from models.comments import round_progress
+    from models.comments import current_round_year, round_progress
 
+    round_year = current_round_year(factory, today)
     return OverviewData(ward_figures(factory), members_by_org(factory), members_by_cell(factory),
                         attendance_by_cell(factory, today.year),
-                        round_progress(factory, today.year),
-                        reminders(factory, today.year, today), today)
+                        round_progress(factory, round_year),
+                        reminders(factory, today.year, today), today, round_year)

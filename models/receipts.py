@@ -1,7 +1,8 @@
 """The receipt slip (phiếu tiếp nhận) of an introduction letter: what it prints, and its number.
 
-The number is taken from the ward committee's counter for the year of receipt at the first print
-and stored on the member, so every reprint shows the same number (DOMAIN.md §3.1).
+The slip is dated the day it is first printed and numbered in the ward committee's series of that
+year; number and date are stored on the member, so every reprint shows the same ones (DOMAIN.md
+§3.1), and the series starts again at 1 each year.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from models import clock
 from models.dates import format_birth
 from models.documents import IssuerLines, document_code, issuer_lines_in, next_document_number
 from models.entities import Cell, Member, Ward, WorkplaceOrg
@@ -24,6 +26,7 @@ RECEIPT_KIND = "PTN"
 class ReceiptFacts:
     issuer: IssuerLines
     code: str
+    dated: date  # the slip's date, the day of its first print
     committee_name: str
     full_name: str
     sex: str
@@ -44,22 +47,24 @@ class ReceiptFacts:
 def receipt_facts(factory: sessionmaker[Session], member_id: int,
                   today: date | None = None) -> ReceiptFacts:
     """Everything the slip prints; assigns the slip's number on the first call."""
-    today = today or date.today()
+    today = today or clock.today()
     with factory.begin() as session:
         member = session.get(Member, member_id)
         if member is None:
             raise LookupError("Không tìm thấy đảng viên này.")
-        issuer = issuer_lines_in(session, None, today)
         if not member.receipt_code:
-            year = (member.received_date or today).year
-            number = next_document_number(session, issuer.issuer_id, year, RECEIPT_KIND)
+            issuer = issuer_lines_in(session, None, today)
+            number = next_document_number(session, issuer.issuer_id, today.year, RECEIPT_KIND)
             member.receipt_code = document_code(number, RECEIPT_KIND, issuer.number_suffix)
+            member.receipt_date = today
+        dated = member.receipt_date or member.received_date or today
+        issuer = issuer_lines_in(session, None, dated)
         ward = session.scalars(select(Ward)).first()
         org = session.get(WorkplaceOrg, member.workplace_org_id) if member.workplace_org_id \
             else None
         cell = session.get(Cell, member.cell_id) if member.cell_id else None
         return ReceiptFacts(
-            issuer=issuer, code=member.receipt_code, committee_name=ward.committee_name
+            issuer=issuer, code=member.receipt_code, dated=dated, committee_name=ward.committee_name
             if ward else "", full_name=member.full_name, sex=label(SEX, member.sex),
             birth=format_birth(member.birth_date, member.birth_year),
             join_date=member.join_date, workplace_cell=member.workplace_cell,

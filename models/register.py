@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from models import clock
 from models.dates import format_birth
 from models.entities import (
     CellAssignment,
@@ -114,7 +115,7 @@ def add_member(factory: sessionmaker[Session], data: MemberInput,
                today: date | None = None) -> int:
     """Register a member (from an introduction letter); returns the new id."""
     _guard(data, today)
-    start = data.received_date or today or date.today()
+    start = data.received_date or today or clock.today()
     with factory.begin() as session:
         member = Member()
         _apply(member, data)
@@ -146,7 +147,7 @@ def update_member(factory: sessionmaker[Session], member_id: int, data: MemberIn
                   today: date | None = None) -> None:
     """Save an edited member; a new cell or excused state is dated today."""
     _guard(data, today)
-    on = today or date.today()
+    on = today or clock.today()
     with factory.begin() as session:
         member = _load(session, member_id)
         _apply(member, data)
@@ -209,7 +210,7 @@ def change_status_in(session: Session, member: Member, status: str, on: date, re
     """change_status() inside the caller's transaction (an exchange package applies many)."""
     if status not in {s.value for s in MemberStatus}:
         raise RegisterError("Trạng thái không hợp lệ.")
-    if on > (today or date.today()):
+    if on > (today or clock.today()):
         raise RegisterError("Ngày thay đổi trạng thái không được sau ngày hôm nay.")
     if member.status == status:
         raise RegisterError("Đảng viên đã ở trạng thái này.")

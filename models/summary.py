@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from models import clock
 from models.activities import (
     GROUP_KINDS,
     GROUPS,
@@ -552,7 +553,7 @@ def _named(rows: Iterable[tuple[int | None, str]], figures: Mapping[int | None, 
 def year_summary(factory: Factory, year: int, *, today: date | None = None,
                  progress: Progress | None = None) -> YearSummary:
     """The figures of the yearly summary report (see the module for the rules)."""
-    today = today or date.today()
+    today = today or clock.today()
     first, last = date(year, 1, 1), date(year, 12, 31)
     as_of = min(last, max(today, first))
     report = progress or (lambda _done, _total: None)

@@ -12,6 +12,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
+from models import clock
 from models.activities import Participation
 from models.documents import IssuerLines
 from models.summary import AttendanceSummary, IsCancelled, MemberAttendance, Progress
@@ -103,7 +104,7 @@ def attendance_summary_pdf(data: AttendanceSummary, issuer: IssuerLines, out: Ou
                            progress: Progress | None = None,
                            cancelled: IsCancelled | None = None) -> int:
     """Write the summary as an A4 landscape PDF; returns its pages (Cancelled: nothing written)."""
-    on = printed_on or date.today()
+    on = printed_on or clock.today()
     return doc.build_pdf(
         out, attendance_summary_flowables(data, issuer, on, progress=progress,
                                           cancelled=cancelled),
@@ -143,6 +144,6 @@ def attendance_summary_xlsx(data: AttendanceSummary, out_path: Path | str, *,
     by_member.freeze_panes = "A2"
     set_properties(workbook, creator=data.ward.committee,
                    title=f"{TITLE} năm {data.year} – {data.scope}",
-                   made_on=made_on or date.today())
+                   made_on=made_on or clock.today())
     workbook.save(Path(out_path))
     return len(data.members)

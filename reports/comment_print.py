@@ -9,6 +9,7 @@ from itertools import groupby
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from models import clock
 from models.comments import NO_ORG, PROPOSAL_ITEM, PrintSheet, mark_printed, prepare_print
 from models.documents import IssuerLines
 from models.settings import load_settings
@@ -97,7 +98,7 @@ def print_sheets(factory: sessionmaker[Session], sheet_ids: Sequence[int], out: 
     given to sheets without one and, unless `mark` is False (the window marks them when the
     user really prints or saves), the sheets are marked printed once the PDF is written.
     A draft preview (`final=False`) changes nothing in the database."""
-    printed_on = printed_on or date.today()
+    printed_on = printed_on or clock.today()
     sheets = prepare_print(factory, list(sheet_ids), printed_on, assign_numbers=final)
     settings = load_settings(factory)
     pages = comment_sheets_pdf(sheet_groups(sheets, printed_on, covers=covers), out,

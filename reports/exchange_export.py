@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from models import clock
 from models.entities import Cell, Member, WorkplaceOrg
 from models.exchange import (
     ANSWER_BAND,
@@ -328,7 +329,7 @@ def export_packages(factory: Factory, year: int, folder: Path | str, *,
     Cancelled (and removes what it wrote) when ``cancelled()`` turns true between packages."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    made_at = (made_at or datetime.now()).replace(microsecond=0)
+    made_at = (made_at or clock.now()).replace(microsecond=0)
     ward = ward_identity(factory)
     packages = org_packages(factory, year, org_ids) if orgs else []
     total = len(packages) + (1 if town else 0)

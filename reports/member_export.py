@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from models import clock
 from models.entities import Cell, Member, Ward, WorkplaceOrg
 from models.labels import MEMBER_STATUS, SEX, label
 
@@ -94,7 +95,7 @@ def save_workbook(wb: Any, out_path: Path | str, committee: str, title: str,
                   subject: str = "") -> None:
     """Save with the file properties saying which ward produced the workbook, and when."""
     path = Path(out_path)
-    stamp = datetime.now().replace(microsecond=0)
+    stamp = clock.now()
     props = wb.properties
     props.creator = committee or CREATOR
     props.lastModifiedBy = committee or CREATOR
@@ -137,7 +138,7 @@ def export_members(factory: sessionmaker[Session], out_path: Path | str,
 
     from models.members import query_member_ids
 
-    today = today or date.today()
+    today = today or clock.today()
     if member_filter is not None:
         ids = query_member_ids(factory, member_filter)
     wb = Workbook()

@@ -15,6 +15,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
+from models import clock
 from models.documents import IssuerLines
 from models.labels import format_date
 from models.summary import IsCancelled, ListedMember, MemberList, MemberTotals, Progress
@@ -103,7 +104,7 @@ def member_list_pdf(data: MemberList, issuer: IssuerLines, out: Out,
                     cancelled: IsCancelled | None = None) -> int:
     """Write the list as an A4 landscape PDF; returns its pages. `progress(rows, rows in all)`
     runs page by page; `cancelled()` turning true raises Cancelled and nothing is written."""
-    on = printed_on or date.today()
+    on = printed_on or clock.today()
     return doc.build_pdf(
         out, member_list_flowables(data, issuer, on, progress=progress, cancelled=cancelled),
         margins, title=f"{TITLE} – {data.scope}", author=data.ward.committee or
@@ -122,7 +123,7 @@ def member_list_xlsx(data: MemberList, out_path: Path | str, *, made_on: date | 
     from models.summary import Cancelled
     from reports.tables import DATE_FORMAT, set_widths
 
-    on = made_on or date.today()
+    on = made_on or clock.today()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Danh sách")
     set_widths(sheet, XLSX_WIDTHS)

@@ -24,6 +24,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from models import clock
 from models.activities import GROUPS
 from models.documents import IssuerLines
 from models.labels import MEMBER_STATUS, PROPOSAL, SHEET_STATUS, format_date, label
@@ -238,7 +239,7 @@ def summary_flowables(data: YearSummary, issuer: IssuerLines, printed_on: date) 
 def summary_pdf(data: YearSummary, issuer: IssuerLines, out: Out,
                 margins: Margins = DEFAULT_MARGINS, *, printed_on: date | None = None) -> int:
     """Write the report as an A4 portrait PDF; returns its pages."""
-    on = printed_on or date.today()
+    on = printed_on or clock.today()
     return doc.build_pdf(
         out, summary_flowables(data, issuer, on), margins,
         title=SUBTITLE.format(year=data.year).capitalize(),
@@ -278,6 +279,6 @@ def summary_xlsx(data: YearSummary, out_path: Path | str, *, made_on: date | Non
         sheet.freeze_panes = "A2"
     set_properties(workbook, creator=data.ward.committee,
                    title=SUBTITLE.format(year=data.year).capitalize(),
-                   made_on=made_on or date.today())
+                   made_on=made_on or clock.today())
     workbook.save(Path(out_path))
 

@@ -15,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 
+from models import clock
 from models.documents import IssuerLines
 from models.exchange_town import TownSummary, WardEntry, ward_attendance
 from reports import party_doc as doc
@@ -85,7 +86,7 @@ def town_flowables(town: TownSummary, issuer: IssuerLines, printed_on: date) -> 
 def town_pdf(town: TownSummary, issuer: IssuerLines, out: Out,
              margins: Margins = DEFAULT_MARGINS, *, printed_on: date | None = None) -> int:
     """The town-wide report as an A4 PDF; returns its pages."""
-    on = printed_on or date.today()
+    on = printed_on or clock.today()
     return doc.build_pdf(out, town_flowables(town, issuer, on), margins,
                          title=SUBTITLE.format(year=town.year).capitalize() + " (toàn đảng bộ)",
                          author=town.total.ward.committee or doc.sentence_case(issuer.name_line),

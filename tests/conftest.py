@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 # Headless everywhere (CI has no screen); set before any Qt import.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The whole suite runs on one fixed day, whatever the calendar says, and so do the programs it
+# starts (they inherit the variable).  Tests about another day say which one with clock.pinned().
+os.environ["SDV_TODAY"] = "2026-11-26T09:00"
 
 from models.db import Database, open_database
 from models.ward import CellInput, WardSetup, setup_ward
+
+TEST_DAY = date(2026, 11, 26)  # the day SDV_TODAY above names
 
 SAMPLE_SETUP = WardSetup(
     committee_name="Đảng ủy phường Mạo Khê",

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from models import clock
 from models.activities import (
     ALL_CELLS,
     WHOLE_WARD,
@@ -97,7 +98,7 @@ class ActivitiesView(QWidget):
         super().__init__(parent)
         self._factory = factory
         self._read_only = read_only
-        self._today = today or date.today()
+        self._today = today or clock.today()
         self.events = events or AppEvents(self)
         title = QLabel("Hoạt động và điểm danh")
         title.setObjectName("pageTitle")

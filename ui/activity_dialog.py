@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import clock
 from models.activities import ACTIVITY_STATUS, WHOLE_WARD, ActivityInput, validate_activity
 from models.dates import DateError, parse_date
 from models.entities import ActivityKind
@@ -26,7 +27,7 @@ class ActivityDialog(QDialog):
     def __init__(self, cells: list[CellRow], data: ActivityInput | None = None,
                  parent: QWidget | None = None, today: date | None = None) -> None:
         super().__init__(parent)
-        self._today = today or date.today()
+        self._today = today or clock.today()
         self.setWindowTitle("Sửa hoạt động" if data else "Ghi nhận hoạt động mới")
         self.on = QLineEdit(format_date(data.date if data else self._today))
         self.on.setPlaceholderText("dd/mm/yyyy")

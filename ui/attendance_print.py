@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from models import clock
 from models.activities import get_activity, roster
 from models.documents import issuer_lines
 from models.entities import AttendanceState
@@ -26,7 +27,7 @@ from reports.party_doc import Margins
 def attendance_pdf(factory: sessionmaker[Session], activity_id: int, folder: Path, *,
                    record: bool, today: date | None = None) -> tuple[Path, str, str]:
     """Write the sheet or the record into ``folder``: (file, suggested name, window title)."""
-    today = today or date.today()
+    today = today or clock.today()
     activity = get_activity(factory, activity_id)
     issuer = issuer_lines(factory, activity.cell_id, activity.date)
     settings = load_settings(factory)

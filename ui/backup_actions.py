@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
-from models import history
+from models import clock, history
 from models.backups import RestoreResult, backup_database, restore_database
 from models.db import Database, open_database
 from models.dbcheck import DatabaseError, check_file
@@ -51,7 +51,7 @@ def backup_folder(db: Database) -> Path:
 
 def back_up_now(parent: QWidget | None, db: Database) -> Path | None:
     """Ask where, copy the database there (safe while it is open); the path, or None."""
-    suggested = backup_folder(db) / f"{db.path.stem}-sao-luu-{datetime.now():%Y%m%d-%H%M}.sqlite"
+    suggested = backup_folder(db) / f"{db.path.stem}-sao-luu-{clock.now():%Y%m%d-%H%M}.sqlite"
     chosen = messages.save_file(parent, BACKUP_TITLE, str(suggested), FILE_FILTER)
     if chosen is None:
         return None

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from models import clock
 from models.catalogues import (
     CellDetail,
     CellEdit,
@@ -248,7 +249,7 @@ class CellDialog(FormDialog):
         self.update_issuer = QCheckBox("Đổi tên, người ký trên văn bản từ ngày")
         self.update_issuer.setToolTip("Thêm một phiên bản mới cho cơ quan ban hành văn bản của "
                                       "chi bộ; văn bản trước ngày này giữ tên và người ký cũ.")
-        self.issuer_from = date_edit(date.today())
+        self.issuer_from = date_edit(clock.today())
         if detail is None:
             note = QLabel("Chương trình tạo luôn cơ quan ban hành văn bản của chi bộ "
                           "(dòng tiêu đề, ký hiệu CB, người ký là bí thư).")
@@ -430,7 +431,7 @@ class IssuerVersionDialog(FormDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(f"Phiên bản tiêu đề văn bản — {issuer.name}", parent)
         self._issuer = issuer
-        self.valid_from = date_edit(start.valid_from if start else date.today())
+        self.valid_from = date_edit(start.valid_from if start else clock.today())
         self.add_field("valid_from", "Áp dụng từ ngày *", self.valid_from)
         self.parent_line = line_edit(start.parent_line if start else "",
                                      "Ví dụ: ĐẢNG BỘ PHƯỜNG MẠO KHÊ")
@@ -499,8 +500,8 @@ class IssuerVersionDialog(FormDialog):
             start: IssuerVersionRow | None = None) -> IssuerVersionInput | None:
         """A new version, prefilled from ``start`` (the current one) but from today."""
         dialog = cls(issuer, start, parent)
-        if start is not None and start.valid_from != date.today():
-            dialog.valid_from.setDate(to_qdate(date.today()))
+        if start is not None and start.valid_from != clock.today():
+            dialog.valid_from.setDate(to_qdate(clock.today()))
         return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     @classmethod
@@ -520,7 +521,7 @@ class RegulationDialog(FormDialog):
         self._row = row
         self.from_year = QSpinBox()
         self.from_year.setRange(1990, 2100)
-        self.from_year.setValue(row.from_year if row else date.today().year)
+        self.from_year.setValue(row.from_year if row else clock.today().year)
         self.code = line_edit(row.code if row else "", "Ví dụ: 213-QĐ/TW")
         self.basis_line = QPlainTextEdit(row.basis_line if row else "")
         self.basis_line.setPlaceholderText("Thực hiện Quy định số … của Bộ Chính trị về …")

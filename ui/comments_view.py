@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from models import clock
 from models import comments as cm
 from models.dbcheck import DatabaseError
 from models.entities import Proposal, SheetStatus
@@ -233,7 +234,7 @@ class CommentsView(QWidget):
     """The page: filters and actions on top, the list on the left, the editor on the right."""
 
     def __init__(self, factory: Factory, parent: QWidget | None = None,
-                 events: AppEvents | None = None, today: Callable[[], date] = date.today,
+                 events: AppEvents | None = None, today: Callable[[], date] = clock.today,
                  read_only: bool = False) -> None:
         super().__init__(parent)
         self.factory = factory
@@ -245,7 +246,7 @@ class CommentsView(QWidget):
         self.today = today
         self.year = QSpinBox()
         self.year.setRange(1990, 2100)
-        self.year.setValue(today().year)
+        self.year.setValue(cm.current_round_year(factory, today()))
         self.year.setAccessibleName("Năm nhận xét")
         self.cell = QComboBox()
         self.status = QComboBox()

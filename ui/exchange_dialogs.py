@@ -10,7 +10,6 @@ tests patch.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -175,10 +174,11 @@ def _org_choices(factory: Factory) -> list[OrgChoice]:
 def export_packages(parent: QWidget | None, factory: Factory) -> None:
     """Ask what to export, then write the packages with a progress dialog (Cancel removes what
     was written)."""
+    from models.comments import current_round_year
     from models.summary import Cancelled
     from reports.exchange_export import export_packages as write_packages
 
-    choice = ExportDialog.ask(parent, _org_choices(factory), date.today().year,
+    choice = ExportDialog.ask(parent, _org_choices(factory), current_round_year(factory),
                               str(Path.home()))
     if choice is None:
         return

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from models import clock
 from models.import_read import FIELD_HEADERS, CellValue, ImportFileError, RawTable, with_mapping
 from models.import_records import UndoRefused
 from models.importer import (
@@ -502,7 +503,7 @@ class ExchangeMenu(QObject):
         from reports.member_export import export_members
 
         path = messages.save_file(self.view, "Xuất danh sách ra Excel",
-                                  f"danh-sach-dang-vien-{date.today():%d-%m-%Y}.xlsx",
+                                  f"danh-sach-dang-vien-{clock.today():%d-%m-%Y}.xlsx",
                                   EXCEL_FILTER)
         if not path:
             return

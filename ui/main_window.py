@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import clock
 from models.db import Database
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ class OverviewView(QWidget):
         layout.addLayout(self._grid)
         from ui.overview_charts import ChartCard
 
-        year = date.today().year
+        year = clock.today().year
         self.by_org = ChartCard("Đảng viên theo tổ chức đảng nơi công tác",
                                 "Đang sinh hoạt; bấm vào một cột để xem danh sách")
         self.by_cell = ChartCard("Đảng viên theo chi bộ nơi cư trú",
@@ -82,6 +82,7 @@ class OverviewView(QWidget):
         self.attendance = ChartCard(f"Tỷ lệ có mặt năm {year} theo chi bộ",
                                     "Lượt có mặt / lượt được mời ở các buổi đã tổ chức; bấm để "
                                     "xem hoạt động của chi bộ")
+        self.round_year = year  # the round the chart shows, set when the figures are read
         self.round = ChartCard(f"Phiếu nhận xét năm {year}",
                                "Bấm vào một phần để xem các phiếu ở trạng thái đó")
         self.by_org.on_click = lambda key: self.members_wanted.emit(None, key)
@@ -150,7 +151,7 @@ class OverviewView(QWidget):
         from models.overview import overview_data
         from ui.tasks import Background
 
-        factory, today = self._db.session_factory, date.today()
+        factory, today = self._db.session_factory, clock.today()
         self._reading = Background(lambda _progress, _cancelled: overview_data(factory, today),
                                    self._show, self._not_read)
 
@@ -205,6 +206,8 @@ class OverviewView(QWidget):
         self.by_cell.set_bars(data.by_cell)
         self.attendance.set_bars(data.attendance, unit=" %", maximum=100)
         progress = data.progress
+        self.round_year = data.round_year
+        self.round.title.setText(f"Phiếu nhận xét năm {data.round_year}")
         self._statuses = [s.value for s in SheetStatus]
         self.round.set_stack([(SHEET_STATUS[s], progress.by_status.get(s.value, 0))
                               for s in SheetStatus], self._statuses)
@@ -307,6 +310,11 @@ class MainWindow(QMainWindow):
         self.sidebar.currentRowChanged.connect(self.show_page)
         self.members.count_changed.connect(self._on_members_count_changed)
         self._path_label = QLabel(str(db.path))
+        if clock.is_pinned():  # a demo or support session: nobody should take it for today
+            self._clock_label = QLabel(f"Ngày giả định: {clock.today():%d/%m/%Y}")
+            self._clock_label.setToolTip("Chương trình đang chạy với ngày đặt bằng biến môi "
+                                         f"trường {clock.ENV}, không theo lịch của máy.")
+            self.statusBar().addPermanentWidget(self._clock_label)
         self.statusBar().addPermanentWidget(self._path_label)
         if self.members.model.is_complete:  # otherwise the count arrives with the rest
             self._on_members_count_changed(self.members.model.rowCount())
@@ -385,13 +393,13 @@ class MainWindow(QMainWindow):
         """This year's comment sheets in one status."""
         self.sidebar.setCurrentRow(PAGES.index("Nhận xét hằng năm"))
         if self.comments is not None:
-            self.comments.show_status(date.today().year, status)
+            self.comments.show_status(self.overview.round_year, status)
 
     def show_activities(self, cell_id: int | None) -> None:
         """This year's activities of a cell."""
         self.sidebar.setCurrentRow(PAGES.index("Hoạt động"))
         if self.activities is not None:
-            self.activities.show_cell(date.today().year, cell_id)
+            self.activities.show_cell(clock.today().year, cell_id)
 
     def _replace_page(self, row: int, page: QWidget) -> None:
         placeholder = self.pages.widget(row)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import clock
 from models.dates import DateError, format_birth, parse_birth, parse_date
 from models.entities import Sex
 from models.labels import format_date
@@ -58,7 +59,7 @@ class MemberDialog(QDialog):
     def __init__(self, cells: list[CellRow], orgs: list[OrgRow], data: MemberInput | None = None,
                  parent: QWidget | None = None, today: date | None = None) -> None:
         super().__init__(parent)
-        self._today = today or date.today()
+        self._today = today or clock.today()
         self.setWindowTitle("Sửa thông tin đảng viên" if data else "Tiếp nhận đảng viên mới")
         self.fields: dict[str, _Field] = {}
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
@@ -25,6 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from sqlalchemy.orm import Session, sessionmaker
 
+from models import clock
 from models.activities import participation_many
 from models.members import MemberFilter, MemberRow, fetch_rows, query_member_ids
 
@@ -65,7 +65,7 @@ class MemberTableModel(QAbstractTableModel):
         self._rows: dict[int, MemberRow] = {}
         self._texts_cache: dict[int, tuple[str, ...]] = {}
         self._participation: dict[int, str] = {}
-        self._year = date.today().year
+        self._year = clock.today().year
         self._loaded = False
         self._complete = True
         # a child timer: it dies with the model, so a late tick never reaches a deleted model

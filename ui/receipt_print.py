@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session, sessionmaker
 
+from models import clock
 from models.documents import NoIssuer
 from models.receipts import receipt_facts
 from models.settings import load_settings
@@ -22,11 +23,11 @@ from ui.pdf_preview import PdfPreviewDialog
 def receipt_pdf(factory: sessionmaker[Session], member_id: int, folder: Path,
                 today: date | None = None) -> tuple[Path, str]:
     """Write the slip into ``folder``; returns the file and a suggested name for saving."""
-    today = today or date.today()
+    today = today or clock.today()
     facts = receipt_facts(factory, member_id, today)
     settings = load_settings(factory)
     data = ReceiptData(
-        issuer=facts.issuer, number=facts.code, printed_on=today, full_name=facts.full_name,
+        issuer=facts.issuer, number=facts.code, printed_on=facts.dated, full_name=facts.full_name,
         sex=facts.sex, birth=facts.birth, joined_on=facts.join_date,
         workplace_cell=facts.workplace_cell or None,
         workplace_organisation=facts.workplace_org or None, job_title=facts.job_title or None,

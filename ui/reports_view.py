@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from models import clock
 from models.documents import NoIssuer, issuer_lines
 from models.settings import load_settings
 from models.summary import Cancelled, attendance_summary, member_list, year_summary
@@ -55,7 +56,7 @@ def _slug(text: str) -> str:
 
 class ReportsView(QWidget):
     def __init__(self, factory: Factory, parent: QWidget | None = None,
-                 events: AppEvents | None = None, today: Callable[[], date] = date.today) -> None:
+                 events: AppEvents | None = None, today: Callable[[], date] = clock.today) -> None:
         super().__init__(parent)
         self.factory = factory
         self.events = events or AppEvents(self)

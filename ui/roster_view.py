@@ -7,7 +7,6 @@ Keys: arrows move; 1 / P = có mặt, 2 / E = vắng có lý do, 3 / A = vắng 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from models import clock
 from models.activities import (
     ActivityError,
     ActivityInput,
@@ -313,7 +313,7 @@ class RosterDialog(QDialog):
         self.model.accept_marks()  # what is on screen is now what is stored: no re-read
         if self._held_changed():
             self.activity = get_activity(self._factory, self.activity_id)
-        self.status.setText(f"Đã lưu lúc {datetime.now():%H:%M:%S} — {count} thay đổi.")
+        self.status.setText(f"Đã lưu lúc {clock.now():%H:%M:%S} — {count} thay đổi.")
         self.saved.emit(self.activity_id)
         return True
 

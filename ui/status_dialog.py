@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import clock
 from models.dates import DateError, parse_date
 from models.entities import MemberStatus
 from models.labels import MEMBER_STATUS, format_date, label
@@ -31,7 +32,7 @@ class StatusDialog(QDialog):
     def __init__(self, full_name: str, current: str, parent: QWidget | None = None,
                  today: date | None = None) -> None:
         super().__init__(parent)
-        self._today = today or date.today()
+        self._today = today or clock.today()
         self.setWindowTitle("Thay đổi trạng thái đảng viên")
         self.status = QComboBox()
         for status in MemberStatus:

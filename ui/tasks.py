@@ -86,8 +86,15 @@ class Task(QObject):
 
     def _close(self) -> None:
         self.dialog.canceled.disconnect(self._stop.set)
+        was_active = self.dialog.isActiveWindow()
         self.dialog.close()
         self.dialog.deleteLater()
+        owner = self.dialog.parentWidget()
+        if was_active and owner is not None:
+            # Give the keyboard back to the window the work was started from; desktop window
+            # managers usually do this themselves, but not all (nor Qt's offscreen platform), and
+            # without it the window's shortcuts are dead until the user clicks into it.
+            owner.window().activateWindow()
 
     def _release(self) -> None:
         # let go only after the current slot has returned: deleting an object inside its own

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from models import clock
 from models.activities import ActivityInput, participation, roster
 from models.db import Database
 from models.entities import AttendanceState
@@ -17,7 +18,7 @@ from ui.activities_view import ActivitiesView
 from ui.activity_dialog import ActivityDialog
 from ui.roster_view import RosterDialog
 
-WHEN = date.today() - timedelta(days=1)
+WHEN = clock.today() - timedelta(days=1)
 
 
 def test_dialog_needs_a_title_and_refuses_held_in_the_future(
@@ -30,7 +31,7 @@ def test_dialog_needs_a_title_and_refuses_held_in_the_future(
     assert dialog.ok_button.isEnabled()
     dialog.on.setText("31/02/2026")
     assert not dialog.ok_button.isEnabled()
-    dialog.on.setText((date.today() + timedelta(days=3)).strftime("%d/%m/%Y"))
+    dialog.on.setText((clock.today() + timedelta(days=3)).strftime("%d/%m/%Y"))
     dialog.status.setCurrentIndex(1)  # "Đã tổ chức" in the future
     assert not dialog.ok_button.isEnabled()
     dialog.status.setCurrentIndex(0)

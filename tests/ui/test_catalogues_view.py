@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from models import clock
 from models.catalogues import (
     IssuerVersionInput,
     OrgDetail,
@@ -237,7 +238,7 @@ def test_cell_dialog_offers_new_document_lines_when_name_or_signer_change(
     assert dialog.edit_values().issuer_from is None
     dialog.secretary.setText("Hoàng Văn Minh")
     assert dialog.update_issuer.isChecked()
-    assert dialog.edit_values().issuer_from == date.today()
+    assert dialog.edit_values().issuer_from == clock.today()
     dialog.secretary.setText("Phạm Thị Hoa")
     assert dialog.edit_values().issuer_from is None
 

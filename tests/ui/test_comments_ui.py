@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from typing import Any
 
@@ -37,6 +38,9 @@ def create(qtbot: QtBot, view: CommentsView) -> None:
     assert view.task is not None
     qtbot.waitUntil(lambda: view.task is None, timeout=30000)  # done, message shown
     assert view.model.rowCount() > 0
+    # A slow round shows a progress dialog (after half a second); once it is gone the page's
+    # window is active again, so its shortcuts (Ctrl+Return, Alt+Down…) work.
+    qtbot.waitUntil(view.isActiveWindow)
 
 
 def test_create_round_fills_the_list(qtbot: QtBot, view: CommentsView,
@@ -77,6 +81,33 @@ def test_edit_is_saved_when_moving_on(qtbot: QtBot, view: CommentsView,
     qtbot.waitUntil(lambda: cm.get_sheet(demo_db.session_factory, second.id).row.status
                     == "finished")
     assert view.current_row() is not None and view.current_row().id != second.id
+
+
+def test_shortcuts_work_after_the_progress_dialog(qtbot: QtBot, view: CommentsView,
+                                                  demo_db: Database,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A round slow enough to show its progress dialog used to leave no window active, so
+    Ctrl+Return did nothing (the test above failed in full runs, when the machine was busy)."""
+    gate = threading.Event()
+    real = cm.create_round
+
+    def held(*args: Any, **kwargs: Any) -> cm.CreateResult:
+        gate.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cm, "create_round", held)
+    view.create_round()
+    assert view.task is not None
+    dialog = view.task.dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)  # shown after half a second
+    gate.set()
+    qtbot.waitUntil(lambda: view.task is None, timeout=30000)
+    qtbot.waitUntil(view.isActiveWindow)
+    current = view.current_row()
+    assert current is not None
+    view.editor.edits[0].setFocus()
+    qtbot.keyClick(view.editor.edits[0], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert cm.get_sheet(demo_db.session_factory, current.id).row.status == "finished"
 
 
 def test_bulk_print_then_mark_sent(qtbot: QtBot, view: CommentsView, demo_db: Database,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from models import clock
 from models.comments import create_round, mark_printed, set_status, year_sheet_ids
 from models.db import Database, open_database
 from models.demo import fill_demo
@@ -27,7 +28,7 @@ from ui import exchange_dialogs, messages
 from ui.events import AppEvents
 from ui.exchange_dialogs import ExportDialog, ImportPreviewDialog, OrgChoice, Preview
 
-YEAR = date.today().year
+YEAR = clock.today().year
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def ward(tmp_path: Path) -> Database:
     create_round(db.session_factory, YEAR)
     ids = year_sheet_ids(db.session_factory, YEAR)
     mark_printed(db.session_factory, ids)
-    set_status(db.session_factory, ids, "sent", on=date.today() - timedelta(days=2))
+    set_status(db.session_factory, ids, "sent", on=clock.today() - timedelta(days=2))
     return db
 
 
@@ -60,7 +61,7 @@ def _answered_package(db: Database, tmp_path: Path) -> tuple[Path, int]:
                 ws = wb[MEMBER_SHEET]
                 for row in range(3, ws.max_row + 1):
                     if ws.cell(row=row, column=2).value == uuid:
-                        ws.cell(row=row, column=24, value=date.today() - timedelta(days=1))
+                        ws.cell(row=row, column=24, value=clock.today() - timedelta(days=1))
                         ws.cell(row=row, column=11, value="Sửa ngoài phần trả lời")
                 out = io.BytesIO()
                 wb.save(out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from models.db import Database
@@ -80,3 +80,14 @@ def test_closing_after_a_change_leaves_a_rotated_backup(qtbot: QtBot, demo_db: D
     window.events.announce("member", [1])
     window.close()
     assert len(list(folder.glob("demo-tu-dong-*.sqlite"))) == 1
+
+
+def test_a_pinned_clock_is_said_in_the_status_bar(qtbot: QtBot, demo_db: Database) -> None:
+    """The suite runs as on 26/11/2026 (SDV_TODAY); the window says it is not the real day,
+    and the comment page opens on that day's round."""
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    labels = [w.text() for w in window.statusBar().findChildren(QLabel)]
+    assert "Ngày giả định: 26/11/2026" in labels
+    window.sidebar.setCurrentRow(PAGES.index("Nhận xét hằng năm"))
+    assert window.comments is not None and window.comments.year.value() == 2026

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from models import clock
 from models.db import Database
 from models.members import MemberFilter
 from models.vntext import sort_key
@@ -56,7 +57,6 @@ def test_refresh_members_repaints_only_their_rows(qtbot: QtBot, demo_db: Databas
 
 
 def test_participation_column_shows_this_years_presence(qtbot: QtBot, demo_db: Database) -> None:
-    from datetime import date
 
     from models.activities import participation
     from ui.member_table import PARTICIPATION_COLUMN
@@ -67,7 +67,7 @@ def test_participation_column_shows_this_years_presence(qtbot: QtBot, demo_db: D
     for row in range(0, min(model.rowCount(), 30), 7):
         member_id = model.member_id_at(row)
         assert member_id is not None
-        groups = participation(demo_db.session_factory, member_id, date.today().year)
+        groups = participation(demo_db.session_factory, member_id, clock.today().year)
         invited = sum(p.invited for p in groups.values())
         present = sum(p.present for p in groups.values())
         expected = f"{present}/{invited}" if invited else "—"

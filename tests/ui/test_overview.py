@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pytestqt.qtbot import QtBot
 
+from models import clock
 from models.comments import create_round
 from models.db import Database
 from models.members import query_member_ids
@@ -15,7 +14,7 @@ from ui.overview_charts import short_label
 
 
 def test_charts_show_the_figures_and_open_the_lists(qtbot: QtBot, demo_db: Database) -> None:
-    create_round(demo_db.session_factory, date.today().year)
+    create_round(demo_db.session_factory, clock.today().year)
     window = MainWindow(demo_db)
     qtbot.addWidget(window)
     window.show()
@@ -27,7 +26,7 @@ def test_charts_show_the_figures_and_open_the_lists(qtbot: QtBot, demo_db: Datab
     # every active member counted once in each chart
     assert sum(b.value for b in by_org) == sum(b.value for b in by_cell)
     assert len(overview.by_cell.keys) == len(by_cell)
-    rates = attendance_by_cell(demo_db.session_factory, date.today().year)
+    rates = attendance_by_cell(demo_db.session_factory, clock.today().year)
     assert rates and all(0 <= b.value <= 100 for b in rates)
     # a click on the first organisation's bar opens the member list filtered to it
     series = overview.by_org.view.chart().series()[0]

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from models import clock
 from models.catalogues import (
     CatalogueError,
     IssuerVersionInput,
@@ -70,7 +71,7 @@ def test_add_cell_creates_its_issuer(db: Database) -> None:
     assert (lines.signer_title, lines.signer_role, lines.signer_name) == (
         "T/M CHI BỘ", "BÍ THƯ", "Đoàn Văn Hải")
     with_committee = add_cell(db.session_factory, CellInput("Chi bộ khu 8", has_committee=True))
-    assert issuer_lines(db.session_factory, with_committee.id, date.today()).signer_title == (
+    assert issuer_lines(db.session_factory, with_committee.id, clock.today()).signer_title == (
         "T/M CHI ỦY")
 
 

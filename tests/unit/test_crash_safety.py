@@ -43,6 +43,8 @@ from models.member_rules import MemberInput
 from models.members import MemberFilter, count_members, query_member_ids
 from models.register import add_member, member_input, update_member
 
+pytestmark = pytest.mark.slow  # real processes killed at chosen moments; CI runs them
+
 ROOT = Path(__file__).resolve().parents[2]
 IMPORT_ROWS = 3000
 DEMO_MEMBERS = 600

@@ -8,7 +8,7 @@ import io
 import json
 import zipfile
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
+from models import clock
 from models.comments import create_round, mark_printed, set_status, year_sheet_ids
 from models.db import Database, open_database
 from models.demo import fill_demo
@@ -36,9 +37,9 @@ from models.exchange_town import import_ward_package, town_member_list, town_sum
 from models.summary import year_summary
 from reports.exchange_export import export_packages
 
-TODAY = date.today()
+TODAY = clock.today()
 YEAR = TODAY.year
-MADE_AT = datetime.now().replace(microsecond=0) - timedelta(minutes=5)
+MADE_AT = clock.now() - timedelta(minutes=5)
 
 
 def _ward(path: Path, seed: int, members: int = 40, name: str | None = None) -> Database:

@@ -30,6 +30,8 @@ from models.member_rules import MemberInput, validate_member
 from models.members import MemberFilter, query_member_ids, search_members
 from models.register import RegisterError, add_member
 
+pytestmark = pytest.mark.slow  # thousands of random inputs; CI runs them
+
 FUZZ = settings(max_examples=120, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 TODAY = date(2026, 3, 1)

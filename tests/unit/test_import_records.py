@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from models import clock
 from models.db import Database
 from models.entities import (
     CellAssignment,
@@ -122,7 +123,7 @@ def test_undo_is_refused_after_a_status_change(db: Database, tmp_path: Path) -> 
     assert result.record_id is not None
     with db.session_factory() as session:
         binh = session.scalars(select(Member.id).where(Member.full_name == "Trần Thị Bình")).one()
-    change_status(db.session_factory, binh, MemberStatus.MOVED_AWAY, date.today(), "Chuyển đi")
+    change_status(db.session_factory, binh, MemberStatus.MOVED_AWAY, clock.today(), "Chuyển đi")
     with pytest.raises(UndoRefused, match="Trần Thị Bình"):
         undo_import(db.session_factory, result.record_id)
 
