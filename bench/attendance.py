@@ -43,11 +43,11 @@ def main() -> int:
     path = Path(tempfile.mkdtemp()) / "roster.sqlite"
     shutil.copyfile(source, path)
 
-    from models.activities import ActivityInput, add_activity, invite
-    from models.db import open_database
-    from models.members import MemberFilter, query_member_ids
-    from ui.app import application
-    from ui.roster_view import RosterDialog
+    from models.activities.service import ActivityInput, add_activity, invite
+    from models.register.members import MemberFilter, query_member_ids
+    from models.store.db import open_database
+    from ui.activities.roster_view import RosterDialog
+    from ui.shell.app import application
 
     app = application()
     db = open_database(path)

@@ -38,9 +38,9 @@ def main() -> int:
         source.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, "main.py", "--db", str(source), "demo", "--members",
                         "1800"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    from models.comments import create_round, prepare_print, year_sheet_ids
-    from models.db import open_database
-    from reports.comment_print import print_sheets
+    from models.comments.service import create_round, prepare_print, year_sheet_ids
+    from models.store.db import open_database
+    from reports.documents.comment_print import print_sheets
 
     creates, firsts, prints = [], [], []
     pages = sheets = 0

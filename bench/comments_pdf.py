@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from models.documents import IssuerLines  # noqa: E402
-from reports.comment_sheet import (  # noqa: E402
+from models.catalogues.documents import IssuerLines  # noqa: E402
+from reports.documents.comment_sheet import (  # noqa: E402
     CommentSheetData,
     CoveringList,
     CoverRow,

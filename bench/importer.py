@@ -101,8 +101,8 @@ def whole_process(path: Path) -> tuple[float, float, float]:
 
 
 def in_process(path: Path) -> dict[str, float]:
-    from models.db import open_database
-    from models.importer import apply_import, plan_import, read_table
+    from models.importing.importer import apply_import, plan_import, read_table
+    from models.store.db import open_database
 
     with tempfile.TemporaryDirectory() as folder:
         db = open_database(Path(folder) / "new.sqlite", create=True)

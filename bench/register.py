@@ -49,12 +49,12 @@ def main() -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from models.db import open_database
-    from models.register import member_input
-    from models.ward import list_cells, list_orgs
-    from ui.app import application
-    from ui.main_window import MainWindow
-    from ui.member_dialog import MemberDialog
+    from models.catalogues.ward import list_cells, list_orgs
+    from models.register.service import member_input
+    from models.store.db import open_database
+    from ui.register.member_dialog import MemberDialog
+    from ui.shell.app import application
+    from ui.shell.main_window import MainWindow
 
     app = application()
     db = open_database(path)

@@ -31,15 +31,15 @@ CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
 from datetime import date
-from models.db import open_database
-from models.documents import issuer_lines
+from models.store.db import open_database
+from models.catalogues.documents import issuer_lines
 db = open_database({db!r})
 f = db.session_factory
 start = time.perf_counter()
 what = {what!r}
 if what.startswith("list"):
-    from models.summary import member_list
-    from reports.member_list import member_list_pdf, member_list_xlsx
+    from models.figures.summary import member_list
+    from reports.documents.member_list import member_list_pdf, member_list_xlsx
     data = member_list(f)
     if what == "list-xlsx":
         member_list_xlsx(data, {out!r})
@@ -47,8 +47,8 @@ if what.startswith("list"):
     else:
         pages = member_list_pdf(data, issuer_lines(f, None, clock.today()), {out!r})
 else:
-    from models.summary import year_summary
-    from reports.summary_report import summary_pdf
+    from models.figures.summary import year_summary
+    from reports.documents.summary_report import summary_pdf
     data = year_summary(f, clock.today().year)
     pages = summary_pdf(data, issuer_lines(f, None, clock.today()), {out!r})
 seconds = time.perf_counter() - start

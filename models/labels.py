@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from models.entities import (
+from models.store.entities import (
     ActivityKind,
     AttendanceState,
     MemberStatus,

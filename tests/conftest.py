@@ -15,8 +15,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # starts (they inherit the variable).  Tests about another day say which one with clock.pinned().
 os.environ["SDV_TODAY"] = "2026-11-26T09:00"
 
-from models.db import Database, open_database
-from models.ward import CellInput, WardSetup, setup_ward
+from models.catalogues.ward import CellInput, WardSetup, setup_ward
+from models.store.db import Database, open_database
 
 TEST_DAY = date(2026, 11, 26)  # the day SDV_TODAY above names
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from models.db import Database, open_database
-from models.demo import fill_demo
+from models.demo.sample import fill_demo
+from models.store.db import Database, open_database
 
 DEMO_MEMBERS = 400
 
@@ -38,7 +38,7 @@ def no_work_left_running(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Itera
     """Every test ends only once the work it started on the thread pool has finished, while
     its patched message boxes are still in place (a real modal box in teardown aborts Qt)."""
     yield
-    from ui import tasks
+    from ui.shell import tasks
 
     qtbot.waitUntil(lambda: not tasks._RUNNING and not tasks._RUNNING_BACKGROUND,
                     timeout=60_000)

@@ -10,13 +10,13 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from models import clock
-from models.activities import ActivityInput, participation, roster
-from models.db import Database
-from models.entities import AttendanceState
-from models.ward import list_cells
-from ui.activities_view import ActivitiesView
-from ui.activity_dialog import ActivityDialog
-from ui.roster_view import RosterDialog
+from models.activities.service import ActivityInput, participation, roster
+from models.catalogues.ward import list_cells
+from models.store.db import Database
+from models.store.entities import AttendanceState
+from ui.activities.activities_view import ActivitiesView
+from ui.activities.activity_dialog import ActivityDialog
+from ui.activities.roster_view import RosterDialog
 
 WHEN = clock.today() - timedelta(days=1)
 
@@ -101,7 +101,7 @@ def test_invite_by_search_and_remove(
         row = next(r for r, m in enumerate(dialog.model.marks)
                    if m.line.full_name == "Đặng Thị Hường")
         dialog.table.selectRow(row)
-        monkeypatch.setattr("ui.messages.confirm", lambda *_a: True)
+        monkeypatch.setattr("ui.shell.messages.confirm", lambda *_a: True)
         dialog.remove_selected()
         assert dialog.model.rowCount() == count - 1
         count -= 1

@@ -8,9 +8,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from models.db import Database
-from ui import app, messages
-from ui.main_window import MainWindow
+from models.store.db import Database
+from ui.shell import app, messages
+from ui.shell.main_window import MainWindow
 
 
 def test_a_second_window_is_offered_read_only_viewing(

@@ -12,14 +12,14 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
-from models.backups import lock_for
-from models.db import Database, open_database
-from models.member_rules import MemberInput
-from models.members import search_members
-from models.register import add_member
+from models.register.members import search_members
+from models.register.rules import MemberInput
+from models.register.service import add_member
+from models.store.backups import lock_for
+from models.store.db import Database, open_database
 from tests.ui.conftest import DEMO_MEMBERS
-from ui import messages
-from ui.main_window import MainWindow
+from ui.shell import messages
+from ui.shell.main_window import MainWindow
 
 NEWCOMER = MemberInput(full_name="Phùng Thị Tuần Sau", sex="F", birth_date=date(1991, 7, 3))
 

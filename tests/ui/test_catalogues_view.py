@@ -10,7 +10,8 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from models import clock
-from models.catalogues import (
+from models.catalogues.documents import issuer_lines
+from models.catalogues.service import (
     IssuerVersionInput,
     OrgDetail,
     OrgInput,
@@ -18,12 +19,16 @@ from models.catalogues import (
     list_issuers,
     list_org_details,
 )
-from models.db import Database
-from models.documents import issuer_lines
-from models.ward import CellInput
-from ui import messages
-from ui.catalogue_dialogs import CellDialog, IssuerVersionDialog, MergeOrgDialog, OrgDialog
-from ui.catalogues_view import INACTIVE_COLOUR, CataloguesView, CatalogueTableModel
+from models.catalogues.ward import CellInput
+from models.store.db import Database
+from ui.catalogues.catalogue_dialogs import (
+    CellDialog,
+    IssuerVersionDialog,
+    MergeOrgDialog,
+    OrgDialog,
+)
+from ui.catalogues.catalogues_view import INACTIVE_COLOUR, CataloguesView, CatalogueTableModel
+from ui.shell import messages
 
 
 def make_view(qtbot: QtBot, db: Database) -> CataloguesView:

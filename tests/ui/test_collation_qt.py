@@ -1,4 +1,4 @@
-"""Cross-check models.vntext.sort_key against Qt's QCollator (ICU, CLDR Vietnamese tailoring).
+"""Cross-check models.text.vntext.sort_key against Qt's QCollator (ICU, CLDR Vietnamese tailoring).
 
 DOMAIN.md §4 is a tuple comparison: given name, then middle names, then family name, each word
 compared completely (letters, tone, case) before the next.  So the reference order here compares
@@ -24,7 +24,7 @@ import unicodedata
 
 import pytest
 
-from models.vntext import sort_key
+from models.text.vntext import sort_key
 
 pytest.importorskip("PySide6.QtCore")
 from PySide6.QtCore import QCollator, QLocale, Qt

@@ -12,11 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
-from models import comments as cm
-from models.db import Database
-from ui import messages
-from ui.comments_view import CommentsView, DateOrgDialog
-from ui.pdf_preview import PdfPreviewDialog
+from models.comments import service as cm
+from models.store.db import Database
+from ui.comments.comments_view import CommentsView, DateOrgDialog
+from ui.shell import messages
+from ui.shell.pdf_preview import PdfPreviewDialog
 
 TODAY = date(2026, 11, 26)
 
@@ -156,7 +156,7 @@ def test_bulk_print_then_mark_sent(qtbot: QtBot, view: CommentsView, demo_db: Da
 
 def test_templates_dialog_and_one_off(qtbot: QtBot, view: CommentsView, demo_db: Database,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from ui.comments_view import OneOffDialog, TemplatesDialog
+    from ui.comments.comments_view import OneOffDialog, TemplatesDialog
 
     dialog = TemplatesDialog(demo_db.session_factory, view)
     qtbot.addWidget(dialog)

@@ -17,16 +17,17 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from models import clock
-from models.comments import create_round, mark_printed, set_status, year_sheet_ids
-from models.db import Database, open_database
-from models.demo import fill_demo
-from models.entities import CommentSheet, Member
-from models.exchange import MEMBER_SHEET
-from models.exchange_format import MEMBERS_XLSX
-from reports.exchange_export import export_packages as write_packages
-from ui import exchange_dialogs, messages
-from ui.events import AppEvents
-from ui.exchange_dialogs import ExportDialog, ImportPreviewDialog, OrgChoice, Preview
+from models.comments.service import create_round, mark_printed, set_status, year_sheet_ids
+from models.demo.sample import fill_demo
+from models.exchange.format import MEMBERS_XLSX
+from models.exchange.packages import MEMBER_SHEET
+from models.store.db import Database, open_database
+from models.store.entities import CommentSheet, Member
+from reports.workbooks.exchange_export import export_packages as write_packages
+from ui.exchange import exchange_dialogs
+from ui.exchange.exchange_dialogs import ExportDialog, ImportPreviewDialog, OrgChoice, Preview
+from ui.shell import messages
+from ui.shell.events import AppEvents
 
 YEAR = clock.today().year
 

@@ -8,11 +8,11 @@ import pytest
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
-from models.db import open_database
-from models.members import count_members
-from models.ward import get_ward, list_cells
-from ui import app
-from ui.setup_wizard import FirstRunChoice, FirstRunDialog
+from models.catalogues.ward import get_ward, list_cells
+from models.register.members import count_members
+from models.store.db import open_database
+from ui.settings.setup_wizard import FirstRunChoice, FirstRunDialog
+from ui.shell import app
 
 
 def test_assistant_collects_the_ward_and_its_cells(qtbot: QtBot) -> None:
@@ -83,10 +83,10 @@ def test_first_run_with_sample_data_fills_the_ward(
 ) -> None:
     monkeypatch.setattr(FirstRunDialog, "ask",
                         classmethod(lambda cls, parent=None: FirstRunChoice(True)))
-    import models.demo
+    import models.demo.sample
 
-    real_fill = models.demo.fill_demo
-    monkeypatch.setattr(models.demo, "fill_demo",
+    real_fill = models.demo.sample.fill_demo
+    monkeypatch.setattr(models.demo.sample, "fill_demo",
                         lambda factory, **kw: real_fill(factory, members=120, **kw))
     path = tmp_path / "sample.sqlite"
     db = app.first_run(path, None)

@@ -13,12 +13,12 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from models.db import Database
-from models.entities import Cell, ImportRecord, Member
-from ui import messages
-from ui.import_history import ImportHistoryDialog
-from ui.import_wizard import ImportWizardDialog
-from ui.members_view import MembersView
+from models.store.db import Database
+from models.store.entities import Cell, ImportRecord, Member
+from ui.importing.import_history import ImportHistoryDialog
+from ui.importing.import_wizard import ImportWizardDialog
+from ui.register.members_view import MembersView
+from ui.shell import messages
 
 TCVN3 = str.maketrans({"ổ": "æ", "ư": "\u00ad", "ờ": "ê", "ạ": "¹", "ê": "ª", "Đ": "§",
                        "ô": "«", "ề": "Ò", "ả": "¶", "à": "µ", "ố": "è", "ệ": "Ö"})
@@ -171,8 +171,8 @@ def test_wizard_imports_a_messy_list_saves_rejects_and_undoes(
 
 def test_undo_refused_names_the_member(qtbot: QtBot, db: Database,
                                        dialogs: dict[str, list[str]]) -> None:
-    from models.importer import import_file
-    from models.register import set_archived
+    from models.importing.importer import import_file
+    from models.register.service import set_archived
 
     wizard_file = messages.open_file(None, "", "")
     assert wizard_file is not None

@@ -7,11 +7,11 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
-from models.db import Database
+from models.store.db import Database
 from tests.ui.conftest import DEMO_MEMBERS
-from ui.fonts import register_fonts
-from ui.main_window import PAGES, MainWindow
-from ui.member_table import COLUMNS
+from ui.register.member_table import COLUMNS
+from ui.shell.fonts import register_fonts
+from ui.shell.main_window import PAGES, MainWindow
 
 
 def visible_names(window: MainWindow) -> list[str]:
@@ -53,7 +53,7 @@ def test_typing_an_accent_free_query_finds_the_member(qtbot: QtBot, demo_db: Dat
     names = visible_names(window)
     assert all(n is not None for n in names)
     # every result has both words at the start of one of its name's words
-    from models.vntext import fold
+    from models.text.vntext import fold
 
     for name in names:
         words = fold(name).split()

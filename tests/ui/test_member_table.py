@@ -9,10 +9,10 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from models import clock
-from models.db import Database
-from models.members import MemberFilter
-from models.vntext import sort_key
-from ui.member_table import MemberTableModel
+from models.register.members import MemberFilter
+from models.store.db import Database
+from models.text.vntext import sort_key
+from ui.register.member_table import MemberTableModel
 
 
 def test_model_passes_qt_model_tester(qtmodeltester: ModelTester, demo_db: Database) -> None:
@@ -58,8 +58,8 @@ def test_refresh_members_repaints_only_their_rows(qtbot: QtBot, demo_db: Databas
 
 def test_participation_column_shows_this_years_presence(qtbot: QtBot, demo_db: Database) -> None:
 
-    from models.activities import participation
-    from ui.member_table import PARTICIPATION_COLUMN
+    from models.activities.service import participation
+    from ui.register.member_table import PARTICIPATION_COLUMN
 
     model = MemberTableModel(demo_db.session_factory)
     model.set_filter(MemberFilter(text="nguyen"))

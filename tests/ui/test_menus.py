@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-import ui.exchange_dialogs as exchange
-from models.db import Database
-from ui.main_window import MainWindow
+import ui.exchange.exchange_dialogs as exchange
+from models.store.db import Database
+from ui.shell.main_window import MainWindow
 
 
 def test_exchange_menu_opens_the_dialogs(qtbot: QtBot, demo_db: Database,

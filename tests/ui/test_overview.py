@@ -5,12 +5,12 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from models import clock
-from models.comments import create_round
-from models.db import Database
-from models.members import query_member_ids
-from models.overview import attendance_by_cell, members_by_cell, members_by_org
-from ui.main_window import MainWindow
-from ui.overview_charts import short_label
+from models.comments.service import create_round
+from models.figures.overview import attendance_by_cell, members_by_cell, members_by_org
+from models.register.members import query_member_ids
+from models.store.db import Database
+from ui.overview.overview_charts import short_label
+from ui.shell.main_window import MainWindow
 
 
 def test_charts_show_the_figures_and_open_the_lists(qtbot: QtBot, demo_db: Database) -> None:

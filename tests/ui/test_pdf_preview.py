@@ -14,8 +14,8 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDialog, QToolButton, QWidget
 
-from ui import messages
-from ui.pdf_preview import PdfPreviewDialog, print_pdf
+from ui.shell import messages
+from ui.shell.pdf_preview import PdfPreviewDialog, print_pdf
 
 TITLE = "Phiếu nhận xét đảng viên"
 

@@ -9,10 +9,10 @@ import pytest
 from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
-from models.db import Database
-from models.members import search_members
-from ui.pdf_preview import PdfPreviewDialog
-from ui.receipt_print import print_receipt, receipt_pdf
+from models.register.members import search_members
+from models.store.db import Database
+from ui.register.receipt_print import print_receipt, receipt_pdf
+from ui.shell.pdf_preview import PdfPreviewDialog
 
 
 def test_slip_text_and_number_kept_on_reprint(demo_db: Database, tmp_path: Path) -> None:

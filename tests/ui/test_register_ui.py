@@ -10,15 +10,15 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from models.db import Database
-from models.member_rules import MemberInput
-from models.members import search_members
-from models.ward import list_cells, list_orgs
-from ui import messages
-from ui.main_window import MainWindow
-from ui.member_dialog import MemberDialog
-from ui.member_page import MemberPageDialog
-from ui.status_dialog import StatusDialog, StatusInput
+from models.catalogues.ward import list_cells, list_orgs
+from models.register.members import search_members
+from models.register.rules import MemberInput
+from models.store.db import Database
+from ui.register.member_dialog import MemberDialog
+from ui.register.member_page import MemberPageDialog
+from ui.register.status_dialog import StatusDialog, StatusInput
+from ui.shell import messages
+from ui.shell.main_window import MainWindow
 
 
 def count(window: MainWindow) -> int:
@@ -190,7 +190,7 @@ def test_member_page_shows_history_and_leads_to_edit(
     window.members.open_current()
     assert "Đặng Thị Hường" in shown[0] and "Tổ chức đảng nơi công tác" in shown[0]
     assert edited and edited[0] is not None and edited[0].full_name == "Đặng Thị Hường"
-    from models.member_detail import member_detail
+    from models.register.detail import member_detail
 
     detail = member_detail(window.db.session_factory, member_id)
     assert detail is not None

@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
-from models.db import Database
-from ui import messages
-from ui.pdf_preview import PdfPreviewDialog
-from ui.reports_view import ReportsView
+from models.store.db import Database
+from ui.reports.reports_view import ReportsView
+from ui.shell import messages
+from ui.shell.pdf_preview import PdfPreviewDialog
 
 
 @pytest.fixture

@@ -9,19 +9,20 @@ from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from models import history
-from models.db import Database
-from models.entities import Setting
-from models.settings import (
+from models.catalogues.settings import (
     RegulationInput,
     list_regulations,
     load_settings,
     load_ward_names,
     regulation_for_year,
 )
-from ui import messages, settings_view
-from ui.catalogue_dialogs import RegulationDialog
-from ui.settings_view import SettingsView
+from models.store import history
+from models.store.db import Database
+from models.store.entities import Setting
+from ui.catalogues.catalogue_dialogs import RegulationDialog
+from ui.settings import settings_view
+from ui.settings.settings_view import SettingsView
+from ui.shell import messages
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from models.activities import (
+from models.activities.service import (
     ALL_CELLS,
     GROUPS,
     ActivityError,
@@ -38,12 +38,12 @@ from models.activities import (
     update_activity,
     validate_activity,
 )
-from models.catalogues import OrgInput, add_org
-from models.db import Database
-from models.entities import Activity, ChangeLog, Member, MemberStatus
-from models.member_rules import MemberInput
-from models.register import add_member, change_status, move_cell, set_archived, set_excused
-from models.ward import list_cells
+from models.catalogues.service import OrgInput, add_org
+from models.catalogues.ward import list_cells
+from models.register.rules import MemberInput
+from models.register.service import add_member, change_status, move_cell, set_archived, set_excused
+from models.store.db import Database
+from models.store.entities import Activity, ChangeLog, Member, MemberStatus
 
 TODAY = date(2026, 11, 26)
 

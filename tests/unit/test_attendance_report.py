@@ -11,8 +11,8 @@ from pathlib import Path
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
-from models.documents import IssuerLines
-from reports.attendance import (
+from models.catalogues.documents import IssuerLines
+from reports.documents.attendance import (
     AttendanceSheetData,
     MeetingRecordData,
     Person,
@@ -21,7 +21,7 @@ from reports.attendance import (
     counts_line,
     meeting_record_pdf,
 )
-from reports.party_doc import Margins
+from reports.layout.party_doc import Margins
 from tests.unit.test_party_doc import (
     A4_PORTRAIT,
     all_text,

@@ -10,11 +10,11 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from models.activities import Participation, participation_many
-from models.db import Database
-from models.documents import issuer_lines
-from models.summary import attendance_summary, total_of
-from reports.attendance_summary import attendance_summary_pdf, attendance_summary_xlsx
+from models.activities.service import Participation, participation_many
+from models.catalogues.documents import issuer_lines
+from models.figures.summary import attendance_summary, total_of
+from models.store.db import Database
+from reports.documents.attendance_summary import attendance_summary_pdf, attendance_summary_xlsx
 from tests.unit.test_summary import TODAY, build, line_with, numbers
 
 P = Participation

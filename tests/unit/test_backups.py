@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from models.backups import lock_for, restore_database
-from models.db import open_database
-from models.dbcheck import DatabaseLocked
-from models.ward import get_ward, setup_ward
+from models.catalogues.ward import get_ward, setup_ward
+from models.store.backups import lock_for, restore_database
+from models.store.db import open_database
+from models.store.dbcheck import DatabaseLocked
 from tests.conftest import SAMPLE_SETUP
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,7 +115,7 @@ def test_restore_refuses_while_the_program_has_the_file_open(ward_db: Path,
 def test_backup_while_another_connection_writes(ward_db: Path, tmp_path: Path) -> None:
     db = open_database(ward_db)
     with db.session_factory.begin() as s:  # an open write transaction elsewhere
-        from models.entities import Ward
+        from models.store.entities import Ward
 
         ward = s.query(Ward).one()
         ward.place_name = "Đang sửa"
@@ -129,7 +129,7 @@ def test_backup_while_another_connection_writes(ward_db: Path, tmp_path: Path) -
 def test_rotation_keeps_the_last_20_and_one_per_month_for_a_year(tmp_path: Path) -> None:
     from datetime import datetime, timedelta
 
-    from models.backups import backups_to_remove
+    from models.store.backups import backups_to_remove
 
     now = datetime(2026, 11, 26, 17, 0, 0)
     files = []
@@ -153,7 +153,7 @@ def test_rotation_keeps_the_last_20_and_one_per_month_for_a_year(tmp_path: Path)
 def test_automatic_backup_writes_and_rotates(ward_db: Path, tmp_path: Path) -> None:
     from datetime import datetime, timedelta
 
-    from models.backups import automatic_backup
+    from models.store.backups import automatic_backup
 
     folder = tmp_path / "backups"
     now = datetime(2026, 11, 26, 17, 0, 0)
@@ -182,8 +182,8 @@ def test_a_damaged_database_can_be_restored_over(ward_db: Path, tmp_path: Path) 
 
 def test_a_backup_folder_that_cannot_be_written_refuses_cleanly(ward_db: Path,
                                                                 tmp_path: Path) -> None:
-    from models.backups import backup_database
-    from models.dbcheck import DatabaseError
+    from models.store.backups import backup_database
+    from models.store.dbcheck import DatabaseError
 
     copy = backup_database(ward_db, tmp_path / "ban-sao.sqlite")
     set_place(ward_db, "Uông Bí")

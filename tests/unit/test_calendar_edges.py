@@ -18,14 +18,16 @@ import pytest
 from pypdf import PdfReader
 
 from models import clock
-from models.activities import (
+from models.activities.service import (
     ActivityInput,
     add_activity,
     default_invitees,
     list_activities,
     participation,
 )
-from models.comments import (
+from models.catalogues.settings import load_settings, regulation_for_year
+from models.catalogues.ward import list_cells
+from models.comments.service import (
     create_round,
     current_round_year,
     days_left_text,
@@ -34,13 +36,11 @@ from models.comments import (
     set_deadline,
 )
 from models.dates import age_on, birthday_in
-from models.db import Database, open_database
-from models.entities import ActivityKind, ActivityStatus, MemberStatus, Sex
-from models.member_rules import MemberInput, validate_member
-from models.receipts import receipt_facts
-from models.register import add_member, change_status
-from models.settings import load_settings, regulation_for_year
-from models.ward import list_cells
+from models.register.receipts import receipt_facts
+from models.register.rules import MemberInput, validate_member
+from models.register.service import add_member, change_status
+from models.store.db import Database, open_database
+from models.store.entities import ActivityKind, ActivityStatus, MemberStatus, Sex
 
 ROOT = Path(__file__).resolve().parents[2]
 NEW_YEARS_EVE = datetime(2027, 12, 31, 23, 59)
@@ -133,7 +133,7 @@ def test_meetings_on_both_sides_of_midnight_count_in_their_own_year(db: Database
 
 
 def test_a_meeting_cannot_be_held_tomorrow(db: Database, cell_id: int) -> None:
-    from models.activities import ActivityError
+    from models.activities.service import ActivityError
 
     f = db.session_factory
     with clock.pinned(NEW_YEARS_EVE), pytest.raises(ActivityError, match="sau hôm nay"):
@@ -185,7 +185,7 @@ def test_days_left_around_the_deadline(today: date, text: str) -> None:
 
 
 def test_a_deadline_before_the_reference_month_falls_in_the_next_year(db: Database) -> None:
-    from models.settings import save_settings
+    from models.catalogues.settings import save_settings
 
     f = db.session_factory
     save_settings(f, {"deadline_day": 10, "deadline_month": 1})

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from models import clock
-from models.catalogues import (
+from models.catalogues.documents import issuer_lines
+from models.catalogues.service import (
     CatalogueError,
     IssuerVersionInput,
     OrgInput,
@@ -28,11 +29,10 @@ from models.catalogues import (
     validate_issuer_version,
     validate_org,
 )
-from models.db import Database
-from models.documents import issuer_lines
-from models.entities import ChangeLog, CommentRound, Member, MemberStatus, RoundDeadline
-from models.vntext import fold, sort_key
-from models.ward import CellInput, list_cells, list_orgs
+from models.catalogues.ward import CellInput, list_cells, list_orgs
+from models.store.db import Database
+from models.store.entities import ChangeLog, CommentRound, Member, MemberStatus, RoundDeadline
+from models.text.vntext import fold, sort_key
 
 TKV = "Đảng bộ Tập đoàn TKV"
 

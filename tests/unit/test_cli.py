@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import main
-from models.db import open_database
-from models.members import count_members
+from models.register.members import count_members
+from models.store.db import open_database
 
 ROOT = Path(__file__).resolve().parents[2]
 

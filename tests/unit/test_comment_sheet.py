@@ -13,9 +13,9 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
-from models.documents import IssuerLines
-from reports import comment_sheet as cs
-from reports.comment_sheet import (
+from models.catalogues.documents import IssuerLines
+from reports.documents import comment_sheet as cs
+from reports.documents.comment_sheet import (
     Cancelled,
     CommentSheetData,
     CoveringList,
@@ -27,7 +27,7 @@ from reports.comment_sheet import (
     comment_sheets_pdf,
     covering_list_flowables,
 )
-from reports.party_doc import build_pdf
+from reports.layout.party_doc import build_pdf
 from tests.unit.test_party_doc import (
     A4_PORTRAIT,
     all_text,

@@ -17,8 +17,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from models.activities import ActivityInput, add_activity, save_attendance
-from models.comments import (
+from models.activities.service import ActivityInput, add_activity, save_attendance
+from models.comments.service import (
     ITEMS,
     CommentError,
     FormOptions,
@@ -40,11 +40,11 @@ from models.comments import (
     set_deadline,
     set_status,
 )
-from models.db import Database
-from models.entities import ChangeLog, CommentSheet, Member
-from models.member_rules import MemberInput
-from models.register import add_member, update_member
-from reports.comment_print import print_sheets
+from models.register.rules import MemberInput
+from models.register.service import add_member, update_member
+from models.store.db import Database
+from models.store.entities import ChangeLog, CommentSheet, Member
+from reports.documents.comment_print import print_sheets
 from tests.unit.test_activities import Register, build
 
 ROUND = ["Trần Văn An", "Nguyễn Thị Ánh", "Lê Văn Bình", "Bùi Văn Giang", "Đặng Văn Hải",
@@ -152,7 +152,7 @@ def test_refresh_renews_drafts_only_and_keeps_edits(db: Database) -> None:
     set_status(f, [hai], "finished")
     # the register changes: new addresses, and a meeting is held
     for member in (r.m["an"], r.m["hai"]):
-        from models.register import member_input
+        from models.register.service import member_input
 
         data = member_input(f, member)
         update_member(f, member, MemberInput(**{**data.__dict__, "address": "Số 9, khu 5"}),
@@ -339,7 +339,7 @@ def test_sheet_belongs_to_the_cell_of_the_reference_date(db: Database) -> None:
 
 
 def test_numbers_of_a_print_that_did_not_happen_are_given_back(db: Database) -> None:
-    from models.comments import release_numbers, unnumbered
+    from models.comments.service import release_numbers, unnumbered
 
     build(db)
     f = db.session_factory
@@ -376,7 +376,7 @@ def test_refresh_keeps_what_a_numbered_draft_was_given(db: Database) -> None:
 
 
 def test_deadlines_are_checked_before_any_is_written(db: Database) -> None:
-    from models.comments import set_deadlines
+    from models.comments.service import set_deadlines
 
     build(db)
     f = db.session_factory

@@ -35,13 +35,13 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 import main
-from models.activities import ActivityInput, add_activity, invite
-from models.db import open_database
-from models.dbcheck import DISK_FULL_MESSAGE, DatabaseFull
-from models.entities import Sex
-from models.member_rules import MemberInput
-from models.members import MemberFilter, count_members, query_member_ids
-from models.register import add_member, member_input, update_member
+from models.activities.service import ActivityInput, add_activity, invite
+from models.register.members import MemberFilter, count_members, query_member_ids
+from models.register.rules import MemberInput
+from models.register.service import add_member, member_input, update_member
+from models.store.db import open_database
+from models.store.dbcheck import DISK_FULL_MESSAGE, DatabaseFull
+from models.store.entities import Sex
 
 pytestmark = pytest.mark.slow  # real processes killed at chosen moments; CI runs them
 
@@ -57,8 +57,8 @@ ATTENDANCE_SCRIPT = """
 import sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from models.activities import roster, save_attendance
-from models.db import open_database
+from models.activities.service import roster, save_attendance
+from models.store.db import open_database
 
 db = open_database(Path(sys.argv[1]))
 activity_id = int(sys.argv[2])

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from models.db import backup_file, open_database
-from models.dbcheck import (
+from models.store.db import backup_file, open_database
+from models.store.dbcheck import (
     DatabaseCorrupt,
     DatabaseMissing,
     DatabaseReadOnly,
@@ -22,7 +22,7 @@ from models.dbcheck import (
     check_file,
     start_check,
 )
-from models.migrations import HEAD_REVISION
+from models.store.migrations import HEAD_REVISION
 
 
 def digest(path: Path) -> str:
@@ -110,7 +110,7 @@ def test_read_only_file_is_refused_for_writing_but_opens_read_only(
     open_database(db_path, create=True).close()
     real_access = os.access
     # root may write anywhere, so make the check see what an ordinary user would
-    monkeypatch.setattr("models.dbcheck.os.access",
+    monkeypatch.setattr("models.store.dbcheck.os.access",
                         lambda p, mode: False if mode == os.W_OK else real_access(p, mode))
     before = digest(db_path)
     with pytest.raises(DatabaseReadOnly, match="chỉ cho phép đọc"):
@@ -152,9 +152,9 @@ def test_an_older_file_is_backed_up_before_it_is_migrated(
     must back it up first, then run the migrations, and say so."""
     from sqlalchemy.engine import Engine
 
-    import models.db
-    import models.dbcheck
-    import models.migrations
+    import models.store.db
+    import models.store.dbcheck
+    import models.store.migrations
 
     open_database(db_path, create=True).close()
     with sqlite3.connect(db_path) as con:
@@ -169,10 +169,10 @@ def test_an_older_file_is_backed_up_before_it_is_migrated(
         with engine.begin() as conn:
             conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
 
-    monkeypatch.setattr(models.dbcheck, "KNOWN_REVISIONS",
-                        (*models.migrations.KNOWN_REVISIONS, "0099"))
-    monkeypatch.setattr(models.db, "HEAD_REVISION", "0099")
-    monkeypatch.setattr(models.migrations, "upgrade_to_head", fake_upgrade)
+    monkeypatch.setattr(models.store.dbcheck, "KNOWN_REVISIONS",
+                        (*models.store.migrations.KNOWN_REVISIONS, "0099"))
+    monkeypatch.setattr(models.store.db, "HEAD_REVISION", "0099")
+    monkeypatch.setattr(models.store.migrations, "upgrade_to_head", fake_upgrade)
     db = open_database(db_path, backup_dir=tmp_path / "backups")
     db.close()
     assert calls == ["upgrade with 1 backup(s)"]
@@ -191,7 +191,7 @@ def test_alembic_is_not_imported_when_no_migration_runs(db_path: Path) -> None:
     open_database(db_path, create=True).close()
     code = (
         "import sys\n"
-        "from models.db import open_database\n"
+        "from models.store.db import open_database\n"
         f"open_database({str(db_path)!r}).close()\n"
         "assert 'alembic' not in sys.modules, 'alembic imported'\n"
     )

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from models import vntext
-from models.db import Database, open_database
-from models.demo import SPECIAL_NAME, DemoSummary, fill_demo
-from models.entities import (
+from models.catalogues.ward import CellInput, WardSetup, setup_ward
+from models.demo.sample import SPECIAL_NAME, DemoSummary, fill_demo
+from models.store.db import Database, open_database
+from models.store.entities import (
     Activity,
     ActivityStatus,
     Attendance,
@@ -30,7 +30,7 @@ from models.entities import (
     Ward,
     WorkplaceOrg,
 )
-from models.ward import CellInput, WardSetup, setup_ward
+from models.text import vntext
 
 TODAY = date(2026, 11, 26)
 MEMBERS = 300
@@ -275,7 +275,7 @@ def test_no_members_still_builds_the_ward(database: Database) -> None:
 
 
 def test_a_cancelled_fill_leaves_the_database_as_it_was(tmp_path: Path) -> None:
-    from models.ward import get_ward
+    from models.catalogues.ward import get_ward
 
     db = open_database(tmp_path / "cancelled.sqlite", create=True)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from models.db import Database
-from models.documents import document_code, issuer_lines, next_document_number
-from models.entities import IssuerVersion
-from models.ward import list_cells
+from models.catalogues.documents import document_code, issuer_lines, next_document_number
+from models.catalogues.ward import list_cells
+from models.store.db import Database
+from models.store.entities import IssuerVersion
 
 
 def test_lines_follow_the_date(db: Database) -> None:

@@ -17,10 +17,15 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from models import clock
-from models.comments import create_round, mark_printed, set_status, year_sheet_ids
-from models.db import Database, open_database
-from models.demo import fill_demo
-from models.entities import (
+from models.comments.service import create_round, mark_printed, set_status, year_sheet_ids
+from models.demo.sample import fill_demo
+from models.exchange.answers import apply_answers, plan_answers
+from models.exchange.format import MANIFEST, MEMBERS_XLSX, SHEETS_PDF, PackageError, open_package
+from models.exchange.packages import ANSWER_COLUMNS, DATA_COLUMNS, MEMBER_SHEET, ORIGINAL_SHEET
+from models.exchange.town import import_ward_package, town_member_list, town_summary
+from models.figures.summary import year_summary
+from models.store.db import Database, open_database
+from models.store.entities import (
     CellAssignment,
     ChangeLog,
     CommentSheet,
@@ -30,12 +35,7 @@ from models.entities import (
     Ward,
     WorkplaceOrg,
 )
-from models.exchange import ANSWER_COLUMNS, DATA_COLUMNS, MEMBER_SHEET, ORIGINAL_SHEET
-from models.exchange_answers import apply_answers, plan_answers
-from models.exchange_format import MANIFEST, MEMBERS_XLSX, SHEETS_PDF, PackageError, open_package
-from models.exchange_town import import_ward_package, town_member_list, town_summary
-from models.summary import year_summary
-from reports.exchange_export import export_packages
+from reports.workbooks.exchange_export import export_packages
 
 TODAY = clock.today()
 YEAR = TODAY.year
@@ -307,7 +307,7 @@ def test_three_wards_add_up_in_the_town_report(tmp_path: Path) -> None:
     wards = [_ward(tmp_path / f"w{n}.sqlite", seed=20 + n, members=25, name=name)
              for n, name in enumerate(("Mạo Khê", "Xuân Sơn", "Hoàng Quế"))]
     town = open_database(tmp_path / "town.sqlite", create=True)
-    from models.ward import WardSetup, setup_ward
+    from models.catalogues.ward import WardSetup, setup_ward
 
     setup_ward(town.session_factory, WardSetup("Thị ủy Đông Triều", "Tỉnh ủy Quảng Ninh",
                                                "Đông Triều"))
@@ -346,8 +346,8 @@ def test_three_wards_add_up_in_the_town_report(tmp_path: Path) -> None:
 
     from pypdf import PdfReader
 
-    from models.documents import issuer_lines
-    from reports.town_report import town_pdf, town_xlsx
+    from models.catalogues.documents import issuer_lines
+    from reports.documents.town_report import town_pdf, town_xlsx
 
     out = tmp_path / "town.pdf"
     town_pdf(result, issuer_lines(town.session_factory, None, TODAY), out)
@@ -368,7 +368,7 @@ def test_three_wards_add_up_in_the_town_report(tmp_path: Path) -> None:
 
 
 def done_rows(db: Database) -> int:
-    from models.summary import member_list
+    from models.figures.summary import member_list
 
     return len(member_list(db.session_factory).rows)
 
@@ -411,10 +411,10 @@ def test_a_years_package_lists_only_members_on_the_register_that_year(tmp_path: 
 
     from sqlalchemy import select
 
-    from models.db import open_database
-    from models.demo import fill_demo
-    from models.entities import Member
-    from models.exchange import org_packages
+    from models.demo.sample import fill_demo
+    from models.exchange.packages import org_packages
+    from models.store.db import open_database
+    from models.store.entities import Member
 
     db = open_database(tmp_path / "w.sqlite", create=True)
     try:

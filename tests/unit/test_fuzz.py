@@ -22,13 +22,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from models.dates import DateError, parse_birth, parse_date
-from models.db import Database, open_database
-from models.demo import fill_demo
-from models.import_read import CellValue, ImportFileError, RawTable, build_table
-from models.importer import plan_import, read_table
-from models.member_rules import MemberInput, validate_member
-from models.members import MemberFilter, query_member_ids, search_members
-from models.register import RegisterError, add_member
+from models.demo.sample import fill_demo
+from models.importing.importer import plan_import, read_table
+from models.importing.read import CellValue, ImportFileError, RawTable, build_table
+from models.register.members import MemberFilter, query_member_ids, search_members
+from models.register.rules import MemberInput, validate_member
+from models.register.service import RegisterError, add_member
+from models.store.db import Database, open_database
 
 pytestmark = pytest.mark.slow  # thousands of random inputs; CI runs them
 

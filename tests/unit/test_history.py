@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from models import history
-from models.db import Database
-from models.entities import ChangeLog, Member
-from models.vntext import fold, sort_key
+from models.store import history
+from models.store.db import Database
+from models.store.entities import ChangeLog, Member
+from models.text.vntext import fold, sort_key
 
 
 def new_member(name: str) -> Member:

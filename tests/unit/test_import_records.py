@@ -12,8 +12,14 @@ import pytest
 from sqlalchemy import func, select
 
 from models import clock
-from models.db import Database
-from models.entities import (
+from models.catalogues.ward import find_cell_id
+from models.importing.importer import apply_import, import_file, plan_import, read_table
+from models.importing.records import UndoRefused, list_imports, undo_import
+from models.register.members import MemberFilter
+from models.register.rules import MemberInput
+from models.register.service import add_member, change_status, member_input, update_member
+from models.store.db import Database
+from models.store.entities import (
     CellAssignment,
     ChangeLog,
     ImportRecord,
@@ -22,13 +28,7 @@ from models.entities import (
     MemberStatus,
     MemberStatusChange,
 )
-from models.import_records import UndoRefused, list_imports, undo_import
-from models.importer import apply_import, import_file, plan_import, read_table
-from models.member_rules import MemberInput
-from models.members import MemberFilter
-from models.register import add_member, change_status, member_input, update_member
-from models.ward import find_cell_id
-from reports.member_export import export_members, write_rejects, write_template
+from reports.workbooks.member_export import export_members, write_rejects, write_template
 
 TODAY = date(2026, 1, 15)
 HEADER: list[object] = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số thẻ đảng viên", "Chi bộ",
@@ -189,7 +189,7 @@ def test_the_test_hook_sees_every_chunk(db: Database, tmp_path: Path,
 def test_a_big_import_into_an_empty_register_keeps_the_schema(db: Database, tmp_path: Path) -> None:
     """Over 1,000 new members into an empty table: the indexes are dropped and rebuilt inside
     the transaction; afterwards (and after a cancelled import) the schema is the same."""
-    from models.importer import ImportCancelled
+    from models.importing.importer import ImportCancelled
     from tests.unit.test_migrations import schema
 
     rows: list[list[object]] = [HEADER]
@@ -209,7 +209,7 @@ def test_a_big_import_into_an_empty_register_keeps_the_schema(db: Database, tmp_
     assert schema(db.path) == before and count(db, Member) == 0
     apply_import(db.session_factory, plan)
     assert schema(db.path) == before and count(db, Member) == 1500
-    from models.members import search_members
+    from models.register.members import search_members
 
     assert [m.full_name for m in search_members(db.session_factory, "thu 1499")] == [
         "Người Thứ 1499"]

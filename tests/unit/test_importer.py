@@ -1,4 +1,5 @@
-"""Importing members from messy lists (generated here, in tmp_path): models.importer and the CLI."""
+"""Importing members from messy lists (generated here, in tmp_path): models.importing.importer and
+the CLI."""
 
 from __future__ import annotations
 
@@ -17,8 +18,17 @@ import pytest
 from sqlalchemy import func, select
 
 import main
-from models.db import Database
-from models.entities import (
+from models.importing.importer import (
+    ImportCancelled,
+    apply_import,
+    plan_import,
+    read_table,
+)
+from models.importing.read import ImportFileError
+from models.register.rules import MemberInput
+from models.register.service import add_member
+from models.store.db import Database
+from models.store.entities import (
     Cell,
     CellAssignment,
     ChangeLog,
@@ -27,16 +37,7 @@ from models.entities import (
     MemberStatusChange,
     WorkplaceOrg,
 )
-from models.import_read import ImportFileError
-from models.importer import (
-    ImportCancelled,
-    apply_import,
-    plan_import,
-    read_table,
-)
-from models.member_rules import MemberInput
-from models.register import add_member
-from reports.member_export import write_rejects
+from reports.workbooks.member_export import write_rejects
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 1, 15)

@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from models.db import Database
-from models.entities import Member, WorkplaceOrg
-from models.importer import apply_import, plan_import, read_table
-from models.legacy_text import (
+from models.importing.importer import apply_import, plan_import, read_table
+from models.store.db import Database
+from models.store.entities import Member, WorkplaceOrg
+from models.text.legacy_text import (
     TCVN3,
     VNI,
     convert_columns,
@@ -22,7 +22,7 @@ from models.legacy_text import (
     vni_to_unicode,
 )
 
-# An independent encoder, written from the published code charts (not from models.legacy_text):
+# An independent encoder, written from the published code charts (not from models.text.legacy_text):
 # each base vowel with its tones in the order ngang, sắc, huyền, hỏi, ngã, nặng.
 TCVN3_CHART = {
     "a": "a¸µ¶·¹", "ă": "¨¾»¼½Æ", "â": "©ÊÇÈÉË", "e": "eÐÌÎÏÑ", "ê": "ªÕÒÓÔÖ",

@@ -1,4 +1,4 @@
-"""Exporting the register to .xlsx (reports.member_export) and importing it back."""
+"""Exporting the register to .xlsx (reports.workbooks.member_export) and importing it back."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from pathlib import Path
 import openpyxl
 from sqlalchemy import select
 
-from models.db import Database, open_database
-from models.entities import Cell, Member, WorkplaceOrg
-from models.importer import apply_import, plan_import, read_table
-from models.member_rules import MemberInput
-from models.register import add_member
-from models.ward import find_cell_id
-from reports.member_export import CREATOR, export_members
+from models.catalogues.ward import find_cell_id
+from models.importing.importer import apply_import, plan_import, read_table
+from models.register.rules import MemberInput
+from models.register.service import add_member
+from models.store.db import Database, open_database
+from models.store.entities import Cell, Member, WorkplaceOrg
+from reports.workbooks.member_export import CREATOR, export_members
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 1, 15)
@@ -115,8 +115,8 @@ def test_export_one_cell_from_the_command_line(db: Database, tmp_path: Path) -> 
 
 
 def test_members_who_left_are_not_imported_back_as_active(db: Database, tmp_path: Path) -> None:
-    from models.entities import Member, MemberStatus
-    from models.register import change_status
+    from models.register.service import change_status
+    from models.store.entities import Member, MemberStatus
 
     fill(db)
     with db.session_factory() as session:

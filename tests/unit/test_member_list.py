@@ -15,10 +15,10 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from models.db import Database
-from models.documents import issuer_lines
-from models.summary import Cancelled, ListedMember, MemberList, member_list, member_totals
-from reports.member_list import member_list_pdf, member_list_xlsx
+from models.catalogues.documents import issuer_lines
+from models.figures.summary import Cancelled, ListedMember, MemberList, member_list, member_totals
+from models.store.db import Database
+from reports.documents.member_list import member_list_pdf, member_list_xlsx
 from tests.unit.test_summary import TODAY, build, numbers
 
 ORDER = ["Trần Văn An", "Nguyễn Thị Ánh", "Lê Văn Bình", "Phạm Văn Cường", "Đỗ Thị Dung",
@@ -125,7 +125,7 @@ def test_workbook(db: Database, tmp_path: Path) -> None:
 def test_a_birth_year_alone_prints_as_the_year(tmp_path: Path) -> None:
     row = ListedMember(1, "Trần Văn An", None, 1975, "M", None, "", "", "", None, "", "", "",
                        "active", False)
-    from models.summary import WardNames
+    from models.figures.summary import WardNames
 
     data = MemberList(WardNames("Đảng ủy phường Mạo Khê", "Đảng bộ phường Mạo Khê", ""),
                       "Chi bộ khu 5", None, None, (row,), member_totals([row]))
@@ -134,7 +134,7 @@ def test_a_birth_year_alone_prints_as_the_year(tmp_path: Path) -> None:
     member_list_xlsx(data, out)
     assert load_workbook(out).active["C2"].value == 1975
     buffer = io.BytesIO()
-    from models.documents import IssuerLines
+    from models.catalogues.documents import IssuerLines
 
     issuer = IssuerLines(1, "ĐẢNG BỘ PHƯỜNG MẠO KHÊ", "CHI BỘ KHU 5", "CB", "T/M CHI BỘ",
                          "BÍ THƯ", "", "Đông Triều")

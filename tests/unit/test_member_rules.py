@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from models.dates import Birth, DateError, parse_birth, parse_date
-from models.member_rules import MemberInput, validate_member
+from models.register.rules import MemberInput, validate_member
 
 TODAY = date(2026, 11, 26)
 VALID = MemberInput(full_name="Nguyễn Văn An", sex="M", birth_date=date(1980, 2, 5))

@@ -10,9 +10,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 
-from models.db import open_database
-from models.entities import Base
-from models.migrations import (
+from models.store.db import open_database
+from models.store.entities import Base
+from models.store.migrations import (
     HEAD_REVISION,
     KNOWN_REVISIONS,
     alembic_config,
@@ -73,8 +73,8 @@ def test_a_0001_database_is_backed_up_and_migrated_when_opened(tmp_path: Path) -
     from alembic import command
     from sqlalchemy import select
 
-    from models.entities import ImportRecord, Member
-    from models.importer import import_file
+    from models.importing.importer import import_file
+    from models.store.entities import ImportRecord, Member
 
     old = tmp_path / "old.sqlite"
     engine = create_engine(f"sqlite:///{old}")

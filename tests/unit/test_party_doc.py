@@ -16,10 +16,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
-from models.documents import IssuerLines
-from reports import party_doc as doc
-from reports.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, register_fonts
-from reports.party_doc import DocHeader, Margins, SignatureBlock
+from models.catalogues.documents import IssuerLines
+from reports.layout import party_doc as doc
+from reports.layout.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, register_fonts
+from reports.layout.party_doc import DocHeader, Margins, SignatureBlock
 
 A4_PORTRAIT = (595.2756, 841.8898)  # 210 × 297 mm
 OUR_FONTS = re.compile(r"^[A-Z]{6}\+(LiberationSerif(-Bold|-Italic|-BoldItalic)?|DejaVuSans)$")

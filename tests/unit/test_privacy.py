@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from models.backups import automatic_backup, backup_database, restore_database
-from models.db import open_database
-from models.ward import setup_ward
+from models.catalogues.ward import setup_ward
+from models.store.backups import automatic_backup, backup_database, restore_database
+from models.store.db import open_database
 from tests.conftest import SAMPLE_SETUP
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
@@ -100,7 +100,7 @@ def test_a_damaged_database_saved_before_a_restore_is_private(ward_db: Path,
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 def test_exchange_packages_are_private_until_handed_over(tmp_path: Path) -> None:
-    from models.exchange_format import write_package
+    from models.exchange.format import write_package
 
     out = tmp_path / "goi.zip"
     write_package(out, {"format": "x"}, {"thanh-vien.xlsx": b"data"})

@@ -11,9 +11,9 @@ from pathlib import Path
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
-from models.documents import IssuerLines
-from reports.party_doc import Margins
-from reports.receipt import ReceiptData, receipt_slip_pdf
+from models.catalogues.documents import IssuerLines
+from reports.documents.receipt import ReceiptData, receipt_slip_pdf
+from reports.layout.party_doc import Margins
 from tests.unit.test_party_doc import (
     A4_PORTRAIT,
     all_text,

@@ -8,18 +8,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from models.db import Database
-from models.entities import (
-    CellAssignment,
-    ChangeLog,
-    ExcusedPeriod,
-    Member,
-    MemberStatus,
-    MemberStatusChange,
-)
-from models.member_rules import MemberInput
-from models.members import MemberFilter, query_member_ids
-from models.register import (
+from models.catalogues.ward import list_cells
+from models.register.members import MemberFilter, query_member_ids
+from models.register.rules import MemberInput
+from models.register.service import (
     RegisterError,
     add_member,
     change_status,
@@ -29,7 +21,15 @@ from models.register import (
     set_excused,
     update_member,
 )
-from models.ward import list_cells
+from models.store.db import Database
+from models.store.entities import (
+    CellAssignment,
+    ChangeLog,
+    ExcusedPeriod,
+    Member,
+    MemberStatus,
+    MemberStatusChange,
+)
 
 TODAY = date(2026, 11, 26)
 
@@ -149,7 +149,7 @@ def test_archive_hides_from_the_list_and_restore_brings_back(db: Database) -> No
 
 
 def test_member_detail_shows_facts_periods_and_readable_history(db: Database) -> None:
-    from models.member_detail import member_detail
+    from models.register.detail import member_detail
 
     member_id = add_member(db.session_factory, new(db, birth_date=None, birth_year=1980), TODAY)
     second = list_cells(db.session_factory)[1]

@@ -6,10 +6,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models.db import Database
-from models.entities import Member, MemberStatus
-from models.members import MemberFilter, query_member_ids, search_members
-from models.vntext import clean_name, fold, sort_key
+from models.register.members import MemberFilter, query_member_ids, search_members
+from models.store.db import Database
+from models.store.entities import Member, MemberStatus
+from models.text.vntext import clean_name, fold, sort_key
 
 
 def add(db: Database, name: str, **extra: object) -> None:
@@ -80,9 +80,9 @@ def test_full_text_index_and_scan_give_the_same_members(tmp_path: object) -> Non
 
     from sqlalchemy import update
 
-    from models.db import open_database
-    from models.demo import fill_demo
-    from models.members import member_ids_statement
+    from models.demo.sample import fill_demo
+    from models.register.members import member_ids_statement
+    from models.store.db import open_database
 
     db = open_database(Path(str(tmp_path)) / "fts.sqlite", create=True)
     fill_demo(db.session_factory, members=300, seed=11)
@@ -113,7 +113,7 @@ def test_bulk_insert_indexes_new_names_and_restores_the_trigger(db: Database) ->
     import pytest
     from sqlalchemy import insert, text
 
-    from models.db import bulk_member_insert
+    from models.store.db import bulk_member_insert
 
     def row(name: str) -> dict[str, object]:
         full = clean_name(name)

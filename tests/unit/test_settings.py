@@ -10,10 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from models import history
-from models.db import Database
-from models.entities import Setting, Ward
-from models.settings import (
+from models.catalogues.settings import (
     OPTIONS,
     RegulationError,
     RegulationInput,
@@ -32,6 +29,9 @@ from models.settings import (
     validate_settings,
     validate_ward_names,
 )
+from models.store import history
+from models.store.db import Database
+from models.store.entities import Setting, Ward
 
 
 @pytest.fixture(autouse=True)

@@ -32,16 +32,16 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from models.activities import ActivityInput, add_activity, invite, save_attendance
-from models.catalogues import OrgInput, add_org
-from models.db import Database
-from models.documents import issuer_lines
-from models.entities import CommentSheet, MemberStatus
-from models.member_rules import MemberInput
-from models.register import add_member, change_status, set_archived, set_excused
-from models.summary import year_summary
-from models.ward import list_cells
-from reports.summary_report import summary_pdf, summary_xlsx
+from models.activities.service import ActivityInput, add_activity, invite, save_attendance
+from models.catalogues.documents import issuer_lines
+from models.catalogues.service import OrgInput, add_org
+from models.catalogues.ward import list_cells
+from models.figures.summary import year_summary
+from models.register.rules import MemberInput
+from models.register.service import add_member, change_status, set_archived, set_excused
+from models.store.db import Database
+from models.store.entities import CommentSheet, MemberStatus
+from reports.documents.summary_report import summary_pdf, summary_xlsx
 
 TODAY = date(2026, 11, 26)
 
@@ -124,7 +124,7 @@ def build(db: Database) -> Register:
 
 
 def _invited(db: Database, activity_id: int) -> set[int]:
-    from models.activities import roster
+    from models.activities.service import roster
 
     return {line.member_id for line in roster(db.session_factory, activity_id)}
 
@@ -237,10 +237,10 @@ def test_summary_workbook_has_the_same_figures(db: Database, tmp_path: Path) -> 
 
 def test_the_demo_ward_adds_up(tmp_path: Path) -> None:
     """Consistency on generated data: every table of the report agrees with the others."""
-    from models.activities import participation_many
-    from models.db import open_database
-    from models.demo import fill_demo
-    from models.summary import attendance_summary, total_of
+    from models.activities.service import participation_many
+    from models.demo.sample import fill_demo
+    from models.figures.summary import attendance_summary, total_of
+    from models.store.db import open_database
 
     database = open_database(tmp_path / "demo.sqlite", create=True)
     try:

@@ -1,4 +1,4 @@
-"""Tests for models.vntext: cleaning, folding and the Vietnamese sort key (DOMAIN.md §4)."""
+"""Tests for models.text.vntext: cleaning, folding and the Vietnamese sort key (DOMAIN.md §4)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from models.vntext import (
+from models.text.vntext import (
     base_letters,
     clean,
     clean_name,

@@ -1,0 +1,29 @@
+"""Backing up and restoring the database from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cli.common import database_path
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from models.store.backups import backup_database
+
+    path = database_path(args)
+    out = backup_database(path, Path(args.out))
+    print(f"Đã sao lưu {path.name} vào {out}.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from models.store.backups import restore_database
+
+    result = restore_database(Path(args.source), database_path(args))
+    if result.saved_current is not None:
+        print(f"Đã lưu cơ sở dữ liệu hiện tại vào {result.saved_current}.")
+    if result.migrated_from is not None:
+        print(f"Bản sao lưu (phiên bản dữ liệu {result.migrated_from}) đã được nâng cấp.")
+    print(f"Đã khôi phục {result.restored} từ {args.source}.")
+    return 0

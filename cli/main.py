@@ -1,0 +1,51 @@
+"""The entry point behind ``main.py``: parse the command line, then start the window or run one
+subcommand.  Subcommands never import Qt, and the heavy libraries are imported inside the branch
+that needs them, so ``python main.py search ...`` starts quickly.  Exit status: 0 success, 1 input
+or database refused (message on stderr), 2 wrong usage."""
+
+from __future__ import annotations
+
+import sys
+
+from cli.backups import cmd_backup, cmd_restore
+from cli.comments import cmd_comments
+from cli.common import CommandError, database_path
+from cli.exchange import cmd_exchange
+from cli.members import cmd_demo, cmd_export, cmd_import, cmd_search
+from cli.parser import build_parser
+from cli.printing import cmd_print
+
+COMMANDS = {"demo": cmd_demo, "import": cmd_import, "export": cmd_export,
+            "search": cmd_search, "backup": cmd_backup, "restore": cmd_restore,
+            "comments": cmd_comments, "print": cmd_print, "exchange": cmd_exchange}
+
+
+def _use_utf8_output() -> None:
+    # A Windows console may default to a legacy code page that cannot print Vietnamese.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
+            reconfigure(encoding="utf-8", errors="replace")
+
+
+def main(argv: list[str] | None = None) -> int:
+    _use_utf8_output()
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        path = database_path(args)
+        from models.store.dbcheck import start_check
+
+        precheck = start_check(path) if path.is_file() else None
+        from ui.shell.app import run_gui
+
+        return run_gui(path, precheck)
+    from models.store.dbcheck import DatabaseError
+
+    try:
+        return COMMANDS[args.command](args)
+    except (DatabaseError, CommandError) as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu.", file=sys.stderr)
+        return 1

@@ -1,0 +1,1 @@
+"""Meetings and activities of the cells, invitations and roll calls."""

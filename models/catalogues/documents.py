@@ -1,0 +1,92 @@
+"""Who issues a document and under which number (DOMAIN.md §3.1).
+
+An issuer is the ward committee or one residence cell; its header lines, number suffix and signer
+are dated, so a document printed today for last year uses the lines valid on its own date.
+Numbers count per issuer, year and kind ("27-PNX/CB"), and a printed document keeps its number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.store.entities import DocumentCounter, Issuer, IssuerVersion, Ward
+
+
+@dataclass(frozen=True)
+class IssuerLines:
+    """Everything the party-document header and signature need from an issuer on a date."""
+
+    issuer_id: int
+    parent_line: str  # ĐẢNG BỘ PHƯỜNG MẠO KHÊ
+    name_line: str  # CHI BỘ KHU 5
+    number_suffix: str  # CB
+    signer_title: str  # T/M CHI ỦY
+    signer_role: str  # BÍ THƯ
+    signer_name: str
+    place_name: str  # Đông Triều, printed before the date
+
+
+class NoIssuer(LookupError):
+    """No header lines are set for this issuer on that date."""
+
+
+def issuer_lines(factory: sessionmaker[Session], cell_id: int | None, on: date) -> IssuerLines:
+    """The lines of the ward committee (cell_id None) or of a cell, valid on the given date."""
+    with factory() as session:
+        return issuer_lines_in(session, cell_id, on)
+
+
+def issuer_lines_in(session: Session, cell_id: int | None, on: date) -> IssuerLines:
+    condition = Issuer.cell_id.is_(None) if cell_id is None else Issuer.cell_id == cell_id
+    issuer = session.scalars(select(Issuer).where(condition)).first()
+    if issuer is None:
+        raise NoIssuer("Chưa thiết lập cơ quan ban hành văn bản (Danh mục › Cơ quan ban hành).")
+    versions = session.scalars(
+        select(IssuerVersion).where(IssuerVersion.issuer_id == issuer.id)
+        .order_by(IssuerVersion.valid_from)
+    ).all()
+    valid = [v for v in versions if v.valid_from <= on] or list(versions[:1])
+    if not valid:
+        raise NoIssuer("Chưa nhập dòng tiêu đề của cơ quan ban hành văn bản.")
+    version = valid[-1]
+    ward = session.scalars(select(Ward)).first()
+    return IssuerLines(
+        issuer_id=issuer.id, parent_line=version.parent_line, name_line=version.name_line,
+        number_suffix=version.number_suffix, signer_title=version.signer_title,
+        signer_role=version.signer_role, signer_name=version.signer_name,
+        place_name=ward.place_name if ward else "",
+    )
+
+
+def next_document_number(session: Session, issuer_id: int, year: int, kind: str) -> int:
+    """Take the next number for (issuer, year, kind) inside the caller's transaction."""
+    counter = session.get(DocumentCounter, (issuer_id, year, kind))
+    if counter is None:
+        counter = DocumentCounter(issuer_id=issuer_id, year=year, kind=kind, last_number=0)
+        session.add(counter)
+    counter.last_number += 1
+    session.flush()
+    return counter.last_number
+
+
+def reserve_document_numbers(session: Session, issuer_id: int, year: int, kind: str,
+                             count: int) -> int:
+    """Take `count` consecutive numbers for (issuer, year, kind) in one step, inside the caller's
+    transaction; returns the first of them."""
+    counter = session.get(DocumentCounter, (issuer_id, year, kind))
+    if counter is None:
+        counter = DocumentCounter(issuer_id=issuer_id, year=year, kind=kind, last_number=0)
+        session.add(counter)
+    first = counter.last_number + 1
+    counter.last_number += count
+    session.flush()
+    return first
+
+
+def document_code(number: int, kind: str, suffix: str) -> str:
+    """'27-PNX/CB': the number, the kind of document and the issuer's suffix."""
+    return f"{number}-{kind}/{suffix}"

@@ -1,0 +1,531 @@
+"""Catalogues: residence cells, workplace party organisations and the issuers of documents.
+
+Nothing here is ever deleted: a cell or an organisation no longer used is deactivated (its members
+keep pointing at it), and an organisation typed twice is merged into the other entry, which moves
+its members through the ORM so the change history records every one of them.  Names are unique
+by their accent-folded form (``fold``), so "Chi bộ Khu 5" and "chi bo khu 5" are one cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
+
+from models import clock
+from models.catalogues import ward as ward_module
+from models.catalogues.ward import CellInput
+from models.store.entities import (
+    Cell,
+    CommentSheet,
+    Issuer,
+    IssuerVersion,
+    Member,
+    MemberStatus,
+    RoundDeadline,
+    Ward,
+    WorkplaceOrg,
+)
+from models.text.vntext import clean, clean_name, fold
+
+__all__ = [
+    "CatalogueError",
+    "CellDetail",
+    "CellEdit",
+    "IssuerRow",
+    "IssuerVersionInput",
+    "IssuerVersionRow",
+    "OrgDetail",
+    "OrgInput",
+    "add_cell",
+    "add_issuer_version",
+    "add_org",
+    "capitals_suggestions",
+    "list_cell_details",
+    "list_issuers",
+    "list_org_details",
+    "merge_orgs",
+    "set_cell_active",
+    "set_org_active",
+    "update_cell",
+    "update_org",
+    "validate_cell",
+    "validate_issuer_version",
+    "validate_merge",
+    "validate_org",
+]
+
+_T = TypeVar("_T")
+
+CELL_SIGNER_ROLE = "BÍ THƯ"
+CELL_SUFFIX = "CB"
+
+
+class CatalogueError(ValueError):
+    """A catalogue change refused; ``errors`` maps each field to its Vietnamese message."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__(" ".join(errors.values()))
+        self.errors = dict(errors)
+
+
+def cell_signer_title(has_committee: bool) -> str:
+    """A cell with a committee (chi ủy) signs for it; a small cell signs for the whole cell."""
+    return "T/M CHI ỦY" if has_committee else "T/M CHI BỘ"
+
+
+# --- residence cells ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellDetail:
+    id: int
+    name: str
+    area: str
+    secretary_name: str
+    front_head_name: str
+    has_committee: bool
+    active: bool
+    member_count: int  # every member whose cell this is, whatever their status
+    active_count: int  # of them, active and not archived
+
+
+@dataclass(frozen=True)
+class CellEdit:
+    """What the cell dialog returns when editing: the new values and, optionally, the date from
+    which the cell's documents use the new name and signer (a new issuer version)."""
+
+    cell: CellInput
+    issuer_from: date | None = None
+
+
+def _counts(session: Session,
+            column: InstrumentedAttribute[int | None]) -> dict[int, tuple[int, int]]:
+    """Per cell (or organisation): (all members, active and not archived members)."""
+    active = case((Member.status == MemberStatus.ACTIVE, case((Member.archived, 0), else_=1)),
+                  else_=0)
+    rows = session.execute(
+        select(column, func.count(Member.id), func.sum(active)).where(
+            column.is_not(None)).group_by(column)
+    ).all()
+    return {int(key): (int(total), int(act or 0)) for key, total, act in rows}
+
+
+def _cell_detail(cell: Cell, counts: Mapping[int, tuple[int, int]]) -> CellDetail:
+    total, active = counts.get(cell.id, (0, 0))
+    return CellDetail(cell.id, cell.name, cell.area, cell.secretary_name, cell.front_head_name,
+                      cell.has_committee, cell.active, total, active)
+
+
+def list_cell_details(factory: sessionmaker[Session], *,
+                      include_inactive: bool = True) -> list[CellDetail]:
+    """The cells in their order, with member counts."""
+    with factory() as session:
+        return _cell_details(session, include_inactive)
+
+
+def _cell_details(session: Session, include_inactive: bool = True) -> list[CellDetail]:
+    counts = _counts(session, Member.cell_id)
+    stmt = select(Cell).order_by(Cell.position, Cell.id)
+    if not include_inactive:
+        stmt = stmt.where(Cell.active.is_(True))
+    return [_cell_detail(c, counts) for c in session.scalars(stmt)]
+
+
+def validate_cell(value: CellInput, others: Sequence[CellDetail] = (),
+                  cell_id: int | None = None) -> dict[str, str]:
+    """Field -> message; ``others`` are the existing cells, ``cell_id`` the one being edited."""
+    errors: dict[str, str] = {}
+    key = fold(value.name)
+    if not key:
+        errors["name"] = "Chưa nhập tên chi bộ."
+    elif len(clean(value.name)) > 200:
+        errors["name"] = "Tên chi bộ dài quá 200 ký tự."
+    else:
+        for other in others:
+            if other.id != cell_id and fold(other.name) == key:
+                state = "" if other.active else " (đang ngừng sử dụng — có thể sử dụng lại)"
+                errors["name"] = f"Đã có chi bộ «{other.name}»{state}."
+                break
+    for name, text in (("area", value.area), ("secretary_name", value.secretary_name),
+                       ("front_head_name", value.front_head_name)):
+        if len(clean(text)) > 200:
+            errors[name] = "Dài quá 200 ký tự."
+    return errors
+
+
+def add_cell(factory: sessionmaker[Session], value: CellInput,
+             valid_from: date | None = None) -> CellDetail:
+    """A new residence cell, at the end of the list, and its issuer with a first version
+    (from ``valid_from``, today by default)."""
+    with factory.begin() as session:
+        errors = validate_cell(value, _cell_details(session))
+        if errors:
+            raise CatalogueError(errors)
+        ward = session.scalars(select(Ward)).first()
+        if ward is None:
+            raise CatalogueError({"name": "Chưa thiết lập thông tin đảng ủy phường (Cài đặt)."})
+        position = (session.scalar(select(func.max(Cell.position))) or 0) + 1
+        cell = ward_module.add_cell(session, ward, value, position, valid_from or clock.today())
+        session.flush()
+        return _cell_detail(cell, {})
+
+
+def update_cell(factory: sessionmaker[Session], cell_id: int, value: CellInput,
+                issuer_from: date | None = None) -> CellDetail:
+    """Edit a cell.  With ``issuer_from``, its documents from that date on carry the new name
+    and signer: a new issuer version based on the one in force then (replacing one of that date).
+    """
+    with factory.begin() as session:
+        cell = _get(session, Cell, cell_id, "Chi bộ này không còn trong dữ liệu.")
+        errors = validate_cell(value, _cell_details(session), cell_id)
+        if errors:
+            raise CatalogueError(errors)
+        cell.name = clean(value.name)
+        cell.name_key = fold(cell.name)
+        cell.area = clean(value.area)
+        cell.secretary_name = clean_name(value.secretary_name)
+        cell.front_head_name = clean_name(value.front_head_name)
+        cell.has_committee = value.has_committee
+        if issuer_from is not None:
+            _new_cell_issuer_version(session, cell, issuer_from)
+        session.flush()
+        return _cell_detail(cell, _counts(session, Member.cell_id))
+
+
+def _new_cell_issuer_version(session: Session, cell: Cell, valid_from: date) -> None:
+    issuer = session.scalars(select(Issuer).where(Issuer.cell_id == cell.id)).first()
+    ward = session.scalars(select(Ward)).first()
+    parent_line = ward.party_org_name.upper() if ward else ""
+    suffix = CELL_SUFFIX
+    if issuer is not None:
+        versions = [v for v in issuer.versions if v.valid_from <= valid_from] or issuer.versions
+        if versions:
+            parent_line, suffix = versions[-1].parent_line, versions[-1].number_suffix
+    else:
+        issuer = Issuer(cell_id=cell.id)
+        session.add(issuer)
+        session.flush()
+    _put_version(session, issuer.id, IssuerVersionInput(
+        valid_from=valid_from, parent_line=parent_line, name_line=cell.name.upper(),
+        number_suffix=suffix, signer_title=cell_signer_title(cell.has_committee),
+        signer_role=CELL_SIGNER_ROLE, signer_name=cell.secretary_name))
+
+
+def set_cell_active(factory: sessionmaker[Session], cell_id: int, active: bool) -> CellDetail:
+    """Stop using a cell, or use it again.  Its members and their history stay as they are."""
+    with factory.begin() as session:
+        cell = _get(session, Cell, cell_id, "Chi bộ này không còn trong dữ liệu.")
+        cell.active = active
+        session.flush()
+        return _cell_detail(cell, _counts(session, Member.cell_id))
+
+
+# --- workplace party organisations -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrgInput:
+    name: str  # Đảng ủy Công ty Than Mạo Khê
+    parent_name: str = ""  # Đảng bộ Tập đoàn TKV
+    company: str = ""  # Công ty Than Mạo Khê - TKV
+    address: str = ""
+    contact: str = ""  # who to send the comments to, phone
+
+
+@dataclass(frozen=True)
+class OrgDetail:
+    id: int
+    name: str
+    parent_name: str
+    company: str
+    address: str
+    contact: str
+    active: bool
+    merged_into_id: int | None
+    merged_into_name: str  # "" unless merged
+    member_count: int  # every member working there, whatever their status
+    active_count: int  # of them, active and not archived
+
+
+def _org_detail(org: WorkplaceOrg, counts: Mapping[int, tuple[int, int]],
+                names: Mapping[int, str]) -> OrgDetail:
+    total, active = counts.get(org.id, (0, 0))
+    merged_name = names.get(org.merged_into_id, "") if org.merged_into_id else ""
+    return OrgDetail(org.id, org.name, org.parent_name, org.company, org.address, org.contact,
+                     org.active, org.merged_into_id, merged_name, total, active)
+
+
+def list_org_details(factory: sessionmaker[Session], *,
+                     include_inactive: bool = True) -> list[OrgDetail]:
+    """The organisations by name, with member counts; merged entries show what they went into."""
+    with factory() as session:
+        return _org_details(session, include_inactive)
+
+
+def _org_details(session: Session, include_inactive: bool = True) -> list[OrgDetail]:
+    counts = _counts(session, Member.workplace_org_id)
+    orgs = session.scalars(select(WorkplaceOrg).order_by(WorkplaceOrg.name_key,
+                                                         WorkplaceOrg.id)).all()
+    names = {o.id: o.name for o in orgs}
+    return [_org_detail(o, counts, names) for o in orgs if include_inactive or o.active]
+
+
+def validate_org(value: OrgInput, others: Sequence[OrgDetail] = (),
+                 org_id: int | None = None) -> dict[str, str]:
+    """Field -> message; ``others`` are the existing organisations (merged ones are ignored:
+    they are gone), ``org_id`` the one being edited."""
+    errors: dict[str, str] = {}
+    key = fold(value.name)
+    if not key:
+        errors["name"] = "Chưa nhập tên tổ chức đảng."
+    else:
+        for other in others:
+            if other.id != org_id and other.merged_into_id is None and fold(other.name) == key:
+                state = "" if other.active else " (đang ngừng sử dụng — có thể sử dụng lại)"
+                errors["name"] = f"Đã có tổ chức đảng «{other.name}»{state}."
+                break
+    limits = (("name", value.name, 200), ("parent_name", value.parent_name, 200),
+              ("company", value.company, 200), ("address", value.address, 300),
+              ("contact", value.contact, 200))
+    for name, text, limit in limits:
+        if name not in errors and len(clean(text)) > limit:
+            errors[name] = f"Dài quá {limit} ký tự."
+    return errors
+
+
+def _fill_org(org: WorkplaceOrg, value: OrgInput) -> None:
+    org.name = clean(value.name)
+    org.name_key = fold(org.name)
+    org.parent_name = clean(value.parent_name)
+    org.company = clean(value.company)
+    org.address = clean(value.address)
+    org.contact = clean(value.contact)
+
+
+def add_org(factory: sessionmaker[Session], value: OrgInput) -> OrgDetail:
+    with factory.begin() as session:
+        errors = validate_org(value, _org_details(session))
+        if errors:
+            raise CatalogueError(errors)
+        org = WorkplaceOrg()
+        _fill_org(org, value)
+        session.add(org)
+        session.flush()
+        return _org_detail(org, {}, {})
+
+
+def update_org(factory: sessionmaker[Session], org_id: int, value: OrgInput) -> OrgDetail:
+    with factory.begin() as session:
+        org = _get(session, WorkplaceOrg, org_id, "Tổ chức đảng này không còn trong dữ liệu.")
+        errors = validate_org(value, _org_details(session), org_id)
+        if errors:
+            raise CatalogueError(errors)
+        _fill_org(org, value)
+        session.flush()
+        return _org_detail(org, _counts(session, Member.workplace_org_id), {})
+
+
+def set_org_active(factory: sessionmaker[Session], org_id: int, active: bool) -> OrgDetail:
+    """Stop using an organisation, or use it again (not one merged into another)."""
+    with factory.begin() as session:
+        org = _get(session, WorkplaceOrg, org_id, "Tổ chức đảng này không còn trong dữ liệu.")
+        if active and org.merged_into_id is not None:
+            target = session.get(WorkplaceOrg, org.merged_into_id)
+            raise CatalogueError({"active": f"«{org.name}» đã được gộp vào "
+                                            f"«{target.name if target else '?'}»."})
+        org.active = active
+        session.flush()
+        return _org_detail(org, _counts(session, Member.workplace_org_id), {})
+
+
+def validate_merge(source: OrgDetail, target: OrgDetail) -> str | None:
+    """Why this merge is refused, or None.  Used by the chooser and by ``merge_orgs``."""
+    if source.id == target.id:
+        return "Không thể gộp một tổ chức đảng vào chính nó."
+    if source.merged_into_id is not None:
+        return f"«{source.name}» đã được gộp vào «{source.merged_into_name}»."
+    if target.merged_into_id is not None:
+        return f"«{target.name}» đã được gộp vào «{target.merged_into_name}», hãy chọn mục đó."
+    if not target.active:
+        return f"«{target.name}» đang ngừng sử dụng; hãy sử dụng lại trước khi gộp vào."
+    return None
+
+
+def merge_orgs(factory: sessionmaker[Session], source_id: int, target_id: int) -> int:
+    """Merge the organisation ``source_id`` (typed twice) into ``target_id``, in one transaction.
+
+    Every member moves (through the ORM, so the change history records each one), sheets sent
+    to the source count as sent to the target, the source's own round deadlines move unless the
+    target has one for the round, entries merged earlier into the source now point at the target,
+    and the source is marked merged and deactivated.  Returns how many members moved.
+    """
+    with factory.begin() as session:
+        details = {d.id: d for d in _org_details(session)}
+        source, target = details.get(source_id), details.get(target_id)
+        if source is None or target is None:
+            raise CatalogueError({"target": "Tổ chức đảng này không còn trong dữ liệu."})
+        reason = validate_merge(source, target)
+        if reason:
+            raise CatalogueError({"target": reason})
+        members = session.scalars(select(Member).where(Member.workplace_org_id == source_id))
+        moved = 0
+        for member in members:
+            member.workplace_org_id = target_id
+            moved += 1
+        for sheet in session.scalars(select(CommentSheet).where(
+                CommentSheet.sent_to_org_id == source_id)):
+            sheet.sent_to_org_id = target_id
+        target_rounds = set(session.scalars(select(RoundDeadline.round_id).where(
+            RoundDeadline.workplace_org_id == target_id)))
+        for deadline in session.scalars(select(RoundDeadline).where(
+                RoundDeadline.workplace_org_id == source_id)).all():
+            if deadline.round_id in target_rounds:
+                session.delete(deadline)  # the target's own deadline wins
+            else:
+                deadline.workplace_org_id = target_id
+        for earlier in session.scalars(select(WorkplaceOrg).where(
+                WorkplaceOrg.merged_into_id == source_id)):
+            earlier.merged_into_id = target_id
+        org = _get(session, WorkplaceOrg, source_id, "")
+        org.merged_into_id = target_id
+        org.active = False
+        return moved
+
+
+# --- issuers -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuerVersionRow:
+    id: int
+    valid_from: date
+    parent_line: str
+    name_line: str
+    number_suffix: str
+    signer_title: str
+    signer_role: str
+    signer_name: str
+
+
+@dataclass(frozen=True)
+class IssuerRow:
+    id: int
+    cell_id: int | None  # None: the ward committee
+    name: str  # Đảng ủy phường Mạo Khê / Chi bộ khu 5
+    active: bool  # the cell is in use (the ward committee always is)
+    versions: tuple[IssuerVersionRow, ...]  # by valid_from
+
+    def current(self, on: date | None = None) -> IssuerVersionRow | None:
+        """The version in force on a date (today by default), as ``issuer_lines`` picks it."""
+        day = on or clock.today()
+        valid = [v for v in self.versions if v.valid_from <= day] or list(self.versions[:1])
+        return valid[-1] if valid else None
+
+
+@dataclass(frozen=True)
+class IssuerVersionInput:
+    valid_from: date
+    parent_line: str  # ĐẢNG BỘ PHƯỜNG MẠO KHÊ
+    name_line: str  # CHI BỘ KHU 5
+    number_suffix: str  # CB
+    signer_title: str  # T/M CHI ỦY
+    signer_role: str  # BÍ THƯ
+    signer_name: str = ""
+
+
+_VERSION_FIELDS = ("parent_line", "name_line", "number_suffix", "signer_title", "signer_role",
+                   "signer_name")
+_REQUIRED = {
+    "parent_line": "Chưa nhập dòng tổ chức cấp trên.",
+    "name_line": "Chưa nhập dòng tên cơ quan ban hành.",
+    "number_suffix": "Chưa nhập ký hiệu (ví dụ CB, ĐU).",
+    "signer_title": "Chưa nhập thẩm quyền ký (ví dụ T/M CHI ỦY).",
+    "signer_role": "Chưa nhập chức vụ người ký (ví dụ BÍ THƯ).",
+}
+_LIMITS = {"parent_line": 200, "name_line": 200, "number_suffix": 20, "signer_title": 100,
+           "signer_role": 100, "signer_name": 200}
+
+
+def validate_issuer_version(value: IssuerVersionInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not date(1990, 1, 1) <= value.valid_from <= date(2100, 12, 31):
+        errors["valid_from"] = "Ngày áp dụng phải từ năm 1990 đến năm 2100."
+    for name in _VERSION_FIELDS:
+        text = clean(getattr(value, name))
+        if not text and name in _REQUIRED:
+            errors[name] = _REQUIRED[name]
+        elif len(text) > _LIMITS[name]:
+            errors[name] = f"Dài quá {_LIMITS[name]} ký tự."
+    if "number_suffix" not in errors and any(c in clean(value.number_suffix) for c in " /-"):
+        errors["number_suffix"] = "Ký hiệu không chứa dấu cách, «/» hay «-» (ví dụ CB, ĐU)."
+    return errors
+
+
+def capitals_suggestions(value: IssuerVersionInput) -> dict[str, str]:
+    """Lines that the party format prints in capitals but were not typed so: field -> the line
+    in capitals.  Only a suggestion; lines are stored as typed."""
+    suggestions: dict[str, str] = {}
+    for name in ("parent_line", "name_line", "number_suffix", "signer_title", "signer_role"):
+        text = clean(getattr(value, name))
+        if text != text.upper():
+            suggestions[name] = text.upper()
+    return suggestions
+
+
+def _version_row(v: IssuerVersion) -> IssuerVersionRow:
+    return IssuerVersionRow(v.id, v.valid_from, v.parent_line, v.name_line, v.number_suffix,
+                            v.signer_title, v.signer_role, v.signer_name)
+
+
+def list_issuers(factory: sessionmaker[Session]) -> list[IssuerRow]:
+    """The ward committee first, then each cell in the cells' order, with their dated versions."""
+    with factory() as session:
+        ward = session.scalars(select(Ward)).first()
+        cells = {c.id: c for c in session.scalars(select(Cell))}
+        rows: list[tuple[tuple[int, int, int], IssuerRow]] = []
+        for issuer in session.scalars(select(Issuer)):
+            versions = tuple(_version_row(v) for v in issuer.versions)
+            if issuer.cell_id is None:
+                name = ward.committee_name if ward else "Đảng ủy phường (xã)"
+                rows.append(((0, 0, 0), IssuerRow(issuer.id, None, name, True, versions)))
+            elif issuer.cell_id in cells:
+                cell = cells[issuer.cell_id]
+                rows.append(((1, cell.position, cell.id),
+                             IssuerRow(issuer.id, cell.id, cell.name, cell.active, versions)))
+        return [row for _, row in sorted(rows, key=lambda r: r[0])]
+
+
+def add_issuer_version(factory: sessionmaker[Session], issuer_id: int,
+                       value: IssuerVersionInput) -> IssuerVersionRow:
+    """Add a dated version of an issuer's lines; one with the same date is replaced."""
+    errors = validate_issuer_version(value)
+    if errors:
+        raise CatalogueError(errors)
+    with factory.begin() as session:
+        _get(session, Issuer, issuer_id, "Cơ quan ban hành này không còn trong dữ liệu.")
+        return _version_row(_put_version(session, issuer_id, value))
+
+
+def _put_version(session: Session, issuer_id: int, value: IssuerVersionInput) -> IssuerVersion:
+    version = session.scalars(select(IssuerVersion).where(
+        IssuerVersion.issuer_id == issuer_id, IssuerVersion.valid_from == value.valid_from)).first()
+    if version is None:
+        version = IssuerVersion(issuer_id=issuer_id, valid_from=value.valid_from)
+        session.add(version)
+    for name in _VERSION_FIELDS:
+        text = getattr(value, name)
+        setattr(version, name, clean_name(text) if name == "signer_name" else clean(text))
+    session.flush()
+    return version
+
+
+def _get(session: Session, entity: type[_T], entity_id: int, message: str) -> _T:
+    found = session.get(entity, entity_id)
+    if found is None:
+        raise CatalogueError({"id": message})
+    return found

@@ -1,0 +1,1 @@
+"""The yearly comment round: sheets, their texts, statuses, deadlines and numbering."""

@@ -1,0 +1,1 @@
+"""Exchange packages with the workplace party organisations and the town committee."""

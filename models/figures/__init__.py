@@ -1,0 +1,1 @@
+"""The ward's figures: the yearly summary and the overview."""

@@ -1,0 +1,238 @@
+"""The member register: finding members and reading them as plain rows.
+
+Lists are ids first (one indexed query in the wanted order) and rows later, in batches, for what is
+on screen; both work the same for 1,800 and for 100,000 members.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Integer, Select, and_, or_, select
+from sqlalchemy import text as sql_text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.labels import MEMBER_STATUS, SEX, format_date, label
+from models.store.db import MEMBER_FTS_MATCH, fts_query
+from models.store.entities import Cell, Member, WorkplaceOrg
+from models.text.vntext import clean, fold_query
+
+SORT_COLUMNS = ("name", "birth", "sex", "card", "org", "cell", "status", "received")
+
+
+@dataclass(frozen=True)
+class MemberFilter:
+    """What the list shows: a search text plus filters; all members of every status by default."""
+
+    text: str = ""
+    cell_id: int | None = None
+    workplace_org_id: int | None = None
+    status: str | None = None
+    excused: bool | None = None
+    include_archived: bool = False
+    sort: str = "name"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One line of a member list."""
+
+    id: int
+    uuid: str
+    full_name: str
+    sex: str
+    birth_date: date | None
+    birth_year: int
+    card_number: str
+    citizen_id: str
+    phone: str
+    workplace_org: str
+    job_title: str
+    cell: str
+    address: str
+    status: str
+    excused: bool
+    received_date: date | None
+    archived: bool
+
+    @property
+    def birth_text(self) -> str:
+        """dd/mm/yyyy, or the year alone when only the year is known."""
+        return format_date(self.birth_date) if self.birth_date else str(self.birth_year)
+
+    @property
+    def sex_label(self) -> str:
+        return label(SEX, self.sex)
+
+    @property
+    def status_label(self) -> str:
+        return label(MEMBER_STATUS, self.status)
+
+
+def identifier_query(text: str) -> str | None:
+    """The query as a card number / citizen ID / phone (digits only), or None if it is not one."""
+    digits = clean(text).replace(" ", "").replace(".", "").replace("-", "")
+    return digits if digits.isdigit() else None
+
+
+def search_condition(text: str, *, use_index: bool = False) -> ColumnElement[bool] | None:
+    """Every query word starts a word of the folded name (any order), or the query is an id.
+
+    ``use_index`` asks the SQLite full-text index for the names instead of scanning them: much
+    faster when few members match, slower when most do (see query_member_ids).
+    """
+    words = fold_query(text)
+    if not words:
+        return None
+    name_match: ColumnElement[bool]
+    if use_index:
+        name_match = Member.id.in_(
+            sql_text(MEMBER_FTS_MATCH).bindparams(fts_query=fts_query(words))
+            .columns(rowid=Integer))
+    else:
+        # fold() leaves only [a-z0-9 ], so the words need no LIKE escaping; a word starts the
+        # key or follows a space (two LIKEs beat concatenating a space on every row)
+        name_match = and_(*(or_(Member.name_key.like(f"{word}%"),
+                                Member.name_key.like(f"% {word}%")) for word in words))
+    number = identifier_query(text)
+    if number is None:
+        return name_match
+    return or_(name_match, Member.card_number == number, Member.citizen_id == number,
+               Member.phone == number)
+
+
+def _order(stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
+    def direction(col: Any) -> Any:
+        return col.desc() if descending else col.asc()
+
+    keys: list[Any]
+
+    if sort == "birth":
+        keys = [Member.birth_year, Member.birth_date]
+    elif sort == "sex":
+        keys = [Member.sex]
+    elif sort == "card":
+        keys = [Member.card_number]
+    elif sort == "org":
+        stmt = stmt.outerjoin(WorkplaceOrg, WorkplaceOrg.id == Member.workplace_org_id)
+        keys = [WorkplaceOrg.name_key]
+    elif sort == "cell":
+        stmt = stmt.outerjoin(Cell, Cell.id == Member.cell_id)
+        keys = [Cell.position]
+    elif sort == "status":
+        keys = [Member.status]
+    elif sort == "received":
+        keys = [Member.received_date]
+    else:
+        keys = []
+    # Vietnamese name order breaks every tie, so equal keys still list in a stable order
+    return stmt.order_by(*(direction(k) for k in keys), direction(Member.sort_key),
+                         direction(Member.id))
+
+
+def member_ids_statement(flt: MemberFilter, *, use_index: bool = False) -> Select[Any]:
+    stmt = select(Member.id)
+    condition = search_condition(flt.text, use_index=use_index)
+    if condition is not None:
+        stmt = stmt.where(condition)
+    if flt.cell_id is not None:
+        stmt = stmt.where(Member.cell_id == flt.cell_id)
+    if flt.workplace_org_id is not None:
+        stmt = stmt.where(Member.workplace_org_id == flt.workplace_org_id)
+    if flt.status is not None:
+        stmt = stmt.where(Member.status == flt.status)
+    if flt.excused is not None:
+        stmt = stmt.where(Member.excused.is_(flt.excused))
+    if not flt.include_archived:
+        stmt = stmt.where(Member.archived.is_(False))
+    return _order(stmt, flt.sort, flt.descending)
+
+
+# Up to this many name matches the full-text index answers faster than scanning every name.
+INDEX_LIMIT = 5000
+
+
+def _few_name_matches(connection: Connection, words: list[str]) -> bool:
+    """True when the full-text index exists and finds at most INDEX_LIMIT names (a probe that
+    stops early, so it costs a millisecond or two even when most names match)."""
+    if connection.dialect.name != "sqlite" or not words:
+        return False
+    probe = sql_text(f"SELECT count(*) FROM ({MEMBER_FTS_MATCH} LIMIT {INDEX_LIMIT + 1})")
+    try:
+        found = connection.execute(probe, {"fts_query": fts_query(words)}).scalar_one()
+    except DBAPIError:  # no full-text index in this database: scan instead
+        return False
+    return int(found) <= INDEX_LIMIT
+
+
+def query_member_ids(factory: sessionmaker[Session], flt: MemberFilter,
+                     limit: int | None = None) -> list[int]:
+    """The ids of the filter's members in its order; with ``limit``, only the first ones (the
+    index scan then stops early, so a first screenful comes back at once even when half of
+    100,000 members match)."""
+    with factory() as session:
+        connection = session.connection()
+        use_index = _few_name_matches(connection, fold_query(flt.text))
+        stmt = member_ids_statement(flt, use_index=use_index)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        result = connection.execute(stmt)
+        # read the DB-API cursor directly: 100,000 ids without per-row Result bookkeeping
+        return [row[0] for row in result.cursor.fetchall()]
+
+
+_ROW_COLUMNS = (
+    Member.id, Member.uuid, Member.full_name, Member.sex, Member.birth_date, Member.birth_year,
+    Member.card_number, Member.citizen_id, Member.phone, WorkplaceOrg.name, Member.job_title,
+    Cell.name, Member.address, Member.status, Member.excused, Member.received_date,
+    Member.archived,
+)
+
+
+def fetch_rows(factory: sessionmaker[Session], ids: Sequence[int]) -> dict[int, MemberRow]:
+    """The rows of the given members (any order), by id; unknown ids are simply absent."""
+    rows: dict[int, MemberRow] = {}
+    with factory() as session:
+        connection = session.connection()
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start:chunk_start + 500]
+            stmt = (select(*_ROW_COLUMNS)
+                    .outerjoin(WorkplaceOrg, WorkplaceOrg.id == Member.workplace_org_id)
+                    .outerjoin(Cell, Cell.id == Member.cell_id)
+                    .where(Member.id.in_(chunk)))
+            result = connection.execute(stmt)
+            for r in result:
+                rows[r[0]] = MemberRow(
+                    id=r[0], uuid=r[1], full_name=r[2], sex=r[3], birth_date=r[4],
+                    birth_year=r[5], card_number=r[6] or "", citizen_id=r[7] or "",
+                    phone=r[8] or "", workplace_org=r[9] or "", job_title=r[10] or "",
+                    cell=r[11] or "", address=r[12] or "", status=r[13], excused=bool(r[14]),
+                    received_date=r[15], archived=bool(r[16]),
+                )
+    return rows
+
+
+def rows_in_order(factory: sessionmaker[Session], ids: Iterable[int]) -> list[MemberRow]:
+    id_list = list(ids)
+    by_id = fetch_rows(factory, id_list)
+    return [by_id[i] for i in id_list if i in by_id]
+
+
+def search_members(factory: sessionmaker[Session], text: str) -> list[MemberRow]:
+    """Members of every status (archived too) matching the text, in Vietnamese name order."""
+    if not fold_query(text):
+        return []
+    ids = query_member_ids(factory, MemberFilter(text=text, include_archived=True))
+    return rows_in_order(factory, ids)
+
+
+def count_members(factory: sessionmaker[Session]) -> int:
+    from sqlalchemy import func
+
+    with factory() as session:
+        return int(session.scalar(select(func.count(Member.id))) or 0)

@@ -1,0 +1,1 @@
+"""The documents the program prints, each a pure function from plain data to a PDF."""

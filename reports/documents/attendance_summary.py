@@ -1,0 +1,150 @@
+"""The attendance summary of a year (DESIGN.md §3.6): per cell, then per member, the invitations
+and marks counted as `models.activities.service.participation_many` counts them, with the rate
+present / invited.  A4 landscape PDF in the party-document layout, and a workbook with one sheet
+each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, Spacer
+
+from models import clock
+from models.activities.service import Participation
+from models.catalogues.documents import IssuerLines
+from models.figures.summary import AttendanceSummary, IsCancelled, MemberAttendance, Progress
+from reports.layout import party_doc as doc
+from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
+from reports.layout.tables import (
+    Column,
+    GridStyle,
+    PagedGrid,
+    format_int,
+    format_rate,
+    set_properties,
+    set_widths,
+    write_table,
+)
+
+KIND = "BC"  # báo cáo
+TITLE = "Tổng hợp tình hình tham gia sinh hoạt"
+SUBTITLE = "của đảng viên đang công tác giữ mối liên hệ nơi cư trú năm {year}"
+COUNT_HEADINGS = ("Lượt mời", "Có mặt", "Vắng có lý do", "Vắng không lý do", "Tỷ lệ có mặt")
+CELL_HEADINGS = ("STT", "Chi bộ", "Hoạt động đã tổ chức", *COUNT_HEADINGS)
+MEMBER_HEADINGS = ("STT", "Họ và tên", "Năm sinh", "Chi bộ", "Tổ chức đảng nơi công tác",
+                   *COUNT_HEADINGS)
+TOTAL = "Tổng cộng"
+STYLE = GridStyle(size=11, leading=13)
+
+
+def _count_columns() -> list[Column]:
+    return [Column(h, 21 if i < 4 else 20, "RIGHT") for i, h in enumerate(COUNT_HEADINGS)]
+
+
+def _count_cells(c: Participation) -> tuple[str, ...]:
+    return (format_int(c.invited), format_int(c.present), format_int(c.excused),
+            format_int(c.absent), format_rate(c.rate))
+
+
+def cell_rows(data: AttendanceSummary) -> list[tuple[str, ...]]:
+    """The per-cell table as printed, with its total line."""
+    rows = [(str(i), c.cell, format_int(c.held_total), *_count_cells(c.counts))
+            for i, c in enumerate(data.cells, start=1)]
+    held = sum(c.held_total for c in data.cells)
+    rows.append(("", TOTAL, format_int(held), *_count_cells(data.total)))
+    return rows
+
+
+class _MemberRows(Sequence[tuple[str, ...]]):
+    def __init__(self, members: Sequence[MemberAttendance], total: Participation) -> None:
+        self._members, self._total = members, total
+
+    def __len__(self) -> int:
+        return len(self._members) + 1
+
+    def __getitem__(self, index: int) -> tuple[str, ...]:  # type: ignore[override]
+        if index == len(self._members):
+            return ("", TOTAL, "", "", "", *_count_cells(self._total))
+        m = self._members[index]
+        return (str(index + 1), m.full_name, m.birth_text, m.cell, m.workplace_org,
+                *_count_cells(m.counts))
+
+
+def attendance_summary_flowables(data: AttendanceSummary, issuer: IssuerLines, printed_on: date,
+                                 *, progress: Progress | None = None,
+                                 cancelled: IsCancelled | None = None) -> list[Flowable]:
+    block = doc.SignatureBlock((issuer.signer_title,), issuer.signer_role, issuer.signer_name)
+    tail = (6 + block.space_mm) * mm + 4 * doc.LEADING
+    cells = cell_rows(data)
+    members = _MemberRows(data.members, data.total)
+    return [
+        doc.header(doc.DocHeader.for_issuer(issuer, None, KIND, printed_on)),
+        *doc.title(TITLE, [SUBTITLE.format(year=data.year), data.scope]),
+        doc.body("I. Theo chi bộ (hoạt động của chi bộ; «Toàn phường»: hoạt động chung của "
+                 "Đảng bộ phường)"),
+        PagedGrid([Column("STT", 10, "CENTER"), Column("Chi bộ"),
+                   Column("Hoạt động đã tổ chức", 28, "RIGHT"), *_count_columns()],
+                  cells, style=STYLE, bold_rows={len(cells) - 1}),
+        Spacer(1, 4 * mm), CondPageBreak(50 * mm),
+        doc.body(f"II. Theo đảng viên ({format_int(len(data.members))} đồng chí)"),
+        PagedGrid([Column("STT", 12, "CENTER"), Column("Họ và tên", share=1.1),
+                   Column("Năm sinh", 20, "CENTER"), Column("Chi bộ", 26),
+                   Column("Tổ chức đảng nơi công tác", share=1.3), *_count_columns()],
+                  members, style=STYLE, bold_rows={len(members) - 1}, tail=tail,
+                  progress=progress, cancelled=cancelled),
+        doc.signature_blocks([block]),
+    ]
+
+
+def attendance_summary_pdf(data: AttendanceSummary, issuer: IssuerLines, out: Out,
+                           margins: Margins = DEFAULT_MARGINS, *, printed_on: date | None = None,
+                           progress: Progress | None = None,
+                           cancelled: IsCancelled | None = None) -> int:
+    """Write the summary as an A4 landscape PDF; returns its pages (Cancelled: nothing written)."""
+    on = printed_on or clock.today()
+    return doc.build_pdf(
+        out, attendance_summary_flowables(data, issuer, on, progress=progress,
+                                          cancelled=cancelled),
+        margins, title=f"{TITLE} năm {data.year} – {data.scope}",
+        author=data.ward.committee or doc.sentence_case(issuer.name_line), landscape=True,
+        page_numbers="of_total")
+
+
+def _counts_values(c: Participation) -> list[object]:
+    return [c.invited, c.present, c.excused, c.absent, c.rate]
+
+
+def attendance_summary_xlsx(data: AttendanceSummary, out_path: Path | str, *,
+                            made_on: date | None = None) -> int:
+    """Write the summary as a workbook: sheet «Theo chi bộ» and sheet «Theo đảng viên», rates
+    as percentages; returns the member lines written."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    by_cell = workbook.active
+    by_cell.title = "Theo chi bộ"
+    rows: list[list[object]] = [[i, c.cell, c.held_total, *_counts_values(c.counts)]
+                                for i, c in enumerate(data.cells, start=1)]
+    rows.append([None, TOTAL, sum(c.held_total for c in data.cells),
+                 *_counts_values(data.total)])
+    write_table(by_cell, 1, CELL_HEADINGS, rows, percent_columns={7}, bold_rows={len(rows) - 1})
+    set_widths(by_cell, (6, 24, 12, 10, 10, 12, 12, 11))
+    by_cell.freeze_panes = "A2"
+    by_member = workbook.create_sheet("Theo đảng viên")
+    lines: list[list[object]] = [
+        [i, m.full_name, m.birth_text, m.cell, m.workplace_org, *_counts_values(m.counts)]
+        for i, m in enumerate(data.members, start=1)]
+    lines.append([None, TOTAL, None, None, None, *_counts_values(data.total)])
+    write_table(by_member, 1, MEMBER_HEADINGS, lines, percent_columns={9},
+                bold_rows={len(lines) - 1})
+    set_widths(by_member, (6, 26, 11, 16, 36, 10, 10, 12, 12, 11))
+    by_member.freeze_panes = "A2"
+    set_properties(workbook, creator=data.ward.committee,
+                   title=f"{TITLE} năm {data.year} – {data.scope}",
+                   made_on=made_on or clock.today())
+    workbook.save(Path(out_path))
+    return len(data.members)

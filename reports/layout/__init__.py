@@ -1,0 +1,3 @@
+"""The party-document layout shared by every PDF: fonts, header, title, signatures, margins,
+tables.
+"""

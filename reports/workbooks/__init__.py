@@ -1,0 +1,1 @@
+"""The .xlsx workbooks and zip packages the program writes."""

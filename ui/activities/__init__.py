@@ -1,0 +1,1 @@
+"""Activities and roll calls: the log, the activity form, the roster, the attendance printouts."""

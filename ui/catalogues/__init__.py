@@ -1,0 +1,1 @@
+"""The catalogues page and its dialogs."""

@@ -1,0 +1,1 @@
+"""The yearly comment round's page: the list of sheets beside the editor."""

@@ -1,0 +1,1 @@
+"""Exchange packages: export, reading answers, the town's report."""

@@ -1,0 +1,3 @@
+"""The member register's screens: the list, the member form, the member page, status changes,
+receipt slips.
+"""

@@ -1,0 +1,405 @@
+"""The register page: search as you type, filters, and the member table."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.catalogues.ward import list_cells, list_orgs
+from models.labels import MEMBER_STATUS
+from models.register.detail import member_detail
+from models.register.members import MemberFilter
+from models.register.rules import MemberInput
+from models.register.service import (
+    RegisterError,
+    add_member,
+    change_status,
+    find_duplicates,
+    member_input,
+    set_archived,
+    update_member,
+)
+from models.store.dbcheck import DatabaseError
+from models.store.entities import MemberStatus
+from ui.register.member_dialog import MemberDialog
+from ui.register.member_page import MemberPageDialog
+from ui.register.member_table import MemberTableModel
+from ui.register.status_dialog import StatusDialog
+from ui.shell import messages
+from ui.shell.events import AppEvents
+
+ALL = "— Tất cả —"
+
+
+class MembersView(QWidget):
+    """Đảng viên: the list of the register."""
+
+    count_changed = Signal(int)
+
+    def __init__(self, factory: sessionmaker[Session], parent: QWidget | None = None,
+                 events: AppEvents | None = None, read_only: bool = False) -> None:
+        super().__init__(parent)
+        self._factory = factory
+        self._read_only = read_only
+        self.events = events or AppEvents(self)
+        self.model = MemberTableModel(factory, self)
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(
+            "Tìm theo họ tên (không cần gõ dấu), số thẻ, số CCCD hoặc điện thoại…  (Ctrl+F)"
+        )
+        self.search_edit.setClearButtonEnabled(True)
+        self.cell_combo = QComboBox()
+        self.org_combo = QComboBox()
+        self.status_combo = QComboBox()
+        self.excused_combo = QComboBox()
+        self.archived_check = QCheckBox("Cả hồ sơ lưu trữ")
+        self.count_label = QLabel()
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((210, 90, 70, 120, 250, 120, 190)):
+            self.table.setColumnWidth(column, width)
+
+        filters = QHBoxLayout()
+        for text, combo in (("Chi bộ:", self.cell_combo), ("Nơi công tác:", self.org_combo),
+                            ("Trạng thái:", self.status_combo), ("Miễn SH:", self.excused_combo)):
+            filters.addWidget(QLabel(text))
+            filters.addWidget(combo, 1 if combo is self.org_combo else 0)
+        filters.addWidget(self.archived_check)
+        filters.addStretch()
+        filters.addWidget(self.count_label)
+
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self._build_actions()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.search_edit)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+
+        self._fill_filters()
+        # Coalesce a burst of keystrokes into one query, without a noticeable delay.
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(0)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self.search_edit.textChanged.connect(self._search_timer.start)
+        for combo in (self.cell_combo, self.org_combo, self.status_combo, self.excused_combo):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.archived_check.toggled.connect(self.apply_filter)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu)
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.model.modelReset.connect(self._update_actions)
+        self.events.data_changed.connect(self._on_data_changed)
+        self.model.completed.connect(self._on_model_completed)
+        self.apply_filter()
+
+    # -- actions ---------------------------------------------------------------------------------
+    def _action(self, text: str, slot: object,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(tip or text)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action("Thêm đảng viên…", self.add_member,
+                                       QKeySequence.StandardKey.New,
+                                       "Tiếp nhận đảng viên mới từ giấy giới thiệu (Ctrl+N)")
+        self.open_action = self._action("Xem hồ sơ", self.open_current, "Return",
+                                        "Xem hồ sơ đảng viên đang chọn (Enter)")
+        self.edit_action = self._action("Sửa…", self.edit_current, "F2")
+        self.status_action = self._action("Đổi trạng thái…", self.change_current_status)
+        self.receipt_action = self._action("In phiếu tiếp nhận…", self.print_current_receipt)
+        self.archive_action = self._action("Lưu trữ", self.archive_selected,
+                                           QKeySequence.StandardKey.Delete,
+                                           "Ẩn khỏi danh sách, không xóa dữ liệu (Delete)")
+        self.restore_action = self._action("Khôi phục", self.restore_selected)
+        for action in (self.new_action, self.open_action, self.edit_action, self.status_action,
+                       self.receipt_action, self.archive_action, self.restore_action):
+            self.toolbar.addAction(action)
+        # Nhập / Xuất: import wizard, export of the list as filtered, template, import history
+        from ui.importing.import_wizard import ExchangeMenu
+
+        self.exchange = ExchangeMenu(self)
+        self.toolbar.addSeparator()
+        self.toolbar.addWidget(self.exchange.button)
+        self._update_actions()
+
+    def _update_actions(self, *_args: object) -> None:
+        rows = self.selected_rows()
+        one = len(rows) == 1
+        writable = not self._read_only
+        self.new_action.setEnabled(writable)
+        self.open_action.setEnabled(one)
+        self.edit_action.setEnabled(one and writable)
+        self.status_action.setEnabled(one and writable)
+        self.receipt_action.setEnabled(one)
+        self.archive_action.setEnabled(bool(rows) and writable
+                                       and any(not r.archived for r in rows))
+        self.restore_action.setEnabled(bool(rows) and writable and any(r.archived for r in rows))
+
+    def selected_rows(self) -> list[Any]:
+        selection = self.table.selectionModel()
+        if selection is None:
+            return []
+        rows = [self.model.member_at(i.row()) for i in selection.selectedRows()]
+        return [r for r in rows if r is not None]
+
+    def current_member_id(self) -> int | None:
+        rows = self.selected_rows()
+        if len(rows) == 1:
+            return int(rows[0].id)
+        index = self.table.currentIndex()
+        return self.model.member_id_at(index.row()) if index.isValid() else None
+
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        member_id = self.model.member_id_at(index.row())
+        if member_id is not None:
+            self.open_member(member_id)
+
+    def _on_table_context_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        for action in (self.open_action, self.edit_action, self.status_action,
+                       self.receipt_action, None, self.archive_action, self.restore_action,
+                       None, self.new_action):
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def _on_data_changed(self, kind: str, ids: list[int]) -> None:
+        if kind == "member" and ids and all(self.model.row_of(i) >= 0 for i in ids):
+            self.model.refresh_members(ids)
+        elif kind in ("member", "cells", "orgs"):
+            if kind != "member":
+                self._fill_filters()
+            self.model.reload()
+
+    def _ask_member(self, data: MemberInput | None, exclude_id: int | None) -> MemberInput | None:
+        """The dialog, then the duplicate warning; back to the dialog if the user wants to."""
+        cells, orgs = list_cells(self._factory), list_orgs(self._factory)
+        while True:
+            result = MemberDialog.edit(self, cells, orgs, data)
+            if result is None:
+                return None
+            matches = find_duplicates(self._factory, result, exclude_id)
+            if not matches:
+                return result
+            listing = "\n".join(f"• {m.full_name} ({m.birth_text}, {m.cell or 'chưa có chi bộ'})"
+                                 f" — {m.reason}" for m in matches[:10])
+            if messages.confirm(self, "Có thể bị trùng",
+                                f"Đảng viên này có thể đã có trong sổ:\n{listing}\n\n"
+                                "Vẫn lưu? (Chọn «Không» để quay lại sửa.)"):
+                return result
+            data = result
+
+    def add_member(self) -> None:
+        data = self._ask_member(None, None)
+        if data is None:
+            return
+        try:
+            member_id = add_member(self._factory, data)
+        except (RegisterError, DatabaseError) as exc:  # DatabaseError: the disk is full
+            messages.error(self, "Không lưu được", str(exc))
+            return
+        self.events.announce("member")
+        self.select_member(member_id)
+
+    def edit_member(self, member_id: int) -> None:
+        data = self._ask_member(member_input(self._factory, member_id), member_id)
+        if data is None:
+            return
+        try:
+            update_member(self._factory, member_id, data)
+        except (RegisterError, DatabaseError) as exc:  # DatabaseError: the disk is full
+            messages.error(self, "Không lưu được", str(exc))
+            return
+        self.events.announce("member", [member_id])
+
+    def edit_current(self) -> None:
+        member_id = self.current_member_id()
+        if member_id is not None:
+            self.edit_member(member_id)
+
+    def change_member_status(self, member_id: int) -> None:
+        detail = member_detail(self._factory, member_id)
+        if detail is None:
+            return
+        answer = StatusDialog.ask(self, detail.full_name, detail.status)
+        if answer is None:
+            return
+        try:
+            change_status(self._factory, member_id, answer.status, answer.on, answer.reason)
+        except RegisterError as exc:
+            messages.error(self, "Không đổi được trạng thái", str(exc))
+            return
+        self.events.announce("member", [member_id])
+
+    def change_current_status(self) -> None:
+        member_id = self.current_member_id()
+        if member_id is not None:
+            self.change_member_status(member_id)
+
+    def print_current_receipt(self) -> None:
+        member_id = self.current_member_id()
+        if member_id is not None:
+            self.print_receipt(member_id)
+
+    def print_receipt(self, member_id: int) -> None:
+        from ui.register.receipt_print import print_receipt
+
+        print_receipt(self, self._factory, member_id)
+
+    def open_member(self, member_id: int) -> None:
+        detail = member_detail(self._factory, member_id)
+        if detail is None:
+            return
+        action = MemberPageDialog.show_member(self, detail, self._read_only)
+        if action == "edit":
+            self.edit_member(member_id)
+        elif action == "status":
+            self.change_member_status(member_id)
+        elif action == "receipt":
+            self.print_receipt(member_id)
+
+    def open_current(self) -> None:
+        member_id = self.current_member_id()
+        if member_id is not None:
+            self.open_member(member_id)
+
+    def _set_archived(self, archived: bool) -> None:
+        rows = [r for r in self.selected_rows() if r.archived != archived]
+        if not rows:
+            return
+        names = ", ".join(r.full_name for r in rows[:5]) + ("…" if len(rows) > 5 else "")
+        if archived and not messages.confirm(
+                self, "Lưu trữ hồ sơ",
+                f"Lưu trữ {len(rows)} hồ sơ ({names})?\nHồ sơ được ẩn khỏi danh sách, "
+                "không bị xóa; có thể khôi phục bất cứ lúc nào."):
+            return
+        set_archived(self._factory, [r.id for r in rows], archived)
+        self.events.announce("member")
+
+    def archive_selected(self) -> None:
+        self._set_archived(True)
+
+    def restore_selected(self) -> None:
+        self._set_archived(False)
+
+    def select_member(self, member_id: int) -> None:
+        self.model.complete_now()
+        row = self.model.row_of(member_id)
+        if row < 0:  # hidden by the search or a filter: show everyone to find it
+            self.search_edit.clear()
+            self.apply_filter()
+            self.model.complete_now()
+            row = self.model.row_of(member_id)
+        if row >= 0:
+            index = self.model.index(row, 0)
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(index)
+
+    def _fill_filters(self) -> None:
+        # refilled after catalogue changes: keep what was chosen, without re-querying meanwhile
+        chosen = [c.currentData() for c in (self.cell_combo, self.org_combo, self.status_combo,
+                                             self.excused_combo)]
+        for combo in (self.cell_combo, self.org_combo, self.status_combo, self.excused_combo):
+            combo.blockSignals(True)
+            combo.clear()
+        self.cell_combo.addItem(ALL, None)
+        for cell in list_cells(self._factory):
+            self.cell_combo.addItem(cell.name, cell.id)
+        self.org_combo.addItem(ALL, None)
+        for org in list_orgs(self._factory):
+            self.org_combo.addItem(org.name, org.id)
+        self.org_combo.setMinimumContentsLength(18)
+        self.org_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.status_combo.addItem(ALL, None)
+        for status in MemberStatus:
+            self.status_combo.addItem(MEMBER_STATUS[status], status.value)
+        self.excused_combo.addItem(ALL, None)
+        self.excused_combo.addItem("Miễn sinh hoạt", True)
+        self.excused_combo.addItem("Không miễn", False)
+        for combo, data in zip((self.cell_combo, self.org_combo, self.status_combo,
+                                self.excused_combo), chosen, strict=True):
+            combo.setCurrentIndex(max(0, combo.findData(data)))
+            combo.blockSignals(False)
+
+    def current_filter(self) -> MemberFilter:
+        data: Any = self.excused_combo.currentData()
+        return replace(
+            self.model.member_filter,
+            text=self.search_edit.text(),
+            cell_id=self.cell_combo.currentData(),
+            workplace_org_id=self.org_combo.currentData(),
+            status=self.status_combo.currentData(),
+            excused=data,
+            include_archived=self.archived_check.isChecked(),
+        )
+
+    def show_active(self, cell_id: int | None, org_id: int | None) -> None:
+        """Only the active members of a cell and/or an organisation (None: any), no search."""
+        combos = ((self.cell_combo, cell_id), (self.org_combo, org_id),
+                  (self.status_combo, MemberStatus.ACTIVE.value), (self.excused_combo, None))
+        for combo, value in combos:
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.blockSignals(False)
+        self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(False)
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        self.model.set_filter(self.current_filter())
+
+    def _on_model_completed(self, count: int) -> None:
+        self.count_label.setText(f"{count:,} đảng viên".replace(",", "."))
+        self.count_changed.emit(count)
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()

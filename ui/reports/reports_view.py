@@ -1,0 +1,219 @@
+"""Báo cáo: the printed lists and reports (member tracking book, attendance summary, yearly
+summary), each as a PDF in the preview or as a workbook, with progress and Cancel."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import clock
+from models.catalogues.documents import NoIssuer, issuer_lines
+from models.catalogues.settings import load_settings
+from models.catalogues.ward import list_cells, list_orgs
+from models.figures.summary import Cancelled, attendance_summary, member_list, year_summary
+from models.text.vntext import fold
+from reports.layout.party_doc import Margins
+from ui.shell import messages
+from ui.shell.events import AppEvents
+from ui.shell.pdf_preview import PdfPreviewDialog
+from ui.shell.tasks import Task
+
+Factory = sessionmaker[Session]
+REPORTS = (
+    ("members", "Sổ theo dõi / danh sách đảng viên",
+     "Theo chi bộ, theo tổ chức đảng nơi công tác hoặc toàn phường: A4 ngang, thứ tự tên "
+     "tiếng Việt, có tổng số."),
+    ("attendance", "Tổng hợp tham gia sinh hoạt",
+     "Trong một năm: số lượt được mời, có mặt, vắng có lý do, vắng không lý do và tỷ lệ, theo "
+     "chi bộ và theo từng đảng viên."),
+    ("summary", "Báo cáo tổng hợp năm",
+     "Gửi Thành ủy và Đảng ủy Than: số đảng viên theo tổ chức và chi bộ, tiếp nhận, chuyển đi, "
+     "miễn sinh hoạt, buổi sinh hoạt, tỷ lệ tham gia, phiếu nhận xét."),
+)
+
+
+def _slug(text: str) -> str:
+    return "-".join(fold(text).split()) or "bao-cao"
+
+
+class ReportsView(QWidget):
+    def __init__(self, factory: Factory, parent: QWidget | None = None,
+                 events: AppEvents | None = None, today: Callable[[], date] = clock.today) -> None:
+        super().__init__(parent)
+        self.factory = factory
+        self.events = events or AppEvents(self)
+        self.today = today
+        title = QLabel("Danh sách và báo cáo")
+        title.setObjectName("pageTitle")
+        self.kind = QButtonGroup(self)
+        choices = QVBoxLayout()
+        for n, (key, text, hint) in enumerate(REPORTS):
+            button = QRadioButton(text)
+            button.setProperty("report", key)
+            self.kind.addButton(button, n)
+            choices.addWidget(button)
+            note = QLabel(hint)
+            note.setObjectName("pageSubtitle")
+            note.setWordWrap(True)
+            note.setContentsMargins(24, 0, 0, 6)
+            choices.addWidget(note)
+        self.kind.button(0).setChecked(True)
+        self.year = QSpinBox()
+        self.year.setRange(1990, 2100)
+        self.year.setValue(today().year)
+        self.scope = QComboBox()
+        self.scope.setMinimumContentsLength(30)
+        self.year.setMaximumWidth(110)
+        self.scope.setMaximumWidth(520)
+        form = QFormLayout()
+        form.addRow("Năm", self.year)
+        form.addRow("Phạm vi", self.scope)
+        self.pdf_button = QPushButton("Xem và in (PDF)…")
+        self.pdf_button.setDefault(True)
+        self.xlsx_button = QPushButton("Lưu bảng tính Excel…")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.pdf_button)
+        buttons.addWidget(self.xlsx_button)
+        buttons.addStretch(1)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(choices)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        self.kind.idToggled.connect(lambda *_: self._update())
+        self.pdf_button.clicked.connect(lambda: self.make(excel=False))
+        self.xlsx_button.clicked.connect(lambda: self.make(excel=True))
+        self.events.data_changed.connect(self._on_data_changed)
+        self._task: Task | None = None
+        self._fill_scope()
+        self._update()
+
+    def report(self) -> str:
+        button = self.kind.checkedButton()
+        return str(button.property("report")) if button is not None else REPORTS[0][0]
+
+    def _fill_scope(self) -> None:
+        chosen = self.scope.currentData()
+        self.scope.clear()
+        self.scope.addItem("Toàn phường", None)
+        for cell in list_cells(self.factory):
+            self.scope.addItem(cell.name, ("cell", cell.id))
+        if self.report() == "members":
+            for org in list_orgs(self.factory):
+                self.scope.addItem(org.name, ("org", org.id))
+        self.scope.setCurrentIndex(max(0, self.scope.findData(chosen)))
+
+    def _update(self) -> None:
+        report = self.report()
+        self.year.setEnabled(report != "members")
+        self._fill_scope()
+        self.scope.setEnabled(report != "summary")
+
+    def _on_data_changed(self, kind: str, _ids: list[int]) -> None:
+        if kind in ("cells", "orgs"):
+            self._fill_scope()
+
+    def _scope(self) -> tuple[int | None, int | None]:
+        data = self.scope.currentData() if self.scope.isEnabled() else None
+        if data is None:
+            return None, None
+        kind, key = data
+        return (key, None) if kind == "cell" else (None, key)
+
+    def make(self, *, excel: bool) -> None:
+        """Build the chosen report on a worker thread (progress and Cancel after half a
+        second), then open the PDF in the preview or save the workbook."""
+        report, year = self.report(), self.year.value()
+        cell_id, org_id = self._scope()
+        names = {"members": "danh-sach-dang-vien", "attendance": f"tong-hop-sinh-hoat-{year}",
+                 "summary": f"bao-cao-tong-hop-{year}"}
+        scope_name = self.scope.currentText() if self.scope.isEnabled() else ""
+        suggested = names[report] + (f"-{_slug(scope_name)}" if cell_id or org_id else "")
+        target: Path | None = None
+        if excel:
+            chosen = messages.save_file(self, "Lưu bảng tính", f"{suggested}.xlsx",
+                                        "Bảng tính Excel (*.xlsx)")
+            if not chosen:
+                return
+            target = Path(chosen) if chosen.lower().endswith(".xlsx") else Path(chosen + ".xlsx")
+        else:
+            target = Path(tempfile.mkdtemp(prefix="sodangvien-")) / f"{suggested}.pdf"
+        factory, today = self.factory, self.today()
+        margins = Margins(*load_settings(factory).margins_mm)
+
+        def work(progress: Any, cancelled: Any) -> Path:
+            issuer: Any = None if excel else issuer_lines(factory, cell_id, today)
+            if report == "members":
+                data: Any = member_list(factory, cell_id=cell_id, workplace_org_id=org_id,
+                                        progress=progress, cancelled=cancelled)
+                from reports.documents.member_list import member_list_pdf, member_list_xlsx
+                if excel:
+                    member_list_xlsx(data, target, made_on=today, progress=progress,
+                                     cancelled=cancelled)
+                else:
+                    member_list_pdf(data, issuer, target, margins, printed_on=today,
+                                    progress=progress, cancelled=cancelled)
+            elif report == "attendance":
+                data = attendance_summary(factory, year, cell_id=cell_id, progress=progress)
+                from reports.documents.attendance_summary import (
+                    attendance_summary_pdf,
+                    attendance_summary_xlsx,
+                )
+                if excel:
+                    attendance_summary_xlsx(data, target, made_on=today)
+                else:
+                    attendance_summary_pdf(data, issuer, target, margins, printed_on=today,
+                                           progress=progress, cancelled=cancelled)
+            else:
+                data = year_summary(factory, year, today=today, progress=progress)
+                from reports.documents.summary_report import summary_pdf, summary_xlsx
+                if excel:
+                    summary_xlsx(data, target, made_on=today)
+                else:
+                    summary_pdf(data, issuer, target, margins, printed_on=today)
+            return target
+
+        def done(path: Path) -> None:
+            self._task = None
+            if excel:
+                self.status.setText(f"Đã lưu {path}.")
+                return
+            title = next(text for key, text, _ in REPORTS if key == report)
+            try:
+                PdfPreviewDialog.show_pdf(self, path, title, f"{suggested}.pdf")
+            finally:  # the dialog keeps the bytes; the temporary file is not needed
+                shutil.rmtree(path.parent, ignore_errors=True)
+
+        def failed(exc: BaseException) -> None:
+            self._task = None
+            if isinstance(exc, Cancelled):
+                self.status.setText("Đã hủy.")
+            elif isinstance(exc, NoIssuer | LookupError | OSError):
+                messages.error(self, "Không lập được báo cáo", str(exc))
+            else:
+                messages.error(self, "Không lập được báo cáo", f"Lỗi không lường trước: {exc}")
+
+        self.status.setText("Đang lập…")
+        self._task = Task(self, "Đang lập báo cáo…", work, done, failed)

@@ -1,0 +1,418 @@
+"""Cài đặt: the ward's names, print margins, the comment round's dates, backups, the user's name,
+and the regulation in force by year.
+
+The form is saved by «Lưu» in one transaction and reloaded by «Hoàn tác»; every message appears in
+red under its field, from the same ``validate_settings`` the service checks with.  Regulations are
+a list of their own, saved one by one through their dialog.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate, QLocale, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.catalogues.settings import (
+    OPTION_BY_KEY,
+    RegulationRow,
+    Settings,
+    WardNames,
+    delete_regulation,
+    list_regulations,
+    load_settings,
+    load_ward_names,
+    save_regulation,
+    save_settings,
+    validate_settings,
+    validate_ward_names,
+)
+from models.catalogues.ward import party_org_name_for
+from ui.catalogues.catalogue_dialogs import (
+    ERROR_STYLE,
+    HINT_STYLE,
+    RegulationDialog,
+    show_errors,
+    try_save,
+    with_error,
+)
+from ui.catalogues.catalogues_view import CatalogueTableModel, Column, button, make_table
+from ui.shell import messages
+
+MARGINS = ("margin_top", "margin_bottom", "margin_left", "margin_right")
+# day/month pickers run in a year without 29 February, as the rule does (validate_settings)
+PICKER_YEAR = 2001
+VIETNAMESE = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
+
+
+def choose_folder(parent: QWidget | None, title: str, start: str) -> str | None:
+    """Ask for a folder; None when the user cancels.  (Tests patch this function.)"""
+    folder = QFileDialog.getExistingDirectory(parent, title, start)
+    return folder or None
+
+
+def _day_month_edit() -> QDateEdit:
+    edit = QDateEdit()
+    edit.setDisplayFormat("dd/MM")
+    edit.setDateRange(QDate(PICKER_YEAR, 1, 1), QDate(PICKER_YEAR, 12, 31))
+    edit.setCalendarPopup(True)
+    edit.setFixedWidth(110)
+    return edit
+
+
+def _left(widget: QWidget) -> QHBoxLayout:
+    """A narrow field kept at its own width, on the left."""
+    row = QHBoxLayout()
+    row.addWidget(widget)
+    row.addStretch()
+    return row
+
+
+class SettingsView(QWidget):
+    """Cài đặt."""
+
+    changed = Signal(str)  # "settings" / "ward", after a save
+
+    def __init__(self, factory: sessionmaker[Session], parent: QWidget | None = None, *,
+                 read_only: bool = False) -> None:
+        super().__init__(parent)
+        self._factory = factory
+        self.read_only = read_only
+        self.error_labels: dict[str, QLabel] = {}
+        self._loaded: tuple[Settings, WardNames | None] | None = None
+
+        title = QLabel("Cài đặt")
+        title.setObjectName("pageTitle")
+        content = QWidget()
+        grid = QGridLayout(content)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.addWidget(self._ward_group(), 0, 0)
+        grid.addWidget(self._margins_group(), 0, 1)
+        grid.addWidget(self._round_group(), 1, 0)
+        grid.addWidget(self._user_group(), 1, 1)
+        grid.addWidget(self._regulations_group(), 2, 0, 1, 2)
+        grid.setRowStretch(3, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        self.save_button = QPushButton("Lưu")
+        self.save_button.setDefault(True)
+        self.revert_button = QPushButton("Hoàn tác")
+        self.revert_button.setToolTip("Bỏ các thay đổi chưa lưu, nạp lại cài đặt đã lưu")
+        self.status_label = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(self.status_label, 1)
+        bar.addWidget(self.revert_button)
+        bar.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(bar)
+
+        self.save_button.setToolTip("Lưu mọi thay đổi trên trang (Ctrl+S)")
+        save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
+        save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_shortcut.activated.connect(self.save)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.revert)
+        for edit in (self.committee_name, self.parent_name, self.place_name, self.backup_dir,
+                     self.user_name):
+            edit.textChanged.connect(self._on_form_changed)
+        for spin in self.margins.values():
+            spin.valueChanged.connect(self._on_form_changed)
+        for date_edit in (self.reference, self.deadline):
+            date_edit.dateChanged.connect(self._on_form_changed)
+        self.committee_name.textChanged.connect(self._on_committee_changed)
+        self.revert()
+        self.reload_regulations()
+
+    # -- building ----------------------------------------------------------------------------
+    def _add(self, form: QFormLayout, key: str, label: str, widget: QWidget | QHBoxLayout,
+             hint: str = "") -> None:
+        box, error = with_error(widget, hint)
+        self.error_labels[key] = error
+        form.addRow(label, box)
+
+    def _ward_group(self) -> QGroupBox:
+        group = QGroupBox("Đảng ủy phường (xã)")
+        form = QFormLayout(group)
+        self.committee_name = QLineEdit()
+        self.committee_name.setPlaceholderText("Ví dụ: Đảng ủy phường Mạo Khê")
+        self.parent_name = QLineEdit()
+        self.parent_name.setPlaceholderText("Ví dụ: Đảng bộ thành phố Đông Triều")
+        self.place_name = QLineEdit()
+        self.place_name.setPlaceholderText("Ví dụ: Đông Triều")
+        self.party_org_label = QLabel()
+        self.party_org_label.setStyleSheet(HINT_STYLE)
+        self._add(form, "committee_name", "Tên đảng ủy *", self.committee_name)
+        form.addRow("Tên đảng bộ", self.party_org_label)
+        self._add(form, "parent_name", "Tổ chức đảng cấp trên *", self.parent_name)
+        self._add(form, "place_name", "Địa danh ghi ngày tháng *", self.place_name)
+        note = QLabel("Dòng tiêu đề và người ký in trên văn bản sửa ở Danh mục › Cơ quan ban "
+                      "hành văn bản (theo ngày áp dụng).")
+        note.setStyleSheet(HINT_STYLE)
+        note.setWordWrap(True)
+        form.addRow(note)
+        return group
+
+    def _margins_group(self) -> QGroupBox:
+        group = QGroupBox("Lề trang in (mm)")
+        form = QFormLayout(group)
+        self.margins: dict[str, QDoubleSpinBox] = {}
+        for key in MARGINS:
+            option = OPTION_BY_KEY[key]
+            spin = QDoubleSpinBox()
+            spin.setRange(0, 200)  # below the minimum is shown as an error, not silently clamped
+            spin.setDecimals(1)
+            spin.setSingleStep(1)
+            spin.setSuffix(" mm")
+            spin.setLocale(VIETNAMESE)  # "25,0 mm"
+            spin.setFixedWidth(110)
+            self.margins[key] = spin
+            minimum = f"{option.minimum:g}"
+            self._add(form, key, f"{option.label} (tối thiểu {minimum})", _left(spin))
+        note = QLabel("Mặc định theo Hướng dẫn 36-HD/VPTW: trên 25, dưới 25, trái 35, phải 15.")
+        note.setStyleSheet(HINT_STYLE)
+        note.setWordWrap(True)
+        form.addRow(note)
+        return group
+
+    def _round_group(self) -> QGroupBox:
+        group = QGroupBox("Nhận xét hằng năm")
+        form = QFormLayout(group)
+        self.reference = _day_month_edit()
+        self.deadline = _day_month_edit()
+        self._add(form, "reference_day", "Ngày chốt danh sách", _left(self.reference),
+                  "Đảng viên có tên trong sổ vào ngày này (và không miễn sinh hoạt) được lập "
+                  "phiếu nhận xét của năm.")
+        self._add(form, "deadline_day", "Hạn gửi nhận xét", _left(self.deadline),
+                  "Hạn mặc định của mỗi đợt; sửa được cho từng năm và từng tổ chức đảng.")
+        return group
+
+    def _user_group(self) -> QGroupBox:
+        group = QGroupBox("Người dùng và sao lưu")
+        form = QFormLayout(group)
+        self.user_name = QLineEdit()
+        self._add(form, "user_name", "Tên người dùng *", self.user_name,
+                  "Ghi vào lịch sử thay đổi (ai sửa, khi nào).")
+        self.backup_dir = QLineEdit()
+        self.backup_dir.setPlaceholderText("Để trống: thư mục «backups» cạnh tệp dữ liệu")
+        self.backup_dir.setClearButtonEnabled(True)
+        self.choose_button = QPushButton("Chọn…")
+        self.choose_button.clicked.connect(self._on_choose_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.backup_dir, 1)
+        row.addWidget(self.choose_button)
+        self._add(form, "backup_dir", "Thư mục sao lưu", row,
+                  "Nên chọn ổ đĩa khác hoặc thẻ nhớ để giữ bản sao an toàn.")
+        return group
+
+    def _regulations_group(self) -> QGroupBox:
+        group = QGroupBox("Quy định áp dụng theo năm")
+        self.regulation_model = CatalogueTableModel((
+            Column("Áp dụng từ năm", lambda r: r.from_year, 110),
+            Column("Quy định", lambda r: r.code, 110),
+            Column("Dòng căn cứ in trên văn bản", lambda r: r.basis_line, 600),
+        ), self, inactive=lambda r: False)
+        self.regulation_table = make_table(self.regulation_model)
+        self.regulation_table.setMinimumHeight(110)
+        self.add_regulation_button = button("Thêm…", self.add_regulation)
+        self.edit_regulation_button = button("Sửa…", self.edit_regulation)
+        self.delete_regulation_button = button("Xóa", self.delete_regulation)
+        note = QLabel("Thay đổi trong bảng này được lưu ngay. Mỗi năm dùng quy định có năm áp "
+                      "dụng gần nhất.")
+        note.setStyleSheet(HINT_STYLE)
+        bar = QHBoxLayout()
+        for push in (self.add_regulation_button, self.edit_regulation_button,
+                     self.delete_regulation_button):
+            bar.addWidget(push)
+        bar.addStretch()
+        bar.addWidget(note)
+        layout = QVBoxLayout(group)
+        layout.addLayout(bar)
+        layout.addWidget(self.regulation_table)
+        self.regulation_table.activated.connect(lambda *_: self.edit_regulation())
+        self.regulation_table.selectionModel().selectionChanged.connect(
+            lambda *_: self._update_regulation_buttons())
+        return group
+
+    # -- the form ----------------------------------------------------------------------------
+    def settings_values(self) -> Settings:
+        reference, deadline = self.reference.date(), self.deadline.date()
+        return Settings(
+            **{key: spin.value() for key, spin in self.margins.items()},
+            backup_dir=self.backup_dir.text(),
+            reference_day=reference.day(), reference_month=reference.month(),
+            deadline_day=deadline.day(), deadline_month=deadline.month(),
+            user_name=self.user_name.text(),
+        )
+
+    def ward_values(self) -> WardNames:
+        return WardNames(self.committee_name.text(), self.parent_name.text(),
+                         self.place_name.text())
+
+    def _fill(self, settings: Settings, ward: WardNames | None) -> None:
+        widgets: list[Any] = [self.committee_name, self.parent_name, self.place_name,
+                              self.backup_dir, self.user_name, self.reference, self.deadline,
+                              *self.margins.values()]
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            if ward is not None:
+                self.committee_name.setText(ward.committee_name)
+                self.parent_name.setText(ward.parent_name)
+                self.place_name.setText(ward.place_name)
+            for key, spin in self.margins.items():
+                spin.setValue(getattr(settings, key))
+            self.backup_dir.setText(settings.backup_dir)
+            self.user_name.setText(settings.user_name)
+            self.reference.setDate(QDate(PICKER_YEAR, settings.reference_month,
+                                         settings.reference_day))
+            self.deadline.setDate(QDate(PICKER_YEAR, settings.deadline_month,
+                                        settings.deadline_day))
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+        self._on_committee_changed()
+
+    def form_errors(self) -> dict[str, str]:
+        errors = validate_settings(self.settings_values())
+        if self._loaded is not None and self._loaded[1] is not None:
+            errors.update(validate_ward_names(self.ward_values()))
+        return errors
+
+    def is_dirty(self) -> bool:
+        if self._loaded is None:
+            return False
+        settings, ward = self._loaded
+        return (self.settings_values() != settings
+                or (ward is not None and self.ward_values() != ward))
+
+    def _on_form_changed(self) -> None:
+        show_errors(self.error_labels, self.form_errors())
+        dirty = self.is_dirty()
+        self.save_button.setEnabled(dirty and not self.read_only)
+        self.revert_button.setEnabled(dirty)
+        self.status_label.setStyleSheet("")
+        self.status_label.setText("Có thay đổi chưa lưu." if dirty else "")
+
+    def _on_committee_changed(self) -> None:
+        self.party_org_label.setText(party_org_name_for(self.committee_name.text()) or "—")
+
+    def _on_choose_clicked(self) -> None:
+        folder = choose_folder(self, "Chọn thư mục sao lưu", self.backup_dir.text())
+        if folder:
+            self.backup_dir.setText(folder)
+
+    def revert(self) -> None:
+        """Hoàn tác: show what is stored."""
+        settings = load_settings(self._factory)
+        ward = load_ward_names(self._factory)
+        self._loaded = (settings, ward)
+        for edit in (self.committee_name, self.parent_name, self.place_name):
+            edit.setEnabled(ward is not None and not self.read_only)
+        self._fill(settings, ward)
+        self._on_form_changed()
+
+    def save(self) -> bool:
+        """Lưu: everything on the form in one transaction; nothing when a field is invalid."""
+        if self._loaded is None or self.read_only:
+            return False
+        errors = self.form_errors()
+        show_errors(self.error_labels, errors)
+        if errors:
+            self.status_label.setStyleSheet(ERROR_STYLE)
+            self.status_label.setText("Chưa lưu: hãy sửa các mục báo đỏ.")
+            return False
+        old_settings, old_ward = self._loaded
+        settings, ward = self.settings_values(), self.ward_values() if old_ward else None
+        # the service checks with the same rules: a refusal here is a database problem
+        saved = try_save(self, lambda: save_settings(self._factory, settings, ward))
+        if saved is None:
+            return False
+        self.revert()
+        self.status_label.setStyleSheet("color: #1b5e20;")
+        self.status_label.setText("Đã lưu cài đặt.")
+        if saved != old_settings:
+            self.changed.emit("settings")
+        if ward is not None and old_ward is not None and self._loaded[1] != old_ward:
+            self.changed.emit("ward")
+        return True
+
+    # -- regulations -------------------------------------------------------------------------
+    def reload_regulations(self, select: int | None = None) -> None:
+        current = self._current_regulation()
+        keep = select if select is not None else (current.id if current else None)
+        self.regulation_model.set_rows(list_regulations(self._factory))
+        if keep is not None and (row := self.regulation_model.row_of(keep)) >= 0:
+            self.regulation_table.selectRow(row)
+        self._update_regulation_buttons()
+
+    def _current_regulation(self) -> RegulationRow | None:
+        index = self.regulation_table.currentIndex()
+        row: RegulationRow | None = (self.regulation_model.row_at(index.row())
+                                     if index.isValid() else None)
+        return row
+
+    def _update_regulation_buttons(self) -> None:
+        selected = self._current_regulation() is not None and not self.read_only
+        self.add_regulation_button.setEnabled(not self.read_only)
+        self.edit_regulation_button.setEnabled(selected)
+        self.delete_regulation_button.setEnabled(
+            selected and self.regulation_model.rowCount() > 1)
+
+    def add_regulation(self) -> None:
+        value = RegulationDialog.add(self, self.regulation_model.rows())
+        if value is None:
+            return
+        row = try_save(self, lambda: save_regulation(self._factory, value))
+        if row is not None:
+            self.reload_regulations(row.id)
+            self.changed.emit("settings")
+
+    def edit_regulation(self) -> None:
+        current = self._current_regulation()
+        if current is None or self.read_only:
+            return
+        value = RegulationDialog.edit(self, current, self.regulation_model.rows())
+        if value is None:
+            return
+        row = try_save(self, lambda: save_regulation(self._factory, value, current.id))
+        if row is not None:
+            self.reload_regulations(row.id)
+            self.changed.emit("settings")
+
+    def delete_regulation(self) -> None:
+        current = self._current_regulation()
+        if current is None or self.read_only:
+            return
+        if not messages.confirm(self, "Quy định áp dụng theo năm",
+                                f"Xóa quy định {current.code} (áp dụng từ năm "
+                                f"{current.from_year})?"):
+            return
+        def delete() -> bool:
+            delete_regulation(self._factory, current.id)
+            return True
+
+        if try_save(self, delete):
+            self.reload_regulations()
+            self.changed.emit("settings")

@@ -1,0 +1,3 @@
+"""The frame every page lives in: the application, the main window, background tasks, messages, the
+PDF preview.
+"""

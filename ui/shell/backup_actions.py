@@ -1,0 +1,140 @@
+"""The "Tệp" menu: back up now, and restore from a backup.
+
+A restore replaces the file under the open window, so the window lets go of its connections first
+(it keeps the one-program-per-database lock, so no other program opens the file meanwhile), the
+verified restore runs (it saves the current data first), and a new main window opens on the
+restored file in place of the old one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QWidget
+
+from models import clock
+from models.catalogues.settings import load_settings
+from models.store import history
+from models.store.backups import RestoreResult, backup_database, restore_database
+from models.store.db import Database, open_database
+from models.store.dbcheck import DatabaseError, check_file
+from ui.shell import messages
+
+if TYPE_CHECKING:
+    from ui.shell.main_window import MainWindow
+
+FILE_FILTER = "Bản sao lưu (*.sqlite *.db);;Mọi tệp (*)"
+BACKUP_TITLE = "Sao lưu ngay"
+RESTORE_TITLE = "Khôi phục từ bản sao lưu"
+
+# main windows opened by a restore: a top-level window with no parent lives while referenced
+_WINDOWS: list[MainWindow] = []
+
+
+def install_file_menu(window: MainWindow) -> None:
+    """Add the "Tệp" menu with both actions to a main window."""
+    menu = window.menuBar().addMenu("&Tệp")
+    backup = QAction("Sao lưu ngay…", window)
+    backup.triggered.connect(lambda: back_up_now(window, window.db))
+    restore = QAction("Khôi phục từ bản sao lưu…", window)
+    restore.setEnabled(not window.db.read_only)
+    restore.triggered.connect(lambda: restore_from_backup(window))
+    menu.addAction(backup)
+    menu.addAction(restore)
+
+
+def backup_folder(db: Database) -> Path:
+    return load_settings(db.session_factory).backup_folder(db.path)
+
+
+def back_up_now(parent: QWidget | None, db: Database) -> Path | None:
+    """Ask where, copy the database there (safe while it is open); the path, or None."""
+    suggested = backup_folder(db) / f"{db.path.stem}-sao-luu-{clock.now():%Y%m%d-%H%M}.sqlite"
+    chosen = messages.save_file(parent, BACKUP_TITLE, str(suggested), FILE_FILTER)
+    if chosen is None:
+        return None
+    out = Path(chosen)
+    if not out.suffix:
+        out = out.with_suffix(".sqlite")
+    try:
+        saved = backup_database(db.path, out)
+    except DatabaseError as exc:
+        messages.error(parent, "Không sao lưu được", str(exc))
+        return None
+    messages.info(parent, "Đã sao lưu",
+                  f"Đã sao lưu toàn bộ dữ liệu vào tệp:\n{saved}\n\n"
+                  "Nên chép thêm tệp này sang USB hoặc máy khác, phòng khi máy hỏng.")
+    return saved
+
+
+def restore_from_backup(window: MainWindow) -> MainWindow | None:
+    """Ask for a backup, warn, restore it over the window's database and reopen the window on
+    it; the new window, or None when nothing was restored (the old window then goes on)."""
+    db = window.db
+    if db.read_only:
+        messages.error(window, RESTORE_TITLE, "Cửa sổ này chỉ xem: không khôi phục được ở đây.")
+        return None
+    chosen = messages.open_file(window, RESTORE_TITLE, FILE_FILTER)
+    if chosen is None:
+        return None
+    source = Path(chosen)
+    try:
+        if source.resolve() == db.path.resolve():
+            raise DatabaseError("Đây chính là cơ sở dữ liệu đang mở, không phải một bản sao lưu.")
+        check_file(source)  # a bad file is refused before the question, not after it
+    except DatabaseError as exc:
+        messages.error(window, "Không khôi phục được", str(exc))
+        return None
+    folder = backup_folder(db)
+    taken = datetime.fromtimestamp(source.stat().st_mtime)
+    if not messages.confirm(
+            window, RESTORE_TITLE,
+            f"Toàn bộ dữ liệu đang dùng sẽ được THAY THẾ bằng dữ liệu của bản sao lưu:\n{source}\n"
+            f"(tệp lưu lúc {taken:%H:%M ngày %d/%m/%Y}).\n\n"
+            "Những gì đã nhập sau thời điểm đó sẽ không còn trong sổ. Dữ liệu hiện tại được lưu "
+            f"lại trước khi thay, trong thư mục:\n{folder}\n\nKhôi phục?"):
+        return None
+    db.close()  # no connection may stay open on the file being replaced
+    try:
+        result = restore_database(source, db.path, folder, lock_held=True)
+    except DatabaseError as exc:
+        # the file was left as it was; the window's engine reconnects on its next use
+        messages.error(window, "Không khôi phục được",
+                       f"{exc}\n\nDữ liệu hiện tại không bị thay đổi.")
+        return None
+    return reopen(window, result, source)
+
+
+def reopen(old: MainWindow, result: RestoreResult, source: Path) -> MainWindow | None:
+    """A new main window on the restored file, where the old one was; the old one closes."""
+    from ui.shell.main_window import MainWindow
+
+    try:
+        db = open_database(result.restored)
+    except DatabaseError as exc:
+        messages.error(old, "Không mở được dữ liệu đã khôi phục", str(exc))
+        return None
+    history.set_current_user(load_settings(db.session_factory).user_name)
+    window = MainWindow(db)
+    window.setGeometry(old.geometry())
+    keep(window)
+    window.show()  # before the old one closes, so the program does not quit
+    old._changed = False  # what it showed is already saved by the restore: no backup on close
+    old.close()
+    old.deleteLater()
+    lines = [f"Đã khôi phục dữ liệu từ bản sao lưu:\n{source}"]
+    if result.migrated_from is not None:
+        lines.append("Bản sao lưu của phiên bản cũ đã được nâng cấp.")
+    if result.saved_current is not None:
+        lines.append(f"Dữ liệu trước khi khôi phục được lưu ở:\n{result.saved_current}")
+    messages.info(window, "Đã khôi phục", "\n\n".join(lines))
+    return window
+
+
+def keep(window: MainWindow) -> None:
+    """Hold a reference to the window until Qt destroys it."""
+    _WINDOWS.append(window)
+    window.destroyed.connect(lambda *_: _WINDOWS.remove(window) if window in _WINDOWS else None)
