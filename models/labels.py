@@ -63,12 +63,3 @@ def label(table: Mapping[Any, str], code: str | None) -> str:
     if code is None:
         return ""
     return table.get(code, code)
-
-
-def format_date(value: object) -> str:
-    """dd/mm/yyyy, as every screen and printout shows dates."""
-    from datetime import date
-
-    if isinstance(value, date):
-        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
-    return ""

@@ -40,7 +40,8 @@ from models.exchange.packages import (
     cell_text,
     ward_identity_in,
 )
-from models.labels import MEMBER_STATUS, SHEET_STATUS, format_date, label
+from models.formats import format_date
+from models.labels import MEMBER_STATUS, SHEET_STATUS, label
 from models.register.service import RegisterError, change_status_in
 from models.store.entities import CommentSheet, Member, SheetStatus, WorkplaceOrg
 from models.text.vntext import clean, fold

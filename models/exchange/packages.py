@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.activities.service import participation_in
 from models.dates import format_birth
-from models.labels import MEMBER_STATUS, PROPOSAL, SEX, SHEET_STATUS, format_date, label
+from models.formats import format_date
+from models.labels import MEMBER_STATUS, PROPOSAL, SEX, SHEET_STATUS, label
 from models.store.entities import Cell, CommentSheet, Member, MemberStatus, Ward, WorkplaceOrg
 
 Factory = sessionmaker[Session]

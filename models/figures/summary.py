@@ -36,7 +36,8 @@ from models.activities.service import (
     _in_span,
 )
 from models.dates import format_birth
-from models.labels import EXCUSED, MEMBER_STATUS, SEX, format_date, label
+from models.formats import format_date
+from models.labels import EXCUSED, MEMBER_STATUS, SEX, label
 from models.store.entities import (
     Activity,
     ActivityStatus,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.activities.service import Participation, participation
 from models.dates import format_birth
+from models.formats import format_date
 from models.labels import (
     ACTIVITY_KIND,
     ATTENDANCE,
@@ -17,7 +18,6 @@ from models.labels import (
     OFFICIAL,
     PROBATIONARY,
     SEX,
-    format_date,
     label,
 )
 from models.store.entities import (

@@ -16,7 +16,8 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.labels import MEMBER_STATUS, SEX, format_date, label
+from models.formats import format_date
+from models.labels import MEMBER_STATUS, SEX, label
 from models.store.db import MEMBER_FTS_MATCH, fts_query
 from models.store.entities import Cell, Member, WorkplaceOrg
 from models.text.vntext import clean, fold_query

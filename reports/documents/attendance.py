@@ -24,7 +24,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
 from models.catalogues.documents import IssuerLines
-from models.labels import ATTENDANCE, format_date
+from models.formats import format_date
+from models.labels import ATTENDANCE
 from models.store.entities import AttendanceState
 from reports.layout import party_doc as doc
 from reports.layout.fonts import SERIF, SERIF_BOLD

@@ -17,14 +17,13 @@ from models import clock
 from models.activities.service import Participation
 from models.catalogues.documents import IssuerLines
 from models.figures.summary import AttendanceSummary, IsCancelled, MemberAttendance, Progress
+from models.formats import format_int, format_rate
 from reports.layout import party_doc as doc
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
 from reports.layout.tables import (
     Column,
     GridStyle,
     PagedGrid,
-    format_int,
-    format_rate,
     set_properties,
     set_widths,
     write_table,

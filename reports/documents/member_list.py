@@ -18,10 +18,10 @@ from reportlab.platypus import CondPageBreak, Flowable, Spacer
 from models import clock
 from models.catalogues.documents import IssuerLines
 from models.figures.summary import IsCancelled, ListedMember, MemberList, MemberTotals, Progress
-from models.labels import format_date
+from models.formats import format_date, format_int
 from reports.layout import party_doc as doc
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
-from reports.layout.tables import Column, GridStyle, PagedGrid, format_int, set_properties
+from reports.layout.tables import Column, GridStyle, PagedGrid, set_properties
 
 KIND = "DS"  # danh sách, the kind in document codes
 TITLE = "Danh sách đảng viên"

@@ -34,7 +34,8 @@ from models.figures.summary import (
     GroupFigures,
     YearSummary,
 )
-from models.labels import MEMBER_STATUS, PROPOSAL, SHEET_STATUS, format_date, label
+from models.formats import format_date, format_int, format_rate
+from models.labels import MEMBER_STATUS, PROPOSAL, SHEET_STATUS, label
 from reports.layout import party_doc as doc
 from reports.layout.fonts import SERIF, SERIF_BOLD
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
@@ -42,8 +43,6 @@ from reports.layout.tables import (
     Column,
     GridStyle,
     PagedGrid,
-    format_int,
-    format_rate,
     set_properties,
     set_widths,
     write_table,

@@ -18,18 +18,12 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 from models import clock
 from models.catalogues.documents import IssuerLines
 from models.exchange.town import TownSummary, WardEntry, ward_attendance
+from models.formats import format_int, format_rate
 from reports.documents.summary_report import STYLE, SUBTITLE, TOTAL, summary_flowables, summary_xlsx
 from reports.layout import party_doc as doc
 from reports.layout.fonts import SERIF_BOLD
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
-from reports.layout.tables import (
-    Column,
-    PagedGrid,
-    format_int,
-    format_rate,
-    set_widths,
-    write_table,
-)
+from reports.layout.tables import Column, PagedGrid, set_widths, write_table
 
 WARD_SECTION = "6. Theo đảng bộ phường, xã"
 SOURCES = ("Số liệu tổng hợp từ gói báo cáo của {count} đảng bộ phường, xã: {names}.")

@@ -27,26 +27,6 @@ from reports.layout.fonts import SERIF, SERIF_BOLD
 __all__ = ["Cancelled", "Column", "GridStyle", "PagedGrid"]
 
 
-NO_RATE = "–"  # a rate with nobody invited
-
-
-# --- numbers as Vietnamese documents write them --------------------------------------------------
-
-def format_int(value: int) -> str:
-    """1800 → '1.800' (a dot groups thousands in Vietnamese)."""
-    return f"{value:,}".replace(",", ".")
-
-
-def format_rate(rate: float | None) -> str:
-    """0.6667 → '66,7%'; '–' when there is no rate (nobody invited)."""
-    if rate is None:
-        return NO_RATE
-    return f"{rate * 100:.1f}%".replace(".", ",")
-
-
-def ratio(part: int, whole: int) -> float | None:
-    """part / whole, None when whole is 0."""
-    return part / whole if whole else None
 
 
 def stamp(on: date) -> str:

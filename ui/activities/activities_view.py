@@ -34,7 +34,8 @@ from models.activities.service import (
     update_activity,
 )
 from models.catalogues.ward import list_cells
-from models.labels import ACTIVITY_KIND, format_date
+from models.formats import format_date
+from models.labels import ACTIVITY_KIND
 from models.store.entities import ActivityKind, ActivityStatus
 from ui.activities.activity_dialog import ActivityDialog
 from ui.activities.roster_view import RosterDialog

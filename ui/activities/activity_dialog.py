@@ -19,7 +19,8 @@ from models import clock
 from models.activities.service import ACTIVITY_STATUS, WHOLE_WARD, ActivityInput, validate_activity
 from models.catalogues.ward import CellRow
 from models.dates import DateError, parse_date
-from models.labels import ACTIVITY_KIND, format_date
+from models.formats import format_date
+from models.labels import ACTIVITY_KIND
 from models.store.entities import ActivityKind
 
 

@@ -47,7 +47,8 @@ from models.activities.service import (
     uninvite,
     update_activity,
 )
-from models.labels import ATTENDANCE, format_date
+from models.formats import format_date
+from models.labels import ATTENDANCE
 from models.register.members import search_members
 from models.store.dbcheck import DatabaseError
 from models.store.entities import ActivityStatus, AttendanceState

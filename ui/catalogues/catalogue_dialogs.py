@@ -52,7 +52,7 @@ from models.catalogues.service import (
 )
 from models.catalogues.settings import RegulationInput, RegulationRow, validate_regulation
 from models.catalogues.ward import CellInput
-from models.labels import format_date
+from models.formats import format_date
 from models.text.vntext import fold
 from ui.shell import messages
 

@@ -43,7 +43,7 @@ from models.catalogues.service import (
     update_cell,
     update_org,
 )
-from models.labels import format_date
+from models.formats import format_date
 from ui.catalogues.catalogue_dialogs import (
     CellDialog,
     IssuerVersionDialog,

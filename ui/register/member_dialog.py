@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from models import clock
 from models.catalogues.ward import CellRow, OrgRow
 from models.dates import DateError, format_birth, parse_birth, parse_date
-from models.labels import format_date
+from models.formats import format_date
 from models.register.rules import MemberInput, validate_member
 from models.store.entities import Sex
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.labels import format_date
+from models.formats import format_date
 from models.register.detail import DatedEntry, MemberDetail
 
 PAGE_STYLE = """

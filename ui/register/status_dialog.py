@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 
 from models import clock
 from models.dates import DateError, parse_date
-from models.labels import MEMBER_STATUS, format_date, label
+from models.formats import format_date
+from models.labels import MEMBER_STATUS, label
 from models.store.entities import MemberStatus
 
 
