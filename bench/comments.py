@@ -38,7 +38,8 @@ def main() -> int:
         source.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, "main.py", "--db", str(source), "demo", "--members",
                         "1800"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    from models.comments.service import create_round, prepare_print, year_sheet_ids
+    from models.comments.printing import prepare_print, year_sheet_ids
+    from models.comments.rounds import create_round
     from models.store.db import open_database
     from reports.documents.comment_print import print_sheets
 

@@ -9,7 +9,8 @@ from cli.common import CommandError, cell_id_arg, cell_phrase, emit_json, open_d
 
 def cmd_comments(args: argparse.Namespace) -> int:
     db = open_db(args)
-    from models.comments.service import CommentError, create_round
+    from models.comments.common import CommentError
+    from models.comments.rounds import create_round
 
     try:
         cell_id = cell_id_arg(db, args.cell)
@@ -36,7 +37,8 @@ def cmd_comments(args: argparse.Namespace) -> int:
 
 def cmd_print_comments(args: argparse.Namespace) -> int:
     db = open_db(args)
-    from models.comments.service import CommentError, year_sheet_ids
+    from models.comments.common import CommentError
+    from models.comments.printing import year_sheet_ids
     from reports.documents.comment_print import print_sheets
 
     try:

@@ -117,7 +117,7 @@ class OverviewData:
     by_org: list[Bar]
     by_cell: list[Bar]
     attendance: list[Bar]
-    progress: Any  # models.comments.service.RoundProgress of the year
+    progress: Any  # models.comments.rounds.RoundProgress of the year
     reminders: Any  # models.activities.service.Reminders of the year
     today: date
     round_year: int  # the comment round under way (last year's until its deadline has passed)
@@ -125,7 +125,8 @@ class OverviewData:
 
 def overview_data(factory: sessionmaker[Session], today: date) -> OverviewData:
     from models.activities.service import reminders
-    from models.comments.service import current_round_year, round_progress
+    from models.comments.deadlines import current_round_year
+    from models.comments.rounds import round_progress
 
     round_year = current_round_year(factory, today)
     return OverviewData(ward_figures(factory), members_by_org(factory), members_by_cell(factory),

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import clock
 from models.catalogues.documents import IssuerLines
 from models.catalogues.settings import load_settings
-from models.comments.service import NO_ORG, PROPOSAL_ITEM, PrintSheet, mark_printed, prepare_print
+from models.comments.common import NO_ORG, PROPOSAL_ITEM
+from models.comments.printing import PrintSheet, mark_printed, prepare_print
 from reports.documents.comment_sheet import (
     CommentSheetData,
     CoveringList,

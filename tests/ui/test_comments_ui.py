@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
-from models.comments import service as cm
+from models.comments import rounds, sheets, templates
 from models.store.db import Database
 from ui.comments.comments_view import CommentsView, DateOrgDialog
 from ui.shell import messages
@@ -48,7 +48,7 @@ def test_create_round_fills_the_list(qtbot: QtBot, view: CommentsView,
     assert view.model.rowCount() == 0
     assert "chưa có phiếu" in view.info.text()
     create(qtbot, view)
-    total = len(cm.list_sheets(demo_db.session_factory, 2026))
+    total = len(sheets.list_sheets(demo_db.session_factory, 2026))
     assert view.model.rowCount() == total > 300
     assert "Danh sách chốt ngày 30/11/2026" in view.info.text()
     assert "còn 19 ngày" in view.info.text()
@@ -57,7 +57,7 @@ def test_create_round_fills_the_list(qtbot: QtBot, view: CommentsView,
     assert view.editor.texts()[2].startswith("Năm 2026 được mời dự")
     # a second run adds nothing
     create(qtbot, view)
-    assert len(cm.list_sheets(demo_db.session_factory, 2026)) == total
+    assert len(sheets.list_sheets(demo_db.session_factory, 2026)) == total
 
 
 def test_edit_is_saved_when_moving_on(qtbot: QtBot, view: CommentsView,
@@ -69,7 +69,7 @@ def test_edit_is_saved_when_moving_on(qtbot: QtBot, view: CommentsView,
     view.editor.proposal_buttons["praise"].setChecked(True)
     view.step(1)
     assert view.current_row() is not None and view.current_row().id != first.id
-    saved = cm.get_sheet(demo_db.session_factory, first.id)
+    saved = sheets.get_sheet(demo_db.session_factory, first.id)
     assert saved.items[0].text == "Gương mẫu, tích cực."
     assert saved.row.proposal == "praise"
     assert view.model.rows[0].proposal_label == "Biểu dương"
@@ -78,7 +78,7 @@ def test_edit_is_saved_when_moving_on(qtbot: QtBot, view: CommentsView,
     assert second is not None
     view.editor.edits[0].setFocus()
     qtbot.keyClick(view.editor.edits[0], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: cm.get_sheet(demo_db.session_factory, second.id).row.status
+    qtbot.waitUntil(lambda: sheets.get_sheet(demo_db.session_factory, second.id).row.status
                     == "finished")
     assert view.current_row() is not None and view.current_row().id != second.id
 
@@ -89,13 +89,13 @@ def test_shortcuts_work_after_the_progress_dialog(qtbot: QtBot, view: CommentsVi
     """A round slow enough to show its progress dialog used to leave no window active, so
     Ctrl+Return did nothing (the test above failed in full runs, when the machine was busy)."""
     gate = threading.Event()
-    real = cm.create_round
+    real = rounds.create_round
 
-    def held(*args: Any, **kwargs: Any) -> cm.CreateResult:
+    def held(*args: Any, **kwargs: Any) -> rounds.CreateResult:
         gate.wait(30)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(cm, "create_round", held)
+    monkeypatch.setattr(rounds, "create_round", held)
     view.create_round()
     assert view.task is not None
     dialog = view.task.dialog
@@ -107,7 +107,7 @@ def test_shortcuts_work_after_the_progress_dialog(qtbot: QtBot, view: CommentsVi
     assert current is not None
     view.editor.edits[0].setFocus()
     qtbot.keyClick(view.editor.edits[0], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert cm.get_sheet(demo_db.session_factory, current.id).row.status == "finished"
+    assert sheets.get_sheet(demo_db.session_factory, current.id).row.status == "finished"
 
 
 def test_bulk_print_then_mark_sent(qtbot: QtBot, view: CommentsView, demo_db: Database,
@@ -132,19 +132,19 @@ def test_bulk_print_then_mark_sent(qtbot: QtBot, view: CommentsView, demo_db: Da
     monkeypatch.setattr(PdfPreviewDialog, "exec", fake_exec)
     view.print_selected()
     assert shown["pending_at_start"] and shown["first_pages"] < shown["pages"]
-    sheets = [cm.get_sheet(demo_db.session_factory, i) for i in ids]
-    assert all(s.row.status == "printed" and s.row.doc_code for s in sheets)
+    printed = [sheets.get_sheet(demo_db.session_factory, i) for i in ids]
+    assert all(s.row.status == "printed" and s.row.doc_code for s in printed)
     path = demo_db.path.parent / "batch.pdf"
     path.write_bytes(shown["data"])
     text = "\n".join(p.extract_text() for p in PdfReader(path).pages)
-    for sheet in sheets:
+    for sheet in printed:
         assert sheet.row.full_name in text and sheet.row.doc_code in text
     # bulk: mark the selection sent on a date, to each member's organisation
     monkeypatch.setattr(DateOrgDialog, "exec", lambda self: (
         self.date.setDate(self.date.date().addDays(9)), int(QDialog.DialogCode.Accepted))[1])
     view.table.selectAll()
     view.mark_sent()
-    after = [cm.get_sheet(demo_db.session_factory, i) for i in ids]
+    after = [sheets.get_sheet(demo_db.session_factory, i) for i in ids]
     assert all(s.row.status == "sent" and s.row.sent_date == date(2026, 12, 5) for s in after)
     assert all(s.sent_to_org_id == s.snapshot.get("org_id") for s in after)
     view.status.setCurrentIndex(view.status.findData("sent"))
@@ -164,7 +164,7 @@ def test_templates_dialog_and_one_off(qtbot: QtBot, view: CommentsView, demo_db:
     dialog.front.setChecked(False)
     dialog.save()
     assert dialog.result() == int(QDialog.DialogCode.Accepted)
-    options = cm.load_form_options(demo_db.session_factory)
+    options = templates.load_form_options(demo_db.session_factory)
     assert options.templates[6].text == "Không có ý kiến khác." and not options.front_signs
 
     def fill(self: OneOffDialog) -> int:
@@ -174,10 +174,10 @@ def test_templates_dialog_and_one_off(qtbot: QtBot, view: CommentsView, demo_db:
 
     monkeypatch.setattr(OneOffDialog, "exec", fill)
     view.one_off()
-    rows = [r for r in cm.list_sheets(demo_db.session_factory, 2026) if r.reason]
+    rows = [r for r in sheets.list_sheets(demo_db.session_factory, 2026) if r.reason]
     assert len(rows) == 1 and rows[0].reason == "Khen thưởng"
     assert view.current_row() is not None and view.current_row().id == rows[0].id
-    assert cm.get_sheet(demo_db.session_factory, rows[0].id).items[6].text == \
+    assert sheets.get_sheet(demo_db.session_factory, rows[0].id).items[6].text == \
         "Không có ý kiến khác."
     QApplication.processEvents()
 
@@ -192,14 +192,14 @@ def test_closing_the_preview_without_printing_gives_the_numbers_back(
     seen: dict[str, Any] = {}
 
     def look_and_close(dialog: PdfPreviewDialog) -> int:
-        seen["codes"] = [cm.get_sheet(demo_db.session_factory, i).row.doc_code for i in ids]
+        seen["codes"] = [sheets.get_sheet(demo_db.session_factory, i).row.doc_code for i in ids]
         qtbot.waitUntil(lambda: not dialog.pending, timeout=60000)
         return int(QDialog.DialogCode.Rejected)
 
     monkeypatch.setattr(PdfPreviewDialog, "exec", look_and_close)
     view.print_selected()
     assert all(seen["codes"])  # numbered while the preview was open
-    after = [cm.get_sheet(demo_db.session_factory, i).row for i in ids]
+    after = [sheets.get_sheet(demo_db.session_factory, i).row for i in ids]
     assert all(not r.doc_code and r.status == "draft" for r in after)
 
 
@@ -210,11 +210,11 @@ def test_an_edit_survives_a_search_and_a_change_elsewhere(qtbot: QtBot, view: Co
     assert first is not None
     view.editor.edits[6].setPlainText("Đã góp ý xây dựng khu dân cư.")
     view.search.setText(first.full_name.split()[-1])  # the list reloads
-    assert cm.get_sheet(demo_db.session_factory, first.id).items[6].text == \
+    assert sheets.get_sheet(demo_db.session_factory, first.id).items[6].text == \
         "Đã góp ý xây dựng khu dân cư."
     view.editor.edits[0].setPlainText("Gương mẫu.")
     view.events.announce("member")  # another page changed something
-    assert cm.get_sheet(demo_db.session_factory, first.id).items[0].text == "Gương mẫu."
+    assert sheets.get_sheet(demo_db.session_factory, first.id).items[0].text == "Gương mẫu."
 
 
 def test_refresh_one_sheet_or_every_draft(qtbot: QtBot, view: CommentsView, demo_db: Database,
@@ -233,5 +233,5 @@ def test_refresh_one_sheet_or_every_draft(qtbot: QtBot, view: CommentsView, demo
     assert asked[0][0] == f"Phiếu của {name}"
     assert told[-1] == "Đã cập nhật 1 phiếu nháp."
     view.refresh_drafts()
-    assert told[-1] == f"Đã cập nhật {len(cm.list_sheets(demo_db.session_factory, 2026))} " \
+    assert told[-1] == f"Đã cập nhật {len(sheets.list_sheets(demo_db.session_factory, 2026))} " \
         "phiếu nháp."

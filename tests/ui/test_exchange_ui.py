@@ -17,7 +17,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from models import clock
-from models.comments.service import create_round, mark_printed, set_status, year_sheet_ids
+from models.comments.printing import mark_printed, year_sheet_ids
+from models.comments.rounds import create_round
+from models.comments.sheets import set_status
 from models.demo.sample import fill_demo
 from models.exchange.format import MEMBERS_XLSX
 from models.exchange.packages import MEMBER_SHEET

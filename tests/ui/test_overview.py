@@ -5,7 +5,7 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from models import clock
-from models.comments.service import create_round
+from models.comments.rounds import create_round
 from models.figures.overview import attendance_by_cell, members_by_cell, members_by_org
 from models.register.members import query_member_ids
 from models.store.db import Database

@@ -27,14 +27,9 @@ from models.activities.service import (
 )
 from models.catalogues.settings import load_settings, regulation_for_year
 from models.catalogues.ward import list_cells
-from models.comments.service import (
-    create_round,
-    current_round_year,
-    days_left_text,
-    get_sheet,
-    list_sheets,
-    set_deadline,
-)
+from models.comments.deadlines import current_round_year, days_left_text, set_deadline
+from models.comments.rounds import create_round
+from models.comments.sheets import get_sheet, list_sheets
 from models.dates import age_on, birthday_in
 from models.register.receipts import receipt_facts
 from models.register.rules import MemberInput, validate_member

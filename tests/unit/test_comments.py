@@ -18,27 +18,17 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from models.activities.service import ActivityInput, add_activity, save_attendance
-from models.comments.service import (
-    ITEMS,
-    CommentError,
+from models.comments.common import ITEMS, CommentError
+from models.comments.deadlines import days_left_text, deadlines, set_deadline
+from models.comments.printing import mark_printed, prepare_print
+from models.comments.rounds import create_one_off, create_round, refresh_drafts, round_progress
+from models.comments.sheets import get_sheet, list_sheets, save_sheet, set_status
+from models.comments.templates import (
     FormOptions,
     ItemTemplate,
-    create_one_off,
-    create_round,
-    days_left_text,
-    deadlines,
     fill_template,
-    get_sheet,
-    list_sheets,
     load_form_options,
-    mark_printed,
-    prepare_print,
-    refresh_drafts,
-    round_progress,
     save_form_options,
-    save_sheet,
-    set_deadline,
-    set_status,
 )
 from models.register.rules import MemberInput
 from models.register.service import add_member, update_member
@@ -339,7 +329,7 @@ def test_sheet_belongs_to_the_cell_of_the_reference_date(db: Database) -> None:
 
 
 def test_numbers_of_a_print_that_did_not_happen_are_given_back(db: Database) -> None:
-    from models.comments.service import release_numbers, unnumbered
+    from models.comments.printing import release_numbers, unnumbered
 
     build(db)
     f = db.session_factory
@@ -376,7 +366,7 @@ def test_refresh_keeps_what_a_numbered_draft_was_given(db: Database) -> None:
 
 
 def test_deadlines_are_checked_before_any_is_written(db: Database) -> None:
-    from models.comments.service import set_deadlines
+    from models.comments.deadlines import set_deadlines
 
     build(db)
     f = db.session_factory

@@ -17,7 +17,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from models import clock
-from models.comments.service import create_round, mark_printed, set_status, year_sheet_ids
+from models.comments.printing import mark_printed, year_sheet_ids
+from models.comments.rounds import create_round
+from models.comments.sheets import set_status
 from models.demo.sample import fill_demo
 from models.exchange.answers import apply_answers, plan_answers
 from models.exchange.format import MANIFEST, MEMBERS_XLSX, SHEETS_PDF, PackageError, open_package

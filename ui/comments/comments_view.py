@@ -52,7 +52,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
 from models.catalogues.ward import list_cells, list_orgs
-from models.comments import service as cm
+from models.comments import common, deadlines, printing, rounds, sheets, templates
 from models.labels import PROPOSAL, SHEET_STATUS
 from models.register.members import search_members
 from models.store.dbcheck import DatabaseError
@@ -70,12 +70,12 @@ COLUMNS = ("Họ và tên", "Năm sinh", "Chi bộ", "Tổ chức đảng nơi c
            "Đề nghị", "Số phiếu")
 FIRST_CHUNK = 8  # sheets rendered first, so the preview opens at once
 # what a change may be refused with: a rule (CommentError), a full disk or a locked file
-REFUSED = (cm.CommentError, DatabaseError, SQLAlchemyError, OSError)
+REFUSED = (common.CommentError, DatabaseError, SQLAlchemyError, OSError)
 
 
 def refusal(exc: BaseException) -> str:
     """The Vietnamese message of a refused change (a database error gets a plain one)."""
-    if isinstance(exc, SQLAlchemyError) and not isinstance(exc, cm.CommentError):
+    if isinstance(exc, SQLAlchemyError) and not isinstance(exc, common.CommentError):
         return ("Cơ sở dữ liệu đang bận hoặc không ghi được; chưa có gì thay đổi. Hãy thử lại "
                 f"sau ít phút. ({type(exc).__name__})")
     return str(exc)
@@ -95,9 +95,9 @@ class SheetModel(QAbstractTableModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[cm.SheetRow] = []
+        self.rows: list[sheets.SheetRow] = []
 
-    def set_rows(self, rows: list[cm.SheetRow]) -> None:
+    def set_rows(self, rows: list[sheets.SheetRow]) -> None:
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()
@@ -127,7 +127,7 @@ class SheetModel(QAbstractTableModel):
             return f"Phiếu riêng: {row.reason}"
         return None
 
-    def refresh_row(self, detail: cm.SheetDetail) -> None:
+    def refresh_row(self, detail: sheets.SheetDetail) -> None:
         for n, row in enumerate(self.rows):
             if row.id == detail.row.id:
                 self.rows[n] = detail.row
@@ -140,7 +140,7 @@ class SheetEditor(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.detail: cm.SheetDetail | None = None
+        self.detail: sheets.SheetDetail | None = None
         self.heading = QLabel("Chọn một phiếu trong danh sách.")
         self.heading.setWordWrap(True)
         self.heading.setTextFormat(Qt.TextFormat.RichText)
@@ -153,7 +153,7 @@ class SheetEditor(QWidget):
         self.edits: list[QPlainTextEdit] = []
         self.proposal_group = QButtonGroup(self)
         self.proposal_buttons: dict[str, QRadioButton] = {}
-        for number in range(1, cm.ITEMS + 1):
+        for number in range(1, common.ITEMS + 1):
             title = QLabel()
             title.setWordWrap(True)
             title.setStyleSheet("font-weight: bold;")
@@ -162,7 +162,7 @@ class SheetEditor(QWidget):
             edit = QPlainTextEdit()
             edit.setTabChangesFocus(True)
             edit.setAccessibleName(f"Mục {number}")
-            if number == cm.PROPOSAL_ITEM:
+            if number == common.PROPOSAL_ITEM:
                 row = QHBoxLayout()
                 for value in (Proposal.PRAISE, Proposal.NONE, Proposal.DISCIPLINE):
                     button = QRadioButton(PROPOSAL[value])
@@ -187,7 +187,7 @@ class SheetEditor(QWidget):
         layout.addWidget(scroll, 1)
         self.setEnabled(False)
 
-    def show_sheet(self, detail: cm.SheetDetail | None) -> None:
+    def show_sheet(self, detail: sheets.SheetDetail | None) -> None:
         self.detail = detail
         self.setEnabled(detail is not None and detail.editable)
         if detail is None:
@@ -240,13 +240,13 @@ class CommentsView(QWidget):
         self.factory = factory
         self.read_only = read_only
         self.task: Task | None = None  # the round being created, while it runs
-        self._year_rows: list[cm.SheetRow] | None = None  # the year's sheets as last read
+        self._year_rows: list[sheets.SheetRow] | None = None  # the year's sheets as last read
         self._rows_year = 0
         self.events = events or AppEvents(self)
         self.today = today
         self.year = QSpinBox()
         self.year.setRange(1990, 2100)
-        self.year.setValue(cm.current_round_year(factory, today()))
+        self.year.setValue(deadlines.current_round_year(factory, today()))
         self.year.setAccessibleName("Năm nhận xét")
         self.cell = QComboBox()
         self.status = QComboBox()
@@ -390,9 +390,9 @@ class CommentsView(QWidget):
         year = self.year.value()
         reread = self._year_rows is None or self._rows_year != year
         if reread:  # a filter or a keystroke in the search box only filters what was read
-            self._year_rows, self._rows_year = cm.year_sheets(self.factory, year), year
+            self._year_rows, self._rows_year = sheets.year_sheets(self.factory, year), year
         assert self._year_rows is not None
-        rows = cm.filter_sheets(self._year_rows, status=self.status.currentData(),
+        rows = sheets.filter_sheets(self._year_rows, status=self.status.currentData(),
                                 org_id=self.org.currentData(), cell_id=self.cell.currentData(),
                                 text=self.search.text())
         self.model.set_rows(rows)
@@ -408,7 +408,7 @@ class CommentsView(QWidget):
             self.editor.show_sheet(None)
         self._update_actions()
 
-    def _refresh_row(self, detail: cm.SheetDetail) -> None:
+    def _refresh_row(self, detail: sheets.SheetDetail) -> None:
         """One sheet changed here: its line in the list and in the year's rows read."""
         self.model.refresh_row(detail)
         if self._year_rows is not None:
@@ -431,7 +431,7 @@ class CommentsView(QWidget):
 
     def _update_info(self) -> None:
         year = self.year.value()
-        progress = cm.round_progress(self.factory, year)
+        progress = rounds.round_progress(self.factory, year)
         if not progress.exists and not progress.total:
             self.info.setText(f"Năm {year} chưa có phiếu nhận xét. Bấm «Tạo phiếu cả đợt…» để "
                               "lập phiếu cho mọi đảng viên trong danh sách ngày chốt.")
@@ -440,7 +440,7 @@ class CommentsView(QWidget):
         if progress.reference_date:
             parts.append(f"Danh sách chốt ngày {progress.reference_date:%d/%m/%Y}")
         if progress.deadline:
-            left = cm.days_left_text(progress.deadline, self.today())
+            left = deadlines.days_left_text(progress.deadline, self.today())
             parts.append(f"hạn gửi {progress.deadline:%d/%m/%Y} ({left})")
         counts = ", ".join(f"{progress.by_status.get(s.value, 0)} {SHEET_STATUS[s].lower()}"
                            for s in SheetStatus)
@@ -457,7 +457,7 @@ class CommentsView(QWidget):
                  | QItemSelectionModel.SelectionFlag.Rows)
         self.table.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
 
-    def current_row(self) -> cm.SheetRow | None:
+    def current_row(self) -> sheets.SheetRow | None:
         index = self.table.currentIndex()
         if not index.isValid() or index.row() >= len(self.model.rows):
             return None
@@ -489,7 +489,7 @@ class CommentsView(QWidget):
             selection.blockSignals(False)
             return
         row = self.current_row()
-        self.editor.show_sheet(cm.get_sheet(self.factory, row.id) if row else None)
+        self.editor.show_sheet(sheets.get_sheet(self.factory, row.id) if row else None)
         if self.read_only:
             self.editor.setEnabled(False)
         self._update_actions()
@@ -508,7 +508,7 @@ class CommentsView(QWidget):
         if detail is None or not self.editor.dirty():
             return True
         try:
-            saved = cm.save_sheet(self.factory, detail.row.id, self.editor.texts(),
+            saved = sheets.save_sheet(self.factory, detail.row.id, self.editor.texts(),
                                   self.editor.proposal())
         except REFUSED as exc:
             messages.error(self, "Không lưu được phiếu",
@@ -535,11 +535,11 @@ class CommentsView(QWidget):
             return
         if detail.row.status == SheetStatus.DRAFT.value:
             try:
-                cm.set_status(self.factory, [detail.row.id], SheetStatus.FINISHED.value)
+                sheets.set_status(self.factory, [detail.row.id], SheetStatus.FINISHED.value)
             except REFUSED as exc:
                 messages.error(self, "Không đổi được trạng thái", refusal(exc))
                 return
-            self._refresh_row(cm.get_sheet(self.factory, detail.row.id))
+            self._refresh_row(sheets.get_sheet(self.factory, detail.row.id))
         self.step(1)
         self._update_info()
 
@@ -556,15 +556,15 @@ class CommentsView(QWidget):
                                 "một phiếu; phiếu đã có được giữ nguyên."):
             return
 
-        def work(progress: Any, cancelled: Any) -> cm.CreateResult:
+        def work(progress: Any, cancelled: Any) -> rounds.CreateResult:
             def report(done: int, total: int) -> None:
                 if cancelled():
                     raise TaskCancelled
                 progress(done, total)
 
-            return cm.create_round(self.factory, year, cell_id, progress=report)
+            return rounds.create_round(self.factory, year, cell_id, progress=report)
 
-        def done(result: cm.CreateResult) -> None:
+        def done(result: rounds.CreateResult) -> None:
             self.task = None
             self.events.announce("comments")
             text = (f"Đã tạo {result.created} phiếu mới (đã có {result.existing}; "
@@ -608,7 +608,7 @@ class CommentsView(QWidget):
             return
         scope = ids if answer == 0 and ids else None
         try:
-            count = cm.refresh_drafts(self.factory, year, scope)
+            count = rounds.refresh_drafts(self.factory, year, scope)
         except REFUSED as exc:
             messages.error(self, "Không cập nhật được", refusal(exc))
             return
@@ -622,7 +622,7 @@ class CommentsView(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.member_id is None:
             return
         try:
-            sheet_id = cm.create_one_off(self.factory, dialog.member_id, self.year.value(),
+            sheet_id = rounds.create_one_off(self.factory, dialog.member_id, self.year.value(),
                                          dialog.reason.text(), self.today())
         except REFUSED as exc:
             messages.error(self, "Không lập được phiếu", refusal(exc))
@@ -641,7 +641,7 @@ class CommentsView(QWidget):
             return
         ids = self.selected_ids()
         try:
-            result = cm.set_status(self.factory, ids, status, on=on, org_id=org_id)
+            result = sheets.set_status(self.factory, ids, status, on=on, org_id=org_id)
         except REFUSED as exc:
             messages.error(self, "Không đổi được trạng thái", refusal(exc))
             return
@@ -710,8 +710,8 @@ class CommentsView(QWidget):
             return
         today = self.today()
         try:
-            fresh = cm.unnumbered(self.factory, list(ids))
-            ordered = cm.prepare_print(self.factory, list(ids), today, assign_numbers=True)
+            fresh = printing.unnumbered(self.factory, list(ids))
+            ordered = printing.prepare_print(self.factory, list(ids), today, assign_numbers=True)
         except REFUSED as exc:
             messages.error(self, "Không in được phiếu", refusal(exc))
             return
@@ -786,13 +786,13 @@ class CommentsView(QWidget):
     def _give_back(self, sheet_ids: list[int]) -> None:
         """Numbers taken for a print that did not happen go back to their counters."""
         try:
-            if sheet_ids and cm.release_numbers(self.factory, sheet_ids):
+            if sheet_ids and printing.release_numbers(self.factory, sheet_ids):
                 self.events.announce("comments", sheet_ids)
         except REFUSED as exc:
             messages.error(self, "Không trả lại được số phiếu", refusal(exc))
 
     def _mark_printed(self, ids: list[int]) -> None:
-        count = cm.mark_printed(self.factory, ids)
+        count = printing.mark_printed(self.factory, ids)
         self.events.announce("comments", ids)
         self.info.setText(f"Đã ghi {count} phiếu là đã in.")
 
@@ -889,7 +889,7 @@ class DeadlinesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Hạn gửi nhận xét năm {year}")
         self.factory, self.year, self.today = factory, year, today
-        self.rows = cm.deadlines(factory, year)
+        self.rows = deadlines.deadlines(factory, year)
         self.table = QTableWidget(len(self.rows), 3)
         self.table.setHorizontalHeaderLabels(["Tổ chức", "Hạn gửi", "Còn lại"])
         self.table.verticalHeader().hide()
@@ -912,7 +912,7 @@ class DeadlinesDialog(QDialog):
             line.addWidget(edit)
             line.addWidget(own)
             self.table.setCellWidget(n, 1, cell)
-            self.table.setCellWidget(n, 2, QLabel(cm.days_left_text(row.deadline, today)))
+            self.table.setCellWidget(n, 2, QLabel(deadlines.days_left_text(row.deadline, today)))
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
@@ -943,7 +943,7 @@ class DeadlinesDialog(QDialog):
             elif row.overridden:
                 own[row.org_id] = None
         try:
-            cm.set_deadlines(self.factory, self.year, deadline, own)
+            deadlines.set_deadlines(self.factory, self.year, deadline, own)
         except REFUSED as exc:
             messages.error(self, "Không lưu được hạn gửi", refusal(exc))
             return
@@ -957,7 +957,7 @@ class TemplatesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Mẫu nội dung phiếu nhận xét")
         self.factory = factory
-        options = cm.load_form_options(factory)
+        options = templates.load_form_options(factory)
         body = QWidget()
         grid = QGridLayout(body)
         self.titles: list[QLineEdit] = []
@@ -966,7 +966,7 @@ class TemplatesDialog(QDialog):
             title = QLineEdit(template.title)
             text = QPlainTextEdit(template.text)
             text.setFixedHeight(56)
-            if n + 1 == cm.PROPOSAL_ITEM:
+            if n + 1 == common.PROPOSAL_ITEM:
                 text.setPlainText("")
                 text.setEnabled(False)
                 text.setPlaceholderText("Mục đề nghị: in ba ô Biểu dương / Không đề nghị / "
@@ -1006,21 +1006,21 @@ class TemplatesDialog(QDialog):
         self.resize(760, 640)
 
     def _defaults(self) -> None:
-        for template, title, text in zip(cm.DEFAULT_TEMPLATES, self.titles, self.texts,
+        for template, title, text in zip(templates.DEFAULT_TEMPLATES, self.titles, self.texts,
                                          strict=True):
             title.setText(template.title)
             if text.isEnabled():
                 text.setPlainText(template.text)
 
-    def options(self) -> cm.FormOptions:
-        return cm.FormOptions(
-            tuple(cm.ItemTemplate(t.text(), x.toPlainText())
+    def options(self) -> templates.FormOptions:
+        return templates.FormOptions(
+            tuple(templates.ItemTemplate(t.text(), x.toPlainText())
                   for t, x in zip(self.titles, self.texts, strict=True)),
             self.front.isChecked(), self.ward.isChecked())
 
     def save(self) -> None:
         try:
-            cm.save_form_options(self.factory, self.options())
+            templates.save_form_options(self.factory, self.options())
         except REFUSED as exc:
             messages.error(self, "Không lưu được mẫu", refusal(exc))
             return

@@ -174,7 +174,7 @@ def _org_choices(factory: Factory) -> list[OrgChoice]:
 def export_packages(parent: QWidget | None, factory: Factory) -> None:
     """Ask what to export, then write the packages with a progress dialog (Cancel removes what
     was written)."""
-    from models.comments.service import current_round_year
+    from models.comments.deadlines import current_round_year
     from models.figures.summary import Cancelled
     from reports.workbooks.exchange_export import export_packages as write_packages
 

@@ -197,7 +197,7 @@ class OverviewView(QWidget):
         self.shown += 1
 
     def _show_charts(self, data: OverviewData) -> None:
-        from models.comments.service import days_left_text
+        from models.comments.deadlines import days_left_text
         from models.labels import SHEET_STATUS
         from models.store.entities import SheetStatus
 

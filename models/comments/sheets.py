@@ -1,0 +1,271 @@
+"""The list of a year's sheets, one sheet with its texts, saving it, and its status."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import clock
+from models.activities.service import (
+    _chunks,
+)
+from models.comments.common import EDITABLE, ITEMS, TEXT_MAX, CommentError, Factory, sheet_json
+from models.comments.templates import DEFAULT_TEMPLATES, clean_text
+from models.labels import PROPOSAL, SHEET_STATUS, label
+from models.store.entities import (
+    CommentSheet,
+    Member,
+    SheetStatus,
+    WorkplaceOrg,
+)
+from models.text.vntext import fold
+
+# --- the list and one sheet ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SheetRow:
+    id: int
+    member_id: int
+    full_name: str
+    birth: str
+    cell_id: int | None
+    cell_name: str
+    org_id: int | None
+    org_name: str
+    status: str
+    proposal: str
+    doc_code: str
+    sent_date: date | None
+    reason: str  # one-off sheets only
+    sort_key: str
+
+    @property
+    def status_label(self) -> str:
+        return label(SHEET_STATUS, self.status)
+
+    @property
+    def proposal_label(self) -> str:
+        return label(PROPOSAL, self.proposal)
+
+
+@dataclass(frozen=True)
+class Item:
+    number: int
+    title: str
+    text: str
+    auto: str  # the text the template gave; equal to `text` while nobody edited it
+
+
+def stored_items(sheet: CommentSheet) -> list[dict[str, str]]:
+    try:
+        items = json.loads(sheet.items_json).get("items", [])
+    except (ValueError, AttributeError):
+        items = []
+    items = [dict(i) for i in items if isinstance(i, dict)][:ITEMS]
+    while len(items) < ITEMS:
+        template = DEFAULT_TEMPLATES[len(items)]
+        items.append({"title": template.title, "text": "", "auto": ""})
+    return items
+
+
+def item_tuple(sheet: CommentSheet) -> tuple[Item, ...]:
+    return tuple(Item(n, i.get("title", ""), i.get("text", ""), i.get("auto", ""))
+                 for n, i in enumerate(stored_items(sheet), start=1))
+
+
+def load_sheet(session: Session, sheet_id: int) -> CommentSheet:
+    sheet = session.get(CommentSheet, sheet_id)
+    if sheet is None:
+        raise CommentError("Không tìm thấy phiếu nhận xét này (có thể đã bị xóa).")
+    return sheet
+
+
+_SNAP_FIELDS = re.compile(
+    r'"(birth|cell_id|cell_name|org_id|org_name)":("(?:[^"\\]|\\.)*"|null|\d+)')
+
+
+def _light_snapshot(text: str) -> dict[str, Any]:
+    """The few snapshot fields the list shows, without parsing the whole document."""
+    return {key: json.loads(value) for key, value in _SNAP_FIELDS.findall(text)}
+
+
+def sheet_rows(session: Session, year: int) -> list[SheetRow]:
+    stmt = (select(CommentSheet.id, CommentSheet.member_id, Member.full_name, Member.sort_key,
+                   CommentSheet.status, CommentSheet.proposal, CommentSheet.doc_code,
+                   CommentSheet.sent_date, CommentSheet.reason, CommentSheet.snapshot_json)
+            .join(Member, Member.id == CommentSheet.member_id)
+            .where(CommentSheet.year == year)
+            .order_by(Member.sort_key, Member.id, CommentSheet.id))
+    rows = []
+    for (sheet_id, member_id, name, key, status, proposal, code, sent, reason,
+         snapshot) in session.execute(stmt):
+        snap = _light_snapshot(snapshot)
+        rows.append(SheetRow(sheet_id, member_id, name, snap.get("birth") or "",
+                             snap.get("cell_id"), snap.get("cell_name") or "",
+                             snap.get("org_id"), snap.get("org_name") or "", status, proposal,
+                             code or "", sent, reason, key))
+    return rows
+
+
+def year_sheets(factory: Factory, year: int) -> list[SheetRow]:
+    """Every sheet of the year, in Vietnamese order."""
+    with factory() as session:
+        return sheet_rows(session, year)
+
+
+def filter_sheets(rows: Iterable[SheetRow], *, status: str | None = None,
+                  org_id: int | None = None, cell_id: int | None = None,
+                  text: str = "") -> list[SheetRow]:
+    """The rows of a status, an organisation, a cell and a name (accent-insensitive word
+    prefixes); None / "" for any."""
+    words = fold(text).split()
+    out = []
+    for row in rows:
+        if status and row.status != status:
+            continue
+        if org_id is not None and row.org_id != org_id:
+            continue
+        if cell_id is not None and row.cell_id != cell_id:
+            continue
+        if words:
+            name_words = fold(row.full_name).split()
+            if not all(any(n.startswith(w) for n in name_words) for w in words):
+                continue
+        out.append(row)
+    return out
+
+
+def list_sheets(factory: Factory, year: int, *, status: str | None = None,
+                org_id: int | None = None, cell_id: int | None = None,
+                text: str = "") -> list[SheetRow]:
+    """The year's sheets in Vietnamese order, filtered as `filter_sheets`."""
+    return filter_sheets(year_sheets(factory, year), status=status, org_id=org_id,
+                         cell_id=cell_id, text=text)
+
+
+@dataclass(frozen=True)
+class SheetDetail:
+    row: SheetRow
+    items: tuple[Item, ...]
+    snapshot: Mapping[str, Any]
+    printed_at: datetime | None
+    sent_to_org_id: int | None
+    acknowledged_date: date | None
+    updated_at: datetime
+
+    @property
+    def editable(self) -> bool:
+        return self.row.status in EDITABLE
+
+
+def get_sheet(factory: Factory, sheet_id: int) -> SheetDetail:
+    with factory() as session:
+        sheet = load_sheet(session, sheet_id)
+        member = session.get(Member, sheet.member_id)
+        assert member is not None
+        snap = json.loads(sheet.snapshot_json or "{}")
+        row = SheetRow(sheet.id, sheet.member_id, member.full_name, snap.get("birth", ""),
+                       snap.get("cell_id"), snap.get("cell_name", ""), snap.get("org_id"),
+                       snap.get("org_name", ""), sheet.status, sheet.proposal,
+                       sheet.doc_code or "", sheet.sent_date, sheet.reason, member.sort_key)
+        return SheetDetail(row, item_tuple(sheet), snap, sheet.printed_at, sheet.sent_to_org_id,
+                           sheet.acknowledged_date, sheet.updated_at)
+
+
+def validate_items(texts: Sequence[str], proposal: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if len(texts) != ITEMS:
+        errors["items"] = f"Phiếu phải có đúng {ITEMS} mục."
+    for number, text in enumerate(texts, start=1):
+        if len(text) > TEXT_MAX:
+            errors[f"item{number}"] = f"Mục {number}: quá dài (tối đa {TEXT_MAX} ký tự)."
+    if proposal not in PROPOSAL:
+        errors["proposal"] = ("Mục 6: chưa chọn đề nghị "
+                              "(Biểu dương / Không đề nghị / Xem xét xử lý).")
+    return errors
+
+
+def save_sheet(factory: Factory, sheet_id: int, texts: Sequence[str], proposal: str) -> SheetDetail:
+    """Store the edited item texts and the proposal (refused once the sheet was sent)."""
+    errors = validate_items(texts, proposal)
+    if errors:
+        raise CommentError(" ".join(errors.values()))
+    with factory.begin() as session:
+        sheet = load_sheet(session, sheet_id)
+        if sheet.status not in EDITABLE:
+            raise CommentError(f"Phiếu đã ở trạng thái «{label(SHEET_STATUS, sheet.status)}», "
+                               "không sửa được nữa.")
+        items = stored_items(sheet)
+        for item, text in zip(items, texts, strict=True):
+            item["text"] = clean_text(text)
+        items_json = sheet_json({"items": items})
+        if items_json != sheet.items_json:
+            sheet.items_json = items_json
+        if proposal != sheet.proposal:
+            sheet.proposal = proposal
+    return get_sheet(factory, sheet_id)
+
+
+# --- status -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StatusResult:
+    changed: int
+    skipped: tuple[str, ...]  # "Nguyễn Văn An: chưa in" for every sheet left as it was
+
+
+_ALLOWED_FROM = {
+    SheetStatus.DRAFT.value: (SheetStatus.FINISHED.value,),
+    SheetStatus.FINISHED.value: (SheetStatus.DRAFT.value,),
+    SheetStatus.SENT.value: (SheetStatus.PRINTED.value, SheetStatus.SENT.value),
+    SheetStatus.ACKNOWLEDGED.value: (SheetStatus.SENT.value,),
+}
+_WHY_NOT = {
+    SheetStatus.DRAFT.value: "chỉ phiếu hoàn thành mới mở lại thành nháp",
+    SheetStatus.FINISHED.value: "chỉ phiếu nháp mới đánh dấu hoàn thành",
+    SheetStatus.SENT.value: "phiếu chưa in (in trước khi ghi đã gửi)",
+    SheetStatus.ACKNOWLEDGED.value: "phiếu chưa gửi",
+}
+
+
+def set_status(factory: Factory, sheet_ids: Iterable[int], status: str, *,
+               on: date | None = None, org_id: int | None = None) -> StatusResult:
+    """Move the sheets to `status` (draft, finished, sent, acknowledged) where the rules allow;
+    'sent' records the date and the organisation (default: the member's workplace
+    organisation in the snapshot); 'acknowledged' the date.  One transaction."""
+    if status not in _ALLOWED_FROM:
+        raise CommentError("Trạng thái này chỉ đặt được bằng cách in phiếu.")
+    day = on or clock.today()
+    changed, skipped = 0, []
+    with factory.begin() as session:
+        if org_id is not None and session.get(WorkplaceOrg, org_id) is None:
+            raise CommentError("Không tìm thấy tổ chức đảng nơi công tác này.")
+        ids = list(sheet_ids)
+        for chunk in _chunks(ids):
+            for sheet, name in session.execute(
+                    select(CommentSheet, Member.full_name)
+                    .join(Member, Member.id == CommentSheet.member_id)
+                    .where(CommentSheet.id.in_(chunk))):
+                if sheet.status not in _ALLOWED_FROM[status]:
+                    skipped.append(f"{name}: {_WHY_NOT[status]}")
+                    continue
+                if status == SheetStatus.SENT.value:
+                    snap_org = _light_snapshot(sheet.snapshot_json).get("org_id")
+                    sheet.sent_date, sheet.sent_to_org_id = day, org_id or snap_org
+                elif status == SheetStatus.ACKNOWLEDGED.value:
+                    if sheet.sent_date is not None and day < sheet.sent_date:
+                        skipped.append(f"{name}: ngày nhận trước ngày gửi "
+                                       f"({sheet.sent_date:%d/%m/%Y})")
+                        continue
+                    sheet.acknowledged_date = day
+                if sheet.status != status:
+                    sheet.status = status
+                changed += 1
+    return StatusResult(changed, tuple(skipped))

@@ -1,0 +1,173 @@
+"""What a sheet prints, taken from the register when it is made or refreshed: identity,
+workplace, residence, participation, regulation line, issuer and signers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.activities.service import (
+    _active_spans,
+    _chunks,
+    _excused_on,
+    _in_span,
+)
+from models.catalogues.documents import (
+    IssuerLines,
+    NoIssuer,
+    issuer_lines_in,
+)
+from models.comments.templates import ITEM_GROUPS, fill_template, options_in
+from models.dates import format_birth
+from models.labels import SEX, label
+from models.store.entities import (
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    Attendance,
+    AttendanceState,
+    Cell,
+    CellAssignment,
+    Member,
+    Regulation,
+    Ward,
+    WorkplaceOrg,
+)
+from models.text.vntext import clean
+
+# --- the snapshot -------------------------------------------------------------------------------
+
+def issuer_dict(lines: IssuerLines) -> dict[str, Any]:
+    return asdict(lines)
+
+
+def issuer_from(raw: Mapping[str, Any]) -> IssuerLines:
+    return IssuerLines(**{k: raw[k] for k in IssuerLines.__dataclass_fields__})
+
+
+def _joined(*parts: str, sep: str = ", ") -> str:
+    return sep.join(p.strip() for p in parts if p and p.strip())
+
+
+def _regulation_line(session: Session, year: int) -> str:
+    rows = session.scalars(select(Regulation).order_by(Regulation.from_year)).all()
+    valid = [r for r in rows if r.from_year <= year] or list(rows[:1])
+    return valid[-1].basis_line if valid else ""
+
+
+def _commenters(cell: Cell | None) -> str:
+    """'Chi ủy Chi bộ khu 5 phối hợp với Ban công tác Mặt trận khu 5'."""
+    if cell is None:
+        return "Chi bộ nơi cư trú phối hợp với Ban công tác Mặt trận khu dân cư"
+    who = f"Chi ủy {cell.name}" if cell.has_committee else cell.name
+    area = clean(cell.area)
+    front = f"Ban công tác Mặt trận {area[:1].lower() + area[1:]}" if area \
+        else "Ban công tác Mặt trận khu dân cư"
+    return f"{who} phối hợp với {front}"
+
+
+class SnapshotContext:
+    """What every snapshot of one pass shares: cells, organisations, issuers, regulation."""
+
+    def __init__(self, session: Session, year: int, on: date) -> None:
+        self.session, self.year, self.on = session, year, on
+        self.cells = {c.id: c for c in session.scalars(select(Cell))}
+        self.orgs = {o.id: o for o in session.scalars(select(WorkplaceOrg))}
+        self.basis_line = _regulation_line(session, year)
+        self.options = options_in(session)
+        ward = session.scalars(select(Ward)).first()
+        self.committee = ward.committee_name if ward else ""
+        self._issuers: dict[int | None, IssuerLines | None] = {}
+
+    def issuer(self, cell_id: int | None) -> IssuerLines | None:
+        if cell_id not in self._issuers:
+            try:
+                self._issuers[cell_id] = issuer_lines_in(self.session, cell_id, self.on)
+            except NoIssuer:
+                self._issuers[cell_id] = None
+        return self._issuers[cell_id]
+
+
+def movements_of(session: Session, member_ids: Sequence[int], year: int) -> dict[int, list[str]]:
+    """Per member, the titles of the movements held that year the member was present at,
+    counted like participation (inside active spans, outside excused periods), by date."""
+    first, after = date(year, 1, 1), date(year + 1, 1, 1)
+    found: dict[int, list[str]] = defaultdict(list)
+    for chunk in _chunks(member_ids):
+        spans = _active_spans(after - timedelta(days=1), chunk)
+        stmt = (select(Attendance.member_id, Activity.title)
+                .join(Activity, Activity.id == Attendance.activity_id)
+                .join(spans, _in_span(spans, Attendance.member_id, Activity.date))
+                .where(Attendance.member_id.in_(chunk),
+                       Attendance.state == AttendanceState.PRESENT.value,
+                       Activity.kind == ActivityKind.MOVEMENT.value,
+                       Activity.status == ActivityStatus.HELD.value,
+                       Activity.date >= first, Activity.date < after,
+                       ~_excused_on(Attendance.member_id, Activity.date))
+                .order_by(Attendance.member_id, Activity.date, Activity.id))
+        for member_id, title in session.execute(stmt):
+            if title not in found[member_id]:
+                found[member_id].append(title)
+    return found
+
+
+def snapshots(session: Session, ctx: SnapshotContext, member_ids: Sequence[int],
+               participation: Mapping[int, Mapping[str, Any]],
+               movements: Mapping[int, list[str]]) -> dict[int, dict[str, Any]]:
+    """The snapshot of each member's sheet, as stored in snapshot_json."""
+    out: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(member_ids):
+        # the cell the member belonged to on the round's day (a later move does not change
+        # whose sheet it is); the current one for a member in no cell that day
+        on_day = dict(session.execute(
+            select(CellAssignment.member_id, CellAssignment.cell_id).where(
+                CellAssignment.member_id.in_(chunk), CellAssignment.start_date <= ctx.on,
+                (CellAssignment.end_date.is_(None)) | (CellAssignment.end_date > ctx.on))
+            .order_by(CellAssignment.start_date)).all())
+        for m in session.scalars(select(Member).where(Member.id.in_(chunk))):
+            cell_id = on_day.get(m.id, m.cell_id)
+            org = ctx.orgs.get(m.workplace_org_id) if m.workplace_org_id else None
+            cell = ctx.cells.get(cell_id) if cell_id else None
+            issuer = ctx.issuer(cell_id) if cell_id else None
+            ward_issuer = ctx.issuer(None)
+            counts = {group: [p.invited, p.present, p.excused, p.absent]
+                      for group, p in participation.get(m.id, {}).items()}
+            out[m.id] = {
+                "member_uuid": m.uuid, "full_name": m.full_name, "sex": label(SEX, m.sex),
+                "birth": format_birth(m.birth_date, m.birth_year),
+                "job": _joined(m.job_title, m.employer_unit),
+                "party_unit": _joined(m.workplace_cell, org.name if org else "", sep=" – "),
+                "address": m.address,
+                "org_id": org.id if org else None, "org_name": org.name if org else "",
+                "cell_id": cell.id if cell else None, "cell_name": cell.name if cell else "",
+                "commenters": _commenters(cell), "basis_line": ctx.basis_line,
+                "participation": counts, "movements": list(movements.get(m.id, [])),
+                "issuer": issuer_dict(issuer) if issuer else None,
+                "front_head": cell.front_head_name if cell else "",
+                "ward_issuer": issuer_dict(ward_issuer) if ward_issuer else None,
+                "committee": ctx.committee,
+                "front_signs": ctx.options.front_signs,
+                "ward_certifies": ctx.options.ward_certifies,
+                "taken_on": ctx.on.isoformat(),
+            }
+    return out
+
+
+def items_for(ctx: SnapshotContext, snapshot: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The seven items from the templates, filled with the snapshot's figures; each keeps the
+    generated text as 'auto' so that a refresh renews only texts nobody edited."""
+    items = []
+    for number, template in enumerate(ctx.options.templates, start=1):
+        group = ITEM_GROUPS.get(number)
+        counts = snapshot["participation"].get(group, [0, 0, 0, 0]) if group else [0, 0, 0, 0]
+        text = fill_template(template.text, ctx.year, counts, snapshot["movements"])
+        items.append({"title": template.title, "text": text, "auto": text})
+    return items
+
+
