@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
 from models.catalogues.ward import CellInput, WardSetup, setup_ward_in
-from models.store.db import bulk_member_insert
+from models.register.service import insert_member_rows
 from models.store.entities import (
     ActivityKind,
     ActivityStatus,
@@ -562,12 +562,8 @@ def fill_demo(
 
         rows, lives = _make_members(gen, members, busy, org_ids, cell_ids,
                                     lambda done: report(1 + done, total))
-        member_table = _table("member")
-        with bulk_member_insert(session):
-            for start in range(0, len(rows), BATCH):
-                session.execute(insert(member_table), rows[start:start + BATCH])
-                report(1 + members + min(start + BATCH, members) // 2, total)
-        id_by_uuid = _pairs(session, select(member_table.c.uuid, member_table.c.id))
+        id_by_uuid = insert_member_rows(
+            session, rows, lambda done: report(1 + members + done // 2, total))
         member_ids = [id_by_uuid[row["uuid"]] for row in rows]
         counts = _insert_dated_rows(session, gen, rows, lives, member_ids, cell_ids)
         report(1 + 2 * members, total)

@@ -128,10 +128,14 @@ def test_duplicate_warning_lets_the_user_go_back_or_save(
     window.members.add_member()
     assert "Đặng Thị Hường" in asked[0] and "cùng số thẻ đảng viên" in asked[0]
     assert count(window) == before
+    # a card number is unique in the register itself: even after "Có" it is not saved twice
     monkeypatch.setattr(MemberDialog, "edit", classmethod(lambda cls, *a, **k: duplicate))
     monkeypatch.setattr(messages, "confirm", lambda *_a: True)
+    refused: list[str] = []
+    monkeypatch.setattr(messages, "error", lambda _p, _t, text: refused.append(text))
     window.members.add_member()
-    assert count(window) == before + 1
+    assert count(window) == before
+    assert "Đặng Thị Hường" in refused[0] and existing.card_number in refused[0]
 
 
 def test_change_status_archive_and_restore(
