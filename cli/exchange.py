@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cli.common import CommandError, emit_json, open_db
+from cli.common import CommandError, emit_json, open_db, output_path
 from models import clock
 
 if TYPE_CHECKING:
@@ -30,11 +30,9 @@ def _exchange_export(db: Database, args: argparse.Namespace) -> int:
                 raise CommandError(f"Không có tổ chức đảng «{name}»." if not found else
                                    f"«{name}» khớp {len(found)} tổ chức đảng; ghi đủ tên.")
             org_ids += found
-    try:
-        result = export_packages(db.session_factory, args.year, args.out, org_ids=org_ids,
-                                 orgs=args.only != "town", town=args.only != "orgs")
-    except OSError as exc:
-        raise CommandError(f"Không ghi được vào {args.out}: {exc}") from exc
+    result = export_packages(db.session_factory, args.year, args.out, org_ids=org_ids,
+                             orgs=args.only != "town", town=args.only != "orgs",
+                             overwrite=args.overwrite)
     for p in result.packages:
         what = "báo cáo tổng hợp" if p.kind == "ward-summary" else "tổ chức đảng"
         print(f"{p.path.name}: {what} {p.name} — {p.members} đảng viên, {p.sheets} phiếu.")
@@ -94,22 +92,22 @@ def _exchange_town(db: Database, args: argparse.Namespace) -> int:
     town = town_summary(db.session_factory, args.year)
     margins = Margins(*load_settings(db.session_factory).margins_mm)
     try:
-        if Path(args.out).suffix.lower() == ".xlsx":
-            town_xlsx(town, args.out)
-        else:
-            town_pdf(town, issuer_lines(db.session_factory, None, clock.today()), args.out,
-                     margins)
+        with output_path(args, args.out) as target:
+            if Path(args.out).suffix.lower() == ".xlsx":
+                town_xlsx(town, target)
+            else:
+                town_pdf(town, issuer_lines(db.session_factory, None, clock.today()), target,
+                         margins)
         if args.members is not None:
             members = town_member_list(db.session_factory, args.year)
-            if Path(args.members).suffix.lower() == ".pdf":
-                member_list_pdf(members, issuer_lines(db.session_factory, None, clock.today()),
-                                args.members, margins)
-            else:
-                member_list_xlsx(members, args.members)
+            with output_path(args, args.members) as target:
+                if Path(args.members).suffix.lower() == ".pdf":
+                    member_list_pdf(members, issuer_lines(db.session_factory, None,
+                                                          clock.today()), target, margins)
+                else:
+                    member_list_xlsx(members, target)
     except NoIssuer as exc:
         raise CommandError(str(exc)) from exc
-    except OSError as exc:
-        raise CommandError(f"Không ghi được tệp: {exc}") from exc
     t = town.total
     print(f"Đã in báo cáo tổng hợp năm {args.year} của {len(town.wards)} phường ra {args.out}: "
           f"{t.movements.at_end} đảng viên đến ngày {t.as_of:%d/%m/%Y}.")
@@ -144,7 +142,8 @@ def _exchange_wards(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_exchange(args: argparse.Namespace) -> int:
-    db = open_db(args)
+    writes = args.action == "import" and not args.dry_run
+    db = open_db(args, write=writes, read_only=args.action == "import" and args.dry_run)
     actions = {"export": _exchange_export, "import": _exchange_import, "town": _exchange_town,
                "wards": _exchange_wards}
     try:

@@ -6,6 +6,7 @@ or database refused (message on stderr), 2 wrong usage."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from cli.backups import cmd_backup, cmd_restore
 from cli.comments import cmd_comments
@@ -39,12 +40,23 @@ def main(argv: list[str] | None = None) -> int:
         from ui.shell.app import run_gui
 
         return run_gui(path, precheck)
+    from models.store import output
     from models.store.dbcheck import DatabaseError
 
+    # whatever the command writes, never onto its own register (nor its companions)
+    output.protect(database_path(args))
     try:
         return COMMANDS[args.command](args)
-    except (DatabaseError, CommandError) as exc:
+    except (DatabaseError, CommandError, output.OutputError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a file the command had to read or write
+        from models.store.dbcheck import DISK_FULL_MESSAGE
+        from models.store.sqlite import is_disk_full
+
+        full = is_disk_full(exc, database_path(args).parent)
+        text = DISK_FULL_MESSAGE if full else output.failure(Path(exc.filename or "?"), exc)
+        print(f"Lỗi: {text}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu.", file=sys.stderr)

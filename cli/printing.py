@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cli.comments import cmd_print_comments
-from cli.common import CommandError, cell_id_arg, open_db
+from cli.common import CommandError, cell_id_arg, open_db, output_path
 from models import clock
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from reports.layout.party_doc import Margins
 
 
-def _write_report(db: Database, out: Path, cell_id: int | None,
+def _write_report(db: Database, args: argparse.Namespace, out: Path, cell_id: int | None,
                   xlsx: Callable[[Path], object],
                   pdf: Callable[[Path, IssuerLines, Margins], int]) -> str:
     """Write a report as a workbook (OUT.xlsx) or a PDF in the party-document layout of the
@@ -30,15 +30,16 @@ def _write_report(db: Database, out: Path, cell_id: int | None,
 
     try:
         if out.suffix.lower() == ".xlsx":
-            xlsx(out)
+            with output_path(args, out) as target:
+                xlsx(target)
             return "bảng tính"
         issuer = issuer_lines(db.session_factory, cell_id, clock.today())
         margins = Margins(*load_settings(db.session_factory).margins_mm)
-        return f"{pdf(out, issuer, margins)} trang"
+        with output_path(args, out) as target:
+            pages = pdf(target, issuer, margins)
+        return f"{pages} trang"
     except NoIssuer as exc:
         raise CommandError(str(exc)) from exc
-    except OSError as exc:
-        raise CommandError(f"Không ghi được tệp {out}: {exc}") from exc
 
 
 def cmd_print_members(args: argparse.Namespace) -> int:
@@ -50,7 +51,7 @@ def cmd_print_members(args: argparse.Namespace) -> int:
     try:
         cell_id = cell_id_arg(db, args.cell)
         data = member_list(db.session_factory, cell_id=cell_id)
-        what = _write_report(db, out, cell_id, lambda path: member_list_xlsx(data, path),
+        what = _write_report(db, args, out, cell_id, lambda path: member_list_xlsx(data, path),
                              lambda path, issuer, margins: member_list_pdf(
                                  data, issuer, path, margins))
     finally:
@@ -67,7 +68,7 @@ def cmd_print_summary(args: argparse.Namespace) -> int:
     out = Path(args.out)
     try:
         data = year_summary(db.session_factory, args.year)
-        _write_report(db, out, None, lambda path: summary_xlsx(data, path),
+        _write_report(db, args, out, None, lambda path: summary_xlsx(data, path),
                       lambda path, issuer, margins: summary_pdf(data, issuer, path, margins))
     finally:
         db.close()
