@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from cli.backups import cmd_backup, cmd_restore
 from cli.comments import cmd_comments
@@ -29,6 +30,19 @@ def _use_utf8_output() -> None:
             reconfigure(encoding="utf-8", errors="replace")
 
 
+def _check_outputs(args: Any) -> None:
+    """Every file the command will write is checked before anything is read or computed."""
+    from models.store import output
+
+    if args.command == "exchange" and args.action == "export":
+        return  # a folder: each package is checked before any is written
+    for name in ("out", "rejects", "members"):
+        value = getattr(args, name, None)
+        if isinstance(value, str | Path):
+            output.check_target(value, overwrite=bool(getattr(args, "overwrite", False)),
+                                backup=args.command == "backup")
+
+
 def main(argv: list[str] | None = None) -> int:
     _use_utf8_output()
     args = build_parser().parse_args(argv)
@@ -46,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     # whatever the command writes, never onto its own register (nor its companions)
     output.protect(database_path(args))
     try:
+        _check_outputs(args)
         return COMMANDS[args.command](args)
     except (DatabaseError, CommandError, output.OutputError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)

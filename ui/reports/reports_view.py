@@ -29,6 +29,7 @@ from models.catalogues.documents import NoIssuer, issuer_lines
 from models.catalogues.settings import load_settings
 from models.catalogues.ward import list_cells, list_orgs
 from models.figures.summary import Cancelled, attendance_summary, member_list, year_summary
+from models.store.output import output_file
 from models.text.vntext import fold
 from reports.layout.party_doc import Margins
 from ui.shell import messages
@@ -162,8 +163,16 @@ class ReportsView(QWidget):
             target = Path(tempfile.mkdtemp(prefix="sodangvien-")) / f"{suggested}.pdf"
         factory, today = self.factory, self.today()
         margins = Margins(*load_settings(factory).margins_mm)
+        final = target
 
         def work(progress: Any, cancelled: Any) -> Path:
+            # the one output function: owner-only, never onto the register (the save dialog
+            # has asked about replacing another file)
+            with output_file(final, overwrite=True) as written:
+                write(progress, cancelled, written)
+            return final
+
+        def write(progress: Any, cancelled: Any, target: Path) -> Path:
             issuer: Any = None if excel else issuer_lines(factory, cell_id, today)
             if report == "members":
                 data: Any = member_list(factory, cell_id=cell_id, workplace_org_id=org_id,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +33,7 @@ if TYPE_CHECKING:
     from ui.shell.tasks import Background
 from models.catalogues.ward import WardInfo, get_ward
 from models.figures.overview import OverviewData
+from models.store.dbcheck import DatabaseError
 from ui.register.members_view import MembersView
 from ui.shell import messages
 from ui.shell.backup_actions import install_file_menu
@@ -436,7 +436,7 @@ class MainWindow(QMainWindow):
         folder = load_settings(self.db.session_factory).backup_folder(self.db.path)
         try:
             return automatic_backup(self.db.path, folder)
-        except (OSError, sqlite3.Error) as exc:
+        except (OSError, DatabaseError) as exc:  # the store's refusals, a full disk included
             messages.error(self, "Không sao lưu được",
                            f"Không tạo được bản sao lưu tự động trong {folder}: {exc}")
             return None
