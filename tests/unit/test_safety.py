@@ -62,25 +62,6 @@ def count(path: Path, sql: str = "SELECT count(*) FROM member") -> int:
         con.close()
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("mau") / "mau.sqlite"
-    result = run("--db", str(path), "demo", "--members", str(MEMBERS))
-    assert result.returncode == 0, result.stderr
-    return path
-
-
-@pytest.fixture
-def ward(template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "w.sqlite"
-    con = sqlite3.connect(template)
-    target = sqlite3.connect(path)
-    con.backup(target)
-    target.close()
-    con.close()
-    return path
-
-
 def member_list(path: Path, rows: int, *, start_at: int = 0) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -258,7 +239,7 @@ def test_two_imports_of_one_file_at_once_store_each_member_once(
     results = [c.communicate(timeout=120) for c in children]
     codes = [c.returncode for c in children]
     assert all(code in (0, 1) for code in codes), results
-    for (out, err), code in zip(results, codes, strict=True):
+    for (_out, err), code in zip(results, codes, strict=True):
         assert "Traceback" not in err, err
         if code == 1:
             assert "chương trình khác đang ghi" in err, err
