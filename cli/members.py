@@ -25,21 +25,23 @@ def _remove_if_new(created: bool, path: Path) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     path = database_path(args)
     created = not path.exists()
-    db = open_db(args, create=True, write=True)
-    from models.demo.sample import fill_demo
-    from models.register.members import count_members
-
     done = False
     try:
-        if count_members(db.session_factory):
-            raise CommandError(
-                f"Cơ sở dữ liệu {db.path} đã có dữ liệu; dữ liệu mẫu chỉ nạp vào tệp trống."
-            )
-        summary = fill_demo(db.session_factory, members=args.members, seed=args.seed)
-        done = True
+        db = open_db(args, create=True, write=True)
+        from models.demo.sample import fill_demo
+        from models.register.members import count_members
+
+        try:
+            if count_members(db.session_factory):
+                raise CommandError(
+                    f"Cơ sở dữ liệu {db.path} đã có dữ liệu; dữ liệu mẫu chỉ nạp vào tệp trống."
+                )
+            summary = fill_demo(db.session_factory, members=args.members, seed=args.seed)
+            done = True
+        finally:
+            db.close()
     finally:
-        db.close()
-        if not done:
+        if not done:  # refused, failed or stopped: a database this command made is not kept
             _remove_if_new(created, path)
     print(f"Đã tạo dữ liệu mẫu trong {db.path}: {summary.members} đảng viên, "
           f"{summary.cells} chi bộ, {summary.orgs} tổ chức đảng nơi công tác, "

@@ -139,6 +139,7 @@ def output_file(target: Path | str, *, overwrite: bool, backup: bool = False
     """Check ``target``, yield a temporary path in its folder for the writer, then move the
     written file into place (see the module).  OutputError when refused or not written."""
     path = check_target(target, overwrite=overwrite, backup=backup)
+    remove_leftovers(path.parent)  # what killed writes left here before
     temporary = _temporary(path)
     try:
         try:

@@ -75,7 +75,13 @@ def is_sqlite_file(path: Path) -> bool:
 
 
 def readonly_uri(path: Path) -> str:
-    return f"file:{quote(str(path.resolve()))}?mode=ro"
+    """A read-only connection's address.  Where nobody can write (a read-only folder, a write-
+    protected stick) and SQLite could not make the shared-memory file it reads a write-ahead-log
+    database with, the file is opened as immutable: nothing can change it under the reader."""
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not Path(str(path) + "-shm").exists():
+        uri += "&immutable=1"
+    return uri
 
 
 def companion_files(path: Path) -> tuple[Path, ...]:
