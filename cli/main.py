@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu.", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        return 1  # whatever read the output stopped reading (| head): nothing went wrong here
     except Exception as exc:
         log_unexpected(type(exc), exc, exc.__traceback__, f"lệnh {args.command}")
         print(unexpected_error_text(exc), file=sys.stderr)
