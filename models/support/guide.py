@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 GUIDE_PACKAGE = "resources"
 GUIDE_FOLDER = "guide"
@@ -134,13 +135,21 @@ def parse(text: str) -> list[Block]:
 
 @cache
 def guide_blocks() -> tuple[Block, ...]:
-    source = files(GUIDE_PACKAGE).joinpath(GUIDE_FOLDER, GUIDE_FILE)
-    return tuple(parse(source.read_text(encoding="utf-8")))
+    return tuple(parse(_resource(GUIDE_FILE).read_text(encoding="utf-8")))
 
 
 def image_bytes(source: str) -> bytes:
     """A screenshot of the guide, read through importlib.resources."""
-    return files(GUIDE_PACKAGE).joinpath(GUIDE_FOLDER, *source.split("/")).read_bytes()
+    return _resource(*source.split("/")).read_bytes()
+
+
+def _resource(*parts: str) -> Traversable:
+    # one name at a time: the frozen build's resources are a MultiplexedPath, whose joinpath
+    # takes a single name on Python 3.11
+    place = files(GUIDE_PACKAGE).joinpath(GUIDE_FOLDER)
+    for part in parts:
+        place = place.joinpath(part)
+    return place
 
 
 def anchors(blocks: tuple[Block, ...] | list[Block]) -> list[str]:

@@ -90,5 +90,5 @@ def licence_text(component: Component) -> str:
     """The full licence text shipped with a component ('' when none ships)."""
     if not component.licence_file:
         return ""
-    return files("resources").joinpath("fonts", component.licence_file).read_text(
-        encoding="utf-8")
+    fonts = files("resources").joinpath("fonts")  # one name at a time (see models.support.guide)
+    return fonts.joinpath(component.licence_file).read_text(encoding="utf-8")

@@ -80,6 +80,7 @@ def setup_logging(folder: Path | None = None, *, level: int = logging.INFO) -> P
         root = logging.getLogger()
         root.addHandler(handler)
         root.setLevel(level)
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a line per plugin
         logging.captureWarnings(True)
         _installed = target
     log.info("Sổ đảng viên 213 %s bắt đầu (%s, Python %s, %s)", version(),

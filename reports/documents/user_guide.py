@@ -106,7 +106,7 @@ def _flowables(blocks: Sequence[Block], image: Callable[[str], bytes],
                         Paragraph(subtitle, ParagraphStyle("sub", styles["body"],
                                                            alignment=TA_CENTER)),
                         Spacer(1, 20 * mm), Paragraph("<b>Nội dung</b>", styles["h2"])]
-    for heading in sections(blocks):
+    for heading in sections(list(blocks)):
         indent = "" if heading.level == 1 else "\u00a0" * 6
         story.append(Paragraph(f"{indent}<a href='#{heading.anchor}' color='#1a4f8b'>"
                                f"{_markup(heading.text)}</a>", styles["toc"]))
