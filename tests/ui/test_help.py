@@ -144,6 +144,7 @@ def test_the_problem_report_from_the_menu_has_no_member_data(
     monkeypatch.setattr(messages, "save_file", lambda *_a: str(out))
     monkeypatch.setattr(messages, "info", lambda _p, _t, text: told.append(text))
     menu_action(window, "Gửi báo cáo lỗi…").trigger()
+    qtbot.waitUntil(lambda: bool(told), timeout=30_000)
     saved = out.with_suffix(".zip")
     assert told and str(saved) in told[0] and "không có dữ liệu đảng viên" in told[0]
     with zipfile.ZipFile(saved) as zf:
@@ -183,4 +184,4 @@ def test_an_error_nobody_caught_is_logged_told_and_offers_the_report(
     assert str(own_log) in offered[0]
     text = own_log.read_text(encoding="utf-8")
     assert text.count("RuntimeError: hỏng trong một nút bấm") == 2 and "Traceback" in text
-    assert (tmp_path / "bao-cao.zip").is_file()  # the report the user asked for
+    qtbot.waitUntil((tmp_path / "bao-cao.zip").is_file)  # the report the user asked for

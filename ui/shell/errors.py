@@ -72,8 +72,11 @@ def qt_facts() -> dict[str, str]:
     return facts
 
 
-def save_problem_report(parent: QWidget | None, db: Database | None) -> Path | None:
-    """Ask where, write the zip (log, version, system facts; no member data); its path."""
+def save_problem_report(parent: QWidget | None, db: Database | None, *,
+                        background: bool = True) -> None:
+    """Ask where, then write the zip (log, version, system facts; no member data) on a worker:
+    scrubbing five full log files against 100,000 names takes seconds.  ``background=False``
+    when no event loop runs (the program failed to start)."""
     from models.catalogues.settings import load_settings
     from models.support.facts import system_facts
     from models.support.problem_report import PrivateNames, report_name, write_problem_report
@@ -82,25 +85,38 @@ def save_problem_report(parent: QWidget | None, db: Database | None) -> Path | N
     chosen = messages.save_file(parent, REPORT_TITLE, str(Path(folder) / report_name()),
                                 "Tệp nén (*.zip)")
     if chosen is None:
-        return None
+        return
     out = Path(chosen)
     if out.suffix.lower() != ".zip":
         out = out.with_name(out.name + ".zip")
-    try:
+
+    def work(_progress: object = None, _cancelled: object = None) -> Path:
         backups = load_settings(db.session_factory).backup_folder(db.path) if db else None
-        facts = system_facts(db.path if db else None, backups, log_file()) | qt_facts()
+        facts = system_facts(db.path if db else None, backups, log_file()) | gui_facts
         private = PrivateNames.from_database(db.session_factory) if db else PrivateNames()
-        write_problem_report(out, facts, log_files(), private)
-    except Exception as exc:
-        log.exception("Không lưu được báo cáo lỗi")
+        return write_problem_report(out, facts, log_files(), private)
+
+    def done(_path: object) -> None:
+        log.info("Đã lưu báo cáo lỗi")
+        messages.info(parent, REPORT_TITLE,
+                      f"Đã lưu báo cáo lỗi:\n{out}\n\nHãy gửi tệp này cho người hỗ trợ (thư điện "
+                      "tử, Zalo…). Tệp gồm nhật ký làm việc của chương trình, phiên bản và thông "
+                      "tin máy; không có dữ liệu đảng viên.")
+
+    def failed(exc: BaseException) -> None:
+        log.error("Không lưu được báo cáo lỗi", exc_info=(type(exc), exc, exc.__traceback__))
         messages.error(parent, REPORT_TITLE, f"Không lưu được báo cáo lỗi vào {out}: {exc}")
-        return None
-    log.info("Đã lưu báo cáo lỗi")
-    messages.info(parent, REPORT_TITLE,
-                  f"Đã lưu báo cáo lỗi:\n{out}\n\nHãy gửi tệp này cho người hỗ trợ (thư điện tử, "
-                  "Zalo…). Tệp gồm nhật ký làm việc của chương trình, phiên bản và thông tin máy; "
-                  "không có dữ liệu đảng viên.")
-    return out
+
+    gui_facts = qt_facts()  # screens are read on the GUI thread
+    if not background:
+        try:
+            done(work())
+        except Exception as exc:
+            failed(exc)
+        return
+    from ui.shell.tasks import Task
+
+    Task(parent, "Đang lập báo cáo lỗi…", work, done, failed, cancellable=False)
 
 
 def fatal(exc: BaseException) -> None:
@@ -108,7 +124,7 @@ def fatal(exc: BaseException) -> None:
     exc_info = (type(exc), exc, exc.__traceback__)
     log_unexpected(*exc_info, "khi mở chương trình")
     if offer_report(None, exc_info):
-        save_problem_report(None, None)
+        save_problem_report(None, None, background=False)
 
 
 class _ErrorHook(QObject):
