@@ -48,6 +48,8 @@ _FONTS = {SANS: "LiberationSans-Regular.ttf", SANS_BOLD: "LiberationSans-Bold.tt
 _lock = threading.Lock()
 RED = colors.HexColor("#8b1a1a")
 MARGIN = 20 * mm
+# a table sets its cells' font even when they hold paragraphs: Helvetica unless told
+_SANS_CELLS = [("FONTNAME", (0, 0), (-1, -1), SANS)]
 
 
 def _register() -> None:
@@ -93,7 +95,7 @@ def _figure(block: Figure, image: Callable[[str], bytes], width: float,
     picture.drawWidth = picture.imageWidth * scale
     picture.drawHeight = picture.imageHeight * scale
     picture.hAlign = "CENTER"
-    frame = Table([[picture]], style=[("BOX", (0, 0), (-1, -1), 0.5, colors.grey)])
+    frame = Table([[picture]], style=[("BOX", (0, 0), (-1, -1), 0.5, colors.grey), *_SANS_CELLS])
     return KeepTogether([Spacer(1, 4), frame, Paragraph(_markup(block.caption), style),
                          Spacer(1, 6)])
 
@@ -132,7 +134,8 @@ def _flowables(blocks: Sequence[Block], image: Callable[[str], bytes],
             story.append(_figure(block, image, width, styles["caption"]))
         elif isinstance(block, Note):
             note = Table([[Paragraph(_markup(block.text), styles["cell"])]], colWidths=[width])
-            note.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fff8e1")),
+            note.setStyle(TableStyle([*_SANS_CELLS,
+                                      ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fff8e1")),
                                       ("BOX", (0, 0), (-1, -1), 0.5, colors.HexColor("#e0c060")),
                                       ("LEFTPADDING", (0, 0), (-1, -1), 8),
                                       ("TOPPADDING", (0, 0), (-1, -1), 6),
@@ -151,7 +154,7 @@ def _table(block: TableBlock, width: float, style: ParagraphStyle) -> Table:
     first = width * (0.3 if columns == 2 else 1 / columns)
     widths = [first] + [(width - first) / max(1, columns - 1)] * (columns - 1)
     table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+    table.setStyle(TableStyle([*_SANS_CELLS, ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3e6e6")),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
@@ -175,6 +178,7 @@ def write_guide_pdf(out: Path | IO[bytes], blocks: Sequence[Block],
     target = str(out) if isinstance(out, Path) else out
     document = SimpleDocTemplate(target, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
                                  topMargin=MARGIN, bottomMargin=MARGIN, title=title,
+                                 initialFontName=SANS, initialFontSize=11,  # not Helvetica
                                  author="Sổ đảng viên 213", creator="Sổ đảng viên 213")
     document.build(_flowables(blocks, image, title, subtitle), onFirstPage=number,
                    onLaterPages=number)
