@@ -107,6 +107,9 @@ def test_the_guide_prints_as_a_pdf_in_the_preview(qtbot: QtBot, window: MainWind
     reader = PdfReader(io.BytesIO(shown[0]))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert len(reader.pages) >= 8
+    fonts = {str(font.get_object()["/BaseFont"]).split("+")[-1] for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert fonts == {"LiberationSans", "LiberationSans-Bold", "LiberationSans-Italic"}, fonts
     for words in ("Hướng dẫn sử dụng", "Tiếp nhận đảng viên từ giấy giới thiệu",
                   "Vắng có lý do", "Gửi báo cáo lỗi"):
         assert words in text
