@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "resources" / "guide" / "images"
 WINDOW_SIZE = (1180, 700)
 DAY = "2026-12-01T09:00"
-WINDOWS_DATA = PureWindowsPath(r"C:\Users\VanPhong\AppData\Local\SoDangVien213")
+WINDOWS_HOME = PureWindowsPath(r"C:\Users\VanPhong")
+WINDOWS_DATA = WINDOWS_HOME / "AppData" / "Local" / "SoDangVien213"
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ["SDV_TODAY"] = DAY
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (  # noqa: E402
     QApplication,
     QDialog,
     QLabel,
+    QLineEdit,
     QTableView,
     QWidget,
 )
@@ -244,8 +246,14 @@ class Shots:
 
     def trao_doi(self) -> None:
         self.page("Tổng quan")
+
+        def windows_folder(dialog: QDialog) -> None:
+            for edit in dialog.findChildren(QLineEdit):
+                if edit.text() == str(Path.home()):
+                    edit.setText(str(WINDOWS_HOME / "Documents"))
+
         self.picture_dialog("trao-doi", find_action(
-            self.window, "Xuất gói gửi tổ chức đảng nơi công tác, Thành ủy…"))
+            self.window, "Xuất gói gửi tổ chức đảng nơi công tác, Thành ủy…"), windows_folder)
 
     def gioi_thieu(self) -> None:
         self.picture_dialog("gioi-thieu", find_action(self.window, "Giới thiệu"))
@@ -331,6 +339,8 @@ def main(argv: list[str]) -> int:
         for shown in window.statusBar().findChildren(QLabel):
             if shown.text() == str(db_path):
                 shown.setText(str(WINDOWS_DATA / "so-dang-vien.sqlite"))
+            elif shown.text().startswith("Ngày giả định"):  # the pinned clock: not for readers
+                shown.hide()
         settle(2.0)
         shots = Shots(window, catcher, sample_workbook(folder))
         wanted = argv or guide_pictures()
