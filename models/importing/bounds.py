@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,9 +82,9 @@ def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit: int
                     raise _refuse(name, f"phần «{info.filename}» nén quá mức bình thường "
                                         f"(hơn {MAX_RATIO} lần)")
                 yield chunk
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
-        if isinstance(exc, BoundsError):
-            raise
+    except BoundsError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, zlib.error) as exc:
         raise BoundsError(f"Không đọc được tệp {name}: tệp nén bị hỏng ({exc}).") from None
 
 
