@@ -120,7 +120,11 @@ _REL = re.compile(rb'<Relationship\b([^>]*)/?>')
 _ACTIVE_TAB = re.compile(rb'<workbookView\b[^>]*\bactiveTab="(\d+)"')
 _DIMENSION = re.compile(rb'<dimension\b[^>]*\bref="([A-Za-z]*)(\d*)(?::([A-Za-z]*)(\d*))?"')
 _ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
-_WIDE_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Za-z]{2,3})\d+"')
+_ROW_PLAIN = re.compile(rb'<row r="(\d+)"')  # how Excel and openpyxl write it: the quick path
+# a cell reference of two or three letters (column AA and beyond), wherever the attribute sits in
+# its tag: only wide sheets have any, so an ordinary list costs one quick scan
+_WIDE_CELL = re.compile(rb' r="([A-Za-z]{2,3})\d')
+_WIDE_CELL_ANY_SPACE = re.compile(rb'\sr="([A-Za-z]{2,3})\d')
 
 
 @dataclass(frozen=True)
@@ -202,11 +206,17 @@ def xlsx_extent(zf: zipfile.ZipFile, part: str, name: str) -> Extent:
                     declared.group(4) or declared.group(2)
                 check_extent(name, Extent(int(last_row or 0),
                                           column_number(last_col) if last_col else 0))
-        for match in _ROW.finditer(body):
-            rows = max(rows, int(match.group(1)))
-        counted_rows += body.count(b"<row")
-        for match in _WIDE_CELL.finditer(body):
-            columns = max(columns, column_number(match.group(1)))
+        in_chunk = body.count(b"<row")
+        numbers = _ROW_PLAIN.findall(body)
+        if len(numbers) < in_chunk:  # another writer's attribute order: the general pattern
+            numbers = _ROW.findall(body)
+        if numbers:
+            rows = max(rows, max(map(int, numbers)))
+        counted_rows += in_chunk
+        wide = _WIDE_CELL_ANY_SPACE if (b'\nr="' in body or b'\tr="' in body
+                                        or b'\rr="' in body) else _WIDE_CELL
+        for letters in set(wide.findall(body)):
+            columns = max(columns, column_number(letters))
         check_extent(name, Extent(max(rows, counted_rows), max(columns, 26)))
     return Extent(max(rows, counted_rows), max(columns, 26))
 

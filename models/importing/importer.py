@@ -569,14 +569,12 @@ def _write(session: Session, plan: ImportPlan, progress: Progress | None,
 
     if stop():
         raise ImportCancelled
-    inputs = []
-    for r in new_rows:
-        assert r.data is not None
-        inputs.append(replace(r.data, cell_id=cell_ids.get(r.cell_key) if r.cell_key else None,
-                              workplace_org_id=org_ids.get(r.org_key) if r.org_key else None))
+    inputs = [r.data for r in new_rows if r.data is not None]
+    places = [(cell_ids.get(r.cell_key) if r.cell_key else None,
+               org_ids.get(r.org_key) if r.org_key else None) for r in new_rows]
     try:
         new_ids = create_members(session, inputs, today=today, reason=NEW_MEMBER_REASON,
-                                 validated=True, chunk_done=chunk_done)
+                                 validated=True, places=places, chunk_done=chunk_done)
     except RegisterError as exc:
         raise ImportFileError(str(exc)) from exc
     for low, high in id_ranges(new_ids):

@@ -57,6 +57,8 @@ _SEPARATORS = re.compile(r"[\s.\-]")
 
 def digits_only(text: str) -> str:
     """Identifiers as typed or pasted: spaces, dots and dashes removed."""
+    if not text or text.isdigit():  # the common case: nothing to clean
+        return text or ""
     text = clean(text)
     return text if not text or text.isdigit() else _SEPARATORS.sub("", text)
 

@@ -163,9 +163,12 @@ def derive_new_rows(session: Session, member_ids: Sequence[int], today: date, re
 
 def create_members(session: Session, inputs: Sequence[MemberInput], *, today: date,
                    reason: str, validated: bool = False,
+                   places: Sequence[tuple[int | None, int | None]] | None = None,
                    chunk_done: Callable[[int], None] | None = None) -> list[int]:
     """Register new members in the caller's transaction; their ids, in the order given.
 
+    ``places``: (cell, workplace organisation) of each input, in place of the input's own (an
+    import learns them while writing: the cells and organisations it creates).
     ``validated``: the caller has checked every input against the rules and the identifiers
     already stored, in this transaction (an import plans inside it); otherwise that is done
     here: card numbers and citizen IDs already stored, or given twice, are refused
@@ -176,6 +179,9 @@ def create_members(session: Session, inputs: Sequence[MemberInput], *, today: da
         ensure_unique(session, inputs)
     stamp = now()
     rows = [new_member_row(data, stamp) for data in inputs]
+    if places is not None:
+        for row, (cell_id, org_id) in zip(rows, places, strict=True):
+            row["cell_id"], row["workplace_org_id"] = cell_id, org_id
     try:
         ids = insert_member_rows(session, rows, chunk_done)
     except IntegrityError as exc:

@@ -16,6 +16,7 @@ own copy of the full-text DDL: a migration must keep doing what it did when it s
 
 from __future__ import annotations
 
+import operator
 import os
 import re
 import shutil
@@ -480,6 +481,8 @@ class RowInserter:
             if processor is not None:
                 self._processors.append((index, processor))
         self._per_statement = max(1, _MAX_VARIABLES // len(self.columns))
+        # every column from a full row in one C call; rows missing some go the slow way
+        self._pick = operator.itemgetter(*self.columns)
         self._sql: dict[tuple[int, str], str] = {}
 
     def _statement(self, count: int, key: str) -> str:
@@ -505,12 +508,16 @@ class RowInserter:
         connection = self.session.connection()
         returned: list[Any] = []
         columns = self.columns
+        pick = self._pick
         processors = self._processors
         for start in range(0, len(rows), self._per_statement):
             chunk = rows[start:start + self._per_statement]
             values: list[Any] = []
             for row in chunk:
-                line = [row.get(name) for name in columns]
+                try:
+                    line = list(pick(row))
+                except KeyError:  # a row without some columns: those are NULL
+                    line = [row.get(name) for name in columns]
                 for index, processor in processors:
                     if line[index] is not None:
                         line[index] = processor(line[index])
