@@ -15,7 +15,7 @@ says which member already has one before the database has to refuse it.
 from __future__ import annotations
 
 import uuid as uuids
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -121,17 +121,28 @@ def insert_member_rows(session: Session, rows: Sequence[dict[str, Any]],
     """Insert member rows (new_member_row) in bulk, in the caller's transaction; their ids by
     uuid, as the inserts returned them.  ``chunk_done(rows so far)`` after every chunk (it may
     raise to stop: the transaction then rolls back)."""
+    ids: dict[str, int] = {}
+    for found in _insert_chunks(session, len(rows), lambda start: rows[start:start + CHUNK],
+                                chunk_done):
+        ids.update(found)
+    return ids
+
+
+def _insert_chunks(session: Session, total: int,
+                   chunk_at: Callable[[int], Sequence[dict[str, Any]]],
+                   chunk_done: Callable[[int], None] | None) -> Iterator[dict[str, int]]:
+    """Insert ``total`` rows chunk by chunk (``chunk_at(start)`` makes each, so that a big
+    import never holds all its rows at once) inside the store's bulk-insert switch; yields the
+    ids of each chunk by uuid."""
     store = store_of(session)
     inserter = store.inserter(session, Base.metadata.tables["member"], MEMBER_COLUMNS)
-    ids: dict[str, int] = {}
-    with store.bulk_members(session, len(rows)) as inserted:
-        for start in range(0, len(rows), CHUNK):
-            found = inserter.insert_keyed(rows[start:start + CHUNK], "uuid")
+    with store.bulk_members(session, total) as inserted:
+        for start in range(0, total, CHUNK):
+            found = inserter.insert_keyed(chunk_at(start), "uuid")
             inserted(list(found.values()))
-            ids.update(found)
+            yield found
             if chunk_done is not None:
-                chunk_done(min(start + CHUNK, len(rows)))
-    return ids
+                chunk_done(min(start + CHUNK, total))
 
 
 def derive_new_rows(session: Session, member_ids: Sequence[int], today: date, reason: str,
@@ -178,15 +189,23 @@ def create_members(session: Session, inputs: Sequence[MemberInput], *, today: da
             _guard(data, today)
         ensure_unique(session, inputs)
     stamp = now()
-    rows = [new_member_row(data, stamp) for data in inputs]
-    if places is not None:
-        for row, (cell_id, org_id) in zip(rows, places, strict=True):
-            row["cell_id"], row["workplace_org_id"] = cell_id, org_id
+    uuids: list[str] = []
+
+    def chunk_at(start: int) -> list[dict[str, Any]]:
+        rows = [new_member_row(data, stamp) for data in inputs[start:start + CHUNK]]
+        if places is not None:
+            for row, (cell_id, org_id) in zip(rows, places[start:start + CHUNK], strict=True):
+                row["cell_id"], row["workplace_org_id"] = cell_id, org_id
+        uuids.extend(row["uuid"] for row in rows)
+        return rows
+
+    ids: dict[str, int] = {}
     try:
-        ids = insert_member_rows(session, rows, chunk_done)
+        for found in _insert_chunks(session, len(inputs), chunk_at, chunk_done):
+            ids.update(found)
     except IntegrityError as exc:
         raise RegisterError(_UNIQUE_REFUSAL) from exc
-    ordered = [ids[row["uuid"]] for row in rows]
+    ordered = [ids[uuid] for uuid in uuids]
     derive_new_rows(session, ordered, today, reason, stamp, current_user())
     return ordered
 

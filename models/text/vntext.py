@@ -213,6 +213,7 @@ def clean_lines(text: str | None) -> str:
     return "\n".join(lines).strip("\n")
 
 
+@lru_cache(maxsize=1 << 16)  # lists repeat names: each is worked out once
 def clean_name(text: str | None) -> str:
     """clean(), and turn an ALL-CAPITALS name (old lists) into normal capitalisation.
 
@@ -233,6 +234,7 @@ def clean_name(text: str | None) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1 << 16)  # lists repeat names: each is worked out once
 def fold(text: str | None) -> str:
     """The search key: ASCII lower-case words, accents and tones removed, đ -> d.
 
@@ -267,6 +269,7 @@ def _word_key(word: str) -> str:
     return codes + "00" + (word.translate(_TONE)[:1] or "0") + word.translate(_CASE)
 
 
+@lru_cache(maxsize=1 << 16)  # lists repeat names: each is worked out once
 def sort_key(full_name: str | None) -> str:
     """The Vietnamese collation key of a full name: digits only, compare as plain strings.
 
