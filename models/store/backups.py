@@ -189,7 +189,7 @@ def compare_registers(current: Path, backup: Path) -> list[str]:
                      f"không phải của «{ours.ward}» đang dùng.")
     lines.append(f"Bản sao lưu: {theirs.line()}.")
     if ours is not None:
-        lines.append(f"Đang dùng:   {ours.line()}.")
+        lines.append(f"Đang dùng: {ours.line()}.")
     return lines
 
 

@@ -93,7 +93,7 @@ def test_backup_then_restore_shows_last_weeks_data(qtbot: QtBot, locked: Databas
     # whose data, how many members, when: the backup's beside the register's now (issue 16)
     ward = "Đảng ủy phường Mạo Khê"
     assert f"Bản sao lưu: {ward}, {DEMO_MEMBERS} đảng viên" in questions[0]
-    assert f"Đang dùng:   {ward}, {DEMO_MEMBERS + 1} đảng viên" in questions[0]
+    assert f"Đang dùng: {ward}, {DEMO_MEMBERS + 1} đảng viên" in questions[0]
     assert "CẢNH BÁO" not in questions[0]
     restored = other_main_window(window)
     assert restored is not None, said
