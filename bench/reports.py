@@ -31,6 +31,7 @@ CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
 from datetime import date
+from models import clock
 from models.store.db import open_database
 from models.catalogues.documents import issuer_lines
 db = open_database({db!r})
