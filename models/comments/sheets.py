@@ -13,9 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import clock
-from models.activities.service import (
-    _chunks,
-)
+from models.chunks import chunked
 from models.comments.common import EDITABLE, ITEMS, TEXT_MAX, CommentError, Factory, sheet_json
 from models.comments.templates import DEFAULT_TEMPLATES, clean_text
 from models.labels import PROPOSAL, SHEET_STATUS, label
@@ -248,7 +246,7 @@ def set_status(factory: Factory, sheet_ids: Iterable[int], status: str, *,
         if org_id is not None and session.get(WorkplaceOrg, org_id) is None:
             raise CommentError("Không tìm thấy tổ chức đảng nơi công tác này.")
         ids = list(sheet_ids)
-        for chunk in _chunks(ids):
+        for chunk in chunked(ids):
             for sheet, name in session.execute(
                     select(CommentSheet, Member.full_name)
                     .join(Member, Member.id == CommentSheet.member_id)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
 from models.catalogues.ward import CellInput, WardSetup, setup_ward_in
+from models.membership import covers
 from models.store.db import bulk_member_insert
 from models.store.entities import (
     ActivityKind,
@@ -248,7 +249,7 @@ class DemoSummary:
 
 @dataclass
 class _Life:
-    """The dated facts of one member, as day ordinals (end of a stint exclusive, None = open)."""
+    """The dated facts of one member, as day ordinals; periods are [start, end), None = open."""
 
     received: int
     closed: int | None = None
@@ -503,11 +504,12 @@ def fill_demo(
     its cells are set up through ``setup_ward_in`` (cells that already exist under the same name
     are reused), all in one transaction: a failure or a cancel leaves the database as it was.
 
-    Dated rows: a member is on the list from ``received_date`` until the day before
-    ``closed_date`` (set for every status other than active, the retired ones included);
-    a cell assignment covers ``start_date`` up to the day before ``end_date`` (a move ends one
-    and starts the next on the same day); an excused period ends with ``end_date``.  No such
-    boundary falls within a day of a meeting of the member's cell, so other readings agree.
+    Dated rows, read as ``models.membership`` reads them (every period half-open): a member is
+    on the list from ``received_date`` until the day before ``closed_date`` (set for every
+    status other than active, the retired ones included); a cell assignment covers
+    ``start_date`` up to the day before ``end_date`` (a move ends one and starts the next on
+    the same day); so does an excused period.  No such boundary falls within a day of a meeting
+    of the member's cell.
     """
     if members < 0:
         raise ValueError("Số đảng viên mẫu phải là số không âm.")
@@ -873,15 +875,13 @@ def _insert_attendance(session: Session, rng: random.Random, schedule: Sequence[
     total = 0
     step = max(1, len(lives) // 20)
     for index, (life, member_id) in enumerate(zip(lives, member_ids, strict=True)):
-        ex_start, ex_end = 0, -1  # no excused period: an empty range
-        if life.excused is not None:
-            ex_start = life.excused[0]
-            ex_end = date.max.toordinal() if life.excused[1] is None else life.excused[1]
+        excused = life.excused
         present_below, excused_below = life.present_below, life.excused_below
         for cell, start, end in life.stints:
-            stop = date.max.toordinal() if end is None else end
             for day, activity_id, held in per_cell[cell]:
-                if day < start or day >= stop or ex_start <= day <= ex_end:
+                # counted that day, as models.membership reads the rows written
+                if not covers(start, end, day) or (
+                        excused is not None and covers(excused[0], excused[1], day)):
                     continue
                 note = ""
                 if not held:

@@ -21,7 +21,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
-from models.activities.service import GROUPS, WHOLE_WARD, Participation
+from models.activities.service import WHOLE_WARD
 from models.exchange.format import (
     FIGURES_JSON,
     KIND_WARD,
@@ -41,9 +41,9 @@ from models.figures.summary import (
     Movements,
     WardNames,
     YearSummary,
-    add,
     member_totals,
 )
+from models.membership import GROUPS, Participation, total
 from models.store import history
 from models.store.entities import MemberStatus, WardReport, WardReportMember
 from models.text.vntext import fold, sort_key
@@ -218,10 +218,7 @@ def aggregate(names: WardNames, year: int, summaries: Sequence[YearSummary]) -> 
 
 
 def ward_attendance(summary: YearSummary) -> Participation:
-    total = Participation()
-    for c in summary.activities:
-        total = add(total, c.counts)
-    return total
+    return total(c.counts for c in summary.activities)
 
 
 # --- the town committee's store ----------------------------------------------------------------

@@ -3,12 +3,12 @@ attendance summary of a year and the yearly summary report.  Pure reads returnin
 dataclasses; the PDFs and workbooks are drawn from them in ``reports``.
 
 The rules are the register's own:
-- *on the register on day D*: not archived, and the member's last status change on or before D
-  says active (``activities._active_spans``); the cell is the cell assignment covering D;
+- *on the register on day D*, the cell of that day and *excused* that day: as
+  ``models.membership`` says;
 - *movements of a year*: status changes dated from 1 January to the report date that turn an
   active member into a non-active one (or back: received), so that
   at the start + received − left = at the end, exactly;
-- *attendance*: what ``activities.participation_many`` counts (held activities of the year,
+- *attendance*: the counted attendance of ``models.membership`` (held activities of the year,
   inside the member's active spans, outside excused periods), grouped by the activity's cell
   (None: the ward's own activities) — so the per-cell and per-member figures add up to the same
   totals, and a member's line equals the sum of their participation groups.
@@ -22,31 +22,34 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, or_, select
+from sqlalchemy import Connection, Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
-from models.activities.service import (
-    GROUP_KINDS,
-    GROUPS,
-    WHOLE_WARD,
-    Participation,
-    _active_spans,
-    _excused_on,
-    _in_span,
-)
+from models.activities.service import WHOLE_WARD
 from models.dates import format_birth
 from models.formats import format_date
 from models.labels import EXCUSED, MEMBER_STATUS, SEX, label
+from models.membership import (
+    GROUP_KINDS,
+    GROUPS,
+    Participation,
+    assignments_on,
+    counted_attendance,
+    counts_from,
+    excused_members_on,
+    on_register,
+    on_register_during,
+    state_counts,
+    total,
+)
 from models.store.entities import (
     Activity,
     ActivityStatus,
     Attendance,
-    AttendanceState,
     Cell,
     CellAssignment,
     CommentSheet,
-    ExcusedPeriod,
     Member,
     MemberStatus,
     MemberStatusChange,
@@ -71,19 +74,6 @@ _BATCH = 5000  # rows read between progress reports
 
 class Cancelled(Exception):
     """The user cancelled a list or report; nothing was written."""
-
-
-def add(a: Participation, b: Participation) -> Participation:
-    """The sum of two sets of counts."""
-    return Participation(a.invited + b.invited, a.present + b.present, a.excused + b.excused,
-                         a.absent + b.absent)
-
-
-def total_of(counts: Iterable[Participation]) -> Participation:
-    result = Participation()
-    for c in counts:
-        result = add(result, c)
-    return result
 
 
 @dataclass(frozen=True)
@@ -256,27 +246,9 @@ def member_list(factory: Factory, *, cell_id: int | None = None,
 # --- attendance ----------------------------------------------------------------------------------
 
 def _attendance_statement(year: int, *, by_member: bool) -> Select[Any]:
-    """participation_many's rule, grouped by the activity's cell (and the member)."""
-    first, after = date(year, 1, 1), date(year + 1, 1, 1)
-    spans = _active_spans(after - timedelta(days=1))
-
-    def count(state: AttendanceState) -> Any:
-        return func.sum(case((Attendance.state == state.value, 1), else_=0))
-
+    """The counted attendance of the year, grouped by the activity's cell (and the member)."""
     keys: list[Any] = [Activity.cell_id, *([Attendance.member_id] if by_member else [])]
-    return (
-        select(*keys, func.count(), count(AttendanceState.PRESENT),
-               count(AttendanceState.EXCUSED), count(AttendanceState.ABSENT))
-        .join(Activity, Activity.id == Attendance.activity_id)
-        .join(spans, _in_span(spans, Attendance.member_id, Activity.date))
-        .where(Activity.status == ActivityStatus.HELD.value, Activity.date >= first,
-               Activity.date < after, ~_excused_on(Attendance.member_id, Activity.date))
-        .group_by(*keys))
-
-
-def _counts(row: Any, start: int) -> Participation:
-    return Participation(int(row[start]), int(row[start + 1] or 0), int(row[start + 2] or 0),
-                         int(row[start + 3] or 0))
+    return counted_attendance(year, *keys, *state_counts()).group_by(*keys)
 
 
 @dataclass(frozen=True)
@@ -315,7 +287,7 @@ class AttendanceSummary:
 
     @property
     def total(self) -> Participation:
-        return total_of(m.counts for m in self.members)
+        return total(m.counts for m in self.members)
 
 
 def _held(connection: Connection, year: int) -> dict[int | None, dict[str, int]]:
@@ -378,26 +350,23 @@ def attendance_summary(factory: Factory, year: int, *, cell_id: int | None = Non
         for row in connection.execute(_attendance_statement(year, by_member=True)):
             if wanted is not None and row[1] not in wanted:
                 continue
-            counts = _counts(row, 2)
-            per_member[row[1]] = add(per_member.get(row[1], Participation()), counts)
-            per_cell[row[0]] = add(per_cell.get(row[0], Participation()), counts)
+            counts = counts_from(row, 2)
+            per_member[row[1]] = per_member.get(row[1], Participation()) + counts
+            per_cell[row[0]] = per_cell.get(row[0], Participation()) + counts
         report(1, 3)
-        spans = _active_spans(last)
         listed = (select(Member.id, Member.full_name, Member.birth_date, Member.birth_year,
-                         Cell.name, WorkplaceOrg.name, Member.archived)
+                         Cell.name, WorkplaceOrg.name)
                   .outerjoin(Cell, Cell.id == Member.cell_id)
                   .outerjoin(WorkplaceOrg, WorkplaceOrg.id == Member.workplace_org_id)
                   .order_by(Member.sort_key, Member.id))
         if cell_id is not None:
             listed = listed.where(Member.cell_id == cell_id)
-        on_register = set(connection.execute(
-            select(spans.c.member_id).where(
-                or_(spans.c.stop.is_(None), spans.c.stop > first))).scalars())
+        during = set(connection.execute(on_register_during(first, last)).scalars())
         members = tuple(
             MemberAttendance(r[0], r[1], format_birth(r[2], r[3]), r[4] or "", r[5] or "",
                              per_member.get(r[0], Participation()))
             for r in connection.execute(listed)
-            if r[0] in per_member or (r[0] in on_register and not r[6]))
+            if r[0] in per_member or r[0] in during)
         report(2, 3)
         cells = _cell_rows(connection, _held(connection, year), per_cell, cell_id)
     report(3, 3)
@@ -467,23 +436,11 @@ class YearSummary:
 
     @property
     def attendance(self) -> Participation:
-        return total_of(c.counts for c in self.activities)
+        return total(c.counts for c in self.activities)
 
     @property
     def held(self) -> Mapping[str, int]:
         return {g: sum(c.held[g] for c in self.activities) for g in GROUPS}
-
-
-def _on_register(connection: Connection, day: date) -> list[tuple[int, int | None]]:
-    """(member, workplace organisation) of the members on the register on `day`."""
-    spans = _active_spans(day)
-    return [(r[0], r[1]) for r in connection.execute(
-        select(Member.id, Member.workplace_org_id)
-        .join(spans, _in_span(spans, Member.id, day)).where(Member.archived.is_(False)))]
-
-
-def _covering(start: Any, end: Any, day: date) -> ColumnElement[bool]:
-    return and_(start <= day, or_(end.is_(None), end > day))
 
 
 Tally = dict[int | None, tuple[int, int]]  # key -> (members, excused)
@@ -494,14 +451,12 @@ def _by_org_and_cell(connection: Connection, day: date) -> tuple[Tally, Tally]:
     organisation and per cell (the assignment covering the day; None when there is none)."""
     # three plain reads joined here: SQLite would run two correlated subqueries per member
     cell_of = {member_id: cell_id for member_id, cell_id in connection.execute(
-        select(CellAssignment.member_id, CellAssignment.cell_id)
-        .where(_covering(CellAssignment.start_date, CellAssignment.end_date, day))
-        .order_by(CellAssignment.start_date, CellAssignment.id))}
-    excused = set(connection.execute(select(ExcusedPeriod.member_id).where(
-        _covering(ExcusedPeriod.start_date, ExcusedPeriod.end_date, day))).scalars())
+        assignments_on(day).order_by(CellAssignment.start_date, CellAssignment.id))}
+    excused = set(connection.execute(excused_members_on(day)).scalars())
     orgs: Tally = {}
     cells: Tally = {}
-    for member_id, org_id in _on_register(connection, day):
+    for member_id, org_id in connection.execute(
+            on_register(day, Member.id, Member.workplace_org_id)):
         ex = member_id in excused
         for table, key in ((orgs, org_id), (cells, cell_of.get(member_id))):
             members, count = table.get(key, (0, 0))
@@ -562,7 +517,7 @@ def year_summary(factory: Factory, year: int, *, today: date | None = None,
         connection = session.connection()
         ward = _ward_names(session)
         report(0, 5)
-        at_start = len(_on_register(connection, first - timedelta(days=1)))
+        at_start = len(connection.execute(on_register(first - timedelta(days=1))).all())
         orgs, cells = _by_org_and_cell(connection, as_of)
         report(1, 5)
         moves: dict[int | None, tuple[int, int]] = {}
@@ -576,7 +531,7 @@ def year_summary(factory: Factory, year: int, *, today: date | None = None,
                 received += 1
                 moves[org_id] = (r + 1, lft)
         report(2, 5)
-        per_cell = {row[0]: _counts(row, 1) for row in connection.execute(
+        per_cell = {row[0]: counts_from(row, 1) for row in connection.execute(
             _attendance_statement(year, by_member=False))}
         report(3, 5)
         held = _held(connection, year)

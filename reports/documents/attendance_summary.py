@@ -1,5 +1,5 @@
 """The attendance summary of a year (DESIGN.md §3.6): per cell, then per member, the invitations
-and marks counted as `models.activities.service.participation_many` counts them, with the rate
+and marks counted as `models.membership.participation_many` counts them, with the rate
 present / invited.  A4 landscape PDF in the party-document layout, and a workbook with one sheet
 each.
 """
@@ -14,10 +14,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from models import clock
-from models.activities.service import Participation
 from models.catalogues.documents import IssuerLines
 from models.figures.summary import AttendanceSummary, IsCancelled, MemberAttendance, Progress
 from models.formats import format_int, format_rate
+from models.membership import Participation
 from reports.layout import party_doc as doc
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
 from reports.layout.tables import (
