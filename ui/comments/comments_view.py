@@ -965,7 +965,7 @@ class TemplatesDialog(QDialog):
         for n, template in enumerate(options.templates):
             title = QLineEdit(template.title)
             text = QPlainTextEdit(template.text)
-            text.setFixedHeight(56)
+            text.setFixedHeight(96 if n + 1 in templates.ITEM_GROUPS else 56)  # cases: 4 lines
             if n + 1 == common.PROPOSAL_ITEM:
                 text.setPlainText("")
                 text.setEnabled(False)
@@ -981,7 +981,9 @@ class TemplatesDialog(QDialog):
         scroll.setWidget(body)
         tokens = QLabel("Có thể dùng: {năm}, {được mời}, {có mặt}, {vắng có lý do}, "
                         "{vắng không lý do} (số buổi của loại hoạt động ứng với mục 3, 4, 5) và "
-                        "{các phong trào} (tên các phong trào đã tham gia).")
+                        "{các phong trào} (tên các phong trào đã tham gia). Mục 3, 4, 5 ghi mỗi "
+                        "trường hợp một dòng, mở đầu bằng [chưa được mời], [chưa có mặt], "
+                        "[có mặt một phần] hoặc [có mặt đủ]: phiếu lấy dòng đúng với số buổi.")
         tokens.setWordWrap(True)
         self.front = QCheckBox("Trưởng Ban công tác Mặt trận cùng ký")
         self.front.setChecked(options.front_signs)
