@@ -17,7 +17,7 @@ from models.catalogues.documents import (
     issuer_lines_in,
 )
 from models.chunks import chunked
-from models.comments.templates import ITEM_GROUPS, fill_template, options_in
+from models.comments.templates import options_in, template_items
 from models.dates import format_birth
 from models.labels import SEX, label
 from models.membership import cells_on
@@ -122,14 +122,7 @@ def snapshots(session: Session, ctx: SnapshotContext, member_ids: Sequence[int],
 
 
 def items_for(ctx: SnapshotContext, snapshot: Mapping[str, Any]) -> list[dict[str, str]]:
-    """The seven items from the templates, filled with the snapshot's figures; each keeps the
-    generated text as 'auto' so that a refresh renews only texts nobody edited."""
-    items = []
-    for number, template in enumerate(ctx.options.templates, start=1):
-        group = ITEM_GROUPS.get(number)
-        counts = snapshot["participation"].get(group, [0, 0, 0, 0]) if group else [0, 0, 0, 0]
-        text = fill_template(template.text, ctx.year, counts, snapshot["movements"])
-        items.append({"title": template.title, "text": text, "auto": text})
-    return items
+    """The seven items of a new sheet of this pass (see ``templates.template_items``)."""
+    return template_items(ctx.options, ctx.year, snapshot)
 
 

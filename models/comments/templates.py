@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -196,6 +197,21 @@ def clean_text(text: str) -> str:
     """Multi-line text: each line cleaned (NFC, spaces), the line breaks kept."""
     lines = [clean(line) for line in (text or "").replace("\r\n", "\n").split("\n")]
     return "\n".join(lines).strip("\n")
+
+
+def template_items(options: FormOptions, year: int,
+                   snapshot: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The seven items from the templates, filled with the figures of a sheet's snapshot; each
+    keeps the generated text as 'auto' so that a refresh renews only texts nobody edited."""
+    participation = snapshot.get("participation") or {}
+    movements = snapshot.get("movements") or []
+    items = []
+    for number, template in enumerate(options.templates, start=1):
+        group = ITEM_GROUPS.get(number)
+        counts = participation.get(group, [0, 0, 0, 0]) if group else [0, 0, 0, 0]
+        text = fill_template(template.text, year, counts, movements)
+        items.append({"title": template.title, "text": text, "auto": text})
+    return items
 
 
 def case_of(invited: int, present: int) -> str:

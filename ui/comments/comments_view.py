@@ -206,6 +206,8 @@ class SheetEditor(QWidget):
                  f"Nơi cư trú: {snap.get('address') or '—'} ({row.cell_name or 'chưa có chi bộ'})"]
         if row.reason:
             facts.insert(0, f"Phiếu riêng — lý do: {row.reason}")
+        if detail.damaged:
+            facts.insert(0, f"⚠ {detail.damaged}")
         self.facts.setText("\n".join(facts))
         for item, title, edit in zip(detail.items, self.titles, self.edits, strict=True):
             title.setText(f"{item.number}. {item.title}")
@@ -505,15 +507,19 @@ class CommentsView(QWidget):
 
     def save_current(self, quiet: bool = False) -> bool:
         detail = self.editor.detail
-        if detail is None or not self.editor.dirty():
+        # a damaged sheet is replaced by an explicit save, even unedited; never on the way past
+        if detail is None or not (self.editor.dirty() or (detail.damaged and not quiet)):
             return True
         try:
             saved = sheets.save_sheet(self.factory, detail.row.id, self.editor.texts(),
-                                  self.editor.proposal())
+                                      self.editor.proposal(),
+                                      replace_damaged=bool(detail.damaged))
         except REFUSED as exc:
             messages.error(self, "Không lưu được phiếu",
                            f"Phiếu của {detail.row.full_name}: {refusal(exc)}")
             return False
+        if detail.damaged:
+            self.editor.show_sheet(saved)  # the notice goes
         self.editor.detail = saved
         self._refresh_row(saved)
         if not quiet:
