@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock, testhooks
 from models.chunks import IN_LIST, chunked
-from models.dates import MIN_YEAR, format_birth
+from models.dates import format_birth, year_error
 from models.labels import ACTIVITY_KIND, label
 from models.membership import Participation, counted_members, counts_from, on_the_list, state_counts
 from models.store import history
@@ -114,8 +114,8 @@ def validate_activity(data: ActivityInput, today: date | None = None) -> dict[st
     day = data.date if isinstance(data.date, date) else None
     if day is None:
         errors["date"] = "Chưa nhập ngày."
-    elif day.year < MIN_YEAR:
-        errors["date"] = f"Ngày: năm {day.year} không hợp lệ."
+    elif message := year_error(day.year, "Năm của ngày"):
+        errors["date"] = message
     if data.kind not in ACTIVITY_KIND:
         errors["kind"] = "Chưa chọn loại hoạt động."
     title = clean(data.title)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 from models import clock
 from models.catalogues import ward as ward_module
 from models.catalogues.ward import CellInput
+from models.dates import in_force, year_error
 from models.store.entities import (
     Cell,
     CommentSheet,
@@ -203,9 +204,9 @@ def _new_cell_issuer_version(session: Session, cell: Cell, valid_from: date) -> 
     parent_line = ward.party_org_name.upper() if ward else ""
     suffix = CELL_SUFFIX
     if issuer is not None:
-        versions = [v for v in issuer.versions if v.valid_from <= valid_from] or issuer.versions
-        if versions:
-            parent_line, suffix = versions[-1].parent_line, versions[-1].number_suffix
+        base = in_force(issuer.versions, valid_from, lambda v: v.valid_from)
+        if base is not None:
+            parent_line, suffix = base.parent_line, base.number_suffix
     else:
         issuer = Issuer(cell_id=cell.id)
         session.add(issuer)
@@ -422,9 +423,7 @@ class IssuerRow:
 
     def current(self, on: date | None = None) -> IssuerVersionRow | None:
         """The version in force on a date (today by default), as ``issuer_lines`` picks it."""
-        day = on or clock.today()
-        valid = [v for v in self.versions if v.valid_from <= day] or list(self.versions[:1])
-        return valid[-1] if valid else None
+        return in_force(self.versions, on or clock.today(), lambda v: v.valid_from)
 
 
 @dataclass(frozen=True)
@@ -453,8 +452,9 @@ _LIMITS = {"parent_line": 200, "name_line": 200, "number_suffix": 20, "signer_ti
 
 def validate_issuer_version(value: IssuerVersionInput) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if not date(1990, 1, 1) <= value.valid_from <= date(2100, 12, 31):
-        errors["valid_from"] = "Ngày áp dụng phải từ năm 1990 đến năm 2100."
+    message = year_error(value.valid_from.year, "Năm của ngày áp dụng")
+    if message:
+        errors["valid_from"] = message
     for name in _VERSION_FIELDS:
         text = clean(getattr(value, name))
         if not text and name in _REQUIRED:

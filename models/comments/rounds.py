@@ -16,6 +16,7 @@ from models.chunks import chunked
 from models.comments.common import CHUNK, REASON_MAX, CommentError, Factory, get_round, sheet_json
 from models.comments.sheets import stored_items
 from models.comments.snapshot import SnapshotContext, items_for, snapshots
+from models.dates import year_error
 from models.membership import counted_members, movements_joined, on_the_list, participation_in
 from models.store import history
 from models.store.entities import (
@@ -46,8 +47,7 @@ class CreateResult:
 def create_round(factory: Factory, year: int, cell_id: int | None = None,
                  progress: Callable[[int, int], None] | None = None) -> CreateResult:
     """Make the missing sheets of the year for the cell (None: every cell), in one transaction."""
-    if not 1990 <= year <= 2100:
-        raise CommentError(f"Năm nhận xét không hợp lệ: {year}.")
+    _check_year(year)
     with factory.begin() as session:
         if cell_id is not None and session.get(Cell, cell_id) is None:
             raise CommentError("Không tìm thấy chi bộ này.")
@@ -65,6 +65,12 @@ def create_round(factory: Factory, year: int, cell_id: int | None = None,
                                 if ctx.cells[c].active and ctx._issuers.get(c, 1) is None}))
         return CreateResult(year, created, len(wanted) - len(new_ids), excused, on,
                             round_.deadline, missing)
+
+
+def _check_year(year: int) -> None:
+    message = year_error(year, "Năm nhận xét")
+    if message:
+        raise CommentError(message)
 
 
 def _count_excused(session: Session, cell_id: int | None, on: date) -> int:
@@ -115,8 +121,7 @@ def create_one_off(factory: Factory, member_id: int, year: int, reason: str,
         raise CommentError("Lý do lập phiếu: chưa nhập (ví dụ: bổ nhiệm, khen thưởng).")
     if len(reason) > REASON_MAX:
         raise CommentError(f"Lý do lập phiếu quá dài (tối đa {REASON_MAX} ký tự).")
-    if not 1990 <= year <= 2100:
-        raise CommentError(f"Năm nhận xét không hợp lệ: {year}.")
+    _check_year(year)
     with factory.begin() as session:
         if session.get(Member, member_id) is None:
             raise CommentError("Không tìm thấy đảng viên này.")

@@ -16,6 +16,7 @@ from models.catalogues.documents import (
     NoIssuer,
     issuer_lines_in,
 )
+from models.catalogues.settings import regulation_in
 from models.chunks import chunked
 from models.comments.templates import options_in, template_items
 from models.dates import format_birth
@@ -24,7 +25,6 @@ from models.membership import cells_on
 from models.store.entities import (
     Cell,
     Member,
-    Regulation,
     Ward,
     WorkplaceOrg,
 )
@@ -42,12 +42,6 @@ def issuer_from(raw: Mapping[str, Any]) -> IssuerLines:
 
 def _joined(*parts: str, sep: str = ", ") -> str:
     return sep.join(p.strip() for p in parts if p and p.strip())
-
-
-def _regulation_line(session: Session, year: int) -> str:
-    rows = session.scalars(select(Regulation).order_by(Regulation.from_year)).all()
-    valid = [r for r in rows if r.from_year <= year] or list(rows[:1])
-    return valid[-1].basis_line if valid else ""
 
 
 def _commenters(cell: Cell | None) -> str:
@@ -68,7 +62,8 @@ class SnapshotContext:
         self.session, self.year, self.on = session, year, on
         self.cells = {c.id: c for c in session.scalars(select(Cell))}
         self.orgs = {o.id: o for o in session.scalars(select(WorkplaceOrg))}
-        self.basis_line = _regulation_line(session, year)
+        regulation = regulation_in(session, year)
+        self.basis_line = regulation.basis_line if regulation else ""
         self.options = options_in(session)
         ward = session.scalars(select(Ward)).first()
         self.committee = ward.committee_name if ward else ""

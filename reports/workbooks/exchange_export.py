@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
+from models.dates import FIRST_YEAR, LAST_YEAR
 from models.exchange.format import (
     FIGURES_JSON,
     GUIDE_TXT,
@@ -159,8 +160,9 @@ def members_workbook(ward: WardIdentity, package: OrgPackage, year: int,
     status.add(f"{letter['a_status']}{first_row}:{letter['a_status']}{last_row}")
     for key, title in (("a_received", "Ngày nhận phiếu"),
                        ("a_status_date", "Ngày thay đổi tình trạng")):
-        check = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
-                               formula2="DATE(2100,12,31)", allow_blank=True,
+        check = DataValidation(type="date", operator="between",
+                               formula1=f"DATE({FIRST_YEAR},1,1)",
+                               formula2=f"DATE({LAST_YEAR},12,31)", allow_blank=True,
                                showErrorMessage=True, errorTitle=title,
                                error="Nhập ngày dạng 05/12/2026.")
         check.add(f"{letter[key]}{first_row}:{letter[key]}{last_row}")

@@ -167,6 +167,8 @@ def test_validate_activity_names_the_fields() -> None:
         "status": "Chưa chọn tình trạng (Dự kiến / Đã tổ chức)."}
     assert validate_activity(replace(good, date=None), TODAY) == {  # type: ignore[arg-type]
         "date": "Chưa nhập ngày."}
+    assert validate_activity(replace(good, date=date(1989, 12, 31)), TODAY) == {
+        "date": "Năm của ngày phải từ 1990 đến 2100 (đã nhập 1989)."}
 
 
 def test_add_update_get_and_refusals(db: Database) -> None:

@@ -244,7 +244,7 @@ def test_issuer_version_rules_and_capitals_suggestion() -> None:
     assert set(validate_issuer_version(empty)) == {
         "parent_line", "name_line", "number_suffix", "signer_title", "signer_role"}
     assert validate_issuer_version(version(date(1980, 1, 1))) == {
-        "valid_from": "Ngày áp dụng phải từ năm 1990 đến năm 2100."}
+        "valid_from": "Năm của ngày áp dụng phải từ 1990 đến 2100 (đã nhập 1980)."}
     assert "number_suffix" in validate_issuer_version(version(date(2026, 1, 1),
                                                               number_suffix="C/B"))
     typed = version(date(2026, 1, 1), name_line="Chi bộ khu 5")

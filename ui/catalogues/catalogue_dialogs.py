@@ -52,6 +52,7 @@ from models.catalogues.service import (
 )
 from models.catalogues.settings import RegulationInput, RegulationRow, validate_regulation
 from models.catalogues.ward import CellInput
+from models.dates import FIRST_YEAR, LAST_YEAR
 from models.formats import format_date
 from models.text.vntext import fold
 from ui.shell import messages
@@ -520,7 +521,7 @@ class RegulationDialog(FormDialog):
         self._others = others
         self._row = row
         self.from_year = QSpinBox()
-        self.from_year.setRange(1990, 2100)
+        self.from_year.setRange(FIRST_YEAR, LAST_YEAR)
         self.from_year.setValue(row.from_year if row else clock.today().year)
         self.code = line_edit(row.code if row else "", "Ví dụ: 213-QĐ/TW")
         self.basis_line = QPlainTextEdit(row.basis_line if row else "")

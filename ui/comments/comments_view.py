@@ -53,6 +53,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import clock
 from models.catalogues.ward import list_cells, list_orgs
 from models.comments import common, deadlines, printing, rounds, sheets, templates
+from models.dates import FIRST_YEAR, LAST_YEAR
 from models.labels import PROPOSAL, SHEET_STATUS
 from models.register.members import search_members
 from models.store.dbcheck import DatabaseError
@@ -247,7 +248,7 @@ class CommentsView(QWidget):
         self.events = events or AppEvents(self)
         self.today = today
         self.year = QSpinBox()
-        self.year.setRange(1990, 2100)
+        self.year.setRange(FIRST_YEAR, LAST_YEAR)
         self.year.setValue(deadlines.current_round_year(factory, today()))
         self.year.setAccessibleName("Năm nhận xét")
         self.cell = QComboBox()

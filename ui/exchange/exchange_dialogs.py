@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.dates import FIRST_YEAR, LAST_YEAR
 from ui.shell import messages
 from ui.shell.events import AppEvents
 from ui.shell.tasks import Task
@@ -70,7 +71,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(TITLE_EXPORT)
         self.year = QSpinBox()
-        self.year.setRange(1990, 2100)
+        self.year.setRange(FIRST_YEAR, LAST_YEAR)
         self.year.setValue(year)
         self.orgs = QListWidget()
         for org in orgs:
