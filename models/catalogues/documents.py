@@ -9,12 +9,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.dates import in_force
 from models.store.entities import DocumentCounter, Issuer, IssuerVersion, Ward
+
+
+class DocumentKind(StrEnum):
+    """The kind in a document's number ("27-PNX/CB"): numbers count per issuer, year and kind."""
+
+    COMMENT_SHEET = "PNX"  # phiếu nhận xét
+    RECEIPT = "PTN"  # phiếu tiếp nhận (of an introduction letter)
+    LIST = "DS"  # danh sách: a covering list of sheets, an attendance sheet
+    RECORD = "BB"  # biên bản: the record of a meeting
+    REPORT = "BC"  # báo cáo
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,15 @@ from sqlalchemy.orm import Session
 
 from models import clock
 from models.chunks import chunked
-from models.comments.common import EDITABLE, ITEMS, TEXT_MAX, CommentError, Factory, sheet_json
+from models.comments.common import (
+    EDITABLE,
+    ITEMS,
+    PROPOSAL_ITEM,
+    TEXT_MAX,
+    CommentError,
+    Factory,
+    sheet_json,
+)
 from models.comments.templates import clean_text, options_in, template_items
 from models.labels import PROPOSAL, SHEET_STATUS, label
 from models.store.entities import (
@@ -231,8 +239,8 @@ def validate_items(texts: Sequence[str], proposal: str) -> dict[str, str]:
         if len(text) > TEXT_MAX:
             errors[f"item{number}"] = f"Mục {number}: quá dài (tối đa {TEXT_MAX} ký tự)."
     if proposal not in PROPOSAL:
-        errors["proposal"] = ("Mục 6: chưa chọn đề nghị "
-                              "(Biểu dương / Không đề nghị / Xem xét xử lý).")
+        errors["proposal"] = (f"Mục {PROPOSAL_ITEM}: chưa chọn đề nghị "
+                              f"({' / '.join(PROPOSAL.values())}).")
     return errors
 
 

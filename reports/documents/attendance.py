@@ -23,7 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
-from models.catalogues.documents import IssuerLines
+from models.catalogues.documents import DocumentKind, IssuerLines
 from models.formats import format_date
 from models.labels import ATTENDANCE
 from models.store.entities import AttendanceState
@@ -31,8 +31,8 @@ from reports.layout import party_doc as doc
 from reports.layout.fonts import SERIF, SERIF_BOLD
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
 
-SHEET_KIND = "DS"  # danh sách, the kind in document codes ("5-DS/CB")
-RECORD_KIND = "BB"  # biên bản
+SHEET_KIND = DocumentKind.LIST
+RECORD_KIND = DocumentKind.RECORD
 SHEET_TITLE = "Danh sách đảng viên dự sinh hoạt"
 RECORD_TITLE = "Biên bản"
 PRESENT = ATTENDANCE[AttendanceState.PRESENT]  # Có mặt

@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from models import clock
-from models.catalogues.documents import IssuerLines
+from models.catalogues.documents import DocumentKind, IssuerLines
 from models.figures.summary import AttendanceSummary, IsCancelled, MemberAttendance, Progress
 from models.formats import format_int, format_rate
 from models.membership import Participation
@@ -29,7 +29,7 @@ from reports.layout.tables import (
     write_table,
 )
 
-KIND = "BC"  # báo cáo
+KIND = DocumentKind.REPORT
 TITLE = "Tổng hợp tình hình tham gia sinh hoạt"
 SUBTITLE = "của đảng viên đang công tác giữ mối liên hệ nơi cư trú năm {year}"
 COUNT_HEADINGS = ("Lượt mời", "Có mặt", "Vắng có lý do", "Vắng không lý do", "Tỷ lệ có mặt")

@@ -29,20 +29,20 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from models.catalogues.documents import IssuerLines
+from models.catalogues.documents import DocumentKind, IssuerLines
+from models.comments.common import PROPOSAL_ITEM  # the item printed as the three proposal boxes
+from models.labels import PROPOSAL
 from reports.layout import party_doc as doc
 from reports.layout.fonts import SERIF, SERIF_BOLD
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
 
-KIND = "PNX"  # phiếu nhận xét, the kind in document codes ("27-PNX/CB")
-COVER_KIND = "DS"  # danh sách gửi kèm
+KIND = DocumentKind.COMMENT_SHEET
+COVER_KIND = DocumentKind.LIST  # danh sách gửi kèm
 TITLE = "Phiếu nhận xét"
 SUBTITLE = "đảng viên đang công tác giữ mối liên hệ với tổ chức đảng và nhân dân nơi cư trú"
-PROPOSAL_LABELS = {"praise": "Biểu dương", "none": "Không đề nghị", "discipline": "Xem xét xử lý"}
 # too long for one line at 14 pt bold: broken where the receipt slip breaks the same words
 _SUBTITLE_LINES = tuple(SUBTITLE.replace(" và nhân dân", "\nvà nhân dân").split("\n"))
 COVER_TITLE = "Danh sách phiếu nhận xét"
-PROPOSAL_ITEM = 6  # the item printed as the three proposal boxes
 
 # The sheet's body is 13 pt on single spacing (HD 36 allows 13–14; the reference form is set so):
 # at 14 pt, or with 1.2 spacing, the seven items, both signatures and the ward's certification
@@ -208,7 +208,7 @@ def _proposal(item: SheetItem, chosen: str) -> list[Flowable]:
     label = _item_label(item)
     boxes: list[Flowable | str] = [
         _line(f"{doc.checkbox_markup(key == chosen)} {doc.escape(text)}")
-        for key, text in PROPOSAL_LABELS.items()
+        for key, text in PROPOSAL.items()
     ]
     label_width = stringWidth(doc.clean(f"{item.number}. {item.title}:"), SERIF, BODY_SIZE)
     if label_width <= _PROPOSAL_LABEL_MAX:
