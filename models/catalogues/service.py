@@ -18,6 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from models import clock
 from models.catalogues import ward as ward_module
+from models.catalogues.matching import near_duplicate_warning, similar_cells, similar_orgs
 from models.catalogues.ward import CellInput
 from models.dates import in_force, year_error
 from models.store.entities import (
@@ -46,10 +47,12 @@ __all__ = [
     "add_issuer_version",
     "add_org",
     "capitals_suggestions",
+    "cell_warning",
     "list_cell_details",
     "list_issuers",
     "list_org_details",
     "merge_orgs",
+    "org_warning",
     "set_cell_active",
     "set_org_active",
     "update_cell",
@@ -157,6 +160,14 @@ def validate_cell(value: CellInput, others: Sequence[CellDetail] = (),
         if len(clean(text)) > 200:
             errors[name] = "Dài quá 200 ký tự."
     return errors
+
+
+def cell_warning(value: CellInput, others: Sequence[CellDetail],
+                 cell_id: int | None = None) -> str:
+    """A warning (not a refusal) when the name looks like another cell's ("Khu 5" beside
+    "Chi bộ khu 5"); '' when it does not.  The cell dialog shows it as the user types."""
+    return near_duplicate_warning("chi bộ", value.name,
+                                  similar_cells(value.name, others, cell_id))
 
 
 def add_cell(factory: sessionmaker[Session], value: CellInput,
@@ -297,6 +308,15 @@ def validate_org(value: OrgInput, others: Sequence[OrgDetail] = (),
         if name not in errors and len(clean(text)) > limit:
             errors[name] = f"Dài quá {limit} ký tự."
     return errors
+
+
+def org_warning(value: OrgInput, others: Sequence[OrgDetail], org_id: int | None = None) -> str:
+    """A warning (not a refusal) when the name looks like another organisation's ("Đảng uỷ Cty
+    Than Mạo Khê" beside "Đảng ủy Công ty Than Mạo Khê"); '' when it does not.  Entries merged
+    into another are gone and never warned about."""
+    live = [o for o in others if o.merged_into_id is None]
+    return near_duplicate_warning("tổ chức đảng", value.name,
+                                  similar_orgs(value.name, live, org_id))
 
 
 def _fill_org(org: WorkplaceOrg, value: OrgInput) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.catalogues.matching import cell_key, org_key
 from models.store.entities import Cell, Issuer, IssuerVersion, Ward, WorkplaceOrg
 from models.text.vntext import clean, clean_name, fold
 
@@ -203,13 +204,31 @@ def list_orgs(factory: sessionmaker[Session], *, include_inactive: bool = False)
 
 
 def find_cell_id(factory: sessionmaker[Session], name: str) -> int | None:
-    """A cell by name, ignoring case, accents and tone placement ("Khu 5" finds "Chi bộ khu 5")."""
-    key = fold(name)
+    """A cell by name or area as a person would match it (``matching.cell_key``: "khu 5" finds
+    "Chi bộ khu 5"); the same name first, then the first cell in the list's order."""
+    key = cell_key(name)
     if not key:
         return None
     with factory() as session:
-        cells = session.execute(select(Cell.id, Cell.name_key, Cell.area)).all()
-    for cell_id, name_key, area in cells:
-        if name_key == key or fold(area) == key:
+        cells = session.execute(select(Cell.id, Cell.name, Cell.area)
+                                .order_by(Cell.position, Cell.id)).all()
+    same = [c for c in cells if fold(c[1]) == fold(name)]
+    for cell_id, cell_name, area in [*same, *cells]:
+        if key in (cell_key(cell_name), cell_key(area)):
             return int(cell_id)
     return None
+
+
+def find_org_ids(factory: sessionmaker[Session], name: str) -> list[int]:
+    """The organisations a name typed by a person means: the one of that very name, else those
+    of the same ``matching.org_key`` ("Than Uông Bí"), else those whose name contains it."""
+    folded, key = fold(name), org_key(name)
+    if not folded:
+        return []
+    orgs = list_orgs(factory, include_inactive=True)
+    for matches in ([o for o in orgs if fold(o.name) == folded],
+                    [o for o in orgs if key and org_key(o.name) == key],
+                    [o for o in orgs if folded in fold(o.name)]):
+        if matches:
+            return [o.id for o in matches]
+    return []

@@ -24,6 +24,7 @@ from sqlalchemy import Date, DateTime, String, func, insert, literal, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock, testhooks
+from models.catalogues.matching import cell_key, org_key
 from models.dates import DateError, format_birth
 from models.importing.read import (
     CellValue,
@@ -164,14 +165,14 @@ def _load_existing(factory: sessionmaker[Session] | None) -> _Existing:
             if card:
                 found.cards.setdefault(card, member_id)
             found.by_name.setdefault((name_key, year), []).append((member_id, full_name, birth))
-        for cell_id, name_key, area in session.execute(
-                select(Cell.id, Cell.name_key, Cell.area).order_by(Cell.id)):
-            found.cell_ids.setdefault(name_key, cell_id)
+        for cell_id, name, area in session.execute(
+                select(Cell.id, Cell.name, Cell.area).order_by(Cell.id)):
+            found.cell_ids.setdefault(cell_key(name), cell_id)
             if area:
-                found.cell_ids.setdefault(fold(area), cell_id)
-        for org_id, name_key in session.execute(
-                select(WorkplaceOrg.id, WorkplaceOrg.name_key).order_by(WorkplaceOrg.id)):
-            found.org_ids.setdefault(name_key, org_id)
+                found.cell_ids.setdefault(cell_key(area), cell_id)
+        for org_id, name in session.execute(
+                select(WorkplaceOrg.id, WorkplaceOrg.name).order_by(WorkplaceOrg.id)):
+            found.org_ids.setdefault(org_key(name), org_id)
     return found
 
 
@@ -245,12 +246,14 @@ def _read_row(table: RawTable, row: list[CellValue], plan: RowPlan,
                             "đã chuyển đi, từ trần… hãy nhập rồi ghi «Đổi trạng thái» có ngày.")
         failed.add("status")
     plan.cell_key = _cell_key(cell_text(get("cell")))
-    plan.org_key = _fold(cell_text(get("workplace_org")))
+    plan.org_key = _org_key(cell_text(get("workplace_org")))
     return values
 
 
-# cells and organisations repeat on every row: fold each spelling once
+# cells and organisations repeat on every row: key each spelling once; the keys match names as a
+# person would (models.catalogues.matching: "Than Uông Bí" is "Đảng ủy Công ty Than Uông Bí")
 _fold = lru_cache(maxsize=1 << 12)(fold)
+_org_key = lru_cache(maxsize=1 << 12)(org_key)
 _ACTIVE_WORDS = frozenset(("dang sinh hoat", "sinh hoat", "dang theo doi"))
 
 
@@ -259,8 +262,9 @@ def _cell_text(text: str) -> str:
     return f"Khu {text}" if text.isdigit() else text
 
 
+@lru_cache(maxsize=1 << 12)
 def _cell_key(text: str) -> str:
-    return _fold(_cell_text(text))
+    return cell_key(_cell_text(text))
 
 
 def _cell_name(text: str) -> str:

@@ -45,6 +45,8 @@ from models.catalogues.service import (
     OrgDetail,
     OrgInput,
     capitals_suggestions,
+    cell_warning,
+    org_warning,
     validate_cell,
     validate_issuer_version,
     validate_merge,
@@ -60,6 +62,7 @@ from ui.shell import messages
 T = TypeVar("T")
 ERROR_STYLE = "color: #b00020;"
 HINT_STYLE = "color: #555;"
+WARNING_STYLE = "color: #8a4b00;"  # a near-duplicate name: a warning, not a refusal
 KNOWN_PARENTS = ("Đảng bộ Tập đoàn TKV", "Đảng bộ Than Quảng Ninh")
 SIGNER_TITLES = ("T/M ĐẢNG ỦY", "T/M CHI ỦY", "T/M CHI BỘ")
 SIGNER_ROLES = ("BÍ THƯ", "PHÓ BÍ THƯ")
@@ -94,6 +97,19 @@ def error_label() -> QLabel:
     label.setWordWrap(True)
     label.hide()
     return label
+
+
+def warning_label() -> QLabel:
+    label = QLabel("")
+    label.setStyleSheet(WARNING_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def show_warning(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
 
 
 def with_error(widget: QWidget | QLayout, hint: str = "") -> tuple[QWidget, QLabel]:
@@ -268,7 +284,13 @@ class CellDialog(FormDialog):
             self.has_committee.toggled.connect(self._suggest_issuer_update)
         self.update_issuer.toggled.connect(self.issuer_from.setEnabled)
         self.issuer_from.setEnabled(False)
+        self.similar = warning_label()
+        self.form.addRow("", self.similar)
         self.finish_layout()
+
+    def fields_changed(self) -> None:
+        show_warning(self.similar, cell_warning(self.values(), self._others,
+                                                self._detail.id if self._detail else None))
 
     def _suggest_issuer_update(self) -> None:
         if self._detail is None:
@@ -327,7 +349,13 @@ class OrgDialog(FormDialog):
         self.add_field("company", "Cơ quan, doanh nghiệp", self.company)
         self.add_field("address", "Địa chỉ", self.address)
         self.add_field("contact", "Liên hệ", self.contact)
+        self.similar = warning_label()
+        self.form.addRow("", self.similar)
         self.finish_layout()
+
+    def fields_changed(self) -> None:
+        show_warning(self.similar, org_warning(self.values(), self._others,
+                                               self._detail.id if self._detail else None))
 
     def values(self) -> OrgInput:
         return OrgInput(name=self.name.text(), parent_name=self.parent_name.currentText(),
