@@ -39,7 +39,7 @@ f = db.session_factory
 start = time.perf_counter()
 what = {what!r}
 if what.startswith("list"):
-    from models.figures.summary import member_list
+    from models.figures.member_list import member_list
     from reports.documents.member_list import member_list_pdf, member_list_xlsx
     data = member_list(f)
     if what == "list-xlsx":

@@ -29,19 +29,16 @@ from models.exchange.format import (
     OpenedPackage,
     PackageError,
 )
+from models.figures.attendance import CellActivities
+from models.figures.common import LEFT_STATUSES, WardNames
+from models.figures.member_list import ListedMember, MemberList, member_totals
 from models.figures.summary import (
-    LEFT_STATUSES,
     NO_CELL,
     NO_ORG,
-    CellActivities,
     CommentFigures,
     GroupFigures,
-    ListedMember,
-    MemberList,
     Movements,
-    WardNames,
     YearSummary,
-    member_totals,
 )
 from models.membership import GROUPS, Participation, total
 from models.store import history

@@ -15,7 +15,8 @@ from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from models import clock
 from models.catalogues.documents import DocumentKind, IssuerLines
-from models.figures.summary import AttendanceSummary, IsCancelled, MemberAttendance, Progress
+from models.figures.attendance import AttendanceSummary, MemberAttendance
+from models.figures.common import IsCancelled, Progress
 from models.formats import format_int, format_rate
 from models.membership import Participation
 from reports.layout import party_doc as doc

@@ -26,13 +26,8 @@ from reportlab.platypus import (
 
 from models import clock
 from models.catalogues.documents import IssuerLines
-from models.figures.summary import (
-    LEFT_STATUSES,
-    PROPOSAL_ORDER,
-    STATUS_ORDER,
-    GroupFigures,
-    YearSummary,
-)
+from models.figures.common import LEFT_STATUSES
+from models.figures.summary import PROPOSAL_ORDER, STATUS_ORDER, GroupFigures, YearSummary
 from models.formats import format_date, format_int, format_rate
 from models.labels import MEMBER_STATUS, PROPOSAL, SHEET_STATUS, label
 from models.membership import GROUPS

@@ -55,7 +55,7 @@ from models.exchange.packages import (
     ward_identity,
 )
 from models.exchange.town import LIST_COLUMNS, figures_to_json
-from models.figures.summary import Cancelled
+from models.figures.common import Cancelled
 from models.store.entities import Cell, Member, WorkplaceOrg
 from reports.workbooks.member_export import save_workbook
 
@@ -258,7 +258,7 @@ def _list_workbook(factory: Factory, ward: WardIdentity, year: int,
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    from models.figures.summary import member_list
+    from models.figures.member_list import member_list
 
     data = member_list(factory)
     with factory() as session:

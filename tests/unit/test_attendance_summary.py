@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from models.catalogues.documents import issuer_lines
-from models.figures.summary import attendance_summary
+from models.figures.attendance import attendance_summary
 from models.membership import Participation, participation_many, total
 from models.store.db import Database
 from reports.documents.attendance_summary import attendance_summary_pdf, attendance_summary_xlsx

@@ -410,7 +410,7 @@ def test_command_line_lists_the_wards_imported(tmp_path: Path,
 
 
 def done_rows(db: Database) -> int:
-    from models.figures.summary import member_list
+    from models.figures.member_list import member_list
 
     return len(member_list(db.session_factory).rows)
 

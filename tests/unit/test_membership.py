@@ -19,7 +19,8 @@ from models.comments.rounds import create_one_off, create_round
 from models.comments.sheets import get_sheet, year_sheets
 from models.demo.sample import fill_demo
 from models.exchange.packages import org_packages
-from models.figures.summary import attendance_summary, year_summary
+from models.figures.attendance import attendance_summary
+from models.figures.summary import year_summary
 from models.membership import (
     GROUPS,
     Participation,

@@ -238,7 +238,7 @@ def test_summary_workbook_has_the_same_figures(db: Database, tmp_path: Path) -> 
 def test_the_demo_ward_adds_up(tmp_path: Path) -> None:
     """Consistency on generated data: every table of the report agrees with the others."""
     from models.demo.sample import fill_demo
-    from models.figures.summary import attendance_summary
+    from models.figures.attendance import attendance_summary
     from models.membership import participation_many, total
     from models.store.db import open_database
 

@@ -176,7 +176,7 @@ def export_packages(parent: QWidget | None, factory: Factory) -> None:
     """Ask what to export, then write the packages with a progress dialog (Cancel removes what
     was written)."""
     from models.comments.deadlines import current_round_year
-    from models.figures.summary import Cancelled
+    from models.figures.common import Cancelled
     from reports.workbooks.exchange_export import export_packages as write_packages
 
     choice = ExportDialog.ask(parent, _org_choices(factory), current_round_year(factory),

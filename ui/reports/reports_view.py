@@ -29,7 +29,10 @@ from models.catalogues.documents import NoIssuer, issuer_lines
 from models.catalogues.settings import load_settings
 from models.catalogues.ward import list_cells, list_orgs
 from models.dates import FIRST_YEAR, LAST_YEAR
-from models.figures.summary import Cancelled, attendance_summary, member_list, year_summary
+from models.figures.attendance import attendance_summary
+from models.figures.common import Cancelled
+from models.figures.member_list import member_list
+from models.figures.summary import year_summary
 from models.text.vntext import fold
 from reports.layout.party_doc import Margins
 from ui.shell import messages
