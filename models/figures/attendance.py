@@ -20,7 +20,7 @@ from models.figures.common import (
     Factory,
     Progress,
     WardNames,
-    ward_names,
+    scope_of,
 )
 from models.membership import (
     GROUP_KINDS,
@@ -132,12 +132,7 @@ def attendance_summary(factory: Factory, year: int, *, cell_id: int | None = Non
     report = progress or (lambda _done, _total: None)
     with factory() as session:
         connection = session.connection()
-        ward = ward_names(session)
-        scope = ward.party_org
-        if cell_id is not None:
-            scope = session.scalar(select(Cell.name).where(Cell.id == cell_id)) or ""
-            if not scope:
-                raise LookupError("Chi bộ: không tìm thấy chi bộ đã chọn.")
+        ward, scope = scope_of(session, cell_id)
         report(0, 3)
         per_member: dict[int, Participation] = {}
         per_cell: dict[int | None, Participation] = {}

@@ -19,7 +19,7 @@ from models.figures.common import (
     IsCancelled,
     Progress,
     WardNames,
-    ward_names,
+    scope_of,
 )
 from models.formats import format_date
 from models.labels import EXCUSED, MEMBER_STATUS, SEX, label
@@ -144,17 +144,7 @@ def member_list(factory: Factory, *, cell_id: int | None = None,
         stmt = stmt.where(Member.status == MemberStatus.ACTIVE.value)
     rows: list[ListedMember] = []
     with factory() as session:
-        ward = ward_names(session)
-        scope = ward.party_org
-        if cell_id is not None:
-            scope = session.scalar(select(Cell.name).where(Cell.id == cell_id)) or ""
-            if not scope:
-                raise LookupError("Chi bộ: không tìm thấy chi bộ đã chọn.")
-        if workplace_org_id is not None:
-            scope = session.scalar(select(WorkplaceOrg.name).where(
-                WorkplaceOrg.id == workplace_org_id)) or ""
-            if not scope:
-                raise LookupError("Tổ chức đảng nơi công tác: không tìm thấy tổ chức đã chọn.")
+        ward, scope = scope_of(session, cell_id, workplace_org_id)
         connection = session.connection()
         total = int(connection.execute(
             select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one())
