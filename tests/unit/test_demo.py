@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from models.catalogues.ward import CellInput, WardSetup, setup_ward
-from models.demo.sample import SPECIAL_NAME, DemoSummary, fill_demo
+from models.demo.common import SPECIAL_NAME
+from models.demo.sample import DemoSummary, fill_demo
 from models.membership import counted_members
 from models.store.db import Database, open_database
 from models.store.entities import (
