@@ -8,8 +8,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.catalogues.issuers import cell_version, issuer_of, put_version, ward_version
 from models.catalogues.matching import cell_key, org_key
-from models.store.entities import Cell, Issuer, IssuerVersion, Ward, WorkplaceOrg
+from models.store.entities import Cell, Ward, WorkplaceOrg
 from models.text.vntext import clean, clean_name, fold
 
 
@@ -117,15 +118,8 @@ def setup_ward_in(session: Session, setup: WardSetup) -> WardInfo:
         ward.party_org_name = party_org_name_for(committee)
         ward.parent_name = clean(setup.parent_name)
         ward.place_name = clean(setup.place_name)
-    _ensure_issuer(session, None, IssuerVersion(
-        valid_from=setup.valid_from,
-        parent_line=ward.parent_name.upper(),
-        name_line=committee.upper(),
-        number_suffix="ĐU",
-        signer_title="T/M ĐẢNG ỦY",
-        signer_role="BÍ THƯ",
-        signer_name=clean_name(setup.secretary_name),
-    ))
+    put_version(session, issuer_of(session, None).id,
+                ward_version(ward, setup.secretary_name, setup.valid_from))
     position = session.scalar(select(func.max(Cell.position))) or 0
     for cell_input in setup.cells:
         position += 1
@@ -143,35 +137,9 @@ def add_cell(session: Session, ward: Ward, cell_input: CellInput, position: int,
                 has_committee=cell_input.has_committee, position=position)
     session.add(cell)
     session.flush()
-    _ensure_issuer(session, cell.id, IssuerVersion(
-        valid_from=valid_from,
-        parent_line=ward.party_org_name.upper(),
-        name_line=name.upper(),
-        number_suffix="CB",
-        signer_title="T/M CHI ỦY" if cell_input.has_committee else "T/M CHI BỘ",
-        signer_role="BÍ THƯ",
-        signer_name=cell.secretary_name,
-    ))
+    put_version(session, issuer_of(session, cell.id).id,
+                cell_version(cell, valid_from, ward.party_org_name.upper()))
     return cell
-
-
-def _ensure_issuer(session: Session, cell_id: int | None, version: IssuerVersion) -> None:
-    issuer = session.scalars(select(Issuer).where(Issuer.cell_id.is_(cell_id) if cell_id is None
-                                                  else Issuer.cell_id == cell_id)).first()
-    if issuer is None:
-        issuer = Issuer(cell_id=cell_id)
-        session.add(issuer)
-        session.flush()
-    existing = session.scalars(select(IssuerVersion).where(
-        IssuerVersion.issuer_id == issuer.id, IssuerVersion.valid_from == version.valid_from
-    )).first()
-    if existing is not None:
-        for attr in ("parent_line", "name_line", "number_suffix", "signer_title", "signer_role",
-                     "signer_name"):
-            setattr(existing, attr, getattr(version, attr))
-    else:
-        version.issuer_id = issuer.id
-        session.add(version)
 
 
 def _ward_info(ward: Ward) -> WardInfo:

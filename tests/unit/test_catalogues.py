@@ -9,14 +9,17 @@ from sqlalchemy import select
 
 from models import clock
 from models.catalogues.documents import issuer_lines
+from models.catalogues.issuers import (
+    IssuerVersionInput,
+    capitals_suggestions,
+    validate_issuer_version,
+)
 from models.catalogues.service import (
     CatalogueError,
-    IssuerVersionInput,
     OrgInput,
     add_cell,
     add_issuer_version,
     add_org,
-    capitals_suggestions,
     list_cell_details,
     list_issuers,
     list_org_details,
@@ -26,7 +29,6 @@ from models.catalogues.service import (
     update_cell,
     update_org,
     validate_cell,
-    validate_issuer_version,
     validate_org,
 )
 from models.catalogues.ward import CellInput, list_cells, list_orgs

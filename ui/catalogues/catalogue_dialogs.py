@@ -36,19 +36,21 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from models import clock
-from models.catalogues.service import (
-    CellDetail,
-    CellEdit,
+from models.catalogues.issuers import (
     IssuerRow,
     IssuerVersionInput,
     IssuerVersionRow,
+    capitals_suggestions,
+    validate_issuer_version,
+)
+from models.catalogues.service import (
+    CellDetail,
+    CellEdit,
     OrgDetail,
     OrgInput,
-    capitals_suggestions,
     cell_warning,
     org_warning,
     validate_cell,
-    validate_issuer_version,
     validate_merge,
     validate_org,
 )
