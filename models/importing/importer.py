@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock, testhooks
 from models.catalogues.matching import cell_key, org_key
+from models.chunks import chunked
 from models.dates import DateError, format_birth
 from models.importing.read import (
     CellValue,
@@ -377,8 +378,8 @@ def _stored_inputs(factory: sessionmaker[Session], ids: list[int]) -> dict[int, 
     queries."""
     found: dict[int, MemberInput] = {}
     with factory() as session:
-        for start in range(0, len(ids), 500):
-            for m in session.scalars(select(Member).where(Member.id.in_(ids[start:start + 500]))):
+        for chunk in chunked(ids):
+            for m in session.scalars(select(Member).where(Member.id.in_(chunk))):
                 found[m.id] = MemberInput(
                     full_name=m.full_name, sex=m.sex, birth_date=m.birth_date,
                     birth_year=None if m.birth_date else m.birth_year, ethnicity=m.ethnicity,
@@ -619,9 +620,9 @@ def apply_import(factory: sessionmaker[Session], plan: ImportPlan,
             _derive_new_rows(session, before, record.id, today, stamp, user)
         update_ids = [r.member_id for r in update_rows if r.member_id is not None]
         loaded: dict[int, Member] = {}
-        for start in range(0, len(update_ids), 500):  # a few queries instead of one per member
+        for part in chunked(update_ids):  # a few queries instead of one per member
             loaded.update((m.id, m) for m in session.scalars(
-                select(Member).where(Member.id.in_(update_ids[start:start + 500]))))
+                select(Member).where(Member.id.in_(part))))
         for r in update_rows:
             if stop():
                 raise ImportCancelled

@@ -15,7 +15,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import date
@@ -30,6 +30,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from models.catalogues.documents import DocumentKind, IssuerLines
+from models.chunks import chunked
 from models.comments.common import PROPOSAL_ITEM  # the item printed as the three proposal boxes
 from models.labels import PROPOSAL
 from reports.layout import party_doc as doc
@@ -465,11 +466,6 @@ def _render_chunk(documents: Sequence[Document], margins: Margins) -> bytes:
     return buffer.getvalue()
 
 
-def _chunks(documents: Sequence[Document], size: int) -> Iterator[list[Document]]:
-    for start in range(0, len(documents), size):
-        yield list(documents[start:start + size])
-
-
 def _batch_meta(groups: Sequence[SheetGroup]) -> tuple[str, str]:
     """The batch's title and author (the first sender's name in sentence case)."""
     first = next((g.cover.issuer if g.cover else g.sheets[0].issuer
@@ -501,7 +497,7 @@ def _render_pool(documents: Sequence[Document], target: IO[bytes], margins: Marg
                  report: Callable[[int], None], cancelled: Callable[[], bool]) -> int:
     from pypdf import PdfReader, PdfWriter  # only big batches need it
 
-    chunks = list(_chunks(documents, chunk_size))
+    chunks = [list(c) for c in chunked(documents, chunk_size)]
     writer = PdfWriter()
     results: dict[int, bytes] = {}
     joined = 0
