@@ -183,7 +183,7 @@ def _birth_field(birth: str) -> Paragraph:
 
 def _intro(data: CommentSheetData) -> str:
     """'{basis}, {commenters} nhận xét đảng viên như sau:' whatever punctuation ends the basis."""
-    basis = doc.clean(data.basis_line).strip().rstrip(",.;").rstrip()
+    basis = doc.nfc(data.basis_line).strip().rstrip(",.;").rstrip()
     commenters = doc.or_dots(data.commenters)
     return f"{basis}, {commenters} nhận xét đảng viên như sau:" if basis else (
         f"{commenters} nhận xét đảng viên như sau:")
@@ -191,7 +191,7 @@ def _intro(data: CommentSheetData) -> str:
 
 def _item_label(item: SheetItem) -> str:
     """'1. Giữ gìn phẩm chất …:' in markup (a title that already ends with ':' keeps one)."""
-    return doc.escape(f"{item.number}. {doc.clean(item.title).strip().rstrip(':').rstrip()}:")
+    return doc.escape(f"{item.number}. {doc.nfc(item.title).strip().rstrip(':').rstrip()}:")
 
 
 def _item(item: SheetItem) -> Paragraph:
@@ -211,7 +211,7 @@ def _proposal(item: SheetItem, chosen: str) -> list[Flowable]:
         _line(f"{doc.checkbox_markup(key == chosen)} {doc.escape(text)}")
         for key, text in PROPOSAL.items()
     ]
-    label_width = stringWidth(doc.clean(f"{item.number}. {item.title}:"), SERIF, BODY_SIZE)
+    label_width = stringWidth(doc.nfc(f"{item.number}. {item.title}:"), SERIF, BODY_SIZE)
     if label_width <= _PROPOSAL_LABEL_MAX:
         def one_row(width: float) -> Table:
             head = max(0.18 * width, label_width + 6)
@@ -241,7 +241,7 @@ class _OneLine(Flowable):  # type: ignore[misc]
 
     def __init__(self, text: str, size: float = BODY_SIZE) -> None:
         super().__init__()
-        self.text, self.size = doc.clean(text), size
+        self.text, self.size = doc.nfc(text), size
         self._inner: Paragraph | None = None
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -345,7 +345,7 @@ def comment_sheet_flowables(data: CommentSheetData) -> list[Flowable]:
 
 
 def _sheet_title(data: CommentSheetData) -> str:
-    return f"Phiếu nhận xét đảng viên năm {data.year} – {doc.clean(data.full_name).strip()}"
+    return f"Phiếu nhận xét đảng viên năm {data.year} – {doc.nfc(data.full_name).strip()}"
 
 
 def _author(issuer: IssuerLines) -> str:
@@ -522,7 +522,7 @@ def _render_pool(documents: Sequence[Document], target: IO[bytes], margins: Marg
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    writer.add_metadata({"/Title": doc.clean(title), "/Author": doc.clean(author),
+    writer.add_metadata({"/Title": doc.nfc(title), "/Author": doc.nfc(author),
                          "/Creator": doc.CREATOR})
     writer.write(target)
     return len(writer.pages)
