@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -91,6 +92,9 @@ NONE_INVITED, NONE_PRESENT, SOME_PRESENT, ALL_PRESENT = (
 CASE_MARKERS = {NONE_INVITED: "chưa được mời", NONE_PRESENT: "chưa có mặt",
                 SOME_PRESENT: "có mặt một phần", ALL_PRESENT: "có mặt đủ"}
 _CASE_BY_KEY = {fold(marker): case for case, marker in CASE_MARKERS.items()}
+_TOKEN = re.compile("|".join(re.escape(t) for t in (
+    "{năm}", "{được mời}", "{có mặt}", "{vắng có lý do}", "{vắng không lý do}",
+    "{các phong trào}")))
 _MARKER_LINE = re.compile(r"\s*\[([^\]\n]*)\]\s*(.*)", re.DOTALL)
 
 
@@ -226,6 +230,11 @@ def case_of(invited: int, present: int) -> str:
 def case_sections(text: str) -> dict[str | None, str]:
     """The text of each case a template writes (None: the lines before the first marker, used
     for the cases without lines of their own)."""
+    return dict(_sections(text))
+
+
+@lru_cache(maxsize=64)  # a round fills the same few templates for every sheet
+def _sections(text: str) -> tuple[tuple[str | None, str], ...]:
     sections: dict[str | None, list[str]] = {}
     current: str | None = None
     for line in text.split("\n"):
@@ -238,14 +247,13 @@ def case_sections(text: str) -> dict[str | None, str]:
     texts = {case: "\n".join(lines).strip() for case, lines in sections.items()}
     if len(texts) > 1 and not texts.get(None, "-"):
         del texts[None]  # blank lines before the first marker
-    return texts
+    return tuple(texts.items())
 
 
 def text_for(text: str, invited: int, present: int) -> str:
     """The template's text for the case these figures fall in."""
-    sections = case_sections(text)
-    case = case_of(invited, present)
-    return sections.get(case, sections.get(None, ""))
+    sections = dict(_sections(text))
+    return sections.get(case_of(invited, present), sections.get(None, ""))
 
 
 def fill_template(text: str, year: int, counts: Sequence[int], movements: Sequence[str]) -> str:
@@ -260,4 +268,4 @@ def fill_template(text: str, year: int, counts: Sequence[int], movements: Sequen
         "{vắng có lý do}": str(excused), "{vắng không lý do}": str(absent),
         "{các phong trào}": "; ".join(movements) if movements else NO_MOVEMENT,
     }
-    return re.sub("|".join(re.escape(t) for t in values), lambda m: values[m.group(0)], text)
+    return _TOKEN.sub(lambda m: values[m.group(0)], text)
