@@ -103,13 +103,15 @@ def year_error(year: object, what: str = "Năm") -> str | None:
     return None
 
 
-class _Ordered(Protocol):
+class Ordered(Protocol):
+    """Anything compared with < and <=: dates, years, day ordinals."""
+
     def __lt__(self, other: Any, /) -> bool: ...
     def __le__(self, other: Any, /) -> bool: ...
 
 
 _V = TypeVar("_V")
-_K = TypeVar("_K", bound=_Ordered)
+_K = TypeVar("_K", bound=Ordered)
 
 
 def in_force(versions: Sequence[_V], day: _K, start: Callable[[_V], _K]) -> _V | None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -41,6 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.chunks import chunked
+from models.dates import Ordered
 from models.store.entities import (
     Activity,
     ActivityKind,
@@ -67,12 +68,7 @@ GROUP_KINDS: dict[str, tuple[str, ...]] = {
 BULK_MEMBERS = 2000  # above this many members, participation reads the whole year at once
 
 
-class _Ordered(Protocol):
-    def __lt__(self, other: Any, /) -> bool: ...
-    def __le__(self, other: Any, /) -> bool: ...
-
-
-_D = TypeVar("_D", bound=_Ordered)
+_D = TypeVar("_D", bound=Ordered)
 
 
 # --- periods -------------------------------------------------------------------------------------
