@@ -16,6 +16,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.chunks import chunked
 from models.formats import format_date
 from models.labels import MEMBER_STATUS, SEX, label
 from models.store.db import MEMBER_FTS_MATCH, fts_query
@@ -200,8 +201,7 @@ def fetch_rows(factory: sessionmaker[Session], ids: Sequence[int]) -> dict[int, 
     rows: dict[int, MemberRow] = {}
     with factory() as session:
         connection = session.connection()
-        for chunk_start in range(0, len(ids), 500):
-            chunk = ids[chunk_start:chunk_start + 500]
+        for chunk in chunked(ids):
             stmt = (select(*_ROW_COLUMNS)
                     .outerjoin(WorkplaceOrg, WorkplaceOrg.id == Member.workplace_org_id)
                     .outerjoin(Cell, Cell.id == Member.cell_id)

@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from models import clock
-from models.activities.service import ActivityInput, participation, roster
+from models.activities.service import ActivityInput, roster
 from models.catalogues.ward import list_cells
+from models.membership import participation
 from models.store.db import Database
 from models.store.entities import AttendanceState
 from ui.activities.activities_view import ActivitiesView

@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from models import clock
 from models.catalogues.documents import issuer_lines
+from models.catalogues.issuers import IssuerVersionInput
 from models.catalogues.service import (
-    IssuerVersionInput,
     OrgDetail,
     OrgInput,
     list_cell_details,

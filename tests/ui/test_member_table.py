@@ -58,7 +58,7 @@ def test_refresh_members_repaints_only_their_rows(qtbot: QtBot, demo_db: Databas
 
 def test_participation_column_shows_this_years_presence(qtbot: QtBot, demo_db: Database) -> None:
 
-    from models.activities.service import participation
+    from models.membership import participation
     from ui.register.member_table import PARTICIPATION_COLUMN
 
     model = MemberTableModel(demo_db.session_factory)

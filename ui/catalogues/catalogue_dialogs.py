@@ -36,22 +36,27 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from models import clock
-from models.catalogues.service import (
-    CellDetail,
-    CellEdit,
+from models.catalogues.issuers import (
     IssuerRow,
     IssuerVersionInput,
     IssuerVersionRow,
+    capitals_suggestions,
+    validate_issuer_version,
+)
+from models.catalogues.service import (
+    CellDetail,
+    CellEdit,
     OrgDetail,
     OrgInput,
-    capitals_suggestions,
+    cell_warning,
+    org_warning,
     validate_cell,
-    validate_issuer_version,
     validate_merge,
     validate_org,
 )
 from models.catalogues.settings import RegulationInput, RegulationRow, validate_regulation
 from models.catalogues.ward import CellInput
+from models.dates import FIRST_YEAR, LAST_YEAR
 from models.formats import format_date
 from models.text.vntext import fold
 from ui.shell import messages
@@ -59,6 +64,7 @@ from ui.shell import messages
 T = TypeVar("T")
 ERROR_STYLE = "color: #b00020;"
 HINT_STYLE = "color: #555;"
+WARNING_STYLE = "color: #8a4b00;"  # a near-duplicate name: a warning, not a refusal
 KNOWN_PARENTS = ("Đảng bộ Tập đoàn TKV", "Đảng bộ Than Quảng Ninh")
 SIGNER_TITLES = ("T/M ĐẢNG ỦY", "T/M CHI ỦY", "T/M CHI BỘ")
 SIGNER_ROLES = ("BÍ THƯ", "PHÓ BÍ THƯ")
@@ -93,6 +99,19 @@ def error_label() -> QLabel:
     label.setWordWrap(True)
     label.hide()
     return label
+
+
+def warning_label() -> QLabel:
+    label = QLabel("")
+    label.setStyleSheet(WARNING_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def show_warning(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
 
 
 def with_error(widget: QWidget | QLayout, hint: str = "") -> tuple[QWidget, QLabel]:
@@ -267,7 +286,13 @@ class CellDialog(FormDialog):
             self.has_committee.toggled.connect(self._suggest_issuer_update)
         self.update_issuer.toggled.connect(self.issuer_from.setEnabled)
         self.issuer_from.setEnabled(False)
+        self.similar = warning_label()
+        self.form.addRow("", self.similar)
         self.finish_layout()
+
+    def fields_changed(self) -> None:
+        show_warning(self.similar, cell_warning(self.values(), self._others,
+                                                self._detail.id if self._detail else None))
 
     def _suggest_issuer_update(self) -> None:
         if self._detail is None:
@@ -326,7 +351,13 @@ class OrgDialog(FormDialog):
         self.add_field("company", "Cơ quan, doanh nghiệp", self.company)
         self.add_field("address", "Địa chỉ", self.address)
         self.add_field("contact", "Liên hệ", self.contact)
+        self.similar = warning_label()
+        self.form.addRow("", self.similar)
         self.finish_layout()
+
+    def fields_changed(self) -> None:
+        show_warning(self.similar, org_warning(self.values(), self._others,
+                                               self._detail.id if self._detail else None))
 
     def values(self) -> OrgInput:
         return OrgInput(name=self.name.text(), parent_name=self.parent_name.currentText(),
@@ -520,7 +551,7 @@ class RegulationDialog(FormDialog):
         self._others = others
         self._row = row
         self.from_year = QSpinBox()
-        self.from_year.setRange(1990, 2100)
+        self.from_year.setRange(FIRST_YEAR, LAST_YEAR)
         self.from_year.setValue(row.from_year if row else clock.today().year)
         self.code = line_edit(row.code if row else "", "Ví dụ: 213-QĐ/TW")
         self.basis_line = QPlainTextEdit(row.basis_line if row else "")

@@ -26,10 +26,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.catalogues.issuers import IssuerRow, IssuerVersionRow
 from models.catalogues.service import (
     CellDetail,
-    IssuerRow,
-    IssuerVersionRow,
     OrgDetail,
     add_cell,
     add_issuer_version,

@@ -53,6 +53,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import clock
 from models.catalogues.ward import list_cells, list_orgs
 from models.comments import common, deadlines, printing, rounds, sheets, templates
+from models.dates import FIRST_YEAR, LAST_YEAR
 from models.labels import PROPOSAL, SHEET_STATUS
 from models.register.members import search_members
 from models.store.dbcheck import DatabaseError
@@ -206,6 +207,8 @@ class SheetEditor(QWidget):
                  f"Nơi cư trú: {snap.get('address') or '—'} ({row.cell_name or 'chưa có chi bộ'})"]
         if row.reason:
             facts.insert(0, f"Phiếu riêng — lý do: {row.reason}")
+        if detail.damaged:
+            facts.insert(0, f"⚠ {detail.damaged}")
         self.facts.setText("\n".join(facts))
         for item, title, edit in zip(detail.items, self.titles, self.edits, strict=True):
             title.setText(f"{item.number}. {item.title}")
@@ -245,7 +248,7 @@ class CommentsView(QWidget):
         self.events = events or AppEvents(self)
         self.today = today
         self.year = QSpinBox()
-        self.year.setRange(1990, 2100)
+        self.year.setRange(FIRST_YEAR, LAST_YEAR)
         self.year.setValue(deadlines.current_round_year(factory, today()))
         self.year.setAccessibleName("Năm nhận xét")
         self.cell = QComboBox()
@@ -505,15 +508,19 @@ class CommentsView(QWidget):
 
     def save_current(self, quiet: bool = False) -> bool:
         detail = self.editor.detail
-        if detail is None or not self.editor.dirty():
+        # a damaged sheet is replaced by an explicit save, even unedited; never on the way past
+        if detail is None or not (self.editor.dirty() or (detail.damaged and not quiet)):
             return True
         try:
             saved = sheets.save_sheet(self.factory, detail.row.id, self.editor.texts(),
-                                  self.editor.proposal())
+                                      self.editor.proposal(),
+                                      replace_damaged=bool(detail.damaged))
         except REFUSED as exc:
             messages.error(self, "Không lưu được phiếu",
                            f"Phiếu của {detail.row.full_name}: {refusal(exc)}")
             return False
+        if detail.damaged:
+            self.editor.show_sheet(saved)  # the notice goes
         self.editor.detail = saved
         self._refresh_row(saved)
         if not quiet:
@@ -965,7 +972,7 @@ class TemplatesDialog(QDialog):
         for n, template in enumerate(options.templates):
             title = QLineEdit(template.title)
             text = QPlainTextEdit(template.text)
-            text.setFixedHeight(56)
+            text.setFixedHeight(96 if n + 1 in templates.ITEM_GROUPS else 56)  # cases: 4 lines
             if n + 1 == common.PROPOSAL_ITEM:
                 text.setPlainText("")
                 text.setEnabled(False)
@@ -981,7 +988,9 @@ class TemplatesDialog(QDialog):
         scroll.setWidget(body)
         tokens = QLabel("Có thể dùng: {năm}, {được mời}, {có mặt}, {vắng có lý do}, "
                         "{vắng không lý do} (số buổi của loại hoạt động ứng với mục 3, 4, 5) và "
-                        "{các phong trào} (tên các phong trào đã tham gia).")
+                        "{các phong trào} (tên các phong trào đã tham gia). Mục 3, 4, 5 ghi mỗi "
+                        "trường hợp một dòng, mở đầu bằng [chưa được mời], [chưa có mặt], "
+                        "[có mặt một phần] hoặc [có mặt đủ]: phiếu lấy dòng đúng với số buổi.")
         tokens.setWordWrap(True)
         self.front = QCheckBox("Trưởng Ban công tác Mặt trận cùng ký")
         self.front.setChecked(options.front_signs)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.dates import FIRST_YEAR, LAST_YEAR
 from ui.shell import messages
 from ui.shell.events import AppEvents
 from ui.shell.tasks import Task
@@ -70,7 +71,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(TITLE_EXPORT)
         self.year = QSpinBox()
-        self.year.setRange(1990, 2100)
+        self.year.setRange(FIRST_YEAR, LAST_YEAR)
         self.year.setValue(year)
         self.orgs = QListWidget()
         for org in orgs:
@@ -175,7 +176,7 @@ def export_packages(parent: QWidget | None, factory: Factory) -> None:
     """Ask what to export, then write the packages with a progress dialog (Cancel removes what
     was written)."""
     from models.comments.deadlines import current_round_year
-    from models.figures.summary import Cancelled
+    from models.figures.common import Cancelled
     from reports.workbooks.exchange_export import export_packages as write_packages
 
     choice = ExportDialog.ask(parent, _org_choices(factory), current_round_year(factory),

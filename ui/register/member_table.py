@@ -25,7 +25,7 @@ from PySide6.QtGui import QColor
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
-from models.activities.service import participation_many
+from models.membership import participation_many
 from models.register.members import MemberFilter, MemberRow, fetch_rows, query_member_ids
 
 Index = QModelIndex | QPersistentModelIndex
