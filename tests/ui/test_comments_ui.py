@@ -14,8 +14,11 @@ from pytestqt.qtbot import QtBot
 
 from models.comments import rounds, sheets, templates
 from models.store.db import Database
-from ui.comments.comments_view import CommentsView, DateOrgDialog
+from ui.comments.comments_view import CommentsView
+from ui.comments.options_dialogs import TemplatesDialog
+from ui.comments.round_dialogs import DateOrgDialog, OneOffDialog
 from ui.shell import messages
+from ui.shell.events import Change
 from ui.shell.pdf_preview import PdfPreviewDialog
 
 TODAY = date(2026, 11, 26)
@@ -141,7 +144,7 @@ def test_bulk_print_then_mark_sent(qtbot: QtBot, view: CommentsView, demo_db: Da
         assert sheet.row.full_name in text and sheet.row.doc_code in text
     # bulk: mark the selection sent on a date, to each member's organisation
     monkeypatch.setattr(DateOrgDialog, "exec", lambda self: (
-        self.date.setDate(self.date.date().addDays(9)), int(QDialog.DialogCode.Accepted))[1])
+        self.date.setDate(self.date.date().addDays(9)), self.save(), self.result())[2])
     view.table.selectAll()
     view.mark_sent()
     after = [sheets.get_sheet(demo_db.session_factory, i) for i in ids]
@@ -156,8 +159,6 @@ def test_bulk_print_then_mark_sent(qtbot: QtBot, view: CommentsView, demo_db: Da
 
 def test_templates_dialog_and_one_off(qtbot: QtBot, view: CommentsView, demo_db: Database,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from ui.comments.comments_view import OneOffDialog, TemplatesDialog
-
     dialog = TemplatesDialog(demo_db.session_factory, view)
     qtbot.addWidget(dialog)
     dialog.texts[6].setPlainText("Không có ý kiến khác.")
@@ -170,7 +171,8 @@ def test_templates_dialog_and_one_off(qtbot: QtBot, view: CommentsView, demo_db:
     def fill(self: OneOffDialog) -> int:
         self.query.setText("nguyen")
         self.reason.setText("Khen thưởng")
-        return int(QDialog.DialogCode.Accepted)
+        self.save()
+        return self.result()
 
     monkeypatch.setattr(OneOffDialog, "exec", fill)
     view.one_off()
@@ -213,7 +215,7 @@ def test_an_edit_survives_a_search_and_a_change_elsewhere(qtbot: QtBot, view: Co
     assert sheets.get_sheet(demo_db.session_factory, first.id).items[6].text == \
         "Đã góp ý xây dựng khu dân cư."
     view.editor.edits[0].setPlainText("Gương mẫu.")
-    view.events.announce("member")  # another page changed something
+    view.events.announce(Change.MEMBERS)  # another page changed something
     assert sheets.get_sheet(demo_db.session_factory, first.id).items[0].text == "Gương mẫu."
 
 

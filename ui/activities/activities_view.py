@@ -40,7 +40,7 @@ from models.store.entities import ActivityKind, ActivityStatus
 from ui.activities.activity_dialog import ActivityDialog
 from ui.activities.roster_view import RosterDialog
 from ui.shell import messages
-from ui.shell.events import AppEvents
+from ui.shell.events import AppEvents, Change
 from ui.shell.tasks import Task
 
 Index = QModelIndex | QPersistentModelIndex
@@ -192,10 +192,10 @@ class ActivitiesView(QWidget):
             self.select(current.id)
         self._update_actions()
 
-    def _on_data_changed(self, kind: str, _ids: list[int]) -> None:
-        if kind == "cells":
+    def _on_data_changed(self, kind: Change, _ids: tuple[int, ...]) -> None:
+        if kind is Change.CELLS:
             self._fill_cells()
-        if kind in ("cells", "activity", "member"):
+        if kind in (Change.CELLS, Change.ACTIVITIES, Change.MEMBERS):
             self.reload()
 
     def _update_actions(self, *_args: object) -> None:
@@ -230,7 +230,7 @@ class ActivitiesView(QWidget):
             return add_activity(self._factory, data)
 
         def done(activity_id: int) -> None:
-            self.events.announce("activity", [activity_id])
+            self.events.announce(Change.ACTIVITIES, [activity_id])
             self.select(activity_id)
             self.added.emit(activity_id)
 
@@ -254,7 +254,7 @@ class ActivitiesView(QWidget):
         except ActivityError as exc:
             messages.error(self, "Không lưu được hoạt động", str(exc))
             return
-        self.events.announce("activity", [a.id])
+        self.events.announce(Change.ACTIVITIES, [a.id])
 
     def _on_table_double_clicked(self, _index: QModelIndex) -> None:
         self.open_current_roster()
@@ -264,7 +264,8 @@ class ActivitiesView(QWidget):
         if a is None:
             return
         dialog = RosterDialog(self._factory, a.id, self, self._read_only)
-        dialog.saved.connect(lambda activity_id: self.events.announce("activity", [activity_id]))
+        dialog.saved.connect(
+            lambda activity_id: self.events.announce(Change.ACTIVITIES, [activity_id]))
         dialog.exec()
 
     def print_current_sheet(self) -> None:

@@ -36,8 +36,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.formats import format_int
 from ui.shell import messages
-from ui.shell.events import AppEvents
+from ui.shell.events import AppEvents, Change
 from ui.shell.tasks import Task
 
 Factory = sessionmaker[Session]
@@ -328,13 +329,13 @@ def import_package(parent: QWidget | None, factory: Factory, events: AppEvents,
 
         if isinstance(result, AnswerPlan):
             members = sorted({c.member_id for c in result.changes})
-            events.announce("member", members)
-            events.announce("comments", [c.sheet_id for c in result.changes
-                                         if c.sheet_id is not None])
-            events.announce("orgs")
-            text = f"Đã ghi {len(result.changes)} thay đổi vào sổ."
+            events.announce(Change.MEMBERS, members)
+            events.announce(Change.COMMENTS, [c.sheet_id for c in result.changes
+                                              if c.sheet_id is not None])
+            events.announce(Change.ORGS)
+            text = f"Đã ghi {format_int(len(result.changes))} thay đổi vào sổ."
         else:
-            events.announce("ward_reports")
+            # a ward's summary is kept apart from the register: no page shows it to refresh
             text = f"Đã nhập báo cáo tổng hợp năm {result.year} của {result.ward_name}."
         messages.info(parent, TITLE_IMPORT, text)
 

@@ -2,16 +2,20 @@
 
 The query for ids is one indexed SELECT in the wanted order; rows themselves are fetched in batches
 only when the view asks for them (STYLE.md §5).  Sorting asks the database again with another order
-instead of sorting in Qt.  A new filter first shows its first screenful (the ordered index scan
-stops after FIRST_PAGE matches, a millisecond even when half of 100,000 members match) and then,
-right after that paint, appends the rest of the ids; ``completed`` says when the list is whole.
+instead of sorting in Qt; "Tham gia năm nay" is not a column of the database, so that order reads
+the year's participation of every member of the list at once and sorts by it.
+
+A new filter first shows its first screenful (the ordered index scan stops after FIRST_PAGE
+matches, a millisecond even when half of 100,000 members match) and then, right after that
+paint, appends the rest of the ids; ``completed`` says when the list is whole.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -22,11 +26,17 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QColor
-from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
-from models.activities.service import participation_many
+from models.activities.service import Participation, participation_many
+from models.formats import format_int
 from models.register.members import MemberFilter, MemberRow, fetch_rows, query_member_ids
+from ui.shell.messages import DATABASE_FAILURES
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -65,6 +75,8 @@ class MemberTableModel(QAbstractTableModel):
         self._rows: dict[int, MemberRow] = {}
         self._texts_cache: dict[int, tuple[str, ...]] = {}
         self._participation: dict[int, str] = {}
+        # the order of "Tham gia năm nay" (None: the database's order of the filter)
+        self._by_participation: Qt.SortOrder | None = None
         self._year = clock.today().year
         self._loaded = False
         self._complete = True
@@ -88,12 +100,16 @@ class MemberTableModel(QAbstractTableModel):
 
     def set_filter(self, flt: MemberFilter) -> None:
         """Show the first ids of the new filter and order now, the rest right after."""
-        ids = query_member_ids(self._factory, flt, limit=FIRST_PAGE)
+        if self._by_participation is not None:
+            ids, complete = self._ids_by_participation(flt), True
+        else:
+            ids = query_member_ids(self._factory, flt, limit=FIRST_PAGE)
+            complete = len(ids) < FIRST_PAGE
         self.beginResetModel()
         self._filter = flt
         self._ids = ids
         self._loaded = True
-        self._complete = len(ids) < FIRST_PAGE
+        self._complete = complete
         if len(self._rows) > CACHE_LIMIT:
             self._rows.clear()
             self._texts_cache.clear()
@@ -171,12 +187,34 @@ class MemberTableModel(QAbstractTableModel):
             self._texts_cache.clear()
             wanted = self._ids[start:start + BATCH]
         self._rows.update(fetch_rows(self._factory, wanted))
-        counts = participation_many(self._factory, list(wanted), self._year)
-        for member_id in wanted:
-            groups = counts.get(member_id, {})
+        self._remember_participation(participation_many(self._factory, list(wanted), self._year))
+
+    def _remember_participation(self, counts: dict[int, dict[str, Participation]]) -> None:
+        for member_id, groups in counts.items():
             invited = sum(p.invited for p in groups.values())
             present = sum(p.present for p in groups.values())
-            self._participation[member_id] = f"{present}/{invited}" if invited else "—"
+            self._participation[member_id] = (f"{format_int(present)}/{format_int(invited)}"
+                                              if invited else "—")
+
+    def _ids_by_participation(self, flt: MemberFilter) -> list[int]:
+        """The filter's members by this year's attendance rate (then by how often present);
+        members nobody invited come last either way, in name order."""
+        ids = query_member_ids(self._factory, replace(flt, sort="name", descending=False))
+        counts = participation_many(self._factory, ids, self._year)
+        self._remember_participation(counts)
+        descending = self._by_participation == Qt.SortOrder.DescendingOrder
+        sign = -1 if descending else 1
+        position = {member_id: n for n, member_id in enumerate(ids)}
+
+        def key(member_id: int) -> tuple[int, float, int, int]:
+            groups = counts.get(member_id, {}).values()
+            invited = sum(p.invited for p in groups)
+            present = sum(p.present for p in groups)
+            if not invited:
+                return (1, 0.0, 0, position[member_id])
+            return (0, sign * present / invited, sign * present, position[member_id])
+
+        return sorted(ids, key=key)
 
     # -- QAbstractTableModel -------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -201,7 +239,10 @@ class MemberTableModel(QAbstractTableModel):
             return None
         try:
             row = self.member_at(index.row())
-        except Exception:  # a view must never see an exception from data()
+        except DATABASE_FAILURES:
+            # the file is locked or gone while painting: the cell stays empty, the reason is
+            # logged; anything else is a bug and goes on to the exception hook
+            log.exception("could not read the rows around %d", index.row())
             return None
         if row is None:
             return None
@@ -230,11 +271,17 @@ class MemberTableModel(QAbstractTableModel):
         return str(section + 1)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(COLUMNS) or column == PARTICIPATION_COLUMN:
-            return  # counted per visible row, not sortable in the database
+        if not 0 <= column < len(COLUMNS):
+            return
+        if column == PARTICIPATION_COLUMN:
+            self._by_participation = order
+            if self._loaded:
+                self.set_filter(self._filter)
+            return
         descending = order == Qt.SortOrder.DescendingOrder
         wanted = replace(self._filter, sort=COLUMNS[column][0], descending=descending)
+        by_participation, self._by_participation = self._by_participation, None
         if not self._loaded:  # the header sorts while the view is set up: just remember it
             self._filter = wanted
-        elif wanted != self._filter:
+        elif wanted != self._filter or by_participation is not None:
             self.set_filter(wanted)

@@ -14,9 +14,12 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from models.formats import format_int
+
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 Work = Callable[[Progress, Cancelled], Any]
+CALCULATING = "Đang tính…"  # shown until the work reports how far it is
 
 
 class TaskCancelled(Exception):
@@ -54,13 +57,16 @@ class Task(QObject):
 
     def __init__(self, parent: QWidget | None, title: str, work: Work,
                  on_done: Callable[[Any], None], on_error: Callable[[BaseException], None],
-                 *, cancellable: bool = True) -> None:
+                 *, cancellable: bool = True, unit: str = "") -> None:
         super().__init__(parent)
         self._stop = threading.Event()
         self._signals = _Signals()
         self._on_done = on_done
         self._on_error = on_error
-        self.dialog = QProgressDialog(title, "Hủy" if cancellable else "", 0, 0, parent)
+        self._title = title
+        self._unit = unit
+        self.dialog = QProgressDialog(f"{title}\n{CALCULATING}", "Hủy" if cancellable else "",
+                                      0, 0, parent)
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(500)
@@ -83,6 +89,9 @@ class Task(QObject):
         if total > 0:
             self.dialog.setMaximum(total)
             self.dialog.setValue(min(done, total))
+            unit = f" {self._unit}" if self._unit else ""
+            self.dialog.setLabelText(
+                f"{self._title}\n{format_int(min(done, total))}/{format_int(total)}{unit}")
 
     def _close(self) -> None:
         self.dialog.canceled.disconnect(self._stop.set)
