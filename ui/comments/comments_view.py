@@ -395,6 +395,12 @@ class CommentsView(QWidget):
             self._year_rows = None  # read again
             self.reload()
 
+    def stop(self) -> None:
+        """The window closes: a year being read is no longer wanted."""
+        if self._reading is not None:
+            self._reading.cancel()
+            self._reading = None
+
     # --------------------------------------------------------------- leaving the page
 
     def has_unsaved_changes(self) -> bool:

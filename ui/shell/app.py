@@ -24,6 +24,8 @@ from ui.shell import messages
 from ui.shell.fonts import register_fonts, ui_font
 from ui.shell.main_window import MainWindow
 from ui.shell.tasks import Task, TaskCancelled
+from ui.shell.translations import QtVietnamese
+from ui.shell.translations import install as install_translator
 
 APP_NAME = "Sổ đảng viên 213"
 
@@ -34,6 +36,8 @@ def application() -> QApplication:
         app = QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("SoDangVien213")
+    if not app.findChildren(QtVietnamese):
+        install_translator(app)
     register_fonts()
     app.setFont(ui_font(10))
     return app
@@ -145,7 +149,7 @@ def run_gui(db_arg: Path | None, precheck: Future[FileCheck] | None = None) -> i
         gc.freeze()
         if os.environ.get("SDV_BENCH_FIRST_PAINT"):
             _report_first_paint(window)
-        window.show()
+        window.show_for_screen()
         return app.exec()
     finally:
         if lock.is_locked:

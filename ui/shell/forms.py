@@ -276,6 +276,9 @@ class EditDialog(QDialog):
             try:
                 self.result_value = self.commit(value)
             except messages.REFUSED as exc:
+                by_field = getattr(exc, "errors", None)  # a refusal naming its fields
+                if isinstance(by_field, dict) and by_field:
+                    self.checks.show({str(k): str(v) for k, v in by_field.items()})
                 self.checks.show_other("Chưa lưu: " + messages.refusal(exc))
                 return False
         self.mark_clean()
