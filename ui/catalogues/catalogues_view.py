@@ -44,7 +44,7 @@ from models.catalogues.service import (
     update_cell,
     update_org,
 )
-from models.formats import format_date
+from models.formats import format_date, format_int
 from ui.catalogues.catalogue_dialogs import (
     CellDialog,
     IssuerVersionDialog,
@@ -225,8 +225,8 @@ class _ListTab(QWidget):
         self.select_id(keep)
         rows = self.model.rows()
         in_use = sum(1 for r in rows if r.active)
-        self.count_label.setText(f"{in_use} mục đang dùng" + (
-            f", {len(rows) - in_use} ngừng sử dụng" if len(rows) > in_use else ""))
+        self.count_label.setText(f"{format_int(in_use)} mục đang dùng" + (
+            f", {format_int(len(rows) - in_use)} ngừng sử dụng" if len(rows) > in_use else ""))
 
     def update_buttons(self) -> None:
         row = self.current()

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.formats import format_int
+from models.formats import format_date, format_int
 from ui.shell import messages
 from ui.shell.events import AppEvents, Change
 from ui.shell.tasks import Task
@@ -191,7 +191,7 @@ def export_packages(parent: QWidget | None, factory: Factory) -> None:
 
     def done(result: Any) -> None:
         names = "\n".join(f"• {p.path.name}" for p in result.packages)
-        messages.info(parent, TITLE_EXPORT, f"Đã lập {len(result.packages)} gói năm "
+        messages.info(parent, TITLE_EXPORT, f"Đã lập {format_int(len(result.packages))} gói năm "
                                             f"{result.year} trong {result.folder}:\n{names}")
 
     def failed(exc: BaseException) -> None:
@@ -222,9 +222,9 @@ def preview_of(result: Any) -> Preview:
 
     if isinstance(result, AnswerPlan):
         heading = (f"<b>Trả lời của {result.org_name}</b> — gói năm {result.year} của "
-                   f"{result.ward_name}, lập ngày {result.created_at:%d/%m/%Y}; "
-                   f"{result.rows_read} đảng viên. ")
-        heading += (f"<b>{len(result.changes)} thay đổi</b> sẽ được ghi vào sổ."
+                   f"{result.ward_name}, lập ngày {format_date(result.created_at)}; "
+                   f"{format_int(result.rows_read)} đảng viên. ")
+        heading += (f"<b>{format_int(len(result.changes))} thay đổi</b> sẽ được ghi vào sổ."
                     if result.changes else "Không có thay đổi nào để ghi."
                     + ("" if result.answered else " (Bảng tính chưa được đơn vị sửa.)"))
         rows = tuple((str(c.row), c.member_name, c.what, c.before or "—", c.after)
@@ -232,10 +232,11 @@ def preview_of(result: Any) -> Preview:
         notes = (*(f"Không ghi nhận: {p}" for p in result.problems),
                  *(f"Bỏ qua: {i}" for i in result.ignored))
         return Preview(heading, rows, notes, bool(result.changes), "Ghi vào sổ")
-    replaces = (f" Thay gói đã nhập lập ngày {result.replaces:%d/%m/%Y %H:%M}."
-                if result.replaces else "")
+    replaces = (f" Thay gói đã nhập lập ngày {format_date(result.replaces)} "
+                f"{result.replaces:%H:%M}." if result.replaces else "")
     heading = (f"<b>Báo cáo tổng hợp năm {result.year} của {result.ward_name}</b>: "
-               f"{result.at_end} đảng viên cuối kỳ, danh sách {result.members} dòng. Số liệu "
+               f"{format_int(result.at_end)} đảng viên cuối kỳ, danh sách "
+               f"{format_int(result.members)} dòng. Số liệu "
                f"được lưu riêng, không nhập vào sổ đảng viên của đơn vị.{replaces}")
     return Preview(heading, (), (), True, "Nhập báo cáo")
 
@@ -285,7 +286,7 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(self.table, 1)
         if preview.notes:
-            layout.addWidget(QLabel(f"Ghi chú ({len(preview.notes)}):"))
+            layout.addWidget(QLabel(f"Ghi chú ({format_int(len(preview.notes))}):"))
         layout.addWidget(self.notes)
         layout.addWidget(self.buttons)
         self.resize(900, 520 if preview.rows else 300)

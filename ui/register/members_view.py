@@ -318,7 +318,7 @@ class MembersView(QWidget):
         names = ", ".join(r.full_name for r in rows[:5]) + ("…" if len(rows) > 5 else "")
         if archived and not messages.confirm(
                 self, "Lưu trữ hồ sơ",
-                f"Lưu trữ {len(rows)} hồ sơ ({names})?\nHồ sơ được ẩn khỏi danh sách, "
+                f"Lưu trữ {format_int(len(rows))} hồ sơ ({names})?\nHồ sơ được ẩn khỏi danh sách, "
                 "không bị xóa; có thể khôi phục bất cứ lúc nào."):
             return
         try:

@@ -40,7 +40,7 @@ from ui.register.members_view import MembersView
 from ui.shell import messages
 from ui.shell.backup_actions import install_file_menu
 from ui.shell.events import AppEvents, Change
-from ui.shell.screen import fitted, is_small
+from ui.shell.screen import available, fitted, is_small
 
 PAGES = (
     "Tổng quan",
@@ -160,6 +160,9 @@ class MainWindow(QMainWindow):
     def show_for_screen(self) -> None:
         """Maximised on a small screen (the whole 1366×768 is needed), else at its size."""
         if is_small(self):
+            # the whole screen even where nothing maximises (a bare X server); a window
+            # manager then maximises it properly
+            self.setGeometry(available(self))
             self.showMaximized()
         else:
             self.show()
