@@ -40,6 +40,7 @@ from ui.register.members_view import MembersView
 from ui.shell import messages
 from ui.shell.backup_actions import install_file_menu
 from ui.shell.events import AppEvents, Change
+from ui.shell.help import install_help_menu
 from ui.shell.screen import available, fitted, is_small
 
 PAGES = (
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         self.addAction(find)
         install_file_menu(self)  # Tệp: Sao lưu ngay… · Khôi phục từ bản sao lưu…
         self._install_exchange_menu()
+        install_help_menu(self)  # Giúp: Hướng dẫn sử dụng (F1) · Gửi báo cáo lỗi… · Giới thiệu
         self.sidebar.setCurrentRow(MEMBERS_PAGE)
         self.resize(fitted(WANTED, self))
 
