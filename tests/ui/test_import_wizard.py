@@ -254,7 +254,7 @@ def test_the_preview_shows_and_changes_what_each_organisation_matched(
     odd, odd_combo = texts["Than Uông Bí XYZ"]
     assert odd.matched_id is None and odd_combo.currentData() == NEW  # not in the catalogue
     assert "Than Uông Bí XYZ" in wizard.preview_summary.text()  # "to be created"
-    known, known_combo = texts["Đảng ủy Công ty Than Mạo Khê"]
+    _known, known_combo = texts["Đảng ủy Công ty Than Mạo Khê"]
     orgs = {o.name: o.id for o in list_orgs(demo_db.session_factory)}
     assert known_combo.currentData() == orgs["Đảng ủy Công ty Than Mạo Khê"]
     assert known_combo.findData(NEW) < 0  # the same name: no second one can be made
