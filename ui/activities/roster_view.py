@@ -10,7 +10,7 @@ thousands is read on a worker while "Đang tính…" shows.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
 from models.activities.service import (
@@ -58,6 +57,9 @@ from ui.shell import messages
 from ui.shell.keys import SearchKeys
 from ui.shell.screen import fit_to_screen
 from ui.shell.tasks import CALCULATING, Background
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 # above this many invitees the roster is read on a worker (84,000 take a second)
 READ_IN_BACKGROUND = 5_000

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QShowEvent
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
 from models.catalogues.service import (
     CellDetail,
@@ -54,6 +53,9 @@ from ui.catalogues.catalogue_dialogs import (
 )
 from ui.shell import messages
 from ui.shell.events import Change
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 Index = QModelIndex | QPersistentModelIndex
 INACTIVE_COLOUR = QColor("#9a9a9a")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -34,12 +34,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
 from models.formats import format_date, format_int
 from ui.shell import messages
 from ui.shell.events import AppEvents, Change
 from ui.shell.tasks import Task
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 Factory = sessionmaker[Session]
 TITLE_EXPORT = "Lập gói trao đổi"

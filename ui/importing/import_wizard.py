@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor
@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
 from models.catalogues.ward import list_cells, list_orgs
@@ -56,6 +55,9 @@ from ui.importing.match_table import MatchTable
 from ui.shell import messages
 from ui.shell.screen import fit_to_screen
 from ui.shell.tasks import Task
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 PREVIEW_ROWS = 200
 SKIP = "(bỏ qua)"
