@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -43,7 +43,7 @@ from ui.shell.tasks import Task
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
-Factory = sessionmaker[Session]
+Factory: TypeAlias = "sessionmaker[Session]"
 TITLE_EXPORT = "Lập gói trao đổi"
 TITLE_IMPORT = "Nhập gói trao đổi"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from models.formats import format_date
 from models.register.detail import DatedEntry, MemberDetail
+from ui.shell.screen import fit_to_screen
 
 PAGE_STYLE = """
 <style>
@@ -136,7 +138,7 @@ class MemberPageDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
-        self.resize(760, 620)
+        fit_to_screen(self, QSize(760, 620))
 
     def _request(self, action: str) -> None:
         self.requested = action

@@ -433,7 +433,9 @@ class PdfPreviewDialog(QDialog):
         self._sync_zoom_combo()
 
     def _fit_to_screen(self) -> None:
-        screen = self.screen().availableGeometry()
+        from ui.shell.screen import available
+
+        screen = available(self)
         self.resize(min(1000, int(screen.width() * 0.9)), int(screen.height() * 0.9))
 
     # ----------------------------------------------------------------- navigation
