@@ -201,7 +201,8 @@ class _RosterTable(QTableView):
             if len(rows) <= 1:
                 self._move_to(current + 1)
             return
-        if key == Qt.Key.Key_F2 and plain and current >= 0:
+        editable = self.editTriggers() != QAbstractItemView.EditTrigger.NoEditTriggers
+        if key == Qt.Key.Key_F2 and plain and current >= 0 and editable:
             note = self.model().index(current, NOTE_COLUMN)
             self.setCurrentIndex(note)
             self.edit(note)
@@ -244,7 +245,8 @@ class RosterDialog(QDialog):
         self.table = _RosterTable()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers if read_only
+                                   else QAbstractItemView.EditTrigger.DoubleClicked)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setStretchLastSection(True)

@@ -357,6 +357,11 @@ class SettingsView(QWidget):
             edit.setEnabled(ward is not None and not self.read_only)
         self._fill(settings, ward)
         self._on_form_changed()
+        if self.read_only:  # shown, not editable: nothing typed here could be saved
+            for widget in (*self.margins.values(), self.reference, self.deadline,
+                           self.user_name, self.backup_dir, self.choose_button):
+                widget.setEnabled(False)
+            self.status_label.setText("Chế độ chỉ xem: không sửa được cài đặt.")
 
     def save(self) -> bool:
         """Lưu: everything on the form in one transaction; nothing when a field is invalid."""
