@@ -115,6 +115,8 @@ class CatalogueTableModel(QAbstractTableModel):
         column = self.columns[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             value = column.value(row)
+            if isinstance(value, int) and not isinstance(value, bool):
+                return format_int(value)
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.ForegroundRole and self._inactive(row):
             return INACTIVE_COLOUR

@@ -33,7 +33,7 @@ from models.importing.read import CellValue
 from models.text.vntext import fold
 
 ORG, CELL = "org", "cell"
-KIND_LABEL = {ORG: "Tổ chức đảng nơi công tác", CELL: "Chi bộ nơi cư trú"}
+KIND_LABEL = {ORG: "Tổ chức đảng", CELL: "Chi bộ"}
 NEW = -1  # the choice "create it"
 
 
@@ -111,7 +111,7 @@ class MatchTable(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((150, 260, 70)):
+        for column, width in enumerate((110, 280, 70)):
             self.table.setColumnWidth(column, width)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

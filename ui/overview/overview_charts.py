@@ -176,6 +176,7 @@ class ChartCard(QFrame):
         for text in reversed(self.value_labels):  # bottom-up, as the bars
             item = QGraphicsSimpleTextItem(text, chart)
             item.setBrush(QColor("#222"))
+            item.setZValue(10)  # above the grid lines
             self._items.append(item)
         chart.plotAreaChanged.connect(lambda _area: self._place_value_labels())
         self._place_value_labels()

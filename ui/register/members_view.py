@@ -93,7 +93,8 @@ class MembersView(QWidget):
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         header.setStretchLastSection(True)
-        for column, width in enumerate((210, 90, 70, 120, 250, 120, 190)):
+        # the whole row in sight at 1366 px; the names are in the tooltips when cut
+        for column, width in enumerate((190, 82, 62, 108, 215, 105, 150)):
             self.table.setColumnWidth(column, width)
 
         # a flow: on a narrow window the filters wrap onto a second line instead of widening it
@@ -362,9 +363,10 @@ class MembersView(QWidget):
         self.org_combo.addItem(ALL, None)
         for org in list_orgs(self._factory):
             self.org_combo.addItem(org.name, org.id)
-        self.org_combo.setMinimumContentsLength(18)
-        self.org_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        for combo, letters in ((self.org_combo, 18), (self.status_combo, 14)):
+            combo.setMinimumContentsLength(letters)  # long names are cut, not the window
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.status_combo.addItem(ALL, None)
         for status in MemberStatus:
             self.status_combo.addItem(MEMBER_STATUS[status], status.value)
