@@ -46,6 +46,8 @@ def test_the_form_shows_what_is_stored(qtbot: QtBot, db: Database) -> None:
     assert view.deadline.text() == "15/12"
     assert not view.save_button.isEnabled()  # nothing to save yet
     assert view.regulation_model.rowCount() == 2
+    years = view.regulation_model
+    assert [years.data(years.index(r, 0)) for r in range(2)] == ["2000", "2020"]  # not 2.000
 
 
 def test_an_invalid_margin_shows_the_error_inline_and_saves_nothing(

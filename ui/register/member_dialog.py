@@ -148,6 +148,7 @@ class MemberDialog(EditDialog):
             self.received_date.setText(format_date(self._today))
         self._connect()
         self.finish()
+        self.full_name.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- building --------------------------------------------------------------------------------
     def _line(self, name: str, hint: str) -> QLineEdit:
@@ -285,7 +286,7 @@ class MemberDialog(EditDialog):
             text = (f"Đảng viên này có thể đã có trong sổ:\n{listing}\n\nVẫn lưu thành một "
                     "đảng viên khác?")
         answer = messages.choose(self, title, text, choices, cancel="Quay lại sửa",
-                                 default=None)
+                                 default=None, warning=True)
         if answer == 0:
             self.result_value = OpenExisting(shown[0].member_id)
             self.mark_clean()  # chosen knowingly: no second question

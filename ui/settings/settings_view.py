@@ -245,7 +245,7 @@ class SettingsView(QWidget):
     def _regulations_group(self) -> QGroupBox:
         group = QGroupBox("Quy định áp dụng theo năm")
         self.regulation_model = CatalogueTableModel((
-            Column("Áp dụng từ năm", lambda r: r.from_year, 110),
+            Column("Áp dụng từ năm", lambda r: str(r.from_year), 110),  # a year: no dot
             Column("Quy định", lambda r: r.code, 110),
             Column("Dòng căn cứ in trên văn bản", lambda r: r.basis_line, 600),
         ), self, inactive=lambda r: False)

@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._page_row = -1  # none yet
+        self._restoring = False
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
         self.members.count_changed.connect(self._on_members_count_changed)
         self._path_label = QLabel(str(db.path))
@@ -178,16 +179,22 @@ class MainWindow(QMainWindow):
             self._set_title(ward)
 
     def _on_sidebar_row_changed(self, row: int) -> None:
-        if row == self._page_row:
+        if row == self._page_row or self._restoring:
             return
         if not self.leave_page(self.pages.widget(self._page_row)):
-            # stay, with what was typed: the sidebar goes back to the page left
-            self.sidebar.blockSignals(True)
-            self.sidebar.setCurrentRow(self._page_row)
-            self.sidebar.blockSignals(False)
+            # stay, with what was typed: the sidebar goes back to the page left once the click
+            # that chose the other row is over (done at once, the click would select it again)
+            QTimer.singleShot(0, self._restore_sidebar)
             return
         self._page_row = row
         self.show_page(row)
+
+    def _restore_sidebar(self) -> None:
+        self._restoring = True
+        try:
+            self.sidebar.setCurrentRow(self._page_row)
+        finally:
+            self._restoring = False
 
     def leave_page(self, page: QWidget | None) -> bool:
         """May the user leave this page?  Asks Lưu / Không lưu / Hủy when it holds unsaved

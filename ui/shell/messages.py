@@ -110,12 +110,13 @@ def open_folder(parent: QWidget | None, title: str, start: str = "") -> str | No
 
 
 def choose(parent: QWidget | None, title: str, text: str, choices: list[str], *,
-           cancel: str = "Hủy", default: int | None = 0) -> int | None:
+           cancel: str = "Hủy", default: int | None = 0, warning: bool = False) -> int | None:
     """A question with several answers (Vietnamese buttons, the last one ``cancel``, also the
     Esc key); the index of the answer chosen, None for ``cancel``.  ``default`` is the answer
-    Enter gives (None: ``cancel``)."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton,
-                      parent)
+    Enter gives (None: ``cancel``); ``warning`` shows the warning sign instead of the question
+    mark."""
+    icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Question
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
     buttons = [box.addButton(choice, QMessageBox.ButtonRole.AcceptRole) for choice in choices]
     cancel_button = box.addButton(cancel, QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(buttons[default] if default is not None else cancel_button)

@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.formats import format_int
 from ui.shell import messages
 from ui.shell.tasks import Task
 
@@ -303,7 +304,7 @@ class PdfPreviewDialog(QDialog):
         self.page_spin.blockSignals(True)
         self.page_spin.setRange(1, count)
         self.page_spin.blockSignals(False)
-        self.page_total.setText(f"/ {count}")
+        self.page_total.setText(f"/ {format_int(count)}")
         self._go_to(min(page, count - 1))
         title = (self._title or document.metaData(QPdfDocument.MetaDataField.Title)
                  or Path(path).stem)
