@@ -134,6 +134,7 @@ class MembersView(QWidget):
         self.model.modelReset.connect(self._update_actions)
         self.events.data_changed.connect(self._on_data_changed)
         self.model.completed.connect(self._on_model_completed)
+        self.model.busy.connect(self._on_model_busy)
         self.apply_filter()
 
     # -- actions ---------------------------------------------------------------------------------
@@ -405,6 +406,10 @@ class MembersView(QWidget):
 
     def apply_filter(self) -> None:
         self.model.set_filter(self.current_filter())
+
+    def _on_model_busy(self, busy: bool) -> None:
+        if busy:
+            self.count_label.setText("Đang tính… (sắp xếp theo tham gia năm nay)")
 
     def _on_model_completed(self, count: int) -> None:
         self.count_label.setText(f"{format_int(count)} đảng viên")

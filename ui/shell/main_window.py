@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import clock
-from models.formats import format_int
+from models.formats import format_date, format_int
 from models.store.db import Database
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         self.members.count_changed.connect(self._on_members_count_changed)
         self._path_label = QLabel(str(db.path))
         if clock.is_pinned():  # a demo or support session: nobody should take it for today
-            self._clock_label = QLabel(f"Ngày giả định: {clock.today():%d/%m/%Y}")
+            self._clock_label = QLabel(f"Ngày giả định: {format_date(clock.today())}")
             self._clock_label.setToolTip("Chương trình đang chạy với ngày đặt bằng biến môi "
                                          f"trường {clock.ENV}, không theo lịch của máy.")
             self.statusBar().addPermanentWidget(self._clock_label)
