@@ -9,6 +9,7 @@ what tests patch.
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -199,8 +200,11 @@ def export_packages(parent: QWidget | None, factory: Factory) -> None:
     def failed(exc: BaseException) -> None:
         if isinstance(exc, Cancelled):
             messages.info(parent, TITLE_EXPORT, "Đã hủy; không giữ lại gói nào của lần này.")
+        elif isinstance(exc, messages.REFUSED):
+            messages.error(parent, TITLE_EXPORT,
+                           f"Không lập được gói trao đổi: {messages.refusal(exc)}")
         else:
-            messages.error(parent, TITLE_EXPORT, f"Không lập được gói trao đổi: {exc}")
+            raise exc  # a bug: on to the exception hook and the log
 
     Task(parent, "Đang lập gói trao đổi…", work, done, failed)
 
@@ -322,10 +326,12 @@ def import_package(parent: QWidget | None, factory: Factory, events: AppEvents,
     file = Path(path)
 
     def failed(exc: BaseException) -> None:
-        if isinstance(exc, ValueError | LookupError):  # PackageError, ExchangeError: the reason
-            messages.error(parent, TITLE_IMPORT, f"Không nhập gói {file.name}.\n\n{exc}")
+        if isinstance(exc, (*messages.REFUSED, zipfile.BadZipFile)):
+            # PackageError, ExchangeError (the reason), an unreadable file, a busy database
+            messages.error(parent, TITLE_IMPORT,
+                           f"Không nhập gói {file.name}.\n\n{messages.refusal(exc)}")
         else:
-            messages.error(parent, TITLE_IMPORT, f"Lỗi khi đọc gói {file.name}: {exc}")
+            raise exc  # a bug: on to the exception hook and the log
 
     def applied(result: Any) -> None:
         from models.exchange.answers import AnswerPlan

@@ -286,8 +286,10 @@ class ImportWizardDialog(QDialog):
             messages.info(self, "Đã hủy", "Đã hủy nhập: chưa có gì được ghi vào sổ.")
         elif isinstance(exc, ImportFileError | UndoRefused):
             messages.error(self, "Không nhập được", str(exc))
+        elif isinstance(exc, messages.REFUSED):
+            messages.show_refusal(self, "Không nhập được", exc)
         else:
-            messages.error(self, "Không nhập được", f"Lỗi khi nhập: {exc}")
+            raise exc  # a bug: on to the exception hook and the log
 
     def load(self, path: str) -> None:
         """Read and plan the file on a worker thread, then show the preview."""
@@ -551,7 +553,10 @@ class ExchangeMenu(QObject):
                           f"{Path(path).name}.")
 
         def failed(exc: BaseException) -> None:
-            messages.error(self.view, "Không xuất được", f"Không ghi được tệp {path}: {exc}")
+            if not isinstance(exc, messages.REFUSED):
+                raise exc  # a bug: on to the exception hook and the log
+            messages.error(self.view, "Không xuất được",
+                           f"Không ghi được tệp {path}: {messages.refusal(exc)}")
 
         Task(self.view, "Đang xuất danh sách…", work, done, failed, cancellable=False)
 
