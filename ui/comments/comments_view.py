@@ -246,7 +246,6 @@ class CommentsView(QWidget):
         self.editor.show_sheet(None)
         self.info.setText(f"{CALCULATING} (đọc các phiếu nhận xét năm {year})")
         self.table.setEnabled(False)
-        self._update_actions()
         factory = self.factory
 
         def done(rows: list[sheets.SheetRow]) -> None:
@@ -268,6 +267,7 @@ class CommentsView(QWidget):
 
         runner = Background(lambda _p, _c: sheets.year_sheets(factory, year), done, failed)
         self._reading = runner
+        self._update_actions()  # nothing to act on until the list is in
 
     def _show_rows(self, *, reread: bool) -> None:
         current = self.current_row()
