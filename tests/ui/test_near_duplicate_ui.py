@@ -19,7 +19,7 @@ def test_org_dialog_warns_about_a_near_duplicate(qtbot: QtBot, db: Database) -> 
     dialog.name.setText("Đảng uỷ Cty Than Mạo Khê")
     assert dialog.similar.isVisible()
     assert "«Đảng ủy Công ty Than Mạo Khê»" in dialog.similar.text()
-    assert dialog.ok_button.isEnabled()  # a warning, not a refusal
+    assert dialog.save_button.isEnabled()  # a warning, not a refusal
     dialog.name.setText("Đảng ủy Công ty Than Hà Lầm")
     assert dialog.similar.isHidden()
 
