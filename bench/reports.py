@@ -31,6 +31,7 @@ CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
 from datetime import date
+from models import clock
 from models.store.db import open_database
 from models.catalogues.documents import issuer_lines
 db = open_database({db!r})
@@ -38,7 +39,7 @@ f = db.session_factory
 start = time.perf_counter()
 what = {what!r}
 if what.startswith("list"):
-    from models.figures.summary import member_list
+    from models.figures.member_list import member_list
     from reports.documents.member_list import member_list_pdf, member_list_xlsx
     data = member_list(f)
     if what == "list-xlsx":

@@ -44,7 +44,7 @@ def _write_report(db: Database, args: argparse.Namespace, out: Path, cell_id: in
 
 def cmd_print_members(args: argparse.Namespace) -> int:
     db = open_db(args)
-    from models.figures.summary import member_list
+    from models.figures.member_list import member_list
     from reports.documents.member_list import member_list_pdf, member_list_xlsx
 
     out = Path(args.out)

@@ -27,6 +27,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from models.dates import year_error
 from models.text.vntext import fold
 
 FORMAT = "so-dang-vien-213/trao-doi"
@@ -213,10 +214,10 @@ def parse_manifest(data: bytes) -> Manifest:
     if kind == KIND_ORG and not isinstance(org, dict):
         raise PackageError(f"{MANIFEST}: thiếu thông tin tổ chức đảng («organisation»).")
     year = raw.get("year")
-    if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 2100:
-        shown = str(year)[:12] + ("…" if len(str(year)) > 12 else "") \
-            if not isinstance(year, int) or abs(year) < 10 ** 12 else "(số quá lớn)"
-        raise PackageError(f"{MANIFEST}: năm «{shown}» không hợp lệ (phải từ 1990 đến 2100).")
+    huge = isinstance(year, int) and abs(year) >= 10 ** 12  # not even printable as a year
+    if not isinstance(year, int) or isinstance(year, bool) or huge or year_error(year):
+        shown = "(số quá lớn)" if huge else str(year)[:12]
+        raise PackageError(f"{MANIFEST}: năm «{shown}» không hợp lệ.")
     try:
         created = _local(datetime.fromisoformat(_text(raw, "created_at", "")[:40]))
     except ValueError:

@@ -24,6 +24,8 @@ from sqlalchemy import func, insert, literal, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock, testhooks
+from models.catalogues.matching import cell_key, org_key
+from models.chunks import chunked
 from models.dates import DateError, format_birth
 from models.importing.files import MalformedRow
 from models.importing.read import (
@@ -129,12 +131,10 @@ class ImportPlan:
         return [r for r in self.rows if r.action == "rejected"]
 
     def outcome(self) -> tuple[object, ...]:
-        """What importing this plan writes: equal outcomes write the same."""
-        return (tuple((r.row_number, r.action, r.member_id, r.data, r.cell_key, r.org_key)
-                      for r in self.rows), tuple(sorted(self.new_cells.items())),
-                tuple(sorted(self.new_orgs.items())),
-                tuple(sorted((k, v) for k, v in self.cell_ids.items())),
-                tuple(sorted((k, v) for k, v in self.org_ids.items())))
+        """What the register decides about each row: equal outcomes write the same members
+        (where cells and organisations go is the user's choice, checked on its own)."""
+        return tuple((r.row_number, r.action, r.member_id, r.data, r.cell_key, r.org_key)
+                     for r in self.rows)
 
     def summary(self) -> dict[str, object]:
         return {
@@ -185,14 +185,14 @@ def _load_existing(session: Session | None) -> _Existing:
         if citizen:
             found.citizens.setdefault(citizen, (member_id, full_name))
         found.by_name.setdefault((name_key, year), []).append((member_id, full_name, birth))
-    for cell_id, name_key, area in session.execute(
-            select(Cell.id, Cell.name_key, Cell.area).order_by(Cell.id)):
-        found.cell_ids.setdefault(name_key, cell_id)
+    for cell_id, name, area in session.execute(
+            select(Cell.id, Cell.name, Cell.area).order_by(Cell.id)):
+        found.cell_ids.setdefault(cell_key(name), cell_id)
         if area:
-            found.cell_ids.setdefault(fold(area), cell_id)
-    for org_id, name_key in session.execute(
-            select(WorkplaceOrg.id, WorkplaceOrg.name_key).order_by(WorkplaceOrg.id)):
-        found.org_ids.setdefault(name_key, org_id)
+            found.cell_ids.setdefault(cell_key(area), cell_id)
+    for org_id, name in session.execute(
+            select(WorkplaceOrg.id, WorkplaceOrg.name).order_by(WorkplaceOrg.id)):
+        found.org_ids.setdefault(org_key(name), org_id)
     return found
 
 
@@ -266,12 +266,14 @@ def _read_row(table: RawTable, row: list[CellValue], plan: RowPlan,
                             "đã chuyển đi, từ trần… hãy nhập rồi ghi «Đổi trạng thái» có ngày.")
         failed.add("status")
     plan.cell_key = _cell_key(cell_text(get("cell")))
-    plan.org_key = _fold(cell_text(get("workplace_org")))
+    plan.org_key = _org_key(cell_text(get("workplace_org")))
     return values
 
 
-# cells and organisations repeat on every row: fold each spelling once
+# cells and organisations repeat on every row: key each spelling once; the keys match names as a
+# person would (models.catalogues.matching: "Than Uông Bí" is "Đảng ủy Công ty Than Uông Bí")
 _fold = lru_cache(maxsize=1 << 12)(fold)
+_org_key = lru_cache(maxsize=1 << 12)(org_key)
 _ACTIVE_WORDS = frozenset(("dang sinh hoat", "sinh hoat", "dang theo doi"))
 
 
@@ -280,8 +282,9 @@ def _cell_text(text: str) -> str:
     return f"Khu {text}" if text.isdigit() else text
 
 
+@lru_cache(maxsize=1 << 12)
 def _cell_key(text: str) -> str:
-    return _fold(_cell_text(text))
+    return cell_key(_cell_text(text))
 
 
 def _cell_name(text: str) -> str:
@@ -416,9 +419,9 @@ _FILE_FIELDS = {
 def _stored_inputs(session: Session, ids: list[int]) -> dict[int, MemberInput]:
     """The stored members as MemberInput (as the member form edits them), in few queries."""
     found: dict[int, MemberInput] = {}
-    for start in range(0, len(ids), 500):
+    for chunk in chunked(ids):
         with session.no_autoflush:
-            for m in session.scalars(select(Member).where(Member.id.in_(ids[start:start + 500]))):
+            for m in session.scalars(select(Member).where(Member.id.in_(chunk))):
                 found[m.id] = input_of(m)
     return found
 
@@ -519,11 +522,28 @@ def apply_import(factory: sessionmaker[Session], plan: ImportPlan,
     otherwise): another program's import in between can never make a member twice."""
     today = today or clock.today()
     with factory.begin() as session:
-        if plan_in(session, plan.table, today).outcome() != plan.outcome():
+        fresh = plan_in(session, plan.table, today)
+        if fresh.outcome() != plan.outcome() or not _choices_hold(session, plan, fresh):
             raise ImportChanged(
                 "Sổ đã thay đổi từ lúc xem trước (có thể một chương trình khác vừa ghi vào "
                 "sổ): chưa nhập gì. Hãy đọc lại tệp để xem trước rồi nhập.")
         return _write(session, plan, progress, cancelled, today, file_name)
+
+
+def _choices_hold(session: Session, plan: ImportPlan, fresh: ImportPlan) -> bool:
+    """The cells and organisations the preview sends rows to still exist, and the ones it
+    creates have not been created meanwhile (they would be made twice)."""
+    if any(key in fresh.cell_ids for key in plan.new_cells) or any(
+            key in fresh.org_ids for key in plan.new_orgs):
+        return False
+    for model, chosen in ((Cell, plan.cell_ids), (WorkplaceOrg, plan.org_ids)):
+        wanted = set(chosen.values())
+        found: set[int] = set()
+        for part in chunked(sorted(wanted)):
+            found.update(session.scalars(select(model.id).where(model.id.in_(part))))
+        if found != wanted:
+            return False
+    return True
 
 
 def import_now(factory: sessionmaker[Session], table: RawTable, *, today: date | None = None,
@@ -605,9 +625,9 @@ def _write_updates(session: Session, record_id: int, rows: list[RowPlan],
     each field) with what they were, for an undo."""
     update_ids = [r.member_id for r in rows if r.member_id is not None]
     loaded: dict[int, Member] = {}
-    for start in range(0, len(update_ids), BATCH):  # a few queries instead of one per member
+    for part in chunked(update_ids):  # a few queries instead of one per member
         loaded.update((m.id, m) for m in session.scalars(
-            select(Member).where(Member.id.in_(update_ids[start:start + BATCH]))))
+            select(Member).where(Member.id.in_(part))))
     for done, r in enumerate(rows, start=1):
         if stop():
             raise ImportCancelled

@@ -23,7 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
-from models.catalogues.documents import IssuerLines
+from models.catalogues.documents import DocumentKind, IssuerLines
 from models.formats import format_date
 from models.labels import ATTENDANCE
 from models.store.entities import AttendanceState
@@ -31,8 +31,8 @@ from reports.layout import party_doc as doc
 from reports.layout.fonts import SERIF, SERIF_BOLD
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
 
-SHEET_KIND = "DS"  # danh sách, the kind in document codes ("5-DS/CB")
-RECORD_KIND = "BB"  # biên bản
+SHEET_KIND = DocumentKind.LIST
+RECORD_KIND = DocumentKind.RECORD
 SHEET_TITLE = "Danh sách đảng viên dự sinh hoạt"
 RECORD_TITLE = "Biên bản"
 PRESENT = ATTENDANCE[AttendanceState.PRESENT]  # Có mặt
@@ -115,7 +115,7 @@ def _cell_style(align: str, size: float) -> ParagraphStyle:
 def _cell(text: str, align: str, room: float) -> tuple[Any, float]:
     """A cell and its text height: a plain string when it fits on one line (much faster to
     draw), a line shrunk down to 12 pt when that is enough, else a paragraph that wraps."""
-    text = doc.clean(text).strip()
+    text = doc.nfc(text).strip()
     if "\n" not in text:
         needed = float(stringWidth(text, SERIF, CELL_SIZE))
         if needed <= room:
@@ -243,7 +243,7 @@ def _lead_in() -> Flowable:
 
 def _fit_mm(texts: Sequence[str], heading_word: str, low: float, high: float) -> float:
     """A column as wide as its longest text (or heading word), between `low` and `high` mm."""
-    need = max([float(stringWidth(doc.clean(t).strip(), SERIF, CELL_SIZE)) for t in texts]
+    need = max([float(stringWidth(doc.nfc(t).strip(), SERIF, CELL_SIZE)) for t in texts]
                + [float(stringWidth(heading_word, SERIF_BOLD, CELL_SIZE))])
     return min(max((need + 2 * _PAD_X + 1) / float(mm), low), high)
 
@@ -276,7 +276,7 @@ def _title(kind: str, text: str, on: date, place: str, cell_name: str,
     """The title with the activity below: '<kind>: <title>', then date and place."""
     activity = ": ".join(s.strip() for s in (kind, text) if s.strip())
     notes = []
-    if cell_name.strip() and doc.clean(cell_name).upper() != doc.clean(issuer.name_line).upper():
+    if cell_name.strip() and doc.nfc(cell_name).upper() != doc.nfc(issuer.name_line).upper():
         notes.append(cell_name.strip())
     notes.append(f"Ngày {format_date(on)} · Địa điểm: {doc.or_dots(place)}")
     return doc.title(title, activity or None, note=notes)
@@ -327,7 +327,7 @@ def attendance_sheet_pdf(data: AttendanceSheetData, out: Out,
 # --- the meeting record ---------------------------------------------------------------------------
 
 def _state_is(person: Person, label: str) -> bool:
-    return doc.clean(person.state_label).strip().casefold() == label.casefold()
+    return doc.nfc(person.state_label).strip().casefold() == label.casefold()
 
 
 def attendance_counts(people: Sequence[Person]) -> tuple[int, int, int]:
@@ -364,7 +364,7 @@ class _DottedLines(Flowable):  # type: ignore[misc]
 
 
 def _paragraphs(content: str) -> list[Flowable]:
-    parts = [p.strip() for p in re.split(r"\n[ \t]*\n", doc.clean(content).strip()) if p.strip()]
+    parts = [p.strip() for p in re.split(r"\n[ \t]*\n", doc.nfc(content).strip()) if p.strip()]
     if not parts:  # a record to fill in by hand
         return [_DottedLines(6)]
     return [doc.body(p, indent=True) for p in parts]

@@ -1,5 +1,5 @@
 """The attendance summary of a year (DESIGN.md §3.6): per cell, then per member, the invitations
-and marks counted as `models.activities.service.participation_many` counts them, with the rate
+and marks counted as `models.membership.participation_many` counts them, with the rate
 present / invited.  A4 landscape PDF in the party-document layout, and a workbook with one sheet
 each.
 """
@@ -14,10 +14,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from models import clock
-from models.activities.service import Participation
-from models.catalogues.documents import IssuerLines
-from models.figures.summary import AttendanceSummary, IsCancelled, MemberAttendance, Progress
+from models.catalogues.documents import DocumentKind, IssuerLines
+from models.figures.attendance import AttendanceSummary, MemberAttendance
+from models.figures.common import IsCancelled, Progress
 from models.formats import format_int, format_rate
+from models.membership import Participation
 from reports.layout import party_doc as doc
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
 from reports.layout.tables import (
@@ -30,7 +31,7 @@ from reports.layout.tables import (
 )
 from reports.workbooks.writing import save_xlsx
 
-KIND = "BC"  # báo cáo
+KIND = DocumentKind.REPORT
 TITLE = "Tổng hợp tình hình tham gia sinh hoạt"
 SUBTITLE = "của đảng viên đang công tác giữ mối liên hệ nơi cư trú năm {year}"
 COUNT_HEADINGS = ("Lượt mời", "Có mặt", "Vắng có lý do", "Vắng không lý do", "Tỷ lệ có mặt")

@@ -15,7 +15,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import date
@@ -29,20 +29,21 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from models.catalogues.documents import IssuerLines
+from models.catalogues.documents import DocumentKind, IssuerLines
+from models.chunks import chunked
+from models.comments.common import PROPOSAL_ITEM  # the item printed as the three proposal boxes
+from models.labels import PROPOSAL
 from reports.layout import party_doc as doc
 from reports.layout.fonts import SERIF, SERIF_BOLD
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
 
-KIND = "PNX"  # phiếu nhận xét, the kind in document codes ("27-PNX/CB")
-COVER_KIND = "DS"  # danh sách gửi kèm
+KIND = DocumentKind.COMMENT_SHEET
+COVER_KIND = DocumentKind.LIST  # danh sách gửi kèm
 TITLE = "Phiếu nhận xét"
 SUBTITLE = "đảng viên đang công tác giữ mối liên hệ với tổ chức đảng và nhân dân nơi cư trú"
-PROPOSAL_LABELS = {"praise": "Biểu dương", "none": "Không đề nghị", "discipline": "Xem xét xử lý"}
 # too long for one line at 14 pt bold: broken where the receipt slip breaks the same words
 _SUBTITLE_LINES = tuple(SUBTITLE.replace(" và nhân dân", "\nvà nhân dân").split("\n"))
 COVER_TITLE = "Danh sách phiếu nhận xét"
-PROPOSAL_ITEM = 6  # the item printed as the three proposal boxes
 
 # The sheet's body is 13 pt on single spacing (HD 36 allows 13–14; the reference form is set so):
 # at 14 pt, or with 1.2 spacing, the seven items, both signatures and the ward's certification
@@ -182,7 +183,7 @@ def _birth_field(birth: str) -> Paragraph:
 
 def _intro(data: CommentSheetData) -> str:
     """'{basis}, {commenters} nhận xét đảng viên như sau:' whatever punctuation ends the basis."""
-    basis = doc.clean(data.basis_line).strip().rstrip(",.;").rstrip()
+    basis = doc.nfc(data.basis_line).strip().rstrip(",.;").rstrip()
     commenters = doc.or_dots(data.commenters)
     return f"{basis}, {commenters} nhận xét đảng viên như sau:" if basis else (
         f"{commenters} nhận xét đảng viên như sau:")
@@ -190,7 +191,7 @@ def _intro(data: CommentSheetData) -> str:
 
 def _item_label(item: SheetItem) -> str:
     """'1. Giữ gìn phẩm chất …:' in markup (a title that already ends with ':' keeps one)."""
-    return doc.escape(f"{item.number}. {doc.clean(item.title).strip().rstrip(':').rstrip()}:")
+    return doc.escape(f"{item.number}. {doc.nfc(item.title).strip().rstrip(':').rstrip()}:")
 
 
 def _item(item: SheetItem) -> Paragraph:
@@ -208,9 +209,9 @@ def _proposal(item: SheetItem, chosen: str) -> list[Flowable]:
     label = _item_label(item)
     boxes: list[Flowable | str] = [
         _line(f"{doc.checkbox_markup(key == chosen)} {doc.escape(text)}")
-        for key, text in PROPOSAL_LABELS.items()
+        for key, text in PROPOSAL.items()
     ]
-    label_width = stringWidth(doc.clean(f"{item.number}. {item.title}:"), SERIF, BODY_SIZE)
+    label_width = stringWidth(doc.nfc(f"{item.number}. {item.title}:"), SERIF, BODY_SIZE)
     if label_width <= _PROPOSAL_LABEL_MAX:
         def one_row(width: float) -> Table:
             head = max(0.18 * width, label_width + 6)
@@ -240,7 +241,7 @@ class _OneLine(Flowable):  # type: ignore[misc]
 
     def __init__(self, text: str, size: float = BODY_SIZE) -> None:
         super().__init__()
-        self.text, self.size = doc.clean(text), size
+        self.text, self.size = doc.nfc(text), size
         self._inner: Paragraph | None = None
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -344,7 +345,7 @@ def comment_sheet_flowables(data: CommentSheetData) -> list[Flowable]:
 
 
 def _sheet_title(data: CommentSheetData) -> str:
-    return f"Phiếu nhận xét đảng viên năm {data.year} – {doc.clean(data.full_name).strip()}"
+    return f"Phiếu nhận xét đảng viên năm {data.year} – {doc.nfc(data.full_name).strip()}"
 
 
 def _author(issuer: IssuerLines) -> str:
@@ -465,11 +466,6 @@ def _render_chunk(documents: Sequence[Document], margins: Margins) -> bytes:
     return buffer.getvalue()
 
 
-def _chunks(documents: Sequence[Document], size: int) -> Iterator[list[Document]]:
-    for start in range(0, len(documents), size):
-        yield list(documents[start:start + size])
-
-
 def _batch_meta(groups: Sequence[SheetGroup]) -> tuple[str, str]:
     """The batch's title and author (the first sender's name in sentence case)."""
     first = next((g.cover.issuer if g.cover else g.sheets[0].issuer
@@ -501,7 +497,7 @@ def _render_pool(documents: Sequence[Document], target: IO[bytes], margins: Marg
                  report: Callable[[int], None], cancelled: Callable[[], bool]) -> int:
     from pypdf import PdfReader, PdfWriter  # only big batches need it
 
-    chunks = list(_chunks(documents, chunk_size))
+    chunks = [list(c) for c in chunked(documents, chunk_size)]
     writer = PdfWriter()
     results: dict[int, bytes] = {}
     joined = 0
@@ -526,7 +522,7 @@ def _render_pool(documents: Sequence[Document], target: IO[bytes], margins: Marg
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    writer.add_metadata({"/Title": doc.clean(title), "/Author": doc.clean(author),
+    writer.add_metadata({"/Title": doc.nfc(title), "/Author": doc.nfc(author),
                          "/Creator": doc.CREATOR})
     writer.write(target)
     return len(writer.pages)

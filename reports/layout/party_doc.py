@@ -87,14 +87,15 @@ _PAGE_NUMBER_SIZE = 13
 
 # --- text helpers -------------------------------------------------------------------------------
 
-def clean(text: str) -> str:
-    """NFC, so every Vietnamese letter is one precomposed glyph of the font."""
+def nfc(text: str) -> str:
+    """NFC, so every Vietnamese letter is one precomposed glyph of the font (spaces are left as
+    they are, unlike ``models.text.vntext.clean``)."""
     return unicodedata.normalize("NFC", text)
 
 
 def escape(text: str) -> str:
     """Plain text as Paragraph markup: XML special characters escaped, newlines kept."""
-    return _xml_escape(clean(text)).replace("\r\n", "\n").replace("\n", "<br/>")
+    return _xml_escape(nfc(text)).replace("\r\n", "\n").replace("\n", "<br/>")
 
 
 def or_dots(value: str | None, dots: str = DOTS) -> str:
@@ -118,7 +119,7 @@ _LOWER_WORDS = frozenset((
 
 def sentence_case(line: str) -> str:
     """'ĐẢNG ỦY PHƯỜNG MẠO KHÊ' → 'Đảng ủy phường Mạo Khê' for use inside a sentence."""
-    words = clean(line).upper().split()
+    words = nfc(line).upper().split()
     text = " ".join(w.lower() if w in _LOWER_WORDS else w.capitalize() for w in words)
     return text[:1].upper() + text[1:]
 
@@ -158,7 +159,7 @@ def short_paragraph(markup: str, style: ParagraphStyle) -> Paragraph:
 
 def _line(text: str, font: str, width: float, size: float = SIZE) -> Paragraph:
     """One centred line of plain text, shrunk to fit the width (it wraps below 12 pt)."""
-    fitted = _fit(clean(text), font, width - _GUTTER, size)
+    fitted = _fit(nfc(text), font, width - _GUTTER, size)
     leading = max(fitted * 1.2, LEADING)
     return short_paragraph(escape(text), _style(f"c{font}{fitted}-{leading}", font=font,
                                                 size=fitted, align=TA_CENTER, leading=leading))
@@ -244,8 +245,8 @@ class _Underline(Flowable):  # type: ignore[misc]
 def _header_columns(doc: DocHeader, width: float) -> tuple[float, float]:
     """The widths of the header's two columns: about 45 % on the left, widened (up to half)
     for long names while the right column still fits."""
-    left_need = max(stringWidth(clean(doc.parent_line).upper(), SERIF, SIZE),
-                    stringWidth(clean(doc.name_line).upper(), SERIF_BOLD, SIZE))
+    left_need = max(stringWidth(nfc(doc.parent_line).upper(), SERIF, SIZE),
+                    stringWidth(nfc(doc.name_line).upper(), SERIF_BOLD, SIZE))
     right_need = max(stringWidth(PARTY_NAME, SERIF_BOLD, PARTY_NAME_SIZE),
                      stringWidth(date_line(doc.place, doc.on), SERIF_ITALIC, SIZE))
     fits = min(left_need + _GUTTER, width - right_need - _GUTTER)  # each line fits less G
@@ -256,7 +257,7 @@ def _header_columns(doc: DocHeader, width: float) -> tuple[float, float]:
 def header(doc: DocHeader, *, with_number: bool = True) -> Flowable:
     """Left: parent body, issuing body (bold), '*', number; right: party name underlined, date.
     Without the number, `number_line` prints it below (a batch shares the rest)."""
-    left = [clean(doc.parent_line).upper(), clean(doc.name_line).upper(), "*"]
+    left = [nfc(doc.parent_line).upper(), nfc(doc.name_line).upper(), "*"]
     place_date = date_line(doc.place, doc.on)
     party_width = stringWidth(PARTY_NAME, SERIF_BOLD, PARTY_NAME_SIZE)
 
@@ -269,7 +270,7 @@ def header(doc: DocHeader, *, with_number: bool = True) -> Flowable:
             [_line(left[2], SERIF, left_width), _line(place_date, SERIF_ITALIC, right_width)],
         ]
         if with_number:
-            rows.append([_line(f"Số {clean(doc.number_text)}", SERIF, left_width), ""])
+            rows.append([_line(f"Số {nfc(doc.number_text)}", SERIF, left_width), ""])
         return grid(rows, [left_width, right_width], valign="BOTTOM")
 
     return _WidthDependent(build)
@@ -280,7 +281,7 @@ def number_line(doc: DocHeader) -> Flowable:
     with_number=False)`."""
     def build(width: float) -> Flowable:
         left_width, right_width = _header_columns(doc, width)
-        return grid([[_line(f"Số {clean(doc.number_text)}", SERIF, left_width), ""]],
+        return grid([[_line(f"Số {nfc(doc.number_text)}", SERIF, left_width), ""]],
                      [left_width, right_width], valign="BOTTOM")
 
     return _WidthDependent(build)
@@ -342,7 +343,7 @@ def title(text: str, subtitle: str | Sequence[str] | None = None, *,
     def lines(value: str | Sequence[str] | None) -> list[str]:
         return [value] if isinstance(value, str) else list(value or [])
 
-    out: list[Flowable] = [Spacer(1, 8 * mm), Paragraph(escape(clean(text).upper()), TITLE_STYLE)]
+    out: list[Flowable] = [Spacer(1, 8 * mm), Paragraph(escape(nfc(text).upper()), TITLE_STYLE)]
     bold = _style("subtitle", font=SERIF_BOLD, align=TA_CENTER)
     italic = _style("note", font=SERIF_ITALIC, align=TA_CENTER)
     out += [Paragraph(escape(s), bold) for s in lines(subtitle)]
@@ -547,8 +548,8 @@ def build_pdf(out: Out, flowables: Sequence[Flowable], margins: Margins = DEFAUL
     target = os.fspath(out) if isinstance(out, (str, os.PathLike)) else out
     doc = BaseDocTemplate(
         target, pagesize=(page_width, page_height), leftMargin=left, rightMargin=right,
-        topMargin=top, bottomMargin=bottom, title=clean(title), author=clean(author),
-        creator=CREATOR, subject=clean(subject), lang="vi",
+        topMargin=top, bottomMargin=bottom, title=nfc(title), author=nfc(author),
+        creator=CREATOR, subject=nfc(subject), lang="vi",
         initialFontName=SERIF, initialFontSize=SIZE,  # else every page names Helvetica
     )
     frame = Frame(left, bottom, page_width - left - right, page_height - top - bottom,

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from reportlab.lib.units import mm
 
 from models.catalogues.documents import IssuerLines
+from models.labels import PROPOSAL
 from reports.documents import comment_sheet as cs
 from reports.documents.comment_sheet import (
     Cancelled,
@@ -191,7 +192,7 @@ def test_name_is_bold_and_the_layout_follows_the_form(tmp_path: Path) -> None:
 @pytest.mark.parametrize("proposal", ["praise", "none", "discipline"])
 def test_the_chosen_proposal_is_ticked(tmp_path: Path, proposal: str) -> None:
     text = flat(all_text(sheet_pdf(tmp_path, dataclasses.replace(SHEET, proposal=proposal))))
-    for key, label in cs.PROPOSAL_LABELS.items():
+    for key, label in PROPOSAL.items():
         box = "☒" if key == proposal else "☐"
         assert f"{box} {label}" in text, (key, text)
     assert text.count("☒") == 1 and text.count("☐") == 2

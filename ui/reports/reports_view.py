@@ -28,7 +28,11 @@ from models import clock
 from models.catalogues.documents import NoIssuer, issuer_lines
 from models.catalogues.settings import load_settings
 from models.catalogues.ward import list_cells, list_orgs
-from models.figures.summary import Cancelled, attendance_summary, member_list, year_summary
+from models.dates import FIRST_YEAR, LAST_YEAR
+from models.figures.attendance import attendance_summary
+from models.figures.common import Cancelled
+from models.figures.member_list import member_list
+from models.figures.summary import year_summary
 from models.store.output import output_file
 from models.text.vntext import fold
 from reports.layout.party_doc import Margins
@@ -78,7 +82,7 @@ class ReportsView(QWidget):
             choices.addWidget(note)
         self.kind.button(0).setChecked(True)
         self.year = QSpinBox()
-        self.year.setRange(1990, 2100)
+        self.year.setRange(FIRST_YEAR, LAST_YEAR)
         self.year.setValue(today().year)
         self.scope = QComboBox()
         self.scope.setMinimumContentsLength(30)
