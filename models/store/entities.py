@@ -208,13 +208,12 @@ class Member(Base):
         # covering index of the list: Vietnamese order, search key and archived flag in one scan
         Index("ix_member_sort", "sort_key", "id", "name_key", "archived"),
         Index("ix_member_name_birth", "name_key", "birth_year"),
-        # one member per card number and per citizen ID, whichever path writes (migration 0005)
+        # one member per card number and per citizen ID, whichever path writes (migration 0005);
+        # an empty number is stored as NULL, which a unique index lets repeat on every database
         Index("uq_member_card_number", "card_number", unique=True,
-              sqlite_where=text("card_number IS NOT NULL AND card_number <> ''"),
-              postgresql_where=text("card_number IS NOT NULL AND card_number <> ''")),
+              sqlite_where=text("card_number IS NOT NULL AND card_number <> ''")),
         Index("uq_member_citizen_id", "citizen_id", unique=True,
-              sqlite_where=text("citizen_id IS NOT NULL AND citizen_id <> ''"),
-              postgresql_where=text("citizen_id IS NOT NULL AND citizen_id <> ''")),
+              sqlite_where=text("citizen_id IS NOT NULL AND citizen_id <> ''")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,7 +16,6 @@ another file), a folder, and any other existing file unless ``overwrite`` — on
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -109,7 +108,7 @@ def check_target(target: Path | str, *, overwrite: bool, backup: bool = False) -
 
 
 def _temporary(path: Path) -> Path:
-    name = f".{path.stem}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}{path.suffix}"
+    name = f".{path.stem}{TEMP_MARK}{os.getpid()}-{os.urandom(4).hex()}{path.suffix}"
     return path.with_name(name[:255])
 
 
