@@ -83,8 +83,8 @@ def sheet(n: int, organisation: str, certification: bool) -> CommentSheetData:
         proposal=("praise", "none", "discipline")[n % 3 and 1],
         signers=(Signer(("T/M BAN CÔNG TÁC MẶT TRẬN",), "TRƯỞNG BAN", "Trần Thị Bình"),
                  Signer(("T/M CHI ỦY",), "BÍ THƯ", "Lê Văn Cường")),
-        certification=Signer(("XÁC NHẬN CỦA ĐẢNG ỦY PHƯỜNG MẠO KHÊ", "T/M ĐẢNG ỦY"), "BÍ THƯ",
-                             "", "(ký tên, đóng dấu)") if certification else None,
+        certification=Signer(("XÁC NHẬN CỦA ĐẢNG ỦY", "T/M ĐẢNG ỦY"), "BÍ THƯ",
+                             "") if certification else None,
         member_key=f"member-{n}",
     )
 

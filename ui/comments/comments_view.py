@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -58,8 +59,8 @@ from models.register.members import search_members
 from models.store.dbcheck import DatabaseError
 from models.store.entities import Proposal, SheetStatus
 from models.text.vntext import fold
-from reports.documents.comment_print import print_sheets
-from reports.documents.comment_sheet import Cancelled as PrintCancelled
+from reports.print_jobs import Cancelled as PrintCancelled
+from reports.print_jobs import SheetFit, print_sheets, sheet_fits
 from ui.shell import messages
 from ui.shell.events import AppEvents
 from ui.shell.pdf_preview import PdfPreviewDialog
@@ -185,7 +186,31 @@ class SheetEditor(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.facts)
         layout.addWidget(scroll, 1)
+        # whether the sheet still prints on one page, asked on each pause in typing
+        self.fit_label = QLabel("")
+        self.fit_label.setWordWrap(True)
+        self.fit_check: Callable[[int, list[str], str], SheetFit] | None = None
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(400)
+        self._fit_timer.timeout.connect(self.update_fit)
+        for edit in self.edits:
+            edit.textChanged.connect(self._fit_timer.start)
+        layout.addWidget(self.fit_label)
         self.setEnabled(False)
+
+    def update_fit(self) -> None:
+        """Say whether the texts as typed still fit one page (red when they do not)."""
+        if self.detail is None or self.fit_check is None:
+            self.fit_label.setText("")
+            return
+        try:
+            fit = self.fit_check(self.detail.row.id, self.texts(), self.proposal())
+        except REFUSED:  # a busy database: say nothing rather than something wrong
+            self.fit_label.setText("")
+            return
+        self.fit_label.setStyleSheet("" if fit.fits else "color: #b00020; font-weight: bold;")
+        self.fit_label.setText(fit.message)
 
     def show_sheet(self, detail: sheets.SheetDetail | None) -> None:
         self.detail = detail
@@ -213,6 +238,7 @@ class SheetEditor(QWidget):
         button = self.proposal_buttons.get(row.proposal)
         if button is not None:
             button.setChecked(True)
+        self.update_fit()
 
     def texts(self) -> list[str]:
         return [edit.toPlainText() for edit in self.edits]
@@ -269,6 +295,8 @@ class CommentsView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.editor = SheetEditor()
+        self.editor.fit_check = lambda sheet_id, texts, proposal: sheet_fits(
+            self.factory, sheet_id, texts, proposal)
         self.toolbar = QToolBar()
         self._build_actions()
         filters = QHBoxLayout()
@@ -683,8 +711,8 @@ class CommentsView(QWidget):
         folder = Path(tempfile.mkdtemp(prefix="sodangvien-"))
         path = folder / "phieu-nhap.pdf"
         try:
-            print_sheets(self.factory, [detail.row.id], path, printed_on=self.today(),
-                         final=False, covers=False)
+            printed = print_sheets(self.factory, [detail.row.id], path, printed_on=self.today(),
+                                   final=False, covers=False)
         except REFUSED as exc:
             messages.error(self, "Không xem được phiếu", refusal(exc))
             shutil.rmtree(folder, ignore_errors=True)
@@ -692,7 +720,8 @@ class CommentsView(QWidget):
         try:
             PdfPreviewDialog.show_pdf(
                 self, path, f"Phiếu nhận xét (nháp) – {detail.row.full_name}",
-                f"phieu-nhan-xet-{fold(detail.row.full_name)}.pdf".replace(" ", "-"))
+                f"phieu-nhan-xet-{fold(detail.row.full_name)}.pdf".replace(" ", "-"),
+                notice=printed.warning())
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -725,8 +754,8 @@ class CommentsView(QWidget):
         whole = folder / "ca-dot.pdf"
         output = [False]  # printed or saved
         try:
-            print_sheets(self.factory, order[:FIRST_CHUNK], first, printed_on=today,
-                         final=False, covers=covers and len(order) <= FIRST_CHUNK)
+            shown = print_sheets(self.factory, order[:FIRST_CHUNK], first, printed_on=today,
+                                 final=False, covers=covers and len(order) <= FIRST_CHUNK)
         except REFUSED as exc:
             messages.error(self, "Không in được phiếu", refusal(exc))
             self._give_back(fresh)
@@ -738,6 +767,7 @@ class CommentsView(QWidget):
             self._mark_printed(order)
 
         dialog = PdfPreviewDialog(first, title, suggested, self)
+        dialog.set_notice(shown.warning())
         dialog.printed.connect(printed)
         dialog.saved.connect(printed)
         runner: Background | None = None
@@ -750,14 +780,16 @@ class CommentsView(QWidget):
         if len(order) > FIRST_CHUNK or covers:
             dialog.set_pending(f"Đang chuẩn bị {len(order)} phiếu… (đóng cửa sổ để hủy)")
 
-            def work(progress: Any, cancelled: Any) -> Path:
-                print_sheets(self.factory, order, whole, printed_on=today, final=False,
-                             covers=covers, progress=progress, cancelled=cancelled)
-                return whole
+            def work(progress: Any, cancelled: Any) -> tuple[Path, str]:
+                printed = print_sheets(self.factory, order, whole, printed_on=today,
+                                       final=False, covers=covers, progress=progress,
+                                       cancelled=cancelled)
+                return whole, printed.warning()
 
-            def ready(path: Path) -> None:
-                if showing[0] and dialog.set_document(path):
+            def ready(result: tuple[Path, str]) -> None:
+                if showing[0] and dialog.set_document(result[0]):
                     dialog.set_pending(None)
+                    dialog.set_notice(result[1])
                 clean_up()
 
             def failed(exc: BaseException) -> None:
