@@ -22,6 +22,7 @@ from reportlab import rl_config
 from reportlab.platypus import Flowable
 
 from models.figures.summary import Cancelled
+from models.formats import format_int
 from reports.documents.comment_sheet import (
     CommentSheetData,
     author,
@@ -72,11 +73,11 @@ class Printed:
         if not self.long_sheets:
             return ""
         names = "; ".join(s.describe() for s in self.long_sheets[:shown])
-        more = (f"; và {len(self.long_sheets) - shown} phiếu khác"
+        more = (f"; và {format_int(len(self.long_sheets) - shown)} phiếu khác"
                 if len(self.long_sheets) > shown else "")
-        return (f"{len(self.long_sheets)} phiếu dài hơn một trang ({names}{more}). Trang 2 "
-                "của các phiếu này ghi họ tên, năm và số phiếu; nên rút gọn nội dung để phiếu "
-                "vừa một trang.")
+        return (f"{format_int(len(self.long_sheets))} phiếu dài hơn một trang ({names}{more}). "
+                "Trang 2 của các phiếu này ghi họ tên, năm và số phiếu; nên rút gọn nội dung để "
+                "phiếu vừa một trang.")
 
 
 class _Checkpoint(Flowable):  # type: ignore[misc]
