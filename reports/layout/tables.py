@@ -198,8 +198,8 @@ def fit_widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: 
     wrapping columns get what four in five of their values need on as few lines as they can
     all share (one line when there is room, never more than `max_lines`; `max_mm` caps the
     width of one line), never narrower than their longest word or `min_mm`.  Room still left
-    widens the wrapping columns towards one line, then the columns whose heading would stand on
-    more than two lines, then the text columns (in a table of figures, the narrowest columns up
+    widens the columns whose heading would stand on more than two lines, then the wrapping
+    columns towards one line, then the text columns (in a table of figures, the narrowest columns up
     to a common width), so the table spans the page; a column with `grow=False` keeps its
     width.  Rows in `skip` (group headings across the table) are not measured.
     """
@@ -227,58 +227,64 @@ def fit_widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: 
         widest[i] = widths[-1]
     rest = width - sum(out.values())
     if need:
-        # the fewest lines that most values of every wrapping column can share: a row is as
-        # tall as its tallest cell, so a column on one line beside another on three is waste
-        one_line = {i: max(min(n, columns[i].max_mm * mm) if columns[i].max_mm else n, least[i])
-                    for i, n in widest.items()}
-        for lines in range(1, _MOST_LINES + 1):
-            asked = {}
-            for i, n in need.items():
-                cap, most = columns[i].max_mm * mm, columns[i].max_lines or lines
-                on = min(lines, most)
-                wide = n if on == 1 else n / on * _BREAK_SLACK
-                asked[i] = max(least[i], min(wide, cap) if cap and on == 1 else wide)
-            if sum(asked.values()) <= rest or lines == _MOST_LINES:
-                break
-        total = sum(asked.values())
-        if total <= rest:
-            out.update(asked)
-            rest -= total
-            # what is left first widens the wrapping columns towards their widest value on one
-            # line (within `max_mm`), in proportion to their typical value: a column seldom
-            # filled (notes) does not take the room of one that wraps on every row
-            wanted = {i: one_line[i] - asked[i] for i in asked if one_line[i] > asked[i]}
-            while wanted and rest > 1e-6:
-                weight = sum(need[i] for i in wanted)
-                step = {i: min(wanted[i], rest * need[i] / weight) for i in wanted}
-                for i, extra in step.items():
-                    out[i] += extra
-                    wanted[i] -= extra
-                rest -= sum(step.values())
-                wanted = {i: w for i, w in wanted.items() if w > 1e-6}
-        else:  # not even then: each its least, the rest in proportion to what they ask
-            spare = max(rest - sum(least.values()), 0)
-            extra = sum(asked[i] - least[i] for i in asked) or 1
-            out.update({i: least[i] + spare * (asked[i] - least[i]) / extra for i in asked})
-            rest = 0
-    if rest > 0:  # headings on two lines at most, where the room allows
-        wanted = {i: heading_room[i] - out[i] for i in heading_room if heading_room[i] > out[i]}
-        if wanted:
-            given = min(1.0, rest / sum(wanted.values()))
-            for i, extra in wanted.items():
-                out[i] += extra * given
-            rest -= sum(wanted.values()) * given
+        rest = _ask(columns, need, least, out, rest)
+    # room left: headings on two lines at most, then the wrapping columns towards their widest
+    # value on one line (within `max_mm`) in proportion to their typical value (a column seldom
+    # filled, like notes, does not take the room of one that wraps on every row) …
+    rest = _widen(out, {i: heading_room[i] - out[i] for i in heading_room}, rest)
+    one_line = {i: max(min(n, columns[i].max_mm * mm) if columns[i].max_mm else n, least[i])
+                for i, n in widest.items()}
+    rest = _widen(out, {i: one_line[i] - out[i] for i in need}, rest, need)
     text = [i for i in need if columns[i].grow]
     sized = [i for i in heading_room if columns[i].grow]
-    if rest > 0 and text:  # what is left widens the text, so the table spans the page …
+    if rest > 0 and text:  # … then the text, so the table spans the page …
         total = sum(out[i] for i in text)
         for i in text:
             out[i] += rest * out[i] / total
-    elif rest > 0 and sized:  # … or, in a table of figures, evens the narrowest out
+    elif rest > 0 and sized:  # … or, in a table of figures, the narrowest columns alike
         level = _level([out[i] for i in sized], rest)
         for i in sized:
             out[i] = max(out[i], level)
     return [out[i] for i in range(len(columns))]
+
+
+def _ask(columns: Sequence[Column], need: dict[int, float], least: dict[int, float],
+         out: dict[int, float], rest: float) -> float:
+    """Give the wrapping columns what their typical value needs on the fewest lines they can all
+    share (a row is as tall as its tallest cell: one column on one line beside another on three
+    is waste); returns the room left."""
+    asked: dict[int, float] = {}
+    for lines in range(1, _MOST_LINES + 1):
+        asked = {}
+        for i, n in need.items():
+            cap, on = columns[i].max_mm * mm, min(lines, columns[i].max_lines or lines)
+            wide = n if on == 1 else n / on * _BREAK_SLACK
+            asked[i] = max(least[i], min(wide, cap) if cap and on == 1 else wide)
+        if sum(asked.values()) <= rest:
+            out.update(asked)
+            return rest - sum(asked.values())
+    # not even then: each its least, the rest in proportion to what they ask
+    spare = max(rest - sum(least.values()), 0)
+    extra = sum(asked[i] - least[i] for i in asked) or 1
+    out.update({i: least[i] + spare * (asked[i] - least[i]) / extra for i in asked})
+    return 0.0
+
+
+def _widen(out: dict[int, float], wanted: dict[int, float], rest: float,
+           weights: dict[int, float] | None = None) -> float:
+    """Widen columns by what they want, sharing the room in proportion to `weights` (what they
+    want, by default) until it runs out; returns the room left."""
+    wanted = {i: w for i, w in wanted.items() if w > 1e-6}
+    while wanted and rest > 1e-6:
+        weight = {i: (weights or wanted)[i] or 1e-6 for i in wanted}
+        total = sum(weight.values())
+        step = {i: min(wanted[i], rest * weight[i] / total) for i in wanted}
+        for i, extra in step.items():
+            out[i] += extra
+            wanted[i] -= extra
+        rest -= sum(step.values())
+        wanted = {i: w for i, w in wanted.items() if w > 1e-6}
+    return rest
 
 
 def _level(widths: Sequence[float], room: float) -> float:
