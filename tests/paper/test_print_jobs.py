@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -131,3 +132,23 @@ def test_every_job_prints_with_the_margins_of_the_settings(ward_db: Database,
 
     found = runs(PdfReader(tmp_path / "slip.pdf").pages[0])
     assert 30 * 72 / 25.4 - 1 <= min(r.x for r in found) < 31 * 72 / 25.4
+
+
+def test_the_command_line_warns_of_a_sheet_over_one_page(
+        ward_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import main
+    from models.comments.sheets import save_sheet
+
+    f = ward_db.session_factory
+    sheet = list_sheets(f, YEAR)[0]
+    texts = [i.text for i in get_sheet(f, sheet.id).items]
+    save_sheet(f, sheet.id, [texts[0] + " " + FREE_TEXT[:1500], *texts[1:]], sheet.proposal)
+    path = ward_db.path
+    ward_db.close()
+    out = tmp_path / "round.pdf"
+    assert main.main(["--db", str(path), "print", "comments", "--year", str(YEAR),
+                      "--out", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert "phiếu nhận xét năm 2026" in printed.out
+    assert printed.err.startswith("Lưu ý: 1 phiếu dài hơn một trang (")
+    assert sheet.full_name in printed.err

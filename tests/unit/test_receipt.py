@@ -136,3 +136,21 @@ def test_writes_to_a_binary_file(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     assert receipt_slip_pdf(FULL, buffer) == 1
     assert "Nguyễn Văn An" in all_text(PdfReader(io.BytesIO(buffer.getvalue())))
+
+
+def test_a_long_name_wraps_in_its_own_box(tmp_path: Path) -> None:
+    """A name long enough for three lines stays left of "Nam/nữ" (it used to run into it)."""
+    import subprocess
+
+    name = ("Nguyễn Thị Phương Thảo Hoàng Lan Anh Ngọc Bích Thùy Dương Minh Châu Bảo Ngọc "
+            "Hồng Nhung")
+    make(tmp_path, dataclasses.replace(FULL, full_name=name, sex="Nữ"))
+    html = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "receipt.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    words = [(float(a), float(b), float(c), w) for a, b, c, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+        html)]
+    sex = next(w for w in words if w[3] == "Nam/nữ:")
+    mine = [w for w in words if w[3] in name.split() and abs(w[1] - sex[1]) < 45]
+    assert len({round(w[1]) for w in mine}) >= 2  # it wraps …
+    assert all(w[2] < sex[0] for w in mine)  # … inside its own box
