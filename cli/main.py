@@ -14,6 +14,7 @@ from cli.exchange import cmd_exchange
 from cli.members import cmd_demo, cmd_export, cmd_import, cmd_search
 from cli.parser import build_parser
 from cli.printing import cmd_print
+from models.support.logs import log, log_unexpected, setup_logging, unexpected_error_text
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "export": cmd_export,
             "search": cmd_search, "backup": cmd_backup, "restore": cmd_restore,
@@ -31,6 +32,7 @@ def _use_utf8_output() -> None:
 def main(argv: list[str] | None = None) -> int:
     _use_utf8_output()
     args = build_parser().parse_args(argv)
+    setup_logging()
     if args.command is None:
         path = database_path(args)
         from models.store.dbcheck import start_check
@@ -41,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         return run_gui(path, precheck)
     from models.store.dbcheck import DatabaseError
 
+    # the command's name only: its arguments may hold a member's name (search, import)
+    log.info("Lệnh %s", " ".join(filter(None, (args.command, getattr(args, "action", None),
+                                                 getattr(args, "what", None)))))
     try:
         return COMMANDS[args.command](args)
     except (DatabaseError, CommandError) as exc:
@@ -48,4 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu.", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 1  # whatever read the output stopped reading (| head): nothing went wrong here
+    except Exception as exc:
+        log_unexpected(type(exc), exc, exc.__traceback__, f"lệnh {args.command}")
+        print(unexpected_error_text(exc), file=sys.stderr)
         return 1

@@ -10,11 +10,26 @@ from typing import Any
 from cli.common import PROGRAM, count_arg, year_arg
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: one line, the version read only when asked (it costs start-up time)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any, **_kwargs: Any) -> None:
+        from models.support.version import version
+
+        print(f"{PROGRAM} {version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="main.py",
         description=f"{PROGRAM} — quản lý đảng viên đang công tác giữ mối liên hệ nơi cư trú.",
     )
+    parser.add_argument("--version", action=_VersionAction,
+                        help="in phiên bản của chương trình rồi thoát")
     parser.add_argument("--db", type=Path, metavar="PATH",
                         help="tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")

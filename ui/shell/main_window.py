@@ -38,6 +38,7 @@ from ui.register.members_view import MembersView
 from ui.shell import messages
 from ui.shell.backup_actions import install_file_menu
 from ui.shell.events import AppEvents
+from ui.shell.help import install_help_menu
 
 PAGES = (
     "Tổng quan",
@@ -325,6 +326,7 @@ class MainWindow(QMainWindow):
         self.addAction(find)
         install_file_menu(self)  # Tệp: Sao lưu ngay… · Khôi phục từ bản sao lưu…
         self._install_exchange_menu()
+        install_help_menu(self)  # Giúp: Hướng dẫn sử dụng (F1) · Gửi báo cáo lỗi… · Giới thiệu
         self.sidebar.setCurrentRow(MEMBERS_PAGE)
         self.resize(1280, 780)
 

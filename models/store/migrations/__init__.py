@@ -7,6 +7,7 @@ the scripts in ``versions/``.
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,9 @@ if TYPE_CHECKING:
 
 KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
-SCRIPT_LOCATION = Path(__file__).resolve().parent
+# found through importlib.resources, as every shipped file is: a wheel installs the scripts
+# beside this module, the frozen build places them where its resource reader looks
+SCRIPT_LOCATION = Path(str(resources.files(__name__)))
 
 
 def include_object(_obj: object, name: str | None, type_: str, _reflected: bool,
