@@ -42,7 +42,7 @@ from reports.layout.party_doc import Margins, Out
 __all__ = ["Cancelled", "Printed", "SheetFit", "Written", "attendance_sheet",
            "attendance_summary", "file_stem", "meeting_record", "member_book", "page_margins",
            "print_sheets", "receipt_slip", "sheet_fits", "slug", "town_members", "town_report",
-           "year_summary"]
+           "user_guide", "year_summary"]
 
 Factory = sessionmaker[Session]
 Progress = Callable[[int, int], None]
@@ -315,3 +315,15 @@ def town_members(factory: Factory, year: int, out: Out, *, excel: bool | None = 
     pages = member_list_pdf(members, issuer_lines(factory, None, on), out,
                             page_margins(factory), printed_on=on)
     return Written(pages, len(members.rows))
+
+
+# --- the user guide ------------------------------------------------------------------------------
+
+def user_guide(out: Out, *, title: str, subtitle: str) -> Written:
+    """The user guide as a PDF (from the guide's own text and pictures; no database)."""
+    from models.support.guide import guide_blocks, image_bytes
+    from reports.documents.user_guide import write_guide_pdf
+
+    target = Path(out) if isinstance(out, (str, os.PathLike)) else out
+    pages = write_guide_pdf(target, guide_blocks(), image_bytes, title=title, subtitle=subtitle)
+    return Written(pages, title=title, file_name="Huong-dan-su-dung-SoDangVien213.pdf")
