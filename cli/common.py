@@ -23,8 +23,11 @@ def year_arg(value: str) -> int:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"năm không hợp lệ: {value!r}") from None
-    if not 1990 <= number <= 2100:
-        raise argparse.ArgumentTypeError(f"năm phải trong khoảng 1990–2100: {number}")
+    from models.dates import FIRST_YEAR, LAST_YEAR
+
+    if not FIRST_YEAR <= number <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(
+            f"năm phải trong khoảng {FIRST_YEAR}–{LAST_YEAR}: {number}")
     return number
 
 

@@ -13,17 +13,14 @@ if TYPE_CHECKING:
 
 
 def _exchange_export(db: Database, args: argparse.Namespace) -> int:
-    from models.catalogues.ward import list_orgs
-    from models.text.vntext import fold
+    from models.catalogues.ward import find_org_ids
     from reports.workbooks.exchange_export import export_packages
 
     org_ids = None
     if args.org:
-        orgs = list_orgs(db.session_factory, include_inactive=True)
         org_ids = []
         for name in args.org:
-            found = [o.id for o in orgs if fold(o.name) == fold(name)] or [
-                o.id for o in orgs if fold(name) in fold(o.name)]
+            found = find_org_ids(db.session_factory, name)
             if len(found) != 1:
                 raise CommandError(f"Không có tổ chức đảng «{name}»." if not found else
                                    f"«{name}» khớp {len(found)} tổ chức đảng; ghi đủ tên.")

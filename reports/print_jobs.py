@@ -22,7 +22,7 @@ from models import clock
 from models.activities.service import ActivityRow, get_activity, roster
 from models.catalogues.documents import IssuerLines, issuer_lines
 from models.catalogues.settings import load_settings
-from models.figures.summary import Cancelled
+from models.figures.common import Cancelled
 from models.labels import ATTENDANCE
 from models.store.entities import AttendanceState
 from models.text.vntext import fold
@@ -223,7 +223,7 @@ def member_book(factory: Factory, out: Out, *, cell_id: int | None = None,
                 cancelled: IsCancelled | None = None) -> Written:
     """The member list / tracking book of a cell, an organisation or the ward (PDF, or a
     workbook when `excel` or the file ends in .xlsx)."""
-    from models.figures.summary import member_list
+    from models.figures.member_list import member_list
     from reports.documents.member_list import member_list_pdf, member_list_xlsx
 
     on = today or clock.today()
@@ -246,7 +246,7 @@ def attendance_summary(factory: Factory, year: int, out: Out, *, cell_id: int | 
                        progress: Progress | None = None,
                        cancelled: IsCancelled | None = None) -> Written:
     """The attendance summary of a year, for a cell or the ward."""
-    from models.figures.summary import attendance_summary as figures
+    from models.figures.attendance import attendance_summary as figures
     from reports.documents.attendance_summary import (
         attendance_summary_pdf,
         attendance_summary_xlsx,

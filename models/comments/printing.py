@@ -12,9 +12,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.activities.service import (
-    _chunks,
-)
 from models.catalogues.documents import (
     IssuerLines,
     NoIssuer,
@@ -22,6 +19,7 @@ from models.catalogues.documents import (
     issuer_lines_in,
     reserve_document_numbers,
 )
+from models.chunks import chunked as _chunks
 from models.comments.common import KIND, CommentError, Factory, sheet_json
 from models.comments.sheets import Item, item_tuple, sheet_rows
 from models.comments.snapshot import issuer_dict, issuer_from

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
+from models.chunks import chunked
 from models.dates import DateError, parse_date
 from models.exchange.format import (
     KIND_ORG,
@@ -54,7 +55,6 @@ STATUS = "status"
 NOTE = "note"
 WHAT = {ACKNOWLEDGE: "Phiếu nhận xét đã nhận", WORKPLACE: "Đổi tổ chức đảng nơi công tác",
         STATUS: "Thay đổi trạng thái", NOTE: "Ghi chú của tổ chức đảng"}
-_CHUNK = 500  # ids per IN (...) list
 _STATUS_BY_LABEL = {fold(text): code.value for code, text in MEMBER_STATUS.items()}
 
 
@@ -221,11 +221,12 @@ def _plan(session: Session, package: OpenedPackage, today: date) -> AnswerPlan:
     sheet_uuids = [o["sheet_uuid"] for o in sheet.originals.values() if o["sheet_uuid"]]
     members: dict[str, Member] = {}
     sheets: dict[str, CommentSheet] = {}
-    for start in range(0, max(len(member_uuids), len(sheet_uuids)), _CHUNK):
+    for part in chunked(member_uuids):
         members.update((m.uuid, m) for m in session.scalars(select(Member).where(
-            Member.uuid.in_(member_uuids[start:start + _CHUNK]))))
+            Member.uuid.in_(part))))
+    for part in chunked(sheet_uuids):
         sheets.update((s.uuid, s) for s in session.scalars(select(CommentSheet).where(
-            CommentSheet.uuid.in_(sheet_uuids[start:start + _CHUNK]))))
+            CommentSheet.uuid.in_(part))))
     headers = {k: h for k, h, _w in (*DATA_COLUMNS, *ANSWER_COLUMNS)}
     rows_read = 0
     for row, values in _rows(sheet):

@@ -27,6 +27,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from models.dates import year_error
 from models.text.vntext import fold
 
 FORMAT = "so-dang-vien-213/trao-doi"
@@ -184,7 +185,7 @@ def parse_manifest(data: bytes) -> Manifest:
     if kind == KIND_ORG and not isinstance(org, dict):
         raise PackageError(f"{MANIFEST}: thiếu thông tin tổ chức đảng («organisation»).")
     year = raw.get("year")
-    if not isinstance(year, int) or not 1990 <= year <= 2100:
+    if not isinstance(year, int) or year_error(year) is not None:
         raise PackageError(f"{MANIFEST}: năm «{year}» không hợp lệ.")
     try:
         created = datetime.fromisoformat(_text(raw, "created_at", ""))

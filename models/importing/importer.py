@@ -24,6 +24,8 @@ from sqlalchemy import Date, DateTime, String, func, insert, literal, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock, testhooks
+from models.catalogues.matching import cell_key, org_key
+from models.chunks import chunked
 from models.dates import DateError, format_birth
 from models.importing.read import (
     CellValue,
@@ -164,14 +166,14 @@ def _load_existing(factory: sessionmaker[Session] | None) -> _Existing:
             if card:
                 found.cards.setdefault(card, member_id)
             found.by_name.setdefault((name_key, year), []).append((member_id, full_name, birth))
-        for cell_id, name_key, area in session.execute(
-                select(Cell.id, Cell.name_key, Cell.area).order_by(Cell.id)):
-            found.cell_ids.setdefault(name_key, cell_id)
+        for cell_id, name, area in session.execute(
+                select(Cell.id, Cell.name, Cell.area).order_by(Cell.id)):
+            found.cell_ids.setdefault(cell_key(name), cell_id)
             if area:
-                found.cell_ids.setdefault(fold(area), cell_id)
-        for org_id, name_key in session.execute(
-                select(WorkplaceOrg.id, WorkplaceOrg.name_key).order_by(WorkplaceOrg.id)):
-            found.org_ids.setdefault(name_key, org_id)
+                found.cell_ids.setdefault(cell_key(area), cell_id)
+        for org_id, name in session.execute(
+                select(WorkplaceOrg.id, WorkplaceOrg.name).order_by(WorkplaceOrg.id)):
+            found.org_ids.setdefault(org_key(name), org_id)
     return found
 
 
@@ -245,12 +247,14 @@ def _read_row(table: RawTable, row: list[CellValue], plan: RowPlan,
                             "đã chuyển đi, từ trần… hãy nhập rồi ghi «Đổi trạng thái» có ngày.")
         failed.add("status")
     plan.cell_key = _cell_key(cell_text(get("cell")))
-    plan.org_key = _fold(cell_text(get("workplace_org")))
+    plan.org_key = _org_key(cell_text(get("workplace_org")))
     return values
 
 
-# cells and organisations repeat on every row: fold each spelling once
+# cells and organisations repeat on every row: key each spelling once; the keys match names as a
+# person would (models.catalogues.matching: "Than Uông Bí" is "Đảng ủy Công ty Than Uông Bí")
 _fold = lru_cache(maxsize=1 << 12)(fold)
+_org_key = lru_cache(maxsize=1 << 12)(org_key)
 _ACTIVE_WORDS = frozenset(("dang sinh hoat", "sinh hoat", "dang theo doi"))
 
 
@@ -259,8 +263,9 @@ def _cell_text(text: str) -> str:
     return f"Khu {text}" if text.isdigit() else text
 
 
+@lru_cache(maxsize=1 << 12)
 def _cell_key(text: str) -> str:
-    return _fold(_cell_text(text))
+    return cell_key(_cell_text(text))
 
 
 def _cell_name(text: str) -> str:
@@ -373,8 +378,8 @@ def _stored_inputs(factory: sessionmaker[Session], ids: list[int]) -> dict[int, 
     queries."""
     found: dict[int, MemberInput] = {}
     with factory() as session:
-        for start in range(0, len(ids), 500):
-            for m in session.scalars(select(Member).where(Member.id.in_(ids[start:start + 500]))):
+        for chunk in chunked(ids):
+            for m in session.scalars(select(Member).where(Member.id.in_(chunk))):
                 found[m.id] = MemberInput(
                     full_name=m.full_name, sex=m.sex, birth_date=m.birth_date,
                     birth_year=None if m.birth_date else m.birth_year, ethnicity=m.ethnicity,
@@ -615,9 +620,9 @@ def apply_import(factory: sessionmaker[Session], plan: ImportPlan,
             _derive_new_rows(session, before, record.id, today, stamp, user)
         update_ids = [r.member_id for r in update_rows if r.member_id is not None]
         loaded: dict[int, Member] = {}
-        for start in range(0, len(update_ids), 500):  # a few queries instead of one per member
+        for part in chunked(update_ids):  # a few queries instead of one per member
             loaded.update((m.id, m) for m in session.scalars(
-                select(Member).where(Member.id.in_(update_ids[start:start + 500]))))
+                select(Member).where(Member.id.in_(part))))
         for r in update_rows:
             if stop():
                 raise ImportCancelled

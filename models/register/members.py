@@ -6,21 +6,23 @@ on screen; both work the same for 1,800 and for 100,000 members.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Integer, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Connection, Integer, Select, and_, case, or_, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.chunks import chunked
 from models.formats import format_date
 from models.labels import MEMBER_STATUS, SEX, label
 from models.store.db import MEMBER_FTS_MATCH, fts_query
 from models.store.entities import Cell, Member, WorkplaceOrg
-from models.text.vntext import clean, fold_query
+from models.text.vntext import base_letters, clean, fold, fold_query, tone_of
 
 SORT_COLUMNS = ("name", "birth", "sex", "card", "org", "cell", "status", "received")
 
@@ -107,7 +109,32 @@ def search_condition(text: str, *, use_index: bool = False) -> ColumnElement[boo
                Member.phone == number)
 
 
-def _order(stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
+_TONE_MARKS = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")  # by tone_of()
+_VOWELS = frozenset("aăâeêioôơuưy")
+
+
+def _spellings(word: str) -> set[str]:
+    """The word as typed, with its tone mark on any of its vowels ("Thủy" and "Thuỷ" are one
+    name), in lower case and capitalised."""
+    base, tone = base_letters(word), _TONE_MARKS[tone_of(word)]
+    forms = {base}
+    if tone:
+        forms = {unicodedata.normalize("NFC", base[:i + 1] + tone + base[i + 1:])
+                 for i, letter in enumerate(base) if letter in _VOWELS} or {base}
+    return {f for form in forms for f in (form, form[:1].upper() + form[1:])}
+
+
+def _exact_first(text: str) -> list[Any]:
+    """For a query typed with accents ("Hường"), the names holding those words as typed come
+    before the other accent-free matches (Hương, Hưởng…): how many typed words a name lacks."""
+    words = [w for w in clean(text).split() if fold(w) and fold(w) != w.lower()]
+    misses = [case((or_(*(Member.full_name.contains(form, autoescape=True)
+                          for form in sorted(_spellings(w)))), 0), else_=1)
+              for w in words]
+    return [sum(misses[1:], misses[0])] if misses else []
+
+
+def _order(stmt: Select[Any], sort: str, descending: bool, text: str = "") -> Select[Any]:
     def direction(col: Any) -> Any:
         return col.desc() if descending else col.asc()
 
@@ -130,7 +157,7 @@ def _order(stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
     elif sort == "received":
         keys = [Member.received_date]
     else:
-        keys = []
+        keys = _exact_first(text) if not descending else []
     # Vietnamese name order breaks every tie, so equal keys still list in a stable order
     return stmt.order_by(*(direction(k) for k in keys), direction(Member.sort_key),
                          direction(Member.id))
@@ -151,7 +178,7 @@ def member_ids_statement(flt: MemberFilter, *, use_index: bool = False) -> Selec
         stmt = stmt.where(Member.excused.is_(flt.excused))
     if not flt.include_archived:
         stmt = stmt.where(Member.archived.is_(False))
-    return _order(stmt, flt.sort, flt.descending)
+    return _order(stmt, flt.sort, flt.descending, flt.text)
 
 
 # Up to this many name matches the full-text index answers faster than scanning every name.
@@ -200,8 +227,7 @@ def fetch_rows(factory: sessionmaker[Session], ids: Sequence[int]) -> dict[int, 
     rows: dict[int, MemberRow] = {}
     with factory() as session:
         connection = session.connection()
-        for chunk_start in range(0, len(ids), 500):
-            chunk = ids[chunk_start:chunk_start + 500]
+        for chunk in chunked(ids):
             stmt = (select(*_ROW_COLUMNS)
                     .outerjoin(WorkplaceOrg, WorkplaceOrg.id == Member.workplace_org_id)
                     .outerjoin(Cell, Cell.id == Member.cell_id)

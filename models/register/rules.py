@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from models import clock
-from models.dates import age_on
+from models.dates import MIN_YEAR, age_on
 from models.store.entities import Sex
 from models.text.vntext import clean
 
@@ -78,8 +78,8 @@ def validate_member(data: MemberInput, today: date | None = None) -> dict[str, s
         errors["birth"] = "Chưa nhập ngày sinh (hoặc ít nhất năm sinh)."
     elif data.birth_date is not None and data.birth_date > today:
         errors["birth"] = "Ngày sinh không được sau ngày hôm nay."
-    elif data.birth_year is not None and not 1900 <= data.birth_year <= today.year:
-        errors["birth"] = f"Năm sinh phải từ 1900 đến {today.year}."
+    elif data.birth_year is not None and not MIN_YEAR <= data.birth_year <= today.year:
+        errors["birth"] = f"Năm sinh phải từ {MIN_YEAR} đến {today.year}."
     card = digits_only(data.card_number)
     if card and not CARD_NUMBER.fullmatch(card):
         errors["card_number"] = "Số thẻ đảng viên gồm đúng 8 chữ số."

@@ -20,7 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
-from models.catalogues.documents import IssuerLines
+from models.catalogues.documents import DocumentKind, IssuerLines
 from models.formats import format_date, format_int
 from models.labels import ATTENDANCE
 from models.store.entities import AttendanceState
@@ -30,8 +30,8 @@ from reports.layout.names import company_of
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
 from reports.layout.tables import Column, GridStyle, PagedGrid, birth_heading, grouped
 
-SHEET_KIND = "DS"  # danh sách, the kind in document codes ("5-DS/CB")
-RECORD_KIND = "BB"  # biên bản
+SHEET_KIND = DocumentKind.LIST
+RECORD_KIND = DocumentKind.RECORD
 SHEET_TITLE = "Danh sách đảng viên dự sinh hoạt"
 RECORD_TITLE = "Biên bản"
 PRESENT = ATTENDANCE[AttendanceState.PRESENT]  # Có mặt
@@ -105,7 +105,7 @@ def _title(text: str, on: date, place: str, cell_name: str, issuer: IssuerLines,
     """The document's title, the activity's own title under it (never its kind pasted in
     front), then the cell when the header does not name it, the day and the place."""
     notes = []
-    if cell_name.strip() and doc.clean(cell_name).upper() != doc.clean(issuer.name_line).upper():
+    if cell_name.strip() and doc.nfc(cell_name).upper() != doc.nfc(issuer.name_line).upper():
         notes.append(cell_name.strip())
     notes.append(f"Ngày {format_date(on)}, tại {doc.or_dots(place)}")
     return doc.title(title, text.strip() or None, note=notes)
@@ -179,7 +179,7 @@ def attendance_sheet_pdf(data: AttendanceSheetData, out: Out,
 # --- the meeting record ---------------------------------------------------------------------------
 
 def _state_is(person: Person, label: str) -> bool:
-    return doc.clean(person.state_label).strip().casefold() == label.casefold()
+    return doc.nfc(person.state_label).strip().casefold() == label.casefold()
 
 
 def _marked(person: Person) -> bool:
@@ -230,7 +230,7 @@ class _DottedLines(Flowable):  # type: ignore[misc]
 
 
 def _paragraphs(content: str) -> list[Flowable]:
-    parts = [p.strip() for p in re.split(r"\n[ \t]*\n", doc.clean(content).strip()) if p.strip()]
+    parts = [p.strip() for p in re.split(r"\n[ \t]*\n", doc.nfc(content).strip()) if p.strip()]
     if not parts:  # a record to fill in by hand
         return [_DottedLines(6)]
     return [doc.body(p if p.endswith((".", ":", "!", "?", "…")) else f"{p}.", indent=True)

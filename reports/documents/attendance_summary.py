@@ -1,5 +1,5 @@
 """The attendance summary of a year (DESIGN.md §3.6): per cell, then per member, the invitations
-and marks counted as `models.activities.service.participation_many` counts them, with the rate
+and marks counted as `models.membership.participation_many` counts them, with the rate
 present / invited.  A4 landscape PDF in the party-document layout, and a workbook with one sheet
 each.
 """
@@ -14,17 +14,12 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from models import clock
-from models.activities.service import Participation
-from models.catalogues.documents import IssuerLines
-from models.figures.summary import (
-    NO_CELL,
-    AttendanceSummary,
-    IsCancelled,
-    MemberAttendance,
-    Progress,
-    total_of,
-)
+from models.catalogues.documents import DocumentKind, IssuerLines
+from models.figures.attendance import AttendanceSummary, MemberAttendance
+from models.figures.common import IsCancelled, Progress
+from models.figures.summary import NO_CELL
 from models.formats import format_int, format_rate
+from models.membership import Participation, total
 from reports.layout import party_doc as doc
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
 from reports.layout.tables import (
@@ -38,7 +33,7 @@ from reports.layout.tables import (
     write_table,
 )
 
-KIND = "BC"  # báo cáo
+KIND = DocumentKind.REPORT
 TITLE = "Tổng hợp tình hình tham gia sinh hoạt"
 SUBTITLE = "của đảng viên đang công tác giữ mối liên hệ nơi cư trú năm {year}"
 COUNT_HEADINGS = ("Lượt mời", "Có mặt", "Vắng có lý do", "Vắng không lý do", "Tỷ lệ có mặt")
@@ -103,7 +98,7 @@ def _member_table(data: AttendanceSummary, tail: float, progress: Progress | Non
                          progress=progress, cancelled=cancelled)
 
     def subtotal(members: Sequence[MemberAttendance]) -> tuple[str, ...]:
-        return ("", "Cộng", "", "", *_count_cells(total_of(m.counts for m in members)))
+        return ("", "Cộng", "", "", *_count_cells(total(m.counts for m in members)))
 
     table = grouped(data.members, lambda m: m.cell or NO_CELL, _member_cells,
                     lambda cell, members: f"{cell} ({format_int(len(members))} đồng chí)",

@@ -13,7 +13,7 @@ import io
 import multiprocessing
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +22,8 @@ from typing import IO
 from reportlab import rl_config
 from reportlab.platypus import Flowable
 
-from models.figures.summary import Cancelled
+from models.chunks import chunked
+from models.figures.common import Cancelled
 from models.formats import format_int
 from reports.documents.comment_sheet import (
     CommentSheetData,
@@ -134,11 +135,6 @@ def _render_chunk(documents: Sequence[Document], margins: Margins) -> tuple[byte
     return buffer.getvalue(), pages
 
 
-def _chunks(documents: Sequence[Document], size: int) -> Iterator[list[Document]]:
-    for start in range(0, len(documents), size):
-        yield list(documents[start:start + size])
-
-
 def _batch_meta(groups: Sequence[SheetGroup]) -> tuple[str, str]:
     """The batch's title and author (the first sender's name in sentence case)."""
     first = next((g.cover.issuer if g.cover else g.sheets[0].issuer
@@ -170,7 +166,7 @@ def _render_single(documents: Sequence[Document], target: IO[bytes], margins: Ma
 def _render_pool(documents: Sequence[Document], target: IO[bytes], margins: Margins,
                  title: str, author_name: str, workers: int, chunk_size: int,
                  report: Callable[[int], None], cancelled: Callable[[], bool]) -> list[int]:
-    chunks = list(_chunks(documents, chunk_size))
+    chunks = [list(c) for c in chunked(documents, chunk_size)]
     results: dict[int, tuple[bytes, list[int]]] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
                              initializer=_start_worker) as pool:
@@ -190,8 +186,8 @@ def _render_pool(documents: Sequence[Document], target: IO[bytes], margins: Marg
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     ordered = [results[i] for i in range(len(chunks))]
-    join_pdfs((data for data, _ in ordered), target, title=doc.clean(title),
-              author=doc.clean(author_name), creator=doc.CREATOR)
+    join_pdfs((data for data, _ in ordered), target, title=doc.nfc(title),
+              author=doc.nfc(author_name), creator=doc.CREATOR)
     return [n for _, pages in ordered for n in pages]
 
 

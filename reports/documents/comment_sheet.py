@@ -29,7 +29,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
-from models.catalogues.documents import IssuerLines
+from models.catalogues.documents import DocumentKind, IssuerLines
+from models.comments.common import PROPOSAL_ITEM  # the item printed as the three proposal boxes
+from models.labels import PROPOSAL
 from reports.layout import party_doc as doc
 from reports.layout.blocks import (
     SplittableWidthDependent,
@@ -42,11 +44,9 @@ from reports.layout.fonts import SERIF, SERIF_BOLD
 from reports.layout.names import without_addressee
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
 
-KIND = "PNX"  # phiếu nhận xét, the kind in document codes ("27-PNX/CB")
+KIND = DocumentKind.COMMENT_SHEET
 TITLE = "Phiếu nhận xét"
 SUBTITLE = "đảng viên đang công tác giữ mối liên hệ với tổ chức đảng và nhân dân nơi cư trú"
-PROPOSAL_LABELS = {"praise": "Biểu dương", "none": "Không đề nghị", "discipline": "Xem xét xử lý"}
-PROPOSAL_ITEM = 6  # the item printed as the three proposal boxes
 BLANK_DATE = "……/……/……"
 
 BODY_SIZE = 13
@@ -124,8 +124,8 @@ def _identity_row(data: CommentSheetData) -> Flowable:
     gap = 4 * mm
 
     def make(width: float) -> Table:
-        sex_width = stringWidth(doc.clean(sex_text), SERIF, BODY_SIZE) + gap
-        birth_width = stringWidth(doc.clean(birth_text), SERIF, BODY_SIZE) + 1
+        sex_width = stringWidth(doc.nfc(sex_text), SERIF, BODY_SIZE) + gap
+        birth_width = stringWidth(doc.nfc(birth_text), SERIF, BODY_SIZE) + 1
         name_width = max(width - sex_width - birth_width, width * 0.4)
         return grid([[doc.field("Họ và tên", data.full_name, bold=True, style=_LINE),
                       Paragraph(doc.escape(sex_text), _LINE),
@@ -137,7 +137,7 @@ def _identity_row(data: CommentSheetData) -> Flowable:
 
 def _intro(data: CommentSheetData) -> str:
     """'{basis}, {commenters} nhận xét đảng viên như sau:' whatever punctuation ends the basis."""
-    basis = doc.clean(data.basis_line).strip().rstrip(",.;").rstrip()
+    basis = doc.nfc(data.basis_line).strip().rstrip(",.;").rstrip()
     commenters = doc.or_dots(data.commenters)
     return f"{basis}, {commenters} nhận xét đảng viên như sau:" if basis else (
         f"{commenters} nhận xét đảng viên như sau:")
@@ -145,7 +145,7 @@ def _intro(data: CommentSheetData) -> str:
 
 def _item_label(item: SheetItem) -> str:
     """'1. Giữ gìn phẩm chất …:' in markup (a title that already ends with ':' keeps one)."""
-    return doc.escape(f"{item.number}. {doc.clean(item.title).strip().rstrip(':').rstrip()}:")
+    return doc.escape(f"{item.number}. {doc.nfc(item.title).strip().rstrip(':').rstrip()}:")
 
 
 def _item(item: SheetItem) -> Paragraph:
@@ -163,9 +163,9 @@ def _proposal(item: SheetItem, chosen: str) -> list[Flowable]:
     label = _item_label(item)
     boxes: list[Flowable | str] = [
         _line(f"{doc.checkbox_markup(key == chosen)} {doc.escape(text)}")
-        for key, text in PROPOSAL_LABELS.items()
+        for key, text in PROPOSAL.items()
     ]
-    label_width = stringWidth(doc.clean(f"{item.number}. {item.title}:"), SERIF, BODY_SIZE)
+    label_width = stringWidth(doc.nfc(f"{item.number}. {item.title}:"), SERIF, BODY_SIZE)
     if label_width <= _PROPOSAL_LABEL_MAX:
         def one_row(width: float) -> Table:
             head = max(0.18 * width, label_width + 6)
@@ -185,7 +185,7 @@ class _OneLine(Flowable):  # type: ignore[misc]
 
     def __init__(self, text: str, size: float = BODY_SIZE) -> None:
         super().__init__()
-        self.text, self.size = doc.clean(text), size
+        self.text, self.size = doc.nfc(text), size
         self._inner: Paragraph | None = None
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -233,7 +233,7 @@ def _need(signer: Signer) -> float:
     line whole when that is short enough to stand alone ('XÁC NHẬN CỦA ĐẢNG ỦY')."""
     lines = [signer.name, signer.role] + [t for t in signer.title_lines[:1]
                                           if stringWidth(t, SERIF_BOLD, BODY_SIZE) < 65 * mm]
-    widest: float = max(stringWidth(doc.clean(t), SERIF_BOLD, BODY_SIZE) for t in lines)
+    widest: float = max(stringWidth(doc.nfc(t), SERIF_BOLD, BODY_SIZE) for t in lines)
     return float(widest + 3 * mm)
 
 
@@ -276,7 +276,7 @@ def _make_title(year: int) -> list[Flowable]:
 def continuation_text(data: CommentSheetData) -> str:
     """What the top of a second page says: whose sheet, which year, which number."""
     number = f", số {data.doc_code}" if data.doc_code else ""
-    return (f"Phiếu nhận xét năm {data.year} của đồng chí {doc.clean(data.full_name).strip()}"
+    return (f"Phiếu nhận xét năm {data.year} của đồng chí {doc.nfc(data.full_name).strip()}"
             f"{number} (tiếp theo)")
 
 
@@ -319,7 +319,7 @@ def comment_sheet_flowables(data: CommentSheetData) -> list[Flowable]:
 
 
 def sheet_title(data: CommentSheetData) -> str:
-    return f"Phiếu nhận xét đảng viên năm {data.year} – {doc.clean(data.full_name).strip()}"
+    return f"Phiếu nhận xét đảng viên năm {data.year} – {doc.nfc(data.full_name).strip()}"
 
 
 def author(issuer: IssuerLines) -> str:

@@ -16,14 +16,14 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable
 
-from models.catalogues.documents import IssuerLines
+from models.catalogues.documents import DocumentKind, IssuerLines
 from models.formats import format_int
 from reports.documents.comment_sheet import Signer
 from reports.layout import party_doc as doc
 from reports.layout.names import without_addressee
 from reports.layout.tables import Column, GridStyle, PagedGrid
 
-KIND = "DS"  # danh sách gửi kèm, the kind in document codes
+KIND = DocumentKind.LIST  # danh sách gửi kèm
 TITLE = "Danh sách phiếu nhận xét"
 STYLE = GridStyle(size=12, leading=14, pad_x=3, pad_y=2.5)
 

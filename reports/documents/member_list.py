@@ -23,14 +23,9 @@ from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from models import clock
 from models.catalogues.documents import IssuerLines
-from models.figures.summary import (
-    NO_CELL,
-    IsCancelled,
-    ListedMember,
-    MemberList,
-    MemberTotals,
-    Progress,
-)
+from models.figures.common import IsCancelled, Progress
+from models.figures.member_list import ListedMember, MemberList, MemberTotals
+from models.figures.summary import NO_CELL
 from models.formats import format_date, format_int
 from reports.layout import party_doc as doc
 from reports.layout.names import without_addressee
@@ -198,7 +193,7 @@ def member_list_xlsx(data: MemberList, out_path: Path | str, *, made_on: date | 
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
-    from models.figures.summary import Cancelled
+    from models.figures.common import Cancelled
     from reports.layout.tables import DATE_FORMAT, set_widths
 
     on = made_on or clock.today()

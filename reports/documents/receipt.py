@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer, Table
 
-from models.catalogues.documents import IssuerLines
+from models.catalogues.documents import DocumentKind, IssuerLines
 from models.formats import format_date
 from reports.layout import party_doc as doc
 from reports.layout.blocks import WidthDependent, grid
@@ -20,7 +20,7 @@ from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
 
 BLANK_DATE = "……/……/……"
 KEPT_BY = "Lưu Văn phòng Đảng ủy"
-KIND = "PTN"  # phiếu tiếp nhận, the kind in document codes ("12-PTN/ĐU")
+KIND = DocumentKind.RECEIPT
 TITLE = "Phiếu tiếp nhận"
 SUBTITLE = ("đảng viên đang công tác giữ mối liên hệ với tổ chức đảng",
             "và nhân dân nơi cư trú")

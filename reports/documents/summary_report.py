@@ -20,17 +20,12 @@ from reportlab.platypus import (
 )
 
 from models import clock
-from models.activities.service import GROUPS
 from models.catalogues.documents import IssuerLines
-from models.figures.summary import (
-    LEFT_STATUSES,
-    PROPOSAL_ORDER,
-    STATUS_ORDER,
-    GroupFigures,
-    YearSummary,
-)
+from models.figures.common import LEFT_STATUSES
+from models.figures.summary import PROPOSAL_ORDER, STATUS_ORDER, GroupFigures, YearSummary
 from models.formats import format_date, format_int, format_rate
 from models.labels import MEMBER_STATUS, PROPOSAL, SHEET_STATUS, label
+from models.membership import GROUPS
 from reports.layout import party_doc as doc
 from reports.layout.fonts import SERIF_BOLD
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out

@@ -84,14 +84,15 @@ _PAGE_NUMBER_SIZE = 13
 
 # --- text helpers -------------------------------------------------------------------------------
 
-def clean(text: str) -> str:
-    """NFC, so every Vietnamese letter is one precomposed glyph of the font."""
+def nfc(text: str) -> str:
+    """NFC, so every Vietnamese letter is one precomposed glyph of the font (spaces are left as
+    they are, unlike ``models.text.vntext.clean``)."""
     return unicodedata.normalize("NFC", text)
 
 
 def escape(text: str) -> str:
     """Plain text as Paragraph markup: XML special characters escaped, newlines kept."""
-    return _xml_escape(clean(text)).replace("\r\n", "\n").replace("\n", "<br/>")
+    return _xml_escape(nfc(text)).replace("\r\n", "\n").replace("\n", "<br/>")
 
 
 def or_dots(value: str | None, dots: str = DOTS) -> str:
@@ -115,7 +116,7 @@ _LOWER_WORDS = frozenset((
 
 def sentence_case(line: str) -> str:
     """'ĐẢNG ỦY PHƯỜNG MẠO KHÊ' → 'Đảng ủy phường Mạo Khê' for use inside a sentence."""
-    words = clean(line).upper().split()
+    words = nfc(line).upper().split()
     text = " ".join(w.lower() if w in _LOWER_WORDS else w.capitalize() for w in words)
     return text[:1].upper() + text[1:]
 
@@ -137,13 +138,13 @@ def _line(text: str, font: str, width: float, size: float = SIZE, *, shrink: boo
     """One centred line of plain text; too long for the width, it shrinks (down to 12 pt) and
     then wraps, or (`shrink=False`: header lines keep their size) wraps at once."""
     room = width - _GUTTER
-    fitted = _fit(clean(text), font, room, size) if shrink else size
-    if stringWidth(clean(text), font, fitted) > room:
+    fitted = _fit(nfc(text), font, room, size) if shrink else size
+    if stringWidth(nfc(text), font, fitted) > room:
         fitted = size  # it wraps anyway: at its own size
     spacing = leading or max(fitted * 1.2, LEADING)
     style = _style(f"c{font}{fitted}-{spacing}", font=font, size=fitted, align=TA_CENTER,
                    leading=spacing)
-    lines = wrap_words(clean(text), font, fitted, room)
+    lines = wrap_words(nfc(text), font, fitted, room)
     return short_paragraph("<br/>".join(escape(line) for line in lines), style)
 
 
@@ -210,8 +211,8 @@ def _header_columns(doc: DocHeader, width: float) -> tuple[float, float]:
     """The widths of the header's two columns.  The right one is as wide as the party name and
     the date line need (never more than 55 %); the left gets about 45 %, more for long names
     while the right still fits; a left line still too long wraps (HD 36 keeps it 14 pt)."""
-    left_need = _GUTTER + max(stringWidth(clean(doc.parent_line).upper(), SERIF, SIZE),
-                              stringWidth(clean(doc.name_line).upper(), SERIF_BOLD, SIZE))
+    left_need = _GUTTER + max(stringWidth(nfc(doc.parent_line).upper(), SERIF, SIZE),
+                              stringWidth(nfc(doc.name_line).upper(), SERIF_BOLD, SIZE))
     right_need = _GUTTER + max(stringWidth(PARTY_NAME, SERIF_BOLD, PARTY_NAME_SIZE),
                                stringWidth(date_line(doc.place, doc.on), SERIF_ITALIC, SIZE))
     right_need = min(right_need, 0.55 * width)
@@ -228,7 +229,7 @@ def header(doc: DocHeader, *, with_number: bool = True) -> Flowable:
     """Left: parent body, issuing body (bold), '*', number; right: party name underlined, and
     the date beside the '*'.  Without the number, `number_line` prints it below (a batch
     shares the rest)."""
-    parent, name = clean(doc.parent_line).upper(), clean(doc.name_line).upper()
+    parent, name = nfc(doc.parent_line).upper(), nfc(doc.name_line).upper()
     place_date = date_line(doc.place, doc.on)
     party_width = stringWidth(PARTY_NAME, SERIF_BOLD, PARTY_NAME_SIZE)
 
@@ -246,7 +247,7 @@ def header(doc: DocHeader, *, with_number: bool = True) -> Flowable:
                    leading=HEADER_LEADING)],
         ]
         if with_number:
-            rows.append([_left_line(f"Số {clean(doc.number_text)}", left_width), ""])
+            rows.append([_left_line(f"Số {nfc(doc.number_text)}", left_width), ""])
         # the party name and its rule span the parent and name rows: a parent line that wraps
         # moves the name down, never the rule away from the party name
         return grid(rows, [left_width, right_width], valign="BOTTOM",
@@ -260,7 +261,7 @@ def number_line(doc: DocHeader) -> Flowable:
     with_number=False)`."""
     def build(width: float) -> Flowable:
         left_width, right_width = _header_columns(doc, width)
-        return grid([[_left_line(f"Số {clean(doc.number_text)}", left_width), ""]],
+        return grid([[_left_line(f"Số {nfc(doc.number_text)}", left_width), ""]],
                     [left_width, right_width], valign="BOTTOM")
 
     return WidthDependent(build)
@@ -272,7 +273,7 @@ class _CentredLines(Flowable):  # type: ignore[misc]
 
     def __init__(self, text: str, style: ParagraphStyle) -> None:
         super().__init__()
-        self._text, self._style = clean(text), style
+        self._text, self._style = nfc(text), style
         self._inner: Paragraph | None = None
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -296,7 +297,7 @@ def title(text: str, subtitle: str | Sequence[str] | None = None, *,
     def lines(value: str | Sequence[str] | None) -> list[str]:
         return [value] if isinstance(value, str) else list(value or [])
 
-    out: list[Flowable] = [Spacer(1, 8 * mm), Paragraph(escape(clean(text).upper()), TITLE_STYLE)]
+    out: list[Flowable] = [Spacer(1, 8 * mm), Paragraph(escape(nfc(text).upper()), TITLE_STYLE)]
     bold = _style("subtitle", font=SERIF_BOLD, align=TA_CENTER)
     italic = _style("note", font=SERIF_ITALIC, align=TA_CENTER)
     out += [_centred_lines(s, bold) for s in lines(subtitle)]
@@ -537,8 +538,8 @@ def build_pdf(out: Out, flowables: Sequence[Flowable], margins: Margins = DEFAUL
     target = os.fspath(out) if isinstance(out, (str, os.PathLike)) else out
     doc = BaseDocTemplate(
         target, pagesize=(page_width, page_height), leftMargin=left, rightMargin=right,
-        topMargin=top, bottomMargin=bottom, title=clean(title), author=clean(author),
-        creator=CREATOR, subject=clean(subject), lang="vi",
+        topMargin=top, bottomMargin=bottom, title=nfc(title), author=nfc(author),
+        creator=CREATOR, subject=nfc(subject), lang="vi",
         initialFontName=SERIF, initialFontSize=SIZE,  # else every page names Helvetica
     )
     frame = Frame(left, bottom, page_width - left - right, page_height - top - bottom,

@@ -23,7 +23,7 @@ from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable
 
-from models.figures.summary import Cancelled, IsCancelled, Progress
+from models.figures.common import Cancelled, IsCancelled, Progress
 from reports.layout.fonts import SERIF, SERIF_BOLD
 
 __all__ = ["Cancelled", "Column", "GridStyle", "PagedGrid"]

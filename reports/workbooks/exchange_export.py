@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
+from models.dates import FIRST_YEAR, LAST_YEAR
 from models.exchange.format import (
     FIGURES_JSON,
     GUIDE_TXT,
@@ -54,7 +55,7 @@ from models.exchange.packages import (
     ward_identity,
 )
 from models.exchange.town import LIST_COLUMNS, figures_to_json
-from models.figures.summary import Cancelled
+from models.figures.common import Cancelled
 from models.store.entities import Cell, Member, WorkplaceOrg
 from reports.workbooks.member_export import save_workbook
 
@@ -159,8 +160,9 @@ def members_workbook(ward: WardIdentity, package: OrgPackage, year: int,
     status.add(f"{letter['a_status']}{first_row}:{letter['a_status']}{last_row}")
     for key, title in (("a_received", "Ngày nhận phiếu"),
                        ("a_status_date", "Ngày thay đổi tình trạng")):
-        check = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
-                               formula2="DATE(2100,12,31)", allow_blank=True,
+        check = DataValidation(type="date", operator="between",
+                               formula1=f"DATE({FIRST_YEAR},1,1)",
+                               formula2=f"DATE({LAST_YEAR},12,31)", allow_blank=True,
                                showErrorMessage=True, errorTitle=title,
                                error="Nhập ngày dạng 05/12/2026.")
         check.add(f"{letter[key]}{first_row}:{letter[key]}{last_row}")
@@ -256,7 +258,7 @@ def _list_workbook(factory: Factory, ward: WardIdentity, year: int,
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    from models.figures.summary import member_list
+    from models.figures.member_list import member_list
 
     data = member_list(factory)
     with factory() as session:

@@ -171,11 +171,19 @@ def test_save_copies_the_bytes(qtbot, dialog: PdfPreviewDialog, pdf_path: Path,
     assert target.read_bytes() == pdf_path.read_bytes()
 
 
-def test_save_cancelled_writes_nothing(qtbot, dialog: PdfPreviewDialog,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(messages, "save_file", lambda *args: None)
+def test_save_cancelled_writes_nothing(qtbot, dialog: PdfPreviewDialog, pdf_path: Path,
+                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def files() -> dict[Path, bytes]:
+        return {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+
+    before = files()
+    asked: list[str] = []
+    monkeypatch.setattr(messages, "save_file", lambda _p, _t, suggested, _f: asked.append(
+        suggested))  # the user cancels: None
     with qtbot.assertNotEmitted(dialog.saved):
         dialog.save_action.trigger()
+    assert asked == ["phieu-nhan-xet.pdf"]  # the question was asked
+    assert files() == before and pdf_path in before  # and nothing was written or changed
 
 
 def test_save_to_unwritable_place_shows_error(dialog: PdfPreviewDialog, tmp_path: Path,

@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from models.activities.service import Participation, participation_many
 from models.catalogues.documents import issuer_lines
-from models.figures.summary import attendance_summary, total_of
+from models.figures.attendance import attendance_summary
+from models.membership import Participation, participation_many, total
 from models.store.db import Database
 from reports.documents.attendance_summary import attendance_summary_pdf, attendance_summary_xlsx
 from tests.unit.test_summary import TODAY, build, line_with, numbers
@@ -44,7 +44,7 @@ def test_per_member_and_per_cell(db: Database) -> None:
     # the same rule as participation_many, member by member
     every = participation_many(f, None, 2026)
     for m in data.members:
-        assert m.counts == total_of(every[m.member_id].values()), m.full_name
+        assert m.counts == total(every[m.member_id].values()), m.full_name
 
     khu6 = attendance_summary(f, 2026, cell_id=r.c6)
     assert khu6.scope == "Chi bộ khu 6"

@@ -17,9 +17,9 @@ from pypdf import PdfReader
 from reportlab.lib.units import mm
 
 from models.catalogues.documents import IssuerLines
-from models.figures.summary import Cancelled
+from models.figures.common import Cancelled
+from models.labels import PROPOSAL
 from reports.documents import comment_batch
-from reports.documents import comment_sheet as cs
 from reports.documents.comment_batch import SheetGroup, comment_sheets_pdf
 from reports.documents.comment_sheet import (
     CommentSheetData,
@@ -220,7 +220,7 @@ def test_the_certification_keeps_30_mm_for_the_signature_and_seal(tmp_path: Path
 @pytest.mark.parametrize("proposal", ["praise", "none", "discipline"])
 def test_the_chosen_proposal_is_ticked(tmp_path: Path, proposal: str) -> None:
     text = flat(all_text(sheet_pdf(tmp_path, dataclasses.replace(SHEET, proposal=proposal))))
-    for key, label in cs.PROPOSAL_LABELS.items():
+    for key, label in PROPOSAL.items():
         box = "☒" if key == proposal else "☐"
         assert f"{box} {label}" in text, (key, text)
     assert text.count("☒") == 1 and text.count("☐") == 2

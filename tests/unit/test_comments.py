@@ -106,14 +106,21 @@ def test_prefilled_items_count_participation(db: Database) -> None:
     an = get_sheet(db.session_factory, sheet_of(db, "Trần Văn An"))
     texts = [item.text for item in an.items]
     assert len(texts) == ITEMS
+    # each item's text is the case its figures fall in: some present, all present
     assert texts[2] == "Năm 2026 được mời dự 2 buổi sinh hoạt, có mặt 1 buổi."
-    assert texts[3] == ("Năm 2026 được mời dự 1 buổi họp, có mặt 1 buổi; "
+    assert texts[3] == ("Năm 2026 được mời dự 1 buổi họp, có mặt đủ 1 buổi; "
                         "thường xuyên giữ mối liên hệ.")
-    assert texts[4] == "Năm 2026 tham gia: Trồng cây đầu xuân; Ủng hộ quỹ khuyến học."
+    assert texts[4] == ("Năm 2026 tham gia đủ cả 2 lần được mời: Trồng cây đầu xuân; Ủng hộ "
+                        "quỹ khuyến học.")
     binh = get_sheet(db.session_factory, sheet_of(db, "Lê Văn Bình"))
-    # received 01/03: both periodic meetings; the movement he was excused from is not named
-    assert binh.items[2].text == "Năm 2026 được mời dự 2 buổi sinh hoạt, có mặt 2 buổi."
-    assert binh.items[4].text == "Năm 2026 tham gia: chưa ghi nhận hoạt động nào."
+    # received 01/03: both periodic meetings; the residents' meeting and both movements
+    # invited, present at none (excused from one movement, never marked at the rest)
+    assert binh.items[2].text == "Năm 2026 được mời dự 2 buổi sinh hoạt, có mặt đủ 2 buổi."
+    assert binh.items[3].text == ("Năm 2026 được mời dự 1 buổi họp, chưa có mặt buổi nào; cần "
+                                  "tăng cường giữ mối liên hệ.")
+    assert binh.items[4].text == ("Năm 2026 được mời 2 lần, chưa tham gia phong trào, hoạt "
+                                  "động nào.")
+    assert "thường xuyên" not in binh.items[3].text
     snap = an.snapshot
     assert snap["full_name"] == "Trần Văn An"
     assert snap["org_name"] == "Đảng ủy Công ty Than Mạo Khê"

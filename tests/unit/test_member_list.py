@@ -17,7 +17,8 @@ from pypdf import PdfReader
 from reportlab.lib.units import mm
 
 from models.catalogues.documents import issuer_lines
-from models.figures.summary import Cancelled, ListedMember, MemberList, member_list, member_totals
+from models.figures.common import Cancelled
+from models.figures.member_list import ListedMember, MemberList, member_list, member_totals
 from models.store.db import Database
 from reports.documents.member_list import member_list_pdf, member_list_xlsx
 from tests.unit.test_party_doc import runs
@@ -133,7 +134,7 @@ def test_workbook(db: Database, tmp_path: Path) -> None:
 def test_a_birth_year_alone_prints_as_the_year(tmp_path: Path) -> None:
     row = ListedMember(1, "Trần Văn An", None, 1975, "M", None, "", "", "", None, "", "", "",
                        "active", False)
-    from models.figures.summary import WardNames
+    from models.figures.common import WardNames
 
     data = MemberList(WardNames("Đảng ủy phường Mạo Khê", "Đảng bộ phường Mạo Khê", ""),
                       "Chi bộ khu 5", None, None, (row,), member_totals([row]))

@@ -39,7 +39,8 @@ def test_the_wheel_carries_resources_and_migrations(wheel: Path) -> None:
         names = set(zf.namelist())
     shipped_in_source = {
         str(p.relative_to(ROOT)).replace(os.sep, "/")
-        for folder in ("resources/fonts", "resources/guide", "models/store/migrations")
+        for folder in ("resources/fonts", "resources/guide", "resources/demo",
+                       "models/store/migrations")
         for p in (ROOT / folder).rglob("*")
         if p.is_file() and "__pycache__" not in p.parts
     }

@@ -19,7 +19,14 @@ from reportlab.platypus import Flowable, Spacer
 
 from models.catalogues.documents import IssuerLines
 from reports.layout import party_doc as doc
-from reports.layout.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, register_fonts
+from reports.layout.fonts import (
+    SERIF,
+    SERIF_BOLD,
+    SERIF_BOLD_ITALIC,
+    SERIF_ITALIC,
+    SYMBOLS,
+    register_fonts,
+)
 from reports.layout.party_doc import DocHeader, Margins, SignatureBlock
 
 A4_PORTRAIT = (595.2756, 841.8898)  # 210 × 297 mm
@@ -266,13 +273,19 @@ def test_the_checker_rejects_a_base14_font(tmp_path: Path) -> None:
 
 
 def test_registering_fonts_twice_is_harmless() -> None:
+    from reportlab.lib.fonts import tt2ps
     from reportlab.pdfbase import pdfmetrics
 
-    before = pdfmetrics.getRegisteredFontNames()
+    names = (SERIF, SERIF_BOLD, SERIF_ITALIC, SERIF_BOLD_ITALIC, SYMBOLS)
     register_fonts()
+    first = {name: pdfmetrics.getFont(name) for name in names}
     register_fonts()
-    assert pdfmetrics.getRegisteredFontNames() == before
-    assert {SERIF, SERIF_BOLD, SERIF_ITALIC} <= set(before)
+    # the same font objects, each registered once, and the family still maps <b>/<i>
+    assert all(pdfmetrics.getFont(name) is font for name, font in first.items())
+    registered = pdfmetrics.getRegisteredFontNames()
+    assert [registered.count(name) for name in names] == [1] * len(names)
+    assert (tt2ps(SERIF, 1, 0), tt2ps(SERIF, 0, 1), tt2ps(SERIF, 1, 1)) == (
+        SERIF_BOLD, SERIF_ITALIC, SERIF_BOLD_ITALIC)
 
 
 def test_metadata(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.catalogues.documents import NoIssuer
 from reports import print_jobs
 from ui.shell import messages
 from ui.shell.pdf_preview import PdfPreviewDialog
@@ -26,8 +25,8 @@ def print_activity(parent: QWidget | None, factory: sessionmaker[Session], activ
         try:
             job = print_jobs.meeting_record if record else print_jobs.attendance_sheet
             written = job(factory, activity_id, path)
-        except (NoIssuer, LookupError, ValueError, OSError) as exc:  # ValueError: ActivityError
-            messages.error(parent, "Không in được", str(exc))
+        except messages.REFUSED as exc:  # an unknown activity, no header lines, a busy database
+            messages.show_refusal(parent, "Không in được", exc)
             return
         PdfPreviewDialog.show_pdf(parent, path, written.title, written.file_name,
                                   notice=written.warning)

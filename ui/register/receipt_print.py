@@ -10,7 +10,6 @@ from pathlib import Path
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.catalogues.documents import NoIssuer
 from reports import print_jobs
 from ui.shell import messages
 from ui.shell.pdf_preview import PdfPreviewDialog
@@ -22,8 +21,8 @@ def print_receipt(parent: QWidget | None, factory: sessionmaker[Session], member
     try:
         try:
             written = print_jobs.receipt_slip(factory, member_id, path)
-        except (NoIssuer, LookupError, OSError) as exc:
-            messages.error(parent, "Không in được phiếu tiếp nhận", str(exc))
+        except messages.REFUSED as exc:
+            messages.show_refusal(parent, "Không in được phiếu tiếp nhận", exc)
             return
         PdfPreviewDialog.show_pdf(parent, path, written.title, written.file_name)
     finally:  # the preview keeps the bytes

@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import clock
 from models.catalogues.documents import NoIssuer
 from models.catalogues.ward import list_cells, list_orgs
-from models.figures.summary import Cancelled
+from models.dates import FIRST_YEAR, LAST_YEAR
+from models.figures.common import Cancelled
 from reports import print_jobs
 from ui.shell import messages
 from ui.shell.events import AppEvents
@@ -71,7 +72,7 @@ class ReportsView(QWidget):
             choices.addWidget(note)
         self.kind.button(0).setChecked(True)
         self.year = QSpinBox()
-        self.year.setRange(1990, 2100)
+        self.year.setRange(FIRST_YEAR, LAST_YEAR)
         self.year.setValue(today().year)
         self.scope = QComboBox()
         self.scope.setMinimumContentsLength(30)

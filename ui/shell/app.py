@@ -24,6 +24,8 @@ from ui.shell import errors, messages
 from ui.shell.fonts import register_fonts, ui_font
 from ui.shell.main_window import MainWindow
 from ui.shell.tasks import Task, TaskCancelled
+from ui.shell.translations import QtVietnamese
+from ui.shell.translations import install as install_translator
 
 APP_NAME = "Sổ đảng viên 213"
 SELF_CHECK_ENV = "SDV_SELF_CHECK"
@@ -35,6 +37,8 @@ def application() -> QApplication:
         app = QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("SoDangVien213")
+    if not app.findChildren(QtVietnamese):
+        install_translator(app)
     register_fonts()
     app.setFont(ui_font(10))
     return app
@@ -151,7 +155,7 @@ def run_gui(db_arg: Path | None, precheck: Future[FileCheck] | None = None) -> i
             from ui.shell.selfcheck import check_after_start
 
             check_after_start(window, Path(os.environ[SELF_CHECK_ENV]))
-        window.show()
+        window.show_for_screen()
         return app.exec()
     except Exception as exc:  # before the window shows: nothing else would tell the user
         errors.fatal(exc)

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QAction, QImage, QKeySequence, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from models.support.guide import Figure, guide_blocks, guide_html, image_bytes, sections
 from ui.shell import messages
+from ui.shell.screen import fit_to_screen
 
 if TYPE_CHECKING:
     from ui.shell.main_window import MainWindow
@@ -88,7 +89,7 @@ class GuideDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
-        self.resize(1040, 600)
+        fit_to_screen(self, QSize(1040, 600))  # 1366×768 at 125 % has 614 pixels in all
         self.section = START
 
     def show_section(self, anchor: str) -> None:

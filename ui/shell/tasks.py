@@ -15,9 +15,12 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from models.formats import format_int
+
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 Work = Callable[[Progress, Cancelled], Any]
+CALCULATING = "Đang tính…"  # shown until the work reports how far it is
 
 
 class TaskCancelled(Exception):
@@ -62,13 +65,16 @@ class Task(QObject):
 
     def __init__(self, parent: QWidget | None, title: str, work: Work,
                  on_done: Callable[[Any], None], on_error: Callable[[BaseException], None],
-                 *, cancellable: bool = True) -> None:
+                 *, cancellable: bool = True, unit: str = "") -> None:
         super().__init__()  # kept alive by _RUNNING, not by the window: it must outlive it
         self._stop = threading.Event()
         self._signals = _Signals()
         self._on_done = on_done
         self._on_error = on_error
-        self.dialog = QProgressDialog(title, "Hủy" if cancellable else "", 0, 0, parent)
+        self._title = title
+        self._unit = unit
+        self.dialog = QProgressDialog(f"{title}\n{CALCULATING}", "Hủy" if cancellable else "",
+                                      0, 0, parent)
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(500)
@@ -88,9 +94,12 @@ class Task(QObject):
         self._stop.set()
 
     def _on_progress(self, done: int, total: int) -> None:
-        if total > 0:
+        if total > 0 and shiboken6.isValid(self.dialog):
             self.dialog.setMaximum(total)
             self.dialog.setValue(min(done, total))
+            unit = f" {self._unit}" if self._unit else ""
+            self.dialog.setLabelText(
+                f"{self._title}\n{format_int(min(done, total))}/{format_int(total)}{unit}")
 
     def _close(self) -> None:
         if not shiboken6.isValid(self.dialog):  # deleted with the window it belonged to
