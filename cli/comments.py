@@ -37,9 +37,12 @@ def cmd_comments(args: argparse.Namespace) -> int:
 
 def cmd_print_comments(args: argparse.Namespace) -> int:
     db = open_db(args, write=True)  # the sheets printed get their numbers
+    import sys
+
     from models.comments.common import CommentError
     from models.comments.printing import year_sheet_ids
-    from reports.documents.comment_print import print_sheets
+    from models.formats import format_int
+    from reports.print_jobs import print_sheets
 
     try:
         cell_id = cell_id_arg(db, args.cell)
@@ -50,10 +53,13 @@ def cmd_print_comments(args: argparse.Namespace) -> int:
                                + f" (tạo bằng: comments create --year {args.year}).")
         try:
             with output_path(args, args.out) as target:
-                pages = print_sheets(db.session_factory, ids, target)
+                printed = print_sheets(db.session_factory, ids, target)
         except CommentError as exc:
             raise CommandError(str(exc)) from exc
     finally:
         db.close()
-    print(f"Đã in {len(ids)} phiếu nhận xét năm {args.year} ({pages} trang) ra {args.out}.")
+    print(f"Đã in {format_int(len(ids))} phiếu nhận xét năm {args.year} "
+          f"({format_int(printed.pages)} trang) ra {args.out}.")
+    if printed.long_sheets:
+        print(f"Lưu ý: {printed.warning()}", file=sys.stderr)
     return 0

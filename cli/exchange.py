@@ -4,11 +4,9 @@ report, the wards imported."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cli.common import CommandError, emit_json, open_db, output_path
-from models import clock
 
 if TYPE_CHECKING:
     from models.store.db import Database
@@ -79,30 +77,17 @@ def _exchange_import(db: Database, args: argparse.Namespace) -> int:
 
 def _exchange_town(db: Database, args: argparse.Namespace) -> int:
 
-    from models.catalogues.documents import NoIssuer, issuer_lines
-    from models.catalogues.settings import load_settings
-    from models.exchange.town import town_member_list, town_summary
-    from reports.documents.member_list import member_list_pdf, member_list_xlsx
-    from reports.documents.town_report import town_pdf, town_xlsx
-    from reports.layout.party_doc import Margins
+    from models.catalogues.documents import NoIssuer
+    from models.exchange.town import town_summary
+    from reports import print_jobs
 
     town = town_summary(db.session_factory, args.year)
-    margins = Margins(*load_settings(db.session_factory).margins_mm)
     try:
         with output_path(args, args.out) as target:
-            if Path(args.out).suffix.lower() == ".xlsx":
-                town_xlsx(town, target)
-            else:
-                town_pdf(town, issuer_lines(db.session_factory, None, clock.today()), target,
-                         margins)
+            print_jobs.town_report(db.session_factory, args.year, target, data=town)
         if args.members is not None:
-            members = town_member_list(db.session_factory, args.year)
             with output_path(args, args.members) as target:
-                if Path(args.members).suffix.lower() == ".pdf":
-                    member_list_pdf(members, issuer_lines(db.session_factory, None,
-                                                          clock.today()), target, margins)
-                else:
-                    member_list_xlsx(members, target)
+                print_jobs.town_members(db.session_factory, args.year, target)
     except NoIssuer as exc:
         raise CommandError(str(exc)) from exc
     t = town.total

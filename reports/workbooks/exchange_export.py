@@ -226,7 +226,7 @@ def _unique(folder: Path, name: str, taken: set[str]) -> Path:
 
 def _org_package(factory: Factory, ward: WardIdentity, package: OrgPackage, year: int,
                  made_at: datetime, out: Path, overwrite: bool) -> ExportedPackage:
-    from reports.documents.comment_print import print_sheets
+    from reports.print_jobs import print_sheets
 
     with tempfile.TemporaryDirectory(dir=out.parent) as work:
         workbook, digest = members_workbook(ward, package, year, Path(work))
@@ -294,11 +294,8 @@ def _list_workbook(factory: Factory, ward: WardIdentity, year: int,
 
 def _ward_package(factory: Factory, ward: WardIdentity, year: int, made_at: datetime,
                   out: Path, overwrite: bool) -> ExportedPackage:
-    from models.catalogues.documents import issuer_lines
-    from models.catalogues.settings import load_settings
     from models.figures.summary import year_summary
-    from reports.documents.summary_report import summary_pdf
-    from reports.layout.party_doc import Margins
+    from reports.print_jobs import year_summary as year_report
 
     data = year_summary(factory, year, today=made_at.date())
     with factory() as session:
@@ -310,8 +307,7 @@ def _ward_package(factory: Factory, ward: WardIdentity, year: int, made_at: date
     with tempfile.TemporaryDirectory(dir=out.parent) as work:
         files[WARD_LIST_XLSX], members = _list_workbook(factory, ward, year, Path(work))
     buffer = io.BytesIO()
-    summary_pdf(data, issuer_lines(factory, None, made_at.date()), buffer,
-                Margins(*load_settings(factory).margins_mm), printed_on=made_at.date())
+    year_report(factory, year, buffer, today=made_at.date(), data=data)
     files[WARD_REPORT_PDF] = buffer.getvalue()
     manifest = manifest_dict(
         kind=KIND_WARD, created_at=made_at, year=year, ward=ward.as_dict(), organisation=None,

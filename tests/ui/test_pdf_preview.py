@@ -392,3 +392,12 @@ def test_page_renders_in_the_view(qtbot, dialog: PdfPreviewDialog, tmp_path: Pat
     shot = tmp_path / "preview_dialog.png"
     assert dialog.grab().save(str(shot))
     assert shot.stat().st_size > 5_000
+
+
+def test_a_print_jobs_warning_stands_above_the_pages(dialog: PdfPreviewDialog) -> None:
+    assert not dialog.notice.isVisible()
+    dialog.set_notice("1 phiếu dài hơn một trang (Nguyễn Văn An (số 1-PNX/CB): 2 trang).")
+    assert dialog.notice.isVisible() and "dài hơn một trang" in dialog.notice.text()
+    assert dialog.notice.geometry().bottom() <= dialog.view.geometry().top()
+    dialog.set_notice(None)
+    assert not dialog.notice.isVisible()

@@ -72,11 +72,17 @@ def test_pdf_and_workbook(db: Database, tmp_path: Path) -> None:
     assert numbers(line_with(text, "1 Chi bộ khu 5")) == [1, 5, 3, 9, 5, 2, 2]
     assert "55,6%" in line_with(text, "1 Chi bộ khu 5")
     assert numbers(line_with(text, "3 Toàn phường")) == [3, 1, 3, 2, 0, 0]
-    assert numbers(line_with(text, "1 Trần Văn An")) == [1, 5, 2, 1980, 5, 4, 4, 0, 0]  # khu 5
+    # members grouped by cell (each cell's name over them, its subtotal under them)
+    assert text.index("Chi bộ khu 5 (") < text.index("1 Trần Văn An") < text.index(
+        "Chi bộ khu 6 (")
+    assert numbers(line_with(text, "1 Trần Văn An")) == [1, 5, 2, 1980, 4, 4, 0, 0]
     assert "100,0%" in line_with(text, "1 Trần Văn An")
     assert "33,3%" in line_with(text, "3 Lê Văn Bình")
-    assert "–" in line_with(text, "6 Đặng Văn Hải")  # nobody invited him: no rate
+    assert "–" in next(line for line in text.splitlines() if "Đặng Văn Hải" in line)  # no rate
     totals = [line for line in text.splitlines() if line.startswith("Tổng cộng")]
+    subtotals = [numbers(line) for line in text.splitlines() if line.startswith("Cộng")]
+    assert len(subtotals) >= 2
+    assert [sum(column) for column in zip(*subtotals, strict=True)][:4] == [14, 9, 2, 2]
     assert [numbers(t) for t in totals] == [[6, 14, 9, 2, 2], [14, 9, 2, 2]]
     assert all("64,3%" in t for t in totals)
 

@@ -34,7 +34,7 @@ from models.register.rules import MemberInput
 from models.register.service import add_member, update_member
 from models.store.db import Database
 from models.store.entities import ChangeLog, CommentSheet, Member
-from reports.documents.comment_print import print_sheets
+from reports.print_jobs import print_sheets
 from tests.unit.test_activities import Register, build
 
 ROUND = ["Trần Văn An", "Nguyễn Thị Ánh", "Lê Văn Bình", "Bùi Văn Giang", "Đặng Văn Hải",
@@ -277,7 +277,7 @@ def test_printed_round_shows_each_member_and_the_choice(db: Database, tmp_path: 
         assert sum(name in page for page in sheets) == 1, name
     an_page = next(p for p in sheets if "Trần Văn An" in p)
     assert "☒ Biểu dương" in an_page and "☐ Không đề nghị" in an_page
-    assert "Số 1-PNX/CB" in an_page and "Năm 2026" in an_page
+    assert "Số 1-PNX/CB" in an_page and "nơi cư trú năm 2026" in an_page
     assert "Kính gửi: Đảng ủy Công ty Than Mạo Khê" in an_page
     assert "DANH SÁCH PHIẾU NHẬN XÉT" in text
     assert all(s.status == "printed" for s in list_sheets(f, 2026))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -279,13 +277,6 @@ class ActivitiesView(QWidget):
         a = self.current_activity()
         if a is None:
             return
-        from ui.activities.attendance_print import attendance_pdf
-        from ui.shell.pdf_preview import PdfPreviewDialog
+        from ui.activities.attendance_print import print_activity
 
-        folder = Path(tempfile.mkdtemp(prefix="sodangvien-"))
-        try:
-            path, suggested, title = attendance_pdf(self._factory, a.id, folder, record=record)
-        except messages.REFUSED as exc:
-            messages.show_refusal(self, "Không in được", exc)
-            return
-        PdfPreviewDialog.show_pdf(self, path, title, suggested)
+        print_activity(self, self._factory, a.id, record=record)

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QWidget
 from models.comments import common, printing
 from models.formats import format_int
 from models.text.vntext import fold
-from reports.documents.comment_print import print_sheets
-from reports.documents.comment_sheet import Cancelled as PrintCancelled
+from reports.print_jobs import Cancelled as PrintCancelled
+from reports.print_jobs import print_sheets
 from ui.shell import messages
 from ui.shell.events import AppEvents, Change
 from ui.shell.pdf_preview import PdfPreviewDialog
@@ -33,10 +33,11 @@ def preview_draft(parent: QWidget, factory: common.Factory, sheet_id: int, full_
     folder = Path(tempfile.mkdtemp(prefix="sodangvien-"))
     path = folder / "phieu-nhap.pdf"
     try:
-        print_sheets(factory, [sheet_id], path, printed_on=today, final=False, covers=False)
+        printed = print_sheets(factory, [sheet_id], path, printed_on=today, final=False,
+                               covers=False)
         PdfPreviewDialog.show_pdf(
             parent, path, f"Phiếu nhận xét (nháp) – {full_name}",
-            f"phieu-nhan-xet-{fold(full_name)}.pdf".replace(" ", "-"))
+            f"phieu-nhan-xet-{fold(full_name)}.pdf".replace(" ", "-"), notice=printed.warning())
     except messages.REFUSED as exc:
         messages.show_refusal(parent, "Không xem được phiếu", exc)
     finally:
@@ -77,8 +78,9 @@ class BatchPrint:
         self.events.announce(Change.COMMENTS, self.order)
         first = self.folder / "dau.pdf"
         try:
-            print_sheets(self.factory, self.order[:FIRST_CHUNK], first, printed_on=self.today,
-                         final=False, covers=self.covers and len(self.order) <= FIRST_CHUNK)
+            shown = print_sheets(self.factory, self.order[:FIRST_CHUNK], first,
+                                 printed_on=self.today, final=False,
+                                 covers=self.covers and len(self.order) <= FIRST_CHUNK)
         except messages.REFUSED as exc:
             messages.show_refusal(self.parent, TITLE, exc)
             self._give_back()
@@ -87,6 +89,7 @@ class BatchPrint:
         dialog = PdfPreviewDialog(first, f"Phiếu nhận xét năm {self.year}",
                                   f"phieu-nhan-xet-{self.year}.pdf", self.parent)
         self.dialog = dialog
+        dialog.set_notice(shown.warning())
         dialog.printed.connect(self._on_output)
         dialog.saved.connect(self._on_output)
         if len(self.order) > FIRST_CHUNK or self.covers:
@@ -110,14 +113,15 @@ class BatchPrint:
         dialog.set_pending(f"Đang chuẩn bị {format_int(total)} phiếu…", 0, total)
         factory, order, today, covers = self.factory, self.order, self.today, self.covers
 
-        def work(progress: Progress, cancelled: Cancelled) -> Path:
-            print_sheets(factory, order, whole, printed_on=today, final=False, covers=covers,
-                         progress=progress, cancelled=cancelled)
-            return whole
+        def work(progress: Progress, cancelled: Cancelled) -> tuple[Path, str]:
+            printed = print_sheets(factory, order, whole, printed_on=today, final=False,
+                                   covers=covers, progress=progress, cancelled=cancelled)
+            return whole, printed.warning()
 
-        def ready(path: Path) -> None:
-            if self.showing and dialog.set_document(path):
+        def ready(result: tuple[Path, str]) -> None:
+            if self.showing and dialog.set_document(result[0]):
                 dialog.set_pending(None)
+                dialog.set_notice(result[1])
             self._clean_up()
 
         def failed(exc: BaseException) -> None:

@@ -34,6 +34,7 @@ from models.formats import format_date, format_int
 from models.labels import SHEET_STATUS
 from models.register.members import search_members
 from models.store.entities import SheetStatus
+from reports.print_jobs import sheet_fits
 from ui.comments.batch_print import BatchPrint, preview_draft
 from ui.comments.options_dialogs import DeadlinesDialog, TemplatesDialog
 from ui.comments.round_dialogs import DatedTo, DateOrgDialog, OneOffDialog, OneOffInput
@@ -100,6 +101,8 @@ class CommentsView(QWidget):
         header.setStretchLastSection(True)
         self.search_keys = SearchKeys(self.search, self.table)
         self.editor = SheetEditor()
+        self.editor.fit_check = lambda sheet_id, texts, proposal: sheet_fits(
+            self.factory, sheet_id, texts, proposal)
         self.toolbar = QToolBar()
         self._build_actions()
         filters = FlowLayout()

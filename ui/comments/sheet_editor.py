@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -16,6 +18,8 @@ from PySide6.QtWidgets import (
 from models.comments import common, sheets
 from models.labels import PROPOSAL
 from models.store.entities import Proposal
+from reports.print_jobs import SheetFit
+from ui.shell import messages
 from ui.shell.screen import scrolling
 
 
@@ -67,7 +71,31 @@ class SheetEditor(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.facts)
         layout.addWidget(scroll, 1)
+        # whether the sheet still prints on one page, asked on each pause in typing
+        self.fit_label = QLabel("")
+        self.fit_label.setWordWrap(True)
+        self.fit_check: Callable[[int, list[str], str], SheetFit] | None = None
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(400)
+        self._fit_timer.timeout.connect(self.update_fit)
+        for edit in self.edits:
+            edit.textChanged.connect(self._fit_timer.start)
+        layout.addWidget(self.fit_label)
         self.setEnabled(False)
+
+    def update_fit(self) -> None:
+        """Say whether the texts as typed still fit one page (red when they do not)."""
+        if self.detail is None or self.fit_check is None:
+            self.fit_label.setText("")
+            return
+        try:
+            fit = self.fit_check(self.detail.row.id, self.texts(), self.proposal())
+        except messages.REFUSED:  # a busy database: say nothing rather than something wrong
+            self.fit_label.setText("")
+            return
+        self.fit_label.setStyleSheet("" if fit.fits else "color: #b00020; font-weight: bold;")
+        self.fit_label.setText(fit.message)
 
     def show_sheet(self, detail: sheets.SheetDetail | None) -> None:
         self.detail = detail
@@ -97,6 +125,7 @@ class SheetEditor(QWidget):
         button = self.proposal_buttons.get(row.proposal)
         if button is not None:
             button.setChecked(True)
+        self.update_fit()
 
     def texts(self) -> list[str]:
         return [edit.toPlainText() for edit in self.edits]

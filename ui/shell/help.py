@@ -116,7 +116,7 @@ class GuideDialog(QDialog):
 
     def print_guide(self) -> None:
         """Lay the guide out as a PDF and open it in the program's preview (In…, Lưu PDF…)."""
-        from reports.documents.user_guide import write_guide_pdf
+        from reports.print_jobs import user_guide
         from ui.shell.pdf_preview import PdfPreviewDialog
         from ui.shell.tasks import Task
 
@@ -124,8 +124,7 @@ class GuideDialog(QDialog):
         out = folder / "huong-dan.pdf"
 
         def work(_progress: Any, _cancelled: Any) -> int:
-            return write_guide_pdf(out, guide_blocks(), image_bytes, title=TITLE,
-                                   subtitle=SUBTITLE)
+            return user_guide(out, title=TITLE, subtitle=SUBTITLE).pages
 
         def done(_pages: object) -> None:
             try:

@@ -237,11 +237,19 @@ class PdfPreviewDialog(QDialog):
         self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.view.viewport().installEventFilter(self)
         self._build_toolbar()
+        # what the print job wants read before printing (a sheet over one page, a roll call
+        # not finished): above the pages, never in a box the user must click away
+        self.notice = QLabel("", self)
+        self.notice.setWordWrap(True)
+        self.notice.setObjectName("printNotice")
+        self.notice.setStyleSheet("background: #fff4ce; color: #5c3c00; padding: 6px 8px;")
+        self.notice.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.pending_bar)
+        layout.addWidget(self.notice)
         layout.addWidget(self.view, 1)
         self.view.pageNavigator().currentPageChanged.connect(self._on_navigator_page_changed)
         self.view.zoomFactorChanged.connect(self._on_view_zoom_changed)
@@ -255,12 +263,14 @@ class PdfPreviewDialog(QDialog):
     @classmethod
     def show_pdf(cls, parent: QWidget | None, path: str | Path, title: str,
                  suggested_name: str, *, on_printed: Callable[[], None] | None = None,
-                 on_saved: Callable[[str], None] | None = None) -> None:
-        """Preview ``path`` modally; the callbacks say what the user did with it."""
+                 on_saved: Callable[[str], None] | None = None, notice: str = "") -> None:
+        """Preview ``path`` modally, `notice` (a warning of the print job) above the pages;
+        the callbacks say what the user did with it."""
         dialog = cls(path, title, suggested_name, parent)
         try:
             if dialog.document is None:
                 return  # the error has been shown
+            dialog.set_notice(notice)
             if on_printed is not None:
                 dialog.printed.connect(on_printed)
             if on_saved is not None:
@@ -331,6 +341,11 @@ class PdfPreviewDialog(QDialog):
     @property
     def pending(self) -> bool:
         return bool(self._pending)
+
+    def set_notice(self, text: str | None) -> None:
+        """Show (or, with None or '', hide) a warning above the pages."""
+        self.notice.setText(text or "")
+        self.notice.setVisible(bool(text))
 
     # ----------------------------------------------------------------- building
 

@@ -36,13 +36,11 @@ def _guide_pdf_and_preview() -> bool:
     from PySide6.QtCore import QSize
     from PySide6.QtPdf import QPdfDocument
 
-    from models.support.guide import guide_blocks, image_bytes
-    from reports.documents.user_guide import write_guide_pdf
+    from reports.print_jobs import user_guide
 
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "huong-dan.pdf"
-        pages = write_guide_pdf(out, guide_blocks(), image_bytes, title="Kiểm tra",
-                                subtitle="Kiểm tra")
+        pages = user_guide(out, title="Kiểm tra", subtitle="Kiểm tra").pages
         document = QPdfDocument()
         document.load(str(out))
         image = document.render(1, QSize(400, 560))
