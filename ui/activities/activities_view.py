@@ -25,6 +25,7 @@ from models.activities.service import (
     ActivityInput,
     ActivityRow,
     add_activity,
+    get_activity,
     list_activities,
     update_activity,
 )
@@ -248,10 +249,15 @@ class ActivitiesView(QWidget):
         if a is None:
             return
         factory = self._factory
+        try:
+            read = get_activity(factory, a.id)  # as stored now, with its version
+        except messages.REFUSED as exc:
+            messages.show_refusal(self, "Không mở được hoạt động", exc)
+            return
         data = ActivityDialog.edit(
-            self, list_cells(factory),
-            ActivityInput(a.date, a.cell_id, a.kind, a.title, a.place, a.content, a.status),
-            commit=lambda value: update_activity(factory, a.id, value))
+            self, list_cells(factory), read.input(), version=read.version,
+            commit=lambda value, version: update_activity(factory, a.id, value,
+                                                          version=version))
         if data is not None:
             self.events.announce(Change.ACTIVITIES, [a.id])
 
@@ -262,7 +268,7 @@ class ActivitiesView(QWidget):
         a = self.current_activity()
         if a is None:
             return
-        dialog = RosterDialog(self._factory, a.id, self, self._read_only)
+        dialog = RosterDialog(self._factory, a.id, self, self._read_only, self.events)
         dialog.saved.connect(
             lambda activity_id: self.events.announce(Change.ACTIVITIES, [activity_id]))
         dialog.exec()

@@ -38,10 +38,11 @@ from models.register.service import (
     add_member,
     change_status,
     find_duplicates,
-    member_input,
+    member_edit,
     set_archived,
     update_member,
 )
+from models.sharing.stale import Read
 from models.store.entities import MemberStatus
 from ui.register.member_dialog import MemberDialog, OpenExisting
 from ui.register.member_page import MemberPageDialog
@@ -229,18 +230,22 @@ class MembersView(QWidget):
                 self._fill_filters()
             self.model.reload()
 
-    def _member_dialog(self, data: MemberInput | None, member_id: int | None) -> object:
-        """The member form, which checks duplicates and saves from inside itself."""
+    def _member_dialog(self, read: Read[MemberInput] | None, member_id: int | None) -> object:
+        """The member form, which checks duplicates and saves from inside itself (an edit from
+        the version it read: someone else's save meanwhile is shown, not overwritten)."""
         factory = self._factory
 
-        def commit(value: MemberInput) -> int:
-            if member_id is None:
-                return add_member(factory, value)
-            update_member(factory, member_id, value)
+        def add(value: MemberInput) -> int:
+            return add_member(factory, value)
+
+        def update(value: MemberInput, version: int) -> int:
+            assert member_id is not None
+            update_member(factory, member_id, value, version=version)
             return member_id
 
         return MemberDialog.edit(
-            self, list_cells(factory), list_orgs(factory), data, commit=commit,
+            self, list_cells(factory), list_orgs(factory), read.value if read else None,
+            commit=add if read is None else update, version=read.version if read else None,
             duplicates=lambda value: find_duplicates(factory, value, member_id))
 
     def _after_dialog(self, result: object) -> int | None:
@@ -258,7 +263,7 @@ class MembersView(QWidget):
             self.select_member(member_id)
 
     def edit_member(self, member_id: int) -> None:
-        saved = self._after_dialog(self._member_dialog(member_input(self._factory, member_id),
+        saved = self._after_dialog(self._member_dialog(member_edit(self._factory, member_id),
                                                        member_id))
         if saved is not None:
             self.events.announce(Change.MEMBERS, [member_id])

@@ -42,6 +42,7 @@ from ui.shell.backup_actions import install_file_menu
 from ui.shell.events import AppEvents, Change
 from ui.shell.help import install_help_menu
 from ui.shell.screen import available, fitted, is_small
+from ui.shell.watch import ChangeWatch
 
 PAGES = (
     "Tổng quan",
@@ -146,6 +147,8 @@ class MainWindow(QMainWindow):
             self._clock_label.setToolTip("Chương trình đang chạy với ngày đặt bằng biến môi "
                                          f"trường {clock.ENV}, không theo lịch của máy.")
             self.statusBar().addPermanentWidget(self._clock_label)
+        self._others_label = QLabel()
+        self.statusBar().addPermanentWidget(self._others_label)
         self.statusBar().addPermanentWidget(self._path_label)
         if self.members.model.is_complete:  # otherwise the count arrives with the rest
             self._on_members_count_changed(self.members.model.rowCount())
@@ -159,6 +162,12 @@ class MainWindow(QMainWindow):
         install_help_menu(self)  # Giúp: Hướng dẫn sử dụng (F1) · Gửi báo cáo lỗi… · Giới thiệu
         self.sidebar.setCurrentRow(MEMBERS_PAGE)
         self.resize(fitted(WANTED, self))
+        # what others save (another PC on the server, the writer of a file viewed read-only)
+        # shows here within seconds
+        self.watch = ChangeWatch(db.session_factory, self.events, self)
+        self.watch.seen.connect(self._on_watch_seen)
+        self.watch.trouble.connect(self._on_watch_trouble)
+        self.watch.start()
 
     def show_for_screen(self) -> None:
         """Maximised on a small screen (the whole 1366×768 is needed), else at its size."""
@@ -171,7 +180,8 @@ class MainWindow(QMainWindow):
             self.show()
 
     def _on_data_changed(self, kind: Change, _ids: tuple[int, ...]) -> None:
-        self._changed = True
+        if not self.events.from_others:
+            self._changed = True
         self.overview.mark_stale()
         if kind is Change.WARD:
             ward = get_ward(self.db.session_factory)
@@ -240,7 +250,8 @@ class MainWindow(QMainWindow):
         elif name == "Cài đặt" and self.settings is None:
             from ui.settings.settings_view import SettingsView
 
-            self.settings = SettingsView(self.db.session_factory, read_only=self.db.read_only)
+            self.settings = SettingsView(self.db.session_factory, read_only=self.db.read_only,
+                                         events=self.events)
             self.settings.changed.connect(self.events.announce)
             self._replace_page(row, self.settings)
         self.pages.setCurrentIndex(row)
@@ -295,6 +306,16 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(MEMBERS_PAGE)
         self.members.focus_search()
 
+    def _on_watch_seen(self, _kinds: int) -> None:
+        self._others_label.setStyleSheet("")
+        self._others_label.setText(f"Thay đổi của người khác: đã cập nhật lúc "
+                                   f"{clock.now():%H:%M:%S}")
+
+    def _on_watch_trouble(self, text: str) -> None:
+        self._others_label.setStyleSheet("color: #b00020;" if text else "")
+        self._others_label.setText("Chưa xem được thay đổi mới của người khác" if text else "")
+        self._others_label.setToolTip(text)
+
     def _on_members_count_changed(self, count: int) -> None:
         self.statusBar().showMessage(f"Danh sách: {format_int(count)} đảng viên")
 
@@ -303,6 +324,7 @@ class MainWindow(QMainWindow):
             if not self.leave_page(self.pages.widget(row)):
                 event.ignore()  # Hủy: the window stays, with what was typed
                 return
+        self.watch.stop()
         self.overview.stop()
         if self.comments is not None:
             self.comments.stop()
