@@ -29,7 +29,7 @@ from models.activities.service import (
     list_activities,
     update_activity,
 )
-from models.catalogues.ward import list_cells
+from models.catalogues.ward import CellRow, list_cells
 from models.formats import format_date, format_int
 from models.labels import ACTIVITY_KIND
 from models.store.entities import ActivityKind, ActivityStatus
@@ -95,10 +95,12 @@ class ActivitiesView(QWidget):
 
     def __init__(self, factory: sessionmaker[Session], parent: QWidget | None = None,
                  events: AppEvents | None = None, read_only: bool = False,
-                 today: date | None = None) -> None:
+                 today: date | None = None, own_cell: int | None = None) -> None:
         super().__init__(parent)
         self._factory = factory
         self._read_only = read_only
+        # a cell user's cell: it logs and marks its own activities, reads the ward's
+        self._own_cell = own_cell
         self._today = today or clock.today()
         self.events = events or AppEvents(self)
         title = QLabel("Hoạt động và điểm danh")
@@ -169,7 +171,7 @@ class ActivitiesView(QWidget):
         self.cell.clear()
         self.cell.addItem("— Tất cả —", ALL_CELLS)
         self.cell.addItem(WHOLE_WARD, None)
-        for cell in list_cells(self._factory):
+        for cell in self._cells():
             self.cell.addItem(cell.name, cell.id)
         self.cell.setCurrentIndex(max(0, self.cell.findData(chosen)))
         self.cell.blockSignals(False)
@@ -196,10 +198,19 @@ class ActivitiesView(QWidget):
         if kind in (Change.CELLS, Change.ACTIVITIES, Change.MEMBERS):
             self.reload()
 
+    def _cells(self) -> list[CellRow]:
+        cells = list_cells(self._factory)
+        return cells if self._own_cell is None else [c for c in cells if c.id == self._own_cell]
+
+    def writable(self, activity: ActivityRow) -> bool:
+        """May this user change the activity and its roll call?"""
+        return not self._read_only and self._own_cell in (None, activity.cell_id)
+
     def _update_actions(self, *_args: object) -> None:
-        one = self.current_activity() is not None
+        current = self.current_activity()
+        one = current is not None
         self.new_action.setEnabled(not self._read_only)
-        self.edit_action.setEnabled(one and not self._read_only)
+        self.edit_action.setEnabled(current is not None and self.writable(current))
         for action in (self.roster_action, self.sheet_action, self.record_action):
             action.setEnabled(one)
 
@@ -221,8 +232,8 @@ class ActivitiesView(QWidget):
     def add(self, data: ActivityInput | None = None) -> None:
         """The form, then the save on a worker (a ward-wide activity invites tens of thousands
         of members); a refused save opens the form again with what was typed."""
-        cells = list_cells(self._factory)
-        data = ActivityDialog.edit(self, cells, data)
+        data = ActivityDialog.edit(self, self._cells(), data,
+                                   whole_ward=self._own_cell is None)
         if data is None:
             return
         factory, typed = self._factory, data
@@ -254,8 +265,11 @@ class ActivitiesView(QWidget):
         except messages.REFUSED as exc:
             messages.show_refusal(self, "Không mở được hoạt động", exc)
             return
+        if not self.writable(read):
+            return
         data = ActivityDialog.edit(
-            self, list_cells(factory), read.input(), version=read.version,
+            self, self._cells(), read.input(), version=read.version,
+            whole_ward=self._own_cell is None,
             commit=lambda value, version: update_activity(factory, a.id, value,
                                                           version=version))
         if data is not None:
@@ -268,7 +282,7 @@ class ActivitiesView(QWidget):
         a = self.current_activity()
         if a is None:
             return
-        dialog = RosterDialog(self._factory, a.id, self, self._read_only, self.events)
+        dialog = RosterDialog(self._factory, a.id, self, not self.writable(a), self.events)
         dialog.saved.connect(
             lambda activity_id: self.events.announce(Change.ACTIVITIES, [activity_id]))
         dialog.exec()

@@ -24,14 +24,15 @@ class ActivityDialog(EditDialog):
     def __init__(self, cells: list[CellRow], data: ActivityInput | None = None,
                  parent: QWidget | None = None, today: date | None = None, *,
                  commit: Callable[..., object] | None = None,
-                 version: int | None = None) -> None:
+                 version: int | None = None, whole_ward: bool = True) -> None:
         super().__init__("Sửa hoạt động" if data else "Ghi nhận hoạt động mới", parent,
                          commit=commit, version=version)
         self._today = today or clock.today()
         self.on = QLineEdit(format_date(data.date if data else self._today))
         self.on.setPlaceholderText("dd/mm/yyyy")
         self.cell = QComboBox()
-        self.cell.addItem(WHOLE_WARD, None)
+        if whole_ward:  # a cell's secretary logs the cell's own activities only
+            self.cell.addItem(WHOLE_WARD, None)
         for cell in cells:
             self.cell.addItem(cell.name, cell.id)
         self.kind = QComboBox()
@@ -106,8 +107,9 @@ class ActivityDialog(EditDialog):
     def edit(cls, parent: QWidget | None, cells: list[CellRow],
              data: ActivityInput | None = None, *,
              commit: Callable[..., object] | None = None,
-             version: int | None = None) -> ActivityInput | None:
+             version: int | None = None, whole_ward: bool = True) -> ActivityInput | None:
         """The input as saved (through ``commit``, when given; ``commit(value, version)`` with
-        a version), or None."""
-        dialog = cls(cells, data, parent, commit=commit, version=version)
+        a version), or None.  ``whole_ward`` False: only the cells given can be chosen."""
+        dialog = cls(cells, data, parent, commit=commit, version=version,
+                     whole_ward=whole_ward)
         return dialog.value() if dialog.exec() == dialog.DialogCode.Accepted else None

@@ -63,10 +63,12 @@ class MembersView(QWidget):
     count_changed = Signal(int)
 
     def __init__(self, factory: sessionmaker[Session], parent: QWidget | None = None,
-                 events: AppEvents | None = None, read_only: bool = False) -> None:
+                 events: AppEvents | None = None, read_only: bool = False,
+                 only_cell: int | None = None) -> None:
         super().__init__(parent)
         self._factory = factory
         self._read_only = read_only
+        self._only_cell = only_cell  # a cell user's own cell: the list shows no other
         self.events = events or AppEvents(self)
         self.model = MemberTableModel(factory, self)
 
@@ -363,9 +365,14 @@ class MembersView(QWidget):
         for combo in (self.cell_combo, self.org_combo, self.status_combo, self.excused_combo):
             combo.blockSignals(True)
             combo.clear()
-        self.cell_combo.addItem(ALL, None)
+        if self._only_cell is None:
+            self.cell_combo.addItem(ALL, None)
         for cell in list_cells(self._factory):
-            self.cell_combo.addItem(cell.name, cell.id)
+            if self._only_cell in (None, cell.id):
+                self.cell_combo.addItem(cell.name, cell.id)
+        if self._only_cell is not None and self.cell_combo.count() == 0:
+            self.cell_combo.addItem("Chi bộ của bạn", self._only_cell)
+        self.cell_combo.setEnabled(self._only_cell is None)
         self.org_combo.addItem(ALL, None)
         for org in list_orgs(self._factory):
             self.org_combo.addItem(org.name, org.id)

@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from ui.comments.comments_view import CommentsView
     from ui.reports.reports_view import ReportsView
     from ui.settings.settings_view import SettingsView
-from models.catalogues.ward import WardInfo, get_ward
+from models.catalogues.ward import WardInfo, get_ward, list_cells
+from models.sharing.access import CELL, TOWN, VIEWER, Access, access_of
 from models.store.dbcheck import DatabaseError
 from ui.overview.overview_view import OverviewView
 from ui.register.members_view import MembersView
@@ -83,9 +84,15 @@ STYLE_SHEET = """
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None, *,
+                 access: Access | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        # what the connected user may do (the server says; everything on a local file): the
+        # window hides or disables the rest, which the server would refuse anyway
+        self.access = access or access_of(db)
+        self.read_only = db.read_only or not self.access.writes_register
+        self.own_cell = self.access.cell_id if self.access.role == CELL else None
         ward = get_ward(db.session_factory)
         self._set_title(ward)
         self.setStyleSheet(STYLE_SHEET)
@@ -112,7 +119,7 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.overview = OverviewView(db, ward)
         self.members = MembersView(db.session_factory, events=self.events,
-                                   read_only=db.read_only)
+                                   read_only=self.read_only, only_cell=self.own_cell)
         self.events.data_changed.connect(self._on_data_changed)
         self.overview.members_wanted.connect(self.show_members)
         self.overview.comments_wanted.connect(self.show_comments)
@@ -141,7 +148,8 @@ class MainWindow(QMainWindow):
         self._restoring = False
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
         self.members.count_changed.connect(self._on_members_count_changed)
-        self._path_label = QLabel(str(db.path))
+        self._path_label = QLabel(self._where())
+        self._path_label.setToolTip(self.access.label if self.access.user else "")
         if clock.is_pinned():  # a demo or support session: nobody should take it for today
             self._clock_label = QLabel(f"Ngày giả định: {format_date(clock.today())}")
             self._clock_label.setToolTip("Chương trình đang chạy với ngày đặt bằng biến môi "
@@ -226,31 +234,33 @@ class MainWindow(QMainWindow):
         if name == "Hoạt động" and self.activities is None:
             from ui.activities.activities_view import ActivitiesView
 
-            self.activities = ActivitiesView(self.db.session_factory, events=self.events,
-                                             read_only=self.db.read_only)
+            self.activities = ActivitiesView(
+                self.db.session_factory, events=self.events, own_cell=self.own_cell,
+                read_only=self.db.read_only or not self.access.writes_activities)
             self._replace_page(row, self.activities)
         elif name == "Nhận xét hằng năm" and self.comments is None:
             from ui.comments.comments_view import CommentsView
 
             self.comments = CommentsView(self.db.session_factory, events=self.events,
-                                         read_only=self.db.read_only)
+                                         read_only=self.read_only)
             self._replace_page(row, self.comments)
         elif name == "Báo cáo" and self.reports is None:
             from ui.reports.reports_view import ReportsView
 
-            self.reports = ReportsView(self.db.session_factory, events=self.events)
+            self.reports = ReportsView(self.db.session_factory, events=self.events,
+                                       town=self.access.role == TOWN)
             self._replace_page(row, self.reports)
         elif name == "Danh mục" and self.catalogues is None:
             from ui.catalogues.catalogues_view import CataloguesView
 
             self.catalogues = CataloguesView(self.db.session_factory,
-                                             read_only=self.db.read_only)
+                                             read_only=self.read_only)
             self.catalogues.changed.connect(self.events.announce)
             self._replace_page(row, self.catalogues)
         elif name == "Cài đặt" and self.settings is None:
             from ui.settings.settings_view import SettingsView
 
-            self.settings = SettingsView(self.db.session_factory, read_only=self.db.read_only,
+            self.settings = SettingsView(self.db.session_factory, read_only=self.read_only,
                                          events=self.events)
             self.settings.changed.connect(self.events.announce)
             self._replace_page(row, self.settings)
@@ -263,9 +273,10 @@ class MainWindow(QMainWindow):
 
         menu = self.menuBar().addMenu("T&rao đổi")
         export = QAction("Xuất gói gửi tổ chức đảng nơi công tác, Thành ủy…", self)
+        export.setEnabled(self.access.reads_whole_ward)  # a cell user sees one cell only
         export.triggered.connect(lambda: export_packages(self, self.db.session_factory))
         answer = QAction("Nhập gói trả lời / gói tổng hợp của phường…", self)
-        answer.setEnabled(not self.db.read_only)
+        answer.setEnabled(not self.read_only)
         answer.triggered.connect(
             lambda: import_package(self, self.db.session_factory, self.events))
         menu.addAction(export)
@@ -296,10 +307,23 @@ class MainWindow(QMainWindow):
             self.pages.removeWidget(placeholder)
             placeholder.deleteLater()
 
+    def _where(self) -> str:
+        """Where the window is connected, and as whom on a server."""
+        where = str(getattr(self.db, "location", "") or self.db.path)
+        if not self.access.user:
+            return where
+        role = {CELL: "chi bộ", VIEWER: "chỉ xem", TOWN: "thành phố"}.get(self.access.role,
+                                                                         "cấp phường")
+        if self.own_cell is not None:
+            cell = next((c.name for c in list_cells(self.db.session_factory)
+                         if c.id == self.own_cell), "")
+            role = cell or role
+        return f"{where} · người dùng {self.access.user} ({role})"
+
     def _set_title(self, ward: WardInfo | None) -> None:
         self.setWindowTitle(
             "Sổ đảng viên 213" + (f" — {ward.committee_name}" if ward else "")
-            + (" (chỉ xem)" if self.db.read_only else "")
+            + (" (chỉ xem)" if self.read_only and self.own_cell is None else "")
         )
 
     def show_member_search(self) -> None:
@@ -328,7 +352,7 @@ class MainWindow(QMainWindow):
         self.overview.stop()
         if self.comments is not None:
             self.comments.stop()
-        if self._changed and not self.db.read_only:
+        if self._changed and not self.read_only:
             self._changed = False
             self.back_up_on_close()
         self.db.close()
