@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from models.activities.service import ActivityInput, add_activity, list_activities
+from models.activities.service import ALL_CELLS, ActivityInput, add_activity, list_activities
 from models.catalogues.ward import list_cells
 from models.register.members import MemberFilter, query_member_ids
 from models.sharing.access import Access
@@ -68,6 +68,10 @@ def test_a_cell_user_sees_its_members_and_writes_only_its_activities(
     dialog = ActivityDialog([c for c in list_cells(f) if c.id == own], whole_ward=False)
     qtbot.addWidget(dialog)
     assert [dialog.cell.itemData(i) for i in range(dialog.cell.count())] == [own]
+    # its own cell's first; the ward's and other cells' a choice away (on a server, only what
+    # the server lets it read)
+    assert window.activities.cell.currentData() == own
+    window.activities.cell.setCurrentIndex(window.activities.cell.findData(ALL_CELLS))
     window.activities.select(theirs)
     assert not window.activities.edit_action.isEnabled()
     opened: list[bool] = []

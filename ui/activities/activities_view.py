@@ -166,7 +166,8 @@ class ActivitiesView(QWidget):
         return action
 
     def _fill_cells(self) -> None:
-        chosen = self.cell.currentData() if self.cell.count() else ALL_CELLS
+        first = ALL_CELLS if self._own_cell is None else self._own_cell  # a cell's own first
+        chosen = self.cell.currentData() if self.cell.count() else first
         self.cell.blockSignals(True)
         self.cell.clear()
         self.cell.addItem("— Tất cả —", ALL_CELLS)

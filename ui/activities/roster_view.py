@@ -75,6 +75,7 @@ KEYS = {
     Qt.Key.Key_3: AttendanceState.ABSENT, Qt.Key.Key_A: AttendanceState.ABSENT,
     Qt.Key.Key_0: AttendanceState.INVITED,
 }
+SAVED_STYLE, NOT_SAVED_STYLE = "color: #1b5e20;", "color: #b00020;"
 CLASH_COLOR = QColor("#ffcc80")  # another person's mark differs: look here
 COLORS = {
     AttendanceState.PRESENT: QColor("#e3f4e1"),
@@ -317,7 +318,7 @@ class RosterDialog(QDialog):
         self.counts = QLabel()
         self.counts.setWordWrap(True)
         self.status = QLabel()
-        self.status.setStyleSheet("color: #1b5e20;")
+        self.status.setStyleSheet(SAVED_STYLE)
         hint = QLabel("Phím: 1/P có mặt · 2/E vắng có lý do · 3/A vắng không lý do · 0 bỏ đánh dấu"
                       " · F2 ghi chú · Ctrl+S lưu")
         hint.setStyleSheet("color: #555;")
@@ -471,6 +472,7 @@ class RosterDialog(QDialog):
         self.activity = get_activity(self._factory, self.activity_id)
         if len(self.model.marks) <= READ_IN_BACKGROUND:
             self.refresh_from_store()  # marks others saved meanwhile in the other rows
+        self.status.setStyleSheet(SAVED_STYLE)
         self.status.setText(f"Đã lưu lúc {clock.now():%H:%M:%S} — "
                             f"{format_int(saved.changed)} thay đổi.")
         self.saved.emit(self.activity_id)
@@ -493,7 +495,7 @@ class RosterDialog(QDialog):
         more = f"\n… và {len(clashing) - 10} người khác." if len(clashing) > 10 else ""
         answer = messages.choose(
             self, "Người khác vừa lưu điểm danh",
-            f"{conflict}\n\nChưa lưu gì. Những người được tô màu cam trong danh sách:\n"
+            f"{conflict}\n\nNhững người được tô màu cam trong danh sách:\n"
             f"{listing}{more}\n\nCác dấu khác bạn đã đánh vẫn giữ nguyên trên màn hình.",
             ["Giữ của tôi và lưu", "Lấy của họ cho những người này"], cancel="Xem lại",
             default=None, warning=True)
@@ -501,6 +503,7 @@ class RosterDialog(QDialog):
             self.model.take_theirs()
         if answer in (0, 1):
             return self.save()
+        self.status.setStyleSheet(NOT_SAVED_STYLE)
         self.status.setText("Chưa lưu: xem những dòng tô màu cam rồi bấm Lưu điểm danh.")
         return False
 

@@ -39,8 +39,10 @@ _WINDOWS: list[MainWindow] = []
 
 
 def install_file_menu(window: MainWindow) -> None:
-    """Add the "Tệp" menu with both actions to a main window; guard the register's backup
-    folder against every file the window saves."""
+    """Add the "Tệp" menu (back up, restore, connect to a server) to a main window; guard the
+    register's backup folder against every file the window saves."""
+    from ui.shell.connect import connect_to_server
+
     db = window.db
     output.protect(db.path, lambda: [backup_folder(db)])
     menu = window.menuBar().addMenu("&Tệp")
@@ -52,6 +54,11 @@ def install_file_menu(window: MainWindow) -> None:
     restore.triggered.connect(lambda: restore_from_backup(window))
     menu.addAction(backup)
     menu.addAction(restore)
+    menu.addSeparator()
+    connect = QAction("Kết nối máy chủ…", window)
+    connect.setToolTip("Mở sổ của phường trên máy chủ của thành phố (nhiều người cùng làm)")
+    connect.triggered.connect(lambda: connect_to_server(window))
+    menu.addAction(connect)
 
 
 def backup_folder(db: Database) -> Path:

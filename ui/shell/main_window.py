@@ -214,6 +214,10 @@ class MainWindow(QMainWindow):
         finally:
             self._restoring = False
 
+    def leave_all_pages(self) -> bool:
+        """Ask about every page holding unsaved work; False when the user chose to stay."""
+        return all(self.leave_page(self.pages.widget(row)) for row in range(self.pages.count()))
+
     def leave_page(self, page: QWidget | None) -> bool:
         """May the user leave this page?  Asks Lưu / Không lưu / Hủy when it holds unsaved
         work; True once saved or discarded, False to stay."""
@@ -344,10 +348,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Danh sách: {format_int(count)} đảng viên")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for row in range(self.pages.count()):
-            if not self.leave_page(self.pages.widget(row)):
-                event.ignore()  # Hủy: the window stays, with what was typed
-                return
+        if not self.leave_all_pages():
+            event.ignore()  # Hủy: the window stays, with what was typed
+            return
         self.watch.stop()
         self.overview.stop()
         if self.comments is not None:

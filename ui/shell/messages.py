@@ -89,6 +89,14 @@ def ask_unsaved(parent: QWidget | None, title: str, text: str) -> Unsaved:
     return Unsaved.CANCEL
 
 
+def ask_password(parent: QWidget | None, title: str, text: str) -> str | None:
+    """A password typed unseen; None when the user cancels.  Never kept anywhere."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    password, ok = QInputDialog.getText(parent, title, text, QLineEdit.EchoMode.Password)
+    return password if ok else None
+
+
 def save_file(parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:
     """Ask where to save; None when the user cancels."""
     from PySide6.QtWidgets import QFileDialog
