@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from cli.common import CommandError, emit_json, open_db
+from cli.common import CommandError, emit_json, open_db, output_path
 
 if TYPE_CHECKING:
     from models.store.db import Database
@@ -25,11 +25,9 @@ def _exchange_export(db: Database, args: argparse.Namespace) -> int:
                 raise CommandError(f"Không có tổ chức đảng «{name}»." if not found else
                                    f"«{name}» khớp {len(found)} tổ chức đảng; ghi đủ tên.")
             org_ids += found
-    try:
-        result = export_packages(db.session_factory, args.year, args.out, org_ids=org_ids,
-                                 orgs=args.only != "town", town=args.only != "orgs")
-    except OSError as exc:
-        raise CommandError(f"Không ghi được vào {args.out}: {exc}") from exc
+    result = export_packages(db.session_factory, args.year, args.out, org_ids=org_ids,
+                             orgs=args.only != "town", town=args.only != "orgs",
+                             overwrite=args.overwrite)
     for p in result.packages:
         what = "báo cáo tổng hợp" if p.kind == "ward-summary" else "tổ chức đảng"
         print(f"{p.path.name}: {what} {p.name} — {p.members} đảng viên, {p.sheets} phiếu.")
@@ -85,13 +83,13 @@ def _exchange_town(db: Database, args: argparse.Namespace) -> int:
 
     town = town_summary(db.session_factory, args.year)
     try:
-        print_jobs.town_report(db.session_factory, args.year, args.out, data=town)
+        with output_path(args, args.out) as target:
+            print_jobs.town_report(db.session_factory, args.year, target, data=town)
         if args.members is not None:
-            print_jobs.town_members(db.session_factory, args.year, args.members)
+            with output_path(args, args.members) as target:
+                print_jobs.town_members(db.session_factory, args.year, target)
     except NoIssuer as exc:
         raise CommandError(str(exc)) from exc
-    except OSError as exc:
-        raise CommandError(f"Không ghi được tệp: {exc}") from exc
     t = town.total
     print(f"Đã in báo cáo tổng hợp năm {args.year} của {len(town.wards)} phường ra {args.out}: "
           f"{t.movements.at_end} đảng viên đến ngày {t.as_of:%d/%m/%Y}.")
@@ -126,7 +124,8 @@ def _exchange_wards(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_exchange(args: argparse.Namespace) -> int:
-    db = open_db(args)
+    writes = args.action == "import" and not args.dry_run
+    db = open_db(args, write=writes, read_only=args.action == "import" and args.dry_run)
     actions = {"export": _exchange_export, "import": _exchange_import, "town": _exchange_town,
                "wards": _exchange_wards}
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cli.comments import cmd_print_comments
-from cli.common import CommandError, cell_id_arg, open_db
+from cli.common import CommandError, cell_id_arg, open_db, output_path
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -16,16 +16,18 @@ if TYPE_CHECKING:
     from reports.print_jobs import Written
 
 
-def written_as(out: Path, write: Callable[[], Written]) -> Written:
-    """Run a print job, its refusals turned into the command's clear message."""
+def written_as(args: argparse.Namespace, out: Path,
+               write: Callable[[Path], Written]) -> Written:
+    """Run a print job into ``out`` through the one output function (models.store.output:
+    never onto the register, replacing a file only with --overwrite), its refusals turned into
+    the command's clear message."""
     from models.catalogues.documents import NoIssuer
 
     try:
-        return write()
+        with output_path(args, out) as target:
+            return write(target)
     except (NoIssuer, LookupError) as exc:
         raise CommandError(str(exc)) from exc
-    except OSError as exc:
-        raise CommandError(f"Không ghi được tệp {out}: {exc}") from exc
 
 
 def what_was_written(written: Written) -> str:
@@ -43,8 +45,8 @@ def cmd_print_members(args: argparse.Namespace) -> int:
     out = Path(args.out)
     try:
         cell_id = cell_id_arg(db, args.cell)
-        written = written_as(out, lambda: print_jobs.member_book(db.session_factory, out,
-                                                                 cell_id=cell_id))
+        written = written_as(args, out, lambda target: print_jobs.member_book(
+            db.session_factory, target, cell_id=cell_id))
     finally:
         db.close()
     print(f"Đã in danh sách {format_int(written.rows)} đảng viên ({written.scope}) ra {out} "
@@ -61,8 +63,8 @@ def cmd_print_summary(args: argparse.Namespace) -> int:
     out = Path(args.out)
     try:
         data = year_summary(db.session_factory, args.year)
-        written = written_as(out, lambda: print_jobs.year_summary(db.session_factory, args.year,
-                                                                  out, data=data))
+        written = written_as(args, out, lambda target: print_jobs.year_summary(
+            db.session_factory, args.year, target, data=data))
     finally:
         db.close()
     print(f"Đã in báo cáo tổng hợp năm {args.year} ra {out} ({what_was_written(written)}): "

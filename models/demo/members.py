@@ -13,6 +13,7 @@ from models.demo.common import (
     CELL_COUNT,
     CELL_WEIGHTS,
     FIRST_RECEIVED,
+    SET_UP_AT,
     SPECIAL_NAME,
     Row,
     new_uuid,
@@ -34,6 +35,8 @@ from models.demo.tables import (
     Weighted,
 )
 from models.formats import format_date
+from models.register.rules import MemberInput, validate_member
+from models.register.service import Lifecycle, new_member_row
 from models.store.entities import MemberStatus, Sex
 from models.text import vntext
 
@@ -153,7 +156,7 @@ def make_member(gen: Generator, special: bool, busy: Sequence[set[int]],
     today_ord = today.toordinal()
     sex = Sex.FEMALE if special or rng.random() < 0.15 else Sex.MALE
     ethnicity = "Kinh" if special else gen.ethnicity.pick(rng)
-    full_name, name_key, sort_key = gen.name_keys(
+    full_name, name_key, _sort_key = gen.name_keys(
         SPECIAL_NAME if special else gen.full_name(sex, ethnicity))
 
     # identity and party data
@@ -270,24 +273,28 @@ def make_member(gen: Generator, special: bool, busy: Sequence[set[int]],
     still_excused = life.excused is not None and life.excused[1] is None
     last_change = max(life.received, life.closed or 0, move_day or 0,
                       *(d or 0 for d in (life.excused or ())))
-    row: Row = {
-        "uuid": new_uuid(rng), "full_name": full_name, "name_key": name_key,
-        "sort_key": sort_key, "sex": sex.value, "birth_date": birth if known_birth else None,
-        "birth_year": birth_year, "ethnicity": ethnicity, "citizen_id": citizen_id,
-        "phone": phone, "card_number": card, "party_file_number": file_number,
-        "join_date": join, "official_date": official, "workplace_org_id": org_ids[org_index],
-        "workplace_cell": f"Chi bộ {unit_name}", "employer_unit": f"{unit_name}, {company}",
-        "job_title": job_title,
-        "address": f"{house} {randint(rng, 1, 8)}, khu {cell + 1}, {ADDRESS_TAIL}",
-        "cell_id": cell_ids[cell], "letter_number": f"{number}-GGT/ĐU",
-        "letter_date": letter_date, "letter_issuer": f"Đảng ủy {company}",
-        "received_date": received,
-        "closed_date": None if life.closed is None else date.fromordinal(life.closed),
-        "status": (MemberStatus.ACTIVE if life.closing is None else life.closing[0]).value,
-        "excused": still_excused, "excused_reason": life.excuse_reason if still_excused else "",
-        "notes": " ".join(notes), "archived": False, "created_at": stamp(received, rng),
-        "updated_at": stamp(date.fromordinal(last_change), rng),
-    }
+    # the register's one way to store a member: the same rules and stored values as a member
+    # typed in the form or imported from a list (a generated member breaking a rule is a bug)
+    uuid = new_uuid(rng)
+    data = MemberInput(
+        full_name=full_name, sex=sex.value, birth_date=birth if known_birth else None,
+        birth_year=None if known_birth else birth_year, ethnicity=ethnicity,
+        citizen_id=citizen_id, phone=phone or "", card_number=card,
+        party_file_number=file_number, join_date=join, official_date=official,
+        workplace_org_id=org_ids[org_index], workplace_cell=f"Chi bộ {unit_name}",
+        employer_unit=f"{unit_name}, {company}", job_title=job_title,
+        address=f"{house} {randint(rng, 1, 8)}, khu {cell + 1}, {ADDRESS_TAIL}",
+        cell_id=cell_ids[cell], letter_number=f"{number}-GGT/ĐU", letter_date=letter_date,
+        letter_issuer=f"Đảng ủy {company}", received_date=received, excused=still_excused,
+        excused_reason=life.excuse_reason if still_excused else "", notes=" ".join(notes))
+    errors = validate_member(data, today)
+    if errors:
+        raise RuntimeError(f"Dữ liệu mẫu sai quy tắc: {full_name}: {errors}")
+    row: Row = new_member_row(data, SET_UP_AT, Lifecycle(
+        uuid=uuid,
+        status=(MemberStatus.ACTIVE if life.closing is None else life.closing[0]).value,
+        closed_date=None if life.closed is None else date.fromordinal(life.closed),
+        created_at=stamp(received, rng), updated_at=stamp(date.fromordinal(last_change), rng)))
     return row, life
 
 

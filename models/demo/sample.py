@@ -19,13 +19,12 @@ import random
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
 from models.catalogues.ward import CellInput, WardSetup, setup_ward_in
 from models.demo.common import (
-    BATCH,
     CELL_COUNT,
     CELLS_WITH_COMMITTEE,
     PLACE,
@@ -34,13 +33,12 @@ from models.demo.common import (
     WARD_PARENT,
     Progress,
     new_uuid,
-    pairs_of,
     table_of,
 )
 from models.demo.members import Generator, make_members
 from models.demo.schedule import busy_days, make_schedule
 from models.demo.writing import insert_activities, insert_attendance, insert_dated_rows, insert_orgs
-from models.store.db import bulk_member_insert
+from models.register.service import insert_member_rows
 from models.store.entities import Cell, Member, Sex, Ward
 from models.text import vntext
 
@@ -145,12 +143,9 @@ def fill_demo(
 
         rows, lives = make_members(gen, members, busy, org_ids, cell_ids,
                                     lambda done: report(1 + done, total))
-        member_table = table_of("member")
-        with bulk_member_insert(session):
-            for start in range(0, len(rows), BATCH):
-                session.execute(insert(member_table), rows[start:start + BATCH])
-                report(1 + members + min(start + BATCH, members) // 2, total)
-        id_by_uuid = pairs_of(session, select(member_table.c.uuid, member_table.c.id))
+        # the register's one insert path: ids as the inserts return them
+        id_by_uuid = insert_member_rows(
+            session, rows, lambda done: report(1 + members + done // 2, total))
         member_ids = [id_by_uuid[row["uuid"]] for row in rows]
         counts = insert_dated_rows(session, gen, rows, lives, member_ids, cell_ids)
         report(1 + 2 * members, total)

@@ -12,15 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Integer, Select, and_, case, or_, select
-from sqlalchemy import text as sql_text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import ColumnElement, Select, and_, case, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.chunks import chunked
 from models.formats import format_date
 from models.labels import MEMBER_STATUS, SEX, label
-from models.store.db import MEMBER_FTS_MATCH, fts_query
+from models.store.dialect import store_of
 from models.store.entities import Cell, Member, WorkplaceOrg
 from models.text.vntext import base_letters, clean, fold, fold_query, tone_of
 
@@ -83,20 +81,19 @@ def identifier_query(text: str) -> str | None:
     return digits if digits.isdigit() else None
 
 
-def search_condition(text: str, *, use_index: bool = False) -> ColumnElement[bool] | None:
+def search_condition(text: str, *, indexed: ColumnElement[bool] | None = None
+                     ) -> ColumnElement[bool] | None:
     """Every query word starts a word of the folded name (any order), or the query is an id.
 
-    ``use_index`` asks the SQLite full-text index for the names instead of scanning them: much
-    faster when few members match, slower when most do (see query_member_ids).
+    ``indexed`` is the store's full-text condition for the same words, when the store has one
+    and few members match (much faster then, slower when most do: see query_member_ids).
     """
     words = fold_query(text)
     if not words:
         return None
     name_match: ColumnElement[bool]
-    if use_index:
-        name_match = Member.id.in_(
-            sql_text(MEMBER_FTS_MATCH).bindparams(fts_query=fts_query(words))
-            .columns(rowid=Integer))
+    if indexed is not None:
+        name_match = indexed
     else:
         # fold() leaves only [a-z0-9 ], so the words need no LIKE escaping; a word starts the
         # key or follows a space (two LIKEs beat concatenating a space on every row)
@@ -163,9 +160,10 @@ def _order(stmt: Select[Any], sort: str, descending: bool, text: str = "") -> Se
                          direction(Member.id))
 
 
-def member_ids_statement(flt: MemberFilter, *, use_index: bool = False) -> Select[Any]:
+def member_ids_statement(flt: MemberFilter, *,
+                         indexed: ColumnElement[bool] | None = None) -> Select[Any]:
     stmt = select(Member.id)
-    condition = search_condition(flt.text, use_index=use_index)
+    condition = search_condition(flt.text, indexed=indexed)
     if condition is not None:
         stmt = stmt.where(condition)
     if flt.cell_id is not None:
@@ -181,23 +179,6 @@ def member_ids_statement(flt: MemberFilter, *, use_index: bool = False) -> Selec
     return _order(stmt, flt.sort, flt.descending, flt.text)
 
 
-# Up to this many name matches the full-text index answers faster than scanning every name.
-INDEX_LIMIT = 5000
-
-
-def _few_name_matches(connection: Connection, words: list[str]) -> bool:
-    """True when the full-text index exists and finds at most INDEX_LIMIT names (a probe that
-    stops early, so it costs a millisecond or two even when most names match)."""
-    if connection.dialect.name != "sqlite" or not words:
-        return False
-    probe = sql_text(f"SELECT count(*) FROM ({MEMBER_FTS_MATCH} LIMIT {INDEX_LIMIT + 1})")
-    try:
-        found = connection.execute(probe, {"fts_query": fts_query(words)}).scalar_one()
-    except DBAPIError:  # no full-text index in this database: scan instead
-        return False
-    return int(found) <= INDEX_LIMIT
-
-
 def query_member_ids(factory: sessionmaker[Session], flt: MemberFilter,
                      limit: int | None = None) -> list[int]:
     """The ids of the filter's members in its order; with ``limit``, only the first ones (the
@@ -205,8 +186,9 @@ def query_member_ids(factory: sessionmaker[Session], flt: MemberFilter,
     100,000 members match)."""
     with factory() as session:
         connection = session.connection()
-        use_index = _few_name_matches(connection, fold_query(flt.text))
-        stmt = member_ids_statement(flt, use_index=use_index)
+        words = fold_query(flt.text)
+        indexed = store_of(connection).name_match(connection, words) if words else None
+        stmt = member_ids_statement(flt, indexed=indexed)
         if limit is not None:
             stmt = stmt.limit(limit)
         result = connection.execute(stmt)

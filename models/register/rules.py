@@ -13,7 +13,7 @@ from datetime import date
 from models import clock
 from models.dates import MIN_YEAR, age_on
 from models.store.entities import Sex
-from models.text.vntext import clean
+from models.text.vntext import clean, fold
 
 CARD_NUMBER = re.compile(r"\d{8}")
 CITIZEN_ID = re.compile(r"\d{12}")
@@ -57,6 +57,8 @@ _SEPARATORS = re.compile(r"[\s.\-]")
 
 def digits_only(text: str) -> str:
     """Identifiers as typed or pasted: spaces, dots and dashes removed."""
+    if not text or text.isdigit():  # the common case: nothing to clean
+        return text or ""
     text = clean(text)
     return text if not text or text.isdigit() else _SEPARATORS.sub("", text)
 
@@ -72,6 +74,10 @@ def validate_member(data: MemberInput, today: date | None = None) -> dict[str, s
         errors["full_name"] = "Họ và tên phải có chữ."
     elif len(name) > 200:
         errors["full_name"] = "Họ và tên quá dài (tối đa 200 ký tự)."
+    elif not fold(name):
+        # a name nobody could find again: search and sorting read Vietnamese (Latin) letters
+        errors["full_name"] = ("Họ và tên phải viết bằng chữ cái tiếng Việt (chữ Latinh): tên "
+                               "này không tìm kiếm được trong sổ.")
     if data.sex not in (Sex.MALE, Sex.FEMALE):
         errors["sex"] = "Chưa chọn giới tính (Nam / Nữ)."
     if data.birth_date is None and data.birth_year is None:

@@ -100,21 +100,19 @@ def report_name() -> str:
 
 def write_problem_report(out: Path, facts: Mapping[str, str], logs: Iterable[Path],
                          private: PrivateNames = PrivateNames()) -> Path:
-    """Write the zip to ``out`` (through a temporary file, so a failed write leaves nothing)."""
-    temporary = out.with_name(out.name + ".tmp")
-    try:
-        temporary.unlink(missing_ok=True)
-        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr(FACTS_TEXT, facts_text(facts))
-            zf.writestr(FACTS_JSON, json.dumps(dict(facts), ensure_ascii=False, indent=2) + "\n")
-            for log in logs:
-                try:
-                    content = log.read_text(encoding="utf-8", errors="replace")
-                except OSError as exc:
-                    content = f"(không đọc được {log.name}: {exc})\n"
-                zf.writestr(f"{LOG_FOLDER}/{log.name}", scrub(content, private))
-        temporary.replace(out)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    """Write the zip to ``out`` through the one output function (models.store.output: a
+    temporary file renamed into place, owner-only, never onto the register; the save dialog has
+    asked about replacing another file)."""
+    from models.store.output import output_file
+
+    with output_file(out, overwrite=True) as temporary, \
+            zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(FACTS_TEXT, facts_text(facts))
+        zf.writestr(FACTS_JSON, json.dumps(dict(facts), ensure_ascii=False, indent=2) + "\n")
+        for log in logs:
+            try:
+                content = log.read_text(encoding="utf-8", errors="replace")
+            except OSError as exc:
+                content = f"(không đọc được {log.name}: {exc})\n"
+            zf.writestr(f"{LOG_FOLDER}/{log.name}", scrub(content, private))
     return out

@@ -32,6 +32,7 @@ from reports.layout.tables import (
     set_widths,
     write_table,
 )
+from reports.workbooks.writing import save_xlsx
 
 KIND = DocumentKind.REPORT
 TITLE = "Tổng hợp tình hình tham gia sinh hoạt"
@@ -191,5 +192,5 @@ def attendance_summary_xlsx(data: AttendanceSummary, out_path: Path | str, *,
     set_properties(workbook, creator=data.ward.committee,
                    title=f"{TITLE} năm {data.year} – {data.scope}",
                    made_on=made_on or clock.today())
-    workbook.save(Path(out_path))
+    save_xlsx(workbook, Path(out_path))
     return len(data.members)

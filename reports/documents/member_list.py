@@ -38,6 +38,7 @@ from reports.layout.tables import (
     grouped,
     set_properties,
 )
+from reports.workbooks.writing import save_xlsx, text_row
 
 KIND = "DS"  # danh sách, the kind in document codes
 TITLE = "Danh sách đảng viên"
@@ -221,9 +222,10 @@ def member_list_xlsx(data: MemberList, out_path: Path | str, *, made_on: date | 
     sheet.append([heading(h) for h in headings])
     total = len(data.rows)
     for number, m in enumerate(data.rows, start=1):
-        sheet.append([number, m.full_name, day(m.birth_date) or m.birth_year or None,
-                      m.sex_label, day(m.join_date), m.job or None, m.party_unit or None,
-                      m.address or None, day(m.received_date), m.notes or None])
+        sheet.append(text_row(sheet, [
+            number, m.full_name, day(m.birth_date) or m.birth_year or None, m.sex_label,
+            day(m.join_date), m.job or None, m.party_unit or None, m.address or None,
+            day(m.received_date), m.notes or None]))
         if number % 5000 == 0:
             if cancelled is not None and cancelled():
                 raise Cancelled
@@ -234,7 +236,7 @@ def member_list_xlsx(data: MemberList, out_path: Path | str, *, made_on: date | 
         sheet.append([None, line])
     set_properties(workbook, creator=data.ward.committee, title=f"{TITLE} – {data.scope}",
                    made_on=on)
-    workbook.save(Path(out_path))
+    save_xlsx(workbook, Path(out_path))
     if progress is not None:
         progress(total, total)
     return total

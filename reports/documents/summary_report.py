@@ -37,6 +37,7 @@ from reports.layout.tables import (
     set_widths,
     write_table,
 )
+from reports.workbooks.writing import save_xlsx
 
 KIND = "BC"  # báo cáo
 TITLE = "Báo cáo"
@@ -254,5 +255,5 @@ def summary_xlsx(data: YearSummary, out_path: Path | str, *, made_on: date | Non
     set_properties(workbook, creator=data.ward.committee,
                    title=SUBTITLE.format(year=data.year).capitalize(),
                    made_on=made_on or clock.today())
-    workbook.save(Path(out_path))
+    save_xlsx(workbook, Path(out_path))
 

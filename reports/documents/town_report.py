@@ -24,6 +24,7 @@ from reports.layout import party_doc as doc
 from reports.layout.fonts import SERIF_BOLD
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
 from reports.layout.tables import Column, PagedGrid, set_widths, write_table
+from reports.workbooks.writing import save_xlsx
 
 WARD_SECTION = "6. Theo đảng bộ phường, xã"
 SOURCES = ("Số liệu tổng hợp từ gói báo cáo của {count} đảng bộ phường, xã: {names}.")
@@ -105,4 +106,4 @@ def town_xlsx(town: TownSummary, out_path: Path | str, *, made_on: date | None =
     write_table(sheet, 1, list(HEADINGS), rows, percent_columns={9}, bold_rows={len(rows) - 1})
     set_widths(sheet, (6, 34, 10, 10, 10, 10, 10, 10, 10, 10, 10, 12))
     sheet.freeze_panes = "A2"
-    workbook.save(path)
+    save_xlsx(workbook, path)

@@ -25,6 +25,7 @@ from models import clock
 from models.chunks import chunked
 from models.labels import MEMBER_STATUS, SEX, label
 from models.store.entities import Cell, Member, Ward, WorkplaceOrg
+from reports.workbooks.writing import save_xlsx
 
 if TYPE_CHECKING:
     from models.importing.importer import ImportPlan
@@ -106,7 +107,7 @@ def save_workbook(wb: Any, out_path: Path | str, committee: str, title: str,
         f", lúc {stamp:%H:%M ngày %d/%m/%Y}."
     props.keywords = CREATOR
     props.created = props.modified = stamp
-    wb.save(path)
+    save_xlsx(wb, path)
     if committee:
         _set_company(path, committee)
 

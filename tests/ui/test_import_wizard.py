@@ -226,6 +226,41 @@ def test_member_list_menu_exports_the_filtered_list(
         assert session.scalar(select(func.count()).select_from(ImportRecord)) == 1
 
 
+def test_the_preview_names_the_sheet_and_offers_the_other_visible_ones(
+        qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wb = openpyxl.Workbook()
+    hidden = wb.active
+    hidden.title = "Cũ"
+    hidden.append(["Họ và tên", "Ngày sinh", "Giới tính"])
+    hidden.append(["Người Trong Trang Ẩn", "01/01/1970", "Nam"])
+    hidden.sheet_state = "hidden"
+    for title, name in (("Danh sách 2026", "Lê Thị Hiện"), ("Nháp", "Trần Văn Nháp")):
+        sheet = wb.create_sheet(title)
+        sheet.append(["Họ và tên", "Ngày sinh", "Giới tính"])
+        sheet.append([name, "02/02/1980", "Nữ"])
+    wb.active = 1
+    path = tmp_path / "nhieu-trang.xlsx"
+    wb.save(path)
+    wizard = ImportWizardDialog(db.session_factory)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.path_edit.setText(str(path))
+    wizard.go_next()
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == 1, timeout=10_000)
+    assert "«Danh sách 2026»" in wizard.sheet_label.text()
+    assert [wizard.sheet_combo.itemText(i) for i in range(wizard.sheet_combo.count())] == [
+        "Danh sách 2026", "Nháp"]  # the hidden sheet is not offered
+    assert wizard.plan is not None and wizard.plan.rows[0].data is not None
+    assert wizard.plan.rows[0].data.full_name == "Lê Thị Hiện"
+    wizard.sheet_combo.setCurrentIndex(1)
+    wizard.sheet_combo.activated.emit(1)
+    qtbot.waitUntil(lambda: wizard.base_table is not None and wizard.base_table.sheet == "Nháp",
+                    timeout=10_000)
+    assert wizard.plan.rows[0].data is not None
+    assert wizard.plan.rows[0].data.full_name == "Trần Văn Nháp"
+    assert "«Nháp»" in wizard.sheet_label.text()
+    wizard.grab().save(str(tmp_path / "wizard.png"))
+
 def test_the_preview_shows_and_changes_what_each_organisation_matched(
         qtbot: QtBot, demo_db: Database, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:

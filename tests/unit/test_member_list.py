@@ -166,7 +166,7 @@ def test_command_line(db: Database, tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main.main(["--db", str(db.path), "print", "members", "--out", str(xlsx)]) == 0
     assert load_workbook(xlsx).active.max_row == 1 + 9 + 1 + 3
     assert main.main(["--db", str(db.path), "print", "members", "--cell", "khu 9",
-                      "--out", str(pdf)]) == 1
+                      "--out", str(pdf), "--overwrite"]) == 1
     assert "Không có chi bộ «khu 9»" in capsys.readouterr().err
     assert main.main(["--db", str(db.path), "print", "members",
                       "--out", str(tmp_path / "no" / "x.pdf")]) == 1

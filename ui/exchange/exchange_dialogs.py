@@ -304,7 +304,7 @@ class ImportPreviewDialog(QDialog):
         return cls(file_name, preview, parent).exec() == QDialog.DialogCode.Accepted
 
 
-def _plan(factory: Factory, path: Path, *, dry_run: bool) -> Any:
+def _plan(factory: Factory, path: Path, *, dry_run: bool, expected: Any = None) -> Any:
     from models.exchange.answers import apply_answers, plan_answers
     from models.exchange.format import KIND_WARD, open_package
     from models.exchange.packages import ward_identity
@@ -314,7 +314,9 @@ def _plan(factory: Factory, path: Path, *, dry_run: bool) -> Any:
     if package.kind == KIND_WARD:
         return import_ward_package(factory, package, ward_identity(factory).uuid,
                                    dry_run=dry_run)
-    return (plan_answers if dry_run else apply_answers)(factory, package)
+    if dry_run:
+        return plan_answers(factory, package)
+    return apply_answers(factory, package, expected)  # exactly what the preview showed
 
 
 def import_package(parent: QWidget | None, factory: Factory, events: AppEvents,
@@ -351,7 +353,8 @@ def import_package(parent: QWidget | None, factory: Factory, events: AppEvents,
 
     def planned(result: Any) -> None:
         if ImportPreviewDialog.review(parent, file.name, preview_of(result)):
-            Task(parent, "Đang ghi vào sổ…", lambda _p, _c: _plan(factory, file, dry_run=False),
+            Task(parent, "Đang ghi vào sổ…",
+                 lambda _p, _c: _plan(factory, file, dry_run=False, expected=result),
                  applied, failed, cancellable=False)
 
     Task(parent, "Đang kiểm tra gói…", lambda _p, _c: _plan(factory, file, dry_run=True),

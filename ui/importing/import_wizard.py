@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from models import clock
 from models.catalogues.ward import list_cells, list_orgs
 from models.formats import format_date, format_int
+from models.importing.files import SheetChoice, sheet_choice
 from models.importing.importer import (
     ImportCancelled,
     ImportPlan,
@@ -50,6 +51,7 @@ from models.importing.importer import (
 )
 from models.importing.read import FIELD_HEADERS, CellValue, ImportFileError, RawTable, with_mapping
 from models.importing.records import UndoRefused
+from models.store.output import output_file
 from ui.importing.import_history import ImportHistoryDialog
 from ui.importing.match_table import MatchTable
 from ui.shell import messages
@@ -130,6 +132,7 @@ class ImportWizardDialog(QDialog):
         self._factory = factory
         self.plan: ImportPlan | None = None
         self.base_table: RawTable | None = None
+        self.sheets = SheetChoice((), "")
         self.import_result: ImportResult | None = None
         self.task: Task | None = None
         self._filling = False
@@ -189,6 +192,14 @@ class ImportWizardDialog(QDialog):
         self.legacy_label = QLabel()
         self.legacy_label.setWordWrap(True)
         self.legacy_label.setStyleSheet("background: #e8f1fb; padding: 4px")
+        # the sheet read: the one the user last looked at, or another visible one
+        self.sheet_label = QLabel("Trang tính:")
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.activated.connect(self._on_sheet_combo_activated)
+        sheet_row = QHBoxLayout()
+        sheet_row.addWidget(self.sheet_label)
+        sheet_row.addWidget(self.sheet_combo)
+        sheet_row.addStretch()
         self.only_problems = QCheckBox("Chỉ hiện các dòng có lỗi")
         self.only_problems.toggled.connect(self._fill_preview)
         self.preview = QTableWidget()
@@ -212,6 +223,7 @@ class ImportWizardDialog(QDialog):
         self.preview_tabs.addTab(rows_tab, "Các dòng của tệp")
         self.preview_tabs.addTab(self.matches, "Tổ chức đảng, chi bộ")
         layout = QVBoxLayout(page)
+        layout.addLayout(sheet_row)
         layout.addWidget(self.preview_summary)
         layout.addWidget(self.legacy_label)
         layout.addWidget(self.preview_tabs, 1)
@@ -291,23 +303,40 @@ class ImportWizardDialog(QDialog):
         else:
             raise exc  # a bug: on to the exception hook and the log
 
-    def load(self, path: str) -> None:
-        """Read and plan the file on a worker thread, then show the preview."""
+    def load(self, path: str, sheet: str | None = None) -> None:
+        """Read and plan the file (``sheet``, by default the active visible one) on a worker
+        thread, then show the preview."""
         if not path:
             messages.error(self, "Chưa chọn tệp", "Hãy chọn tệp danh sách cần nhập.")
             return
         factory = self._factory
 
         def work(_progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
-            table = read_table(path)
+            self.sheets = sheet_choice(path)
+            table = read_table(path, sheet=sheet)
             return table, plan_import(factory, table)
 
         self._run("Đang đọc tệp…", work, self._loaded, cancellable=False)
 
     def _loaded(self, loaded: tuple[RawTable, ImportPlan]) -> None:
         self.base_table, self.plan = loaded
+        names = self.sheets.names
+        self.sheet_combo.clear()
+        self.sheet_combo.addItems(list(names))
+        self.sheet_combo.setCurrentText(self.base_table.sheet)
+        self.sheet_combo.setEnabled(len(names) > 1)
+        shown = f"«{self.base_table.sheet}»" if self.base_table.sheet else "(tệp CSV)"
+        self.sheet_label.setText(f"Đọc trang tính {shown}" + (
+            f" — tệp có {len(names)} trang đang hiện; chọn trang khác:" if len(names) > 1
+            else "."))
+        self.sheet_combo.setVisible(len(names) > 1)
         self._fill_preview()
         self._show_page(1)
+
+    def _on_sheet_combo_activated(self, _index: int) -> None:
+        chosen = self.sheet_combo.currentText()
+        if self.base_table is not None and chosen and chosen != self.base_table.sheet:
+            self.load(self.path_edit.text().strip(), chosen)
 
     def remap(self, column: int, field: str | None) -> None:
         """The user chose another field for a column: plan again with the new mapping."""
@@ -461,7 +490,8 @@ class ImportWizardDialog(QDialog):
         if not path:
             return
         try:
-            count = write_rejects(self.plan, path, self._factory)
+            with output_file(path, overwrite=True) as target:  # the dialog asked
+                count = write_rejects(self.plan, target, self._factory)
         except OSError as exc:
             messages.error(self, "Không lưu được", f"Không ghi được tệp {path}: {exc}")
             return
@@ -481,7 +511,8 @@ def save_template(parent: QWidget | None, factory: sessionmaker[Session] | None)
     if not path:
         return
     try:
-        write_template(path, factory)
+        with output_file(path, overwrite=True) as target:  # the dialog asked
+            write_template(target, factory)
     except OSError as exc:
         messages.error(parent, "Không lưu được", f"Không ghi được tệp {path}: {exc}")
         return
@@ -546,7 +577,8 @@ class ExchangeMenu(QObject):
         factory, flt = self.view._factory, self.view.current_filter()
 
         def work(_progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
-            return export_members(factory, path, member_filter=flt)
+            with output_file(path, overwrite=True) as target:  # the dialog asked
+                return export_members(factory, target, member_filter=flt)
 
         def done(count: int) -> None:
             messages.info(self.view, "Đã xuất", f"Đã xuất {format_int(count)} đảng viên ra "

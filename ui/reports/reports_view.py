@@ -29,6 +29,7 @@ from models.catalogues.documents import NoIssuer
 from models.catalogues.ward import list_cells, list_orgs
 from models.dates import FIRST_YEAR, LAST_YEAR
 from models.figures.common import Cancelled
+from models.store.output import output_file
 from reports import print_jobs
 from ui.shell import messages
 from ui.shell.events import AppEvents
@@ -154,8 +155,16 @@ class ReportsView(QWidget):
         else:
             target = Path(tempfile.mkdtemp(prefix="sodangvien-")) / f"{suggested}.pdf"
         factory, today = self.factory, self.today()
+        final = target
 
         def work(progress: Any, cancelled: Any) -> Path:
+            # the one output function: owner-only, never onto the register (the save dialog
+            # has asked about replacing another file)
+            with output_file(final, overwrite=True) as written:
+                write(progress, cancelled, written)
+            return final
+
+        def write(progress: Any, cancelled: Any, target: Path) -> Path:
             if report == "members":
                 print_jobs.member_book(factory, target, cell_id=cell_id, org_id=org_id,
                                        excel=excel, today=today, progress=progress,

@@ -7,7 +7,6 @@ maximised; its minimum size fits 1093×614 (1366×768 at 125 %).
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
     from ui.reports.reports_view import ReportsView
     from ui.settings.settings_view import SettingsView
 from models.catalogues.ward import WardInfo, get_ward
+from models.store.dbcheck import DatabaseError
 from ui.overview.overview_view import OverviewView
 from ui.register.members_view import MembersView
 from ui.shell import messages
@@ -320,7 +320,7 @@ class MainWindow(QMainWindow):
         folder = load_settings(self.db.session_factory).backup_folder(self.db.path)
         try:
             return automatic_backup(self.db.path, folder)
-        except (OSError, sqlite3.Error) as exc:
+        except (OSError, DatabaseError) as exc:  # the store's refusals, a full disk included
             messages.error(self, "Không sao lưu được",
                            f"Không tạo được bản sao lưu tự động trong {folder}: {exc}")
             return None

@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.formats import format_int
+from models.store.output import write_bytes
 from ui.shell import messages
 from ui.shell.tasks import Task
 
@@ -639,7 +640,7 @@ class PdfPreviewDialog(QDialog):
         path = Path(target)
         if not path.suffix:
             path = path.with_suffix(".pdf")
-        path.write_bytes(self._data)
+        write_bytes(path, self._data, overwrite=True)  # the save dialog asked already
         self.saved.emit(str(path))
 
     # ----------------------------------------------------------------- closing

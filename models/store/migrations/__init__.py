@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 # found through importlib.resources, as every shipped file is: a wheel installs the scripts
 # beside this module, the frozen build places them where its resource reader looks
@@ -35,11 +35,16 @@ def alembic_config() -> object:
     return config
 
 
-def upgrade_to_head(engine: Engine) -> None:
-    """Run every missing migration in one connection (Alembic's env.py reuses it)."""
+def upgrade_to_head(engine: Engine) -> list[str]:
+    """Run every missing migration in one connection (Alembic's env.py reuses it); what the
+    migrations changed that the user should know (a migration appends to
+    ``context.config.attributes["notices"]``)."""
     from alembic import command
 
     config = alembic_config()
+    notices: list[str] = []
     with engine.begin() as connection:
         config.attributes["connection"] = connection  # type: ignore[attr-defined]
+        config.attributes["notices"] = notices  # type: ignore[attr-defined]
         command.upgrade(config, "head")  # type: ignore[arg-type]
+    return notices
