@@ -397,19 +397,20 @@ def _frame_size(margins: Margins) -> tuple[float, float]:
             A4[1] - (margins.top_mm + margins.bottom_mm) * mm)
 
 
-def _laid_out(data: CommentSheetData, margins: Margins) -> tuple[list[Flowable], SheetFit]:
-    """The sheet in the form's arrangement when that fits one page, else compact; and how it
-    fits.  The member's paragraphs are measured once for both."""
+def _laid_out(data: CommentSheetData, margins: Margins, *, measure_both: bool = False
+              ) -> tuple[list[Flowable], float, float | None]:
+    """The sheet in the form's arrangement when that fits one page, else compact; the room (mm)
+    left under the form's arrangement and under the compact one (None when the form's fits and
+    not `measure_both`).  The member's paragraphs are measured once for both."""
     width, height = _frame_size(margins)
-    certified = data.certification is not None
     member = _member_part(data)
     reference = _arranged(data, member, Arrangement.REFERENCE)
-    spare = frame_spare(reference, width, height)
-    if spare >= 0:
-        return reference, SheetFit(spare / mm, Arrangement.REFERENCE, 0, certified)
+    spare = frame_spare(reference, width, height) / mm
+    if spare >= 0 and not measure_both:
+        return reference, spare, None
     compact = _arranged(data, member, Arrangement.COMPACT)
-    return compact, SheetFit(frame_spare(compact, width, height) / mm, Arrangement.COMPACT,
-                             -spare / mm, certified)
+    compact_spare = frame_spare(compact, width, height) / mm
+    return (reference if spare >= 0 else compact), spare, compact_spare
 
 
 def comment_sheet_flowables(data: CommentSheetData,
@@ -439,10 +440,21 @@ def comment_sheet_pdf(data: CommentSheetData, out: Out, margins: Margins = DEFAU
 class SheetFit:
     """Whether a sheet prints on one page, in which arrangement, and by how much room."""
 
-    spare_mm: float  # free height left at the foot of the page; negative: how much too long
-    arrangement: Arrangement  # the one printed
-    reference_over_mm: float  # compact: how much too long the form's arrangement was; else 0
+    reference_spare_mm: float  # room left at the page's foot as the form; negative: too long
+    compact_spare_mm: float  # the same, compact
     certified: bool  # the ward certifies (compact then prints it beside the signers)
+
+    @property
+    def arrangement(self) -> Arrangement:
+        """The one printed: the form's whenever it fits."""
+        return Arrangement.REFERENCE if self.reference_spare_mm >= 0 else Arrangement.COMPACT
+
+    @property
+    def spare_mm(self) -> float:
+        """The room left under the arrangement printed; negative: how much too long."""
+        if self.arrangement is Arrangement.REFERENCE:
+            return self.reference_spare_mm
+        return self.compact_spare_mm
 
     @property
     def fits(self) -> bool:
@@ -455,17 +467,19 @@ class SheetFit:
 
     @property
     def message(self) -> str:
-        """What the editor shows: 'Vừa một trang (còn khoảng 6 dòng).', where the compact
-        arrangement is needed what it changes and how much to cut to print as the form, or a
-        warning."""
+        """What the editor shows: the room left as the form and compact ('Vừa một trang (còn
+        khoảng 2 dòng theo mẫu, 11 dòng nếu in gọn).'); when compact is needed, what it changes
+        and how much to cut to print as the form; or a warning."""
         if not self.fits:
             return (f"Quá một trang khoảng {self.lines} dòng: phiếu sẽ in sang trang 2. "
                     "Hãy rút gọn nội dung.")
         if self.arrangement is Arrangement.REFERENCE:
-            return f"Vừa một trang (còn khoảng {self.lines} dòng)."
+            compact = _in_lines(self.compact_spare_mm, up=False)
+            return (f"Vừa một trang (còn khoảng {self.lines} dòng theo mẫu, {compact} dòng nếu "
+                    "in gọn).")
         moved = ("xác nhận của Đảng ủy in bên cạnh chữ ký" if self.certified
                  else "năm in cùng dòng tiêu đề")
-        cut = _in_lines(self.reference_over_mm, up=True)
+        cut = _in_lines(self.reference_spare_mm, up=True)
         return (f"Vừa một trang khi in gọn: {moved} (còn khoảng {self.lines} dòng). "
                 f"Bớt khoảng {cut} dòng thì phiếu in theo mẫu.")
 
@@ -479,4 +493,6 @@ def sheet_fit(data: CommentSheetData, margins: Margins = DEFAULT_MARGINS) -> She
     """Measure the sheet as the page frame stacks it, in the arrangement it would print in,
     without printing (about a millisecond): `comment_sheet_flowables` lays out exactly what
     this measures, which a test holds over the whole sample round."""
-    return _laid_out(data, margins)[1]
+    _, reference, compact = _laid_out(data, margins, measure_both=True)
+    assert compact is not None  # (measured both)
+    return SheetFit(reference, compact, data.certification is not None)

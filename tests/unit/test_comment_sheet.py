@@ -281,7 +281,7 @@ def test_without_the_certification_the_form_is_the_two_signers(tmp_path: Path) -
     long = next(d for d in (with_more_text(SHEET, n, (1,)) for n in range(20, 3000, 20))
                 if sheet_fit(d).arrangement is Arrangement.COMPACT)
     fit = sheet_fit(long)
-    assert fit.fits and fit.reference_over_mm < 13 * 1.1 / mm, fit
+    assert fit.fits and -fit.reference_spare_mm < 13 * 1.1 / mm, fit
     text = flat(all_text(sheet_pdf(tmp_path, long)))
     assert "nơi cư trú năm 2026" in text and "XÁC NHẬN" not in text
     assert fit.message.startswith("Vừa một trang khi in gọn: năm in cùng dòng tiêu đề")
@@ -461,12 +461,16 @@ def test_the_measure_agrees_with_the_printed_pages(tmp_path: Path, extra: int,
 
 
 def test_the_message_says_which_arrangement_and_what_to_cut() -> None:
-    assert re.fullmatch(r"Vừa một trang \(còn khoảng \d dòng\)\.", sheet_fit(
-        dataclasses.replace(SHEET, certification=CERTIFICATION)).message)
+    fit = sheet_fit(dataclasses.replace(SHEET, certification=CERTIFICATION))
+    assert fit.arrangement is Arrangement.REFERENCE and 0 < fit.lines < 5
+    # how much room is left as the form, and how much compact: it still fits after that
+    assert fit.message == (f"Vừa một trang (còn khoảng {fit.lines} dòng theo mẫu, "
+                           f"{int(fit.compact_spare_mm / (13 * 1.1 / mm))} dòng nếu in gọn).")
+    assert 8 < fit.compact_spare_mm / (13 * 1.1 / mm) < 15
     data = with_more_text(dataclasses.replace(SHEET, certification=CERTIFICATION), 600, (1, 7))
     fit = sheet_fit(data)
     assert fit.arrangement is Arrangement.COMPACT
-    cut = -(-fit.reference_over_mm // (13 * 1.1 / mm))
+    cut = -(fit.reference_spare_mm // (13 * 1.1 / mm))
     assert fit.message == (
         f"Vừa một trang khi in gọn: xác nhận của Đảng ủy in bên cạnh chữ ký (còn khoảng "
         f"{fit.lines} dòng). Bớt khoảng {cut:.0f} dòng thì phiếu in theo mẫu.")
