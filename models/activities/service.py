@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, exists, func, insert, select
+from sqlalchemy import ColumnElement, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from models import clock, testhooks
 from models.chunks import IN_LIST, chunked
@@ -32,6 +33,7 @@ from models.store.entities import (
     ActivityStatus,
     Attendance,
     AttendanceState,
+    Base,
     Cell,
     ChangeLog,
     Member,
@@ -406,14 +408,15 @@ def save_roll_call(factory: Factory, activity_id: int, marks: Mapping[int, tuple
         wanted[member_id] = (state, text)
     if not wanted:
         return RollCallSaved(0, {})
-    changed = 0
+    att = _ATTENDANCE
     with refuse_stale(lambda: _roll_call_conflict_now(factory, activity_id, wanted)), \
             factory.begin() as session:
         activity = _load_activity(session, activity_id)
-        stmt = select(Attendance).where(Attendance.activity_id == activity_id)
-        if len(wanted) <= IN_LIST:  # a few marks of a big meeting: load just those rows
-            stmt = stmt.where(Attendance.member_id.in_(list(wanted)))
-        rows = {row.member_id: row for row in session.scalars(stmt)}
+        stmt = select(att.c.id, att.c.member_id, att.c.state, att.c.note, att.c.version).where(
+            att.c.activity_id == activity_id)
+        if len(wanted) <= IN_LIST:  # a few marks of a big meeting: read just those rows
+            stmt = stmt.where(att.c.member_id.in_(list(wanted)))
+        rows = {r.member_id: r for r in session.execute(stmt)}
         if any(member_id not in rows for member_id in wanted):
             raise ActivityError("Điểm danh: có đảng viên không còn trong danh sách mời (có thể "
                                 "đã bị thay đổi ở nơi khác). Hãy mở lại danh sách.")
@@ -422,18 +425,43 @@ def save_roll_call(factory: Factory, activity_id: int, marks: Mapping[int, tuple
                        and rows[m].version != versions[m] and (rows[m].state, rows[m].note) != mark]
             if clashes:
                 raise _roll_call_conflict(session, activity, clashes)
-        for member_id, (state, note) in wanted.items():
-            row = rows[member_id]
-            if row.state != state or row.note != note:
-                row.state, row.note = state, note
-                changed += 1
-                if changed % HOOK_EVERY == 0:
-                    session.flush()
-                    testhooks.rows_written("attendance", changed)
-        session.flush()
-        testhooks.rows_written("attendance", changed)
-        saved = {m: rows[m].version for m in wanted}
-    return RollCallSaved(changed, saved)
+        changes = [(rows[m], state, note) for m, (state, note) in wanted.items()
+                   if (rows[m].state, rows[m].note) != (state, note)]
+        _write_marks(session, changes)
+    saved = {m: rows[m].version for m in wanted}
+    saved.update({row.member_id: row.version + 1 for row, _state, _note in changes})
+    return RollCallSaved(len(changes), saved)
+
+
+_ATTENDANCE = Base.metadata.tables["attendance"]  # Core: one statement for a batch of rows
+_MARK = (update(_ATTENDANCE)
+         .where(_ATTENDANCE.c.id == bindparam("row_id"),
+                _ATTENDANCE.c.version == bindparam("row_version"))
+         .values(state=bindparam("new_state"), note=bindparam("new_note"),
+                 version=_ATTENDANCE.c.version + 1))
+
+
+def _write_marks(session: Session, changes: Sequence[tuple[Any, str, str]]) -> None:
+    """The changed rows in batches of one statement each, each row only if still at the version
+    read (another transaction's write in between: StaleDataError, nothing kept), with their
+    change history lines (as models.store.history writes them for the ORM's writes)."""
+    user, at = history.current_user(), now()
+    for start in range(0, len(changes), HOOK_EVERY):
+        chunk = changes[start:start + HOOK_EVERY]
+        result = session.execute(_MARK, [
+            {"row_id": row.id, "row_version": row.version, "new_state": state,
+             "new_note": note} for row, state, note in chunk])
+        if result.rowcount != len(chunk):  # type: ignore[attr-defined]
+            raise StaleDataError("attendance rows changed meanwhile")
+        session.execute(insert(ChangeLog), [
+            {"at": at, "user": user, "entity": "attendance", "entity_id": row.id,
+             "action": "update", "field": field, "old_value": old, "new_value": new}
+            for row, state, note in chunk
+            for field, old, new in (("state", row.state, state), ("note", row.note, note))
+            if old != new])
+        testhooks.rows_written("attendance", start + len(chunk))
+    if not changes:
+        testhooks.rows_written("attendance", 0)
 
 
 def _roll_call_conflict(session: Session, activity: Activity,
