@@ -384,16 +384,14 @@ def set_excused(factory: sessionmaker[Session], member_id: int, excused: bool, r
 
 
 def change_status(factory: sessionmaker[Session], member_id: int, status: str, on: date,
-                  reason: str = "", today: date | None = None, *,
-                  version: int | None = None) -> None:
+                  reason: str = "", today: date | None = None) -> None:
     """A dated status change: moved away, transferred, returned on retirement, deceased, or
-    active again. The earlier history stays.  ``version``: the member's, as the dialog read it
-    (StaleRecord when someone else saved the member since)."""
+    active again. The earlier history stays.  Not checked against a version: a status is a
+    dated event added to the history, not a value written over someone else's (the rules
+    below refuse the same status twice and a date before the last change)."""
     with refuse_stale(lambda: _stale_member_now(factory, member_id)), \
             factory.begin() as session:
-        member = _load(session, member_id)
-        ensure_current(session, member.version, version, lambda s: _stale_member(s, member))
-        change_status_in(session, member, status, on, reason, today)
+        change_status_in(session, _load(session, member_id), status, on, reason, today)
 
 
 def change_status_in(session: Session, member: Member, status: str, on: date, reason: str = "",
