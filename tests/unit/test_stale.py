@@ -262,3 +262,20 @@ def test_the_version_counts_every_write_including_those_made_without_a_form(
         assert member is not None
         member.notes = "Đã xác minh."
     assert member_edit(f, member_id).version == 2
+
+
+def test_the_sheet_templates_saved_from_a_stale_dialog_are_refused(db: Database) -> None:
+    from models.comments import templates
+
+    f = db.session_factory
+    mine = templates.read_form_options(f)
+    theirs = templates.read_form_options(f)
+    assert mine.version == 0  # never saved: the defaults
+    templates.save_form_options(f, replace(theirs.value, front_signs=False),
+                                version=theirs.version)
+    with pytest.raises(StaleRecord) as refused:
+        templates.save_form_options(f, replace(mine.value, ward_certifies=False),
+                                    version=mine.version)
+    assert str(refused.value).startswith("Người khác vừa sửa mẫu nội dung phiếu nhận xét")
+    assert refused.value.fresh == replace(mine.value, front_signs=False)
+    assert templates.load_form_options(f).ward_certifies is True
