@@ -593,8 +593,10 @@ def _write(session: Session, plan: ImportPlan, progress: Progress | None,
     places = [(cell_ids.get(r.cell_key) if r.cell_key else None,
                org_ids.get(r.org_key) if r.org_key else None) for r in new_rows]
     try:
+        # the plan read every text through the cleaning rule (cell_text) and checked every row
         new_ids = create_members(session, inputs, today=today, reason=NEW_MEMBER_REASON,
-                                 validated=True, places=places, chunk_done=chunk_done)
+                                 validated=True, cleaned=True, places=places,
+                                 chunk_done=chunk_done)
     except RegisterError as exc:
         raise ImportFileError(str(exc)) from exc
     for low, high in id_ranges(new_ids):
