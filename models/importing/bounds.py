@@ -119,14 +119,6 @@ _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _REL = re.compile(rb'<Relationship\b([^>]*)/?>')
 _ACTIVE_TAB = re.compile(rb'<workbookView\b[^>]*\bactiveTab="(\d+)"')
 _DIMENSION = re.compile(rb'<dimension\b[^>]*\bref="([A-Za-z]*)(\d*)(?::([A-Za-z]*)(\d*))?"')
-_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
-_ROW_PLAIN = re.compile(rb'<row r="(\d+)"')  # how Excel and openpyxl write it: the quick path
-# a cell reference of two or three letters (column AA and beyond), wherever the attribute sits in
-# its tag: only wide sheets have any, so an ordinary list costs one quick scan
-_WIDE_CELL = re.compile(rb' r="([A-Za-z]{2,3})\d')
-_WIDE_CELL_ANY_SPACE = re.compile(rb'\sr="([A-Za-z]{2,3})\d')
-
-
 @dataclass(frozen=True)
 class SheetInfo:
     name: str
@@ -183,18 +175,142 @@ def xlsx_sheets(zf: zipfile.ZipFile, name: str) -> Sheets:
     return Sheets(tuple(sheets), chosen.name)
 
 
+# --- the rectangle of an .xlsx sheet ------------------------------------------------------------
+# python-calamine places a cell by the last attribute named r of its <c> element (letters for the
+# column, digits for the row, any case, quoted either way, spaces allowed around "=", with or
+# without a space before it), and a cell without one after the cell before it in its row; a row
+# without r follows the row before it.  The quick pass proves, with three scans of each chunk,
+# that every <row> and <c> of the chunk is written the usual way — r first and alone, in double
+# quotes, attributes one space apart, no namespace prefix — with a one-letter column and a row
+# no greater than the rows named so far; any element written otherwise sends the chunk to the
+# careful pass, which reads every element's attributes as calamine would.
+
+_ATTRS = rb'(?: (?!r=)[\w:.-]++="[^"]*+")*+ ?/?>'  # the rest of a usual tag: no other r
+_ROW_TAG = re.compile(rb'<row(?: r="(\d{1,7})"' + _ATTRS + rb')?')  # b"" when unusual
+_PREFIXED = re.compile(rb':(?:c|row)(?=[\s/>])')
+_TAG_START = rb'<(?:[\w.-]+:)?(row|c)(?=[\s/>])'
+_TAG = re.compile(_TAG_START + rb'((?:[^>"\']++|"[^"]*+"|\'[^\']*+\')*+)>')
+_TAG_STARTS = re.compile(_TAG_START)
+_R_ATTR = re.compile(rb'(?:^|[\s"\'])r\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+_LETTERS = re.compile(rb"[A-Za-z]+")
+_DIGITS = re.compile(rb"\d+")
+_HUGE = MAX_ROWS * MAX_COLUMNS  # a reference past every bound
+# a sheet is scanned 8 MB at a time: few enough chunks that the pattern for the rows named so
+# far is built a few times, not once a megabyte
+_SCAN_BYTES = 8 * _CHUNK
+
+
+def _at_most(limit: int) -> bytes:
+    """A pattern for the decimal numbers up to ``limit`` (leading zeros allowed): shorter
+    numbers, or as long and not after it in dictionary order."""
+    text = str(limit).encode()
+    size = len(text)
+    options = [rb"\d{1,%d}" % (size - 1)] if size > 1 else []
+    for index in range(size):
+        digit = text[index] - 48
+        if digit:
+            options.append(text[:index] + b"[0-%d]" % (digit - 1) + rb"\d" * (size - index - 1))
+    options.append(text)
+    return b"(?:" + b"|".join(options) + b")"
+
+
+def _reference(value: bytes) -> tuple[int, int]:
+    """(row, column) of a cell reference as calamine reads it, or more (never less)."""
+    letters = b"".join(_LETTERS.findall(value))
+    digits = b"".join(_DIGITS.findall(value)).lstrip(b"0")
+    row = int(digits or b"0") if len(digits) <= 9 else _HUGE
+    column = column_number(letters) if len(letters) <= 4 else _HUGE
+    return row, column
+
+
+@dataclass
+class _SheetScan:
+    """The rectangle a sheet's XML spans, read chunk by chunk."""
+
+    name: str
+    rows: int = 0  # the largest row named or counted
+    columns: int = 0  # the largest column named or counted
+    row: int = 0  # where the careful pass is: the current row, the last cell's column
+    column: int = 0
+    _cells: re.Pattern[bytes] | None = None
+    _cells_limit: int = -1
+
+    def chunk(self, body: bytes) -> None:
+        numbers = _ROW_TAG.findall(body)
+        if b"" in numbers or _PREFIXED.search(body):
+            self.careful(body)
+            return
+        if numbers:
+            self.rows = max(self.rows, max(map(int, numbers)))
+        unusual = self.cell_pattern().findall(body)
+        if any(not letters for letters, _digits in unusual):
+            self.careful(body)
+            return
+        for letters, digits in unusual:  # usual cells beyond column Z or the rows named
+            self.rows = max(self.rows, int(digits))
+            self.columns = max(self.columns, column_number(letters))
+        if numbers:
+            self.row = int(numbers[-1])
+        self.column = max(self.columns, 26)  # at most: where a cell without r would go next
+
+    def cell_pattern(self) -> re.Pattern[bytes]:
+        """A <c> not written the usual way with a one-letter column and a row up to the rows
+        named so far; for a usual one, its column letters and row digits."""
+        if self._cells is None or self._cells_limit != self.rows:
+            self._cells_limit = self.rows
+            self._cells = re.compile(
+                rb'<c(?=[\s/>])(?! r="[A-Za-z]' + _at_most(self.rows) + b'"' + _ATTRS
+                + rb')(?: r="([A-Za-z]{1,3})(\d{1,7})"' + _ATTRS + rb')?')
+        return self._cells
+
+    def careful(self, body: bytes) -> None:
+        """Every <row> and <c> element's place, as calamine works it out."""
+        tags = _TAG.findall(body)
+        if len(tags) != len(_TAG_STARTS.findall(body)):  # a tag whose quotes never close
+            raise _refuse(self.name, "trang tính viết sai cấu trúc")
+        for kind, attributes in tags:
+            found = [_reference(a or b) for a, b in _R_ATTR.findall(attributes)]
+            if kind == b"row":
+                self.row = max((r for r, _c in found), default=self.row + 1)
+                self.column = 0
+                self.rows = max(self.rows, self.row)
+                continue
+            if found:
+                row, self.column = max(r for r, _c in found), max(c for _r, c in found)
+            else:
+                row, self.column = self.row, self.column + 1
+            self.rows, self.columns = max(self.rows, row), max(self.columns, self.column)
+
+    @property
+    def extent(self) -> Extent:
+        return Extent(self.rows, max(self.columns, 26))
+
+
+def _chunks(parts: Iterator[bytes], size: int) -> Iterator[bytes]:
+    """The parts joined into chunks of at least ``size`` bytes (the last one may be shorter)."""
+    pending: list[bytes] = []
+    held = 0
+    for part in parts:
+        pending.append(part)
+        held += len(part)
+        if held >= size:
+            yield b"".join(pending)
+            pending, held = [], 0
+    if pending:
+        yield b"".join(pending)
+
+
 def xlsx_extent(zf: zipfile.ZipFile, part: str, name: str) -> Extent:
-    """The rectangle a sheet spans: declared (<dimension>) and used (every row and cell named,
-    counted while unpacking)."""
+    """The rectangle a sheet spans: declared (<dimension>) and used (every row and cell named
+    or counted, while unpacking)."""
     try:
         info = zf.getinfo(part)
     except KeyError:
         return Extent(0, 0)
-    rows = columns = 0
-    counted_rows = 0
+    scan = _SheetScan(name)
     tail = b""
     first = True
-    for chunk in _stream(zf, info, name, MAX_PART_BYTES):
+    for chunk in _chunks(_stream(zf, info, name, MAX_PART_BYTES), _SCAN_BYTES):
         data = tail + chunk
         cut = data.rfind(b"<")
         body, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
@@ -206,19 +322,11 @@ def xlsx_extent(zf: zipfile.ZipFile, part: str, name: str) -> Extent:
                     declared.group(4) or declared.group(2)
                 check_extent(name, Extent(int(last_row or 0),
                                           column_number(last_col) if last_col else 0))
-        in_chunk = body.count(b"<row")
-        numbers = _ROW_PLAIN.findall(body)
-        if len(numbers) < in_chunk:  # another writer's attribute order: the general pattern
-            numbers = _ROW.findall(body)
-        if numbers:
-            rows = max(rows, max(map(int, numbers)))
-        counted_rows += in_chunk
-        wide = _WIDE_CELL_ANY_SPACE if (b'\nr="' in body or b'\tr="' in body
-                                        or b'\rr="' in body) else _WIDE_CELL
-        for letters in set(wide.findall(body)):
-            columns = max(columns, column_number(letters))
-        check_extent(name, Extent(max(rows, counted_rows), max(columns, 26)))
-    return Extent(max(rows, counted_rows), max(columns, 26))
+        scan.chunk(body)
+        check_extent(name, scan.extent)
+    scan.chunk(tail)  # the last tag, closed or not
+    check_extent(name, scan.extent)
+    return scan.extent
 
 
 def check_xlsx(source: Path | bytes, name: str, sheet: str | None = None) -> Sheets:

@@ -104,7 +104,10 @@ def _read_spreadsheet(path: Path, sheet: str | None) -> tuple[list[list[Any]], s
         raise ImportFileError(
             f"Không đọc được tệp {path.name}: tệp hỏng hoặc không phải bảng tính ({exc})."
         ) from exc
-    return [[None if v == "" else v for v in row] for row in rows], wanted
+    for row in rows:  # calamine gives "" for an empty cell, the importer None; most rows are full
+        if "" in row:
+            row[:] = [None if v == "" else v for v in row]
+    return rows, wanted
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
