@@ -235,7 +235,7 @@ class _SheetScan:
     _cells: re.Pattern[bytes] | None = None
     _cells_limit: int = -1
 
-    def chunk(self, body: bytes) -> None:
+    def chunk(self, body: bytes | memoryview) -> None:
         numbers = _ROW_TAG.findall(body)
         if b"" in numbers or _PREFIXED.search(body):
             self.careful(body)
@@ -263,7 +263,7 @@ class _SheetScan:
                 + rb')(?: r="([A-Za-z]{1,3})(\d{1,7})"' + _ATTRS + rb')?')
         return self._cells
 
-    def careful(self, body: bytes) -> None:
+    def careful(self, body: bytes | memoryview) -> None:
         """Every <row> and <c> element's place, as calamine works it out."""
         tags = _TAG.findall(body)
         if len(tags) != len(_TAG_STARTS.findall(body)):  # a tag whose quotes never close
@@ -313,7 +313,7 @@ def xlsx_extent(zf: zipfile.ZipFile, part: str, name: str) -> Extent:
     for chunk in _chunks(_stream(zf, info, name, MAX_PART_BYTES), _SCAN_BYTES):
         data = tail + chunk
         cut = data.rfind(b"<")
-        body, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+        body, tail = (memoryview(data)[:cut], data[cut:]) if cut > 0 else (data, b"")
         if first:
             first = False
             declared = _DIMENSION.search(body)
