@@ -7,7 +7,8 @@ refuses, with a Vietnamese message, what no member list needs: more than MAX_ARE
 rectangle (declared or actually used), more than MAX_ENTRIES parts, a part unpacking to more than
 its limit (measured while unpacking, not taken from the header), a compression ratio above
 MAX_RATIO, a shared-strings table above MAX_SHARED_STRINGS.  The same checks guard the workbooks
-inside exchange packages.  Standard library only.
+inside exchange packages (.xls workbooks: ``models.importing.xls_bounds``).  Standard library
+only.
 """
 
 from __future__ import annotations
@@ -56,14 +57,14 @@ def column_number(letters: bytes | str) -> int:
     return number
 
 
-def _refuse(name: str, what: str) -> BoundsError:
+def refuse(name: str, what: str) -> BoundsError:
     return BoundsError(f"Không đọc tệp {name}: {what}. Tệp này không phải một danh sách bình "
                        "thường (có thể bị hỏng hoặc được làm ra để gây hại).")
 
 
 def check_extent(name: str, extent: Extent) -> None:
     if extent.rows > MAX_ROWS or extent.columns > MAX_COLUMNS or extent.area > MAX_AREA:
-        raise _refuse(name, f"trang tính trải tới {extent.rows:,} dòng × {extent.columns:,} cột "
+        raise refuse(name, f"trang tính trải tới {extent.rows:,} dòng × {extent.columns:,} cột "
                             f"(quá {MAX_AREA:,} ô)".replace(",", "."))
 
 
@@ -76,10 +77,10 @@ def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit: int
             while chunk := part.read(_CHUNK):
                 produced += len(chunk)
                 if produced > limit:
-                    raise _refuse(name, f"phần «{info.filename}» giải nén ra hơn "
+                    raise refuse(name, f"phần «{info.filename}» giải nén ra hơn "
                                         f"{limit // (1024 * 1024)} MB")
                 if produced > _CHUNK and produced > MAX_RATIO * max(info.compress_size, 1):
-                    raise _refuse(name, f"phần «{info.filename}» nén quá mức bình thường "
+                    raise refuse(name, f"phần «{info.filename}» nén quá mức bình thường "
                                         f"(hơn {MAX_RATIO} lần)")
                 yield chunk
     except BoundsError:
@@ -100,15 +101,15 @@ def check_zip_parts(zf: zipfile.ZipFile, name: str) -> None:
     """The number of parts, their declared sizes and ratios."""
     infos = zf.infolist()
     if len(infos) > MAX_ENTRIES:
-        raise _refuse(name, f"có {len(infos)} phần bên trong (tối đa {MAX_ENTRIES})")
+        raise refuse(name, f"có {len(infos)} phần bên trong (tối đa {MAX_ENTRIES})")
     total = 0
     for info in infos:
         total += info.file_size
         if info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES:
-            raise _refuse(name, f"phần «{info.filename}» giải nén ra "
+            raise refuse(name, f"phần «{info.filename}» giải nén ra "
                                 f"{info.file_size // (1024 * 1024)} MB")
         if info.file_size > _CHUNK and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise _refuse(name, f"phần «{info.filename}» nén quá mức bình thường (hơn "
+            raise refuse(name, f"phần «{info.filename}» nén quá mức bình thường (hơn "
                                 f"{MAX_RATIO} lần)")
 
 
@@ -195,9 +196,9 @@ _R_ATTR = re.compile(rb'(?:^|[\s"\'])r\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 _LETTERS = re.compile(rb"[A-Za-z]+")
 _DIGITS = re.compile(rb"\d+")
 _HUGE = MAX_ROWS * MAX_COLUMNS  # a reference past every bound
-# a sheet is scanned 8 MB at a time: few enough chunks that the pattern for the rows named so
+# a sheet is scanned 4 MB at a time: few enough chunks that the pattern for the rows named so
 # far is built a few times, not once a megabyte
-_SCAN_BYTES = 8 * _CHUNK
+_SCAN_BYTES = 4 * _CHUNK
 
 
 def _at_most(limit: int) -> bytes:
@@ -267,7 +268,7 @@ class _SheetScan:
         """Every <row> and <c> element's place, as calamine works it out."""
         tags = _TAG.findall(body)
         if len(tags) != len(_TAG_STARTS.findall(body)):  # a tag whose quotes never close
-            raise _refuse(self.name, "trang tính viết sai cấu trúc")
+            raise refuse(self.name, "trang tính viết sai cấu trúc")
         for kind, attributes in tags:
             found = [_reference(a or b) for a, b in _R_ATTR.findall(attributes)]
             if kind == b"row":
@@ -286,18 +287,14 @@ class _SheetScan:
         return Extent(self.rows, max(self.columns, 26))
 
 
-def _chunks(parts: Iterator[bytes], size: int) -> Iterator[bytes]:
-    """The parts joined into chunks of at least ``size`` bytes (the last one may be shorter)."""
-    pending: list[bytes] = []
-    held = 0
-    for part in parts:
-        pending.append(part)
-        held += len(part)
-        if held >= size:
-            yield b"".join(pending)
-            pending, held = [], 0
-    if pending:
-        yield b"".join(pending)
+def _check_declared(name: str, start: bytes | memoryview) -> None:
+    """The rectangle the sheet says it spans (<dimension>, near its start)."""
+    declared = _DIMENSION.search(start)
+    if declared:
+        last_col, last_row = declared.group(3) or declared.group(1), \
+            declared.group(4) or declared.group(2)
+        check_extent(name, Extent(int(last_row or 0),
+                                  column_number(last_col) if last_col else 0))
 
 
 def xlsx_extent(zf: zipfile.ZipFile, part: str, name: str) -> Extent:
@@ -308,22 +305,27 @@ def xlsx_extent(zf: zipfile.ZipFile, part: str, name: str) -> Extent:
     except KeyError:
         return Extent(0, 0)
     scan = _SheetScan(name)
-    tail = b""
     first = True
-    for chunk in _chunks(_stream(zf, info, name, MAX_PART_BYTES), _SCAN_BYTES):
-        data = tail + chunk
+    pending: list[bytes] = []  # what is unpacked and not scanned yet, from a tag's start
+    held = 0
+    for piece in _stream(zf, info, name, MAX_PART_BYTES):
+        pending.append(piece)
+        held += len(piece)
+        if held < _SCAN_BYTES:
+            continue
+        data = b"".join(pending)
         cut = data.rfind(b"<")
-        body, tail = (memoryview(data)[:cut], data[cut:]) if cut > 0 else (data, b"")
+        body = memoryview(data)[:cut] if cut > 0 else data
+        pending = [data[cut:]] if cut > 0 else []
+        held = len(pending[0]) if pending else 0
         if first:
             first = False
-            declared = _DIMENSION.search(body)
-            if declared:
-                last_col, last_row = declared.group(3) or declared.group(1), \
-                    declared.group(4) or declared.group(2)
-                check_extent(name, Extent(int(last_row or 0),
-                                          column_number(last_col) if last_col else 0))
+            _check_declared(name, body)
         scan.chunk(body)
         check_extent(name, scan.extent)
+    tail = b"".join(pending)
+    if first:
+        _check_declared(name, tail)
     scan.chunk(tail)  # the last tag, closed or not
     check_extent(name, scan.extent)
     return scan.extent
@@ -421,117 +423,3 @@ def check_file_size(path: Path) -> None:
     if size > MAX_FILE_BYTES:
         raise BoundsError(f"Không đọc tệp {path.name}: tệp lớn {size // (1024 * 1024)} MB, quá "
                           f"{MAX_FILE_BYTES // (1024 * 1024)} MB của một danh sách.")
-
-
-# --- .xls (BIFF8 inside a compound file) -------------------------------------------------------
-
-_CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-_END_OF_CHAIN = 0xFFFFFFFE
-_BIFF_CELLS = {0x0203, 0x0204, 0x00FD, 0x027E, 0x0201, 0x0205, 0x0006, 0x00D6}
-_BIFF_MULTI = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column, ..., last column
-
-
-def _u16(data: bytes, at: int) -> int:
-    return int.from_bytes(data[at:at + 2], "little")
-
-
-def _u32(data: bytes, at: int) -> int:
-    return int.from_bytes(data[at:at + 4], "little")
-
-
-def _workbook_stream(data: bytes, name: str) -> bytes:
-    """The "Workbook" stream of a compound file, read with every chain bounded."""
-    broken = BoundsError(f"Không đọc được tệp {name}: tệp .xls hỏng hoặc không phải bảng tính.")
-    if len(data) < 512 or data[:8] != _CFB_MAGIC:
-        raise broken
-    shift = _u16(data, 0x1E)
-    if shift not in (9, 12):
-        raise broken
-    size = 1 << shift
-    sectors = max(0, (len(data) - 512) // size)
-
-    def sector(index: int) -> bytes:
-        if index >= sectors:
-            raise broken
-        start = 512 + index * size
-        return data[start:start + size]
-
-    fat_sectors = [_u32(data, 0x4C + 4 * i) for i in range(109)]
-    difat, seen = _u32(data, 0x44), set()
-    while difat < sectors and difat not in seen and len(fat_sectors) < sectors + 109:
-        seen.add(difat)
-        block = sector(difat)
-        fat_sectors += [_u32(block, 4 * i) for i in range(size // 4 - 1)]
-        difat = _u32(block, size - 4)
-    fat: list[int] = []
-    for index in fat_sectors[:_u32(data, 0x2C)]:
-        block = sector(index)
-        fat += [_u32(block, 4 * i) for i in range(size // 4)]
-
-    def chain(start: int, table: list[int], read: object, limit: int) -> bytes:
-        parts: list[bytes] = []
-        seen: set[int] = set()
-        current = start
-        while current not in (_END_OF_CHAIN, 0xFFFFFFFF) and current < len(table):
-            if current in seen or len(parts) * size > limit:
-                raise broken
-            seen.add(current)
-            parts.append(read(current))  # type: ignore[operator]
-            current = table[current]
-        return b"".join(parts)
-
-    directory = chain(_u32(data, 0x30), fat, sector, len(data))
-    entries = [directory[i:i + 128] for i in range(0, len(directory) - 127, 128)]
-    if not entries:
-        raise broken
-    root = entries[0]
-    for entry in entries:
-        label = entry[:max(0, min(64, _u16(entry, 0x40)) - 2)].decode("utf-16-le", "replace")
-        if label not in ("Workbook", "Book"):
-            continue
-        start, length = _u32(entry, 0x74), _u32(entry, 0x78)
-        if length > MAX_PART_BYTES:
-            raise _refuse(name, f"bảng tính khai báo {length // (1024 * 1024)} MB")
-        if length >= _u32(data, 0x38):
-            return chain(start, fat, sector, length)[:length]
-        mini_size = 1 << _u16(data, 0x20)
-        mini_stream = chain(_u32(root, 0x74), fat, sector, len(data))
-        mini_fat_bytes = chain(_u32(data, 0x3C), fat, sector, len(data))
-        mini_fat = [_u32(mini_fat_bytes, 4 * i) for i in range(len(mini_fat_bytes) // 4)]
-
-        def mini(index: int, stream: bytes = mini_stream, step: int = mini_size) -> bytes:
-            return stream[index * step:(index + 1) * step]
-
-        return chain(start, mini_fat, mini, length)[:length]
-    raise broken
-
-
-def check_xls(path: Path, name: str) -> Sheets:
-    """Check an Excel 97–2003 workbook: the cells every sheet names (records BIFF8), before
-    calamine builds their rectangle; its sheets."""
-    stream = _workbook_stream(path.read_bytes(), name)
-    at, rows, columns = 0, 0, 0
-    sheets: list[SheetInfo] = []
-    active = 0
-    while at + 4 <= len(stream):
-        kind, length = _u16(stream, at), _u16(stream, at + 2)
-        record = stream[at + 4:at + 4 + length]
-        at += 4 + length
-        if kind in _BIFF_CELLS and len(record) >= 4:
-            rows, columns = max(rows, _u16(record, 0) + 1), max(columns, _u16(record, 2) + 1)
-        elif kind in _BIFF_MULTI and len(record) >= 6:
-            rows, columns = max(rows, _u16(record, 0) + 1), max(columns, _u16(record, length - 2)
-                                                                + 1)
-        elif kind == 0x0200 and len(record) >= 12:  # DIMENSIONS: the declared rectangle
-            check_extent(name, Extent(_u32(record, 4), _u16(record, 10)))
-        elif kind == 0x0085 and len(record) >= 8:  # BOUNDSHEET: a sheet, its visibility, name
-            count, wide = record[6], record[7] & 1
-            raw = record[8:8 + count * (2 if wide else 1)]
-            sheets.append(SheetInfo(raw.decode("utf-16-le" if wide else "latin-1", "replace"),
-                                    record[4] & 3 == 0))
-        elif kind == 0x003D and len(record) >= 12:  # WINDOW1: the active sheet
-            active = _u16(record, 10)
-        check_extent(name, Extent(rows, columns))
-    chosen = sheets[active] if active < len(sheets) and sheets[active].visible else next(
-        (s for s in sheets if s.visible), SheetInfo("", True))
-    return Sheets(tuple(sheets), chosen.name)

@@ -59,7 +59,9 @@ def _sheets(path: Path) -> tuple[list[str], str]:
         found = bounds.check_xlsx(path, path.name)
         return found.visible, found.active
     if suffix == ".xls":
-        found = bounds.check_xls(path, path.name)
+        from models.importing.xls_bounds import check_xls
+
+        found = check_xls(path, path.name)
         return found.visible, found.active
     active = bounds.check_ods(path, path.name)
     from python_calamine import CalamineWorkbook
