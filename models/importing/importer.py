@@ -522,32 +522,30 @@ def _merge_updates(session: Session, table: RawTable, updates: dict[int, RowPlan
 # --- applying -----------------------------------------------------------------------------------
 
 def _create_cells(session: Session, names: dict[str, str]) -> dict[str, int]:
-    from models.catalogues.ward import CellInput, add_cell
-
-    ids: dict[str, int] = {}
     ward = session.scalars(select(Ward)).first()
     position = session.scalar(select(func.max(Cell.position))) or 0
-    for key, name in names.items():
-        position += 1
-        if ward is not None:
-            cell = add_cell(session, ward, CellInput(name=name), position, date(2000, 1, 1))
-        else:  # the ward is not set up yet: the issuer gets its header lines at set-up
-            cell = Cell(name=name, name_key=fold(name), position=position)
-            session.add(cell)
-            session.flush()
-            session.add(Issuer(cell_id=cell.id))
-        ids[key] = cell.id
-    return ids
+    if ward is not None:
+        from models.catalogues.ward import CellInput, add_cell
+
+        ids: dict[str, int] = {}
+        for offset, (key, name) in enumerate(names.items(), start=1):
+            ids[key] = add_cell(session, ward, CellInput(name=name), position + offset,
+                                date(2000, 1, 1)).id
+        return ids
+    # the ward is not set up yet: the issuers get their header lines at set-up
+    cells = [Cell(name=name, name_key=fold(name), position=position + offset)
+             for offset, name in enumerate(names.values(), start=1)]
+    session.add_all(cells)
+    session.flush()  # one flush for all the new cells: their ids
+    session.add_all([Issuer(cell_id=cell.id) for cell in cells])
+    return {key: cell.id for key, cell in zip(names, cells, strict=True)}
 
 
 def _create_orgs(session: Session, names: dict[str, str]) -> dict[str, int]:
-    ids: dict[str, int] = {}
-    for key, name in names.items():
-        org = WorkplaceOrg(name=name, name_key=fold(name))
-        session.add(org)
-        session.flush()
-        ids[key] = org.id
-    return ids
+    orgs = [WorkplaceOrg(name=name, name_key=fold(name)) for name in names.values()]
+    session.add_all(orgs)
+    session.flush()
+    return {key: org.id for key, org in zip(names, orgs, strict=True)}
 
 
 # The member fields an update may change (models.register.service.stored_values), kept so an
