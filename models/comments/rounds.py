@@ -18,7 +18,6 @@ from models.comments.sheets import stored_items
 from models.comments.snapshot import SnapshotContext, items_for, snapshots
 from models.dates import year_error
 from models.membership import counted_members, movements_joined, on_the_list, participation_in
-from models.sharing.serial import ROUND, one_at_a_time
 from models.store import history
 from models.store.entities import (
     Cell,
@@ -50,7 +49,6 @@ def create_round(factory: Factory, year: int, cell_id: int | None = None,
     """Make the missing sheets of the year for the cell (None: every cell), in one transaction."""
     _check_year(year)
     with factory.begin() as session:
-        one_at_a_time(session, ROUND)
         if cell_id is not None and session.get(Cell, cell_id) is None:
             raise CommentError("Không tìm thấy chi bộ này.")
         round_ = get_round(session, year)
@@ -135,7 +133,6 @@ def refresh_drafts(factory: Factory, year: int, sheet_ids: Sequence[int] | None 
     """Renew the snapshot of the year's drafts (of the given sheets) from the register; item
     texts nobody edited are renewed too.  Returns how many drafts were refreshed."""
     with factory.begin() as session:
-        one_at_a_time(session, ROUND)
         stmt = select(CommentSheet).where(CommentSheet.year == year,
                                           CommentSheet.status == SheetStatus.DRAFT.value)
         if sheet_ids is not None:

@@ -49,7 +49,6 @@ from models.register.service import (
     input_of,
     move_cell_in,
 )
-from models.sharing.serial import IMPORT, one_at_a_time
 from models.store.entities import (
     Attendance,
     Cell,
@@ -574,7 +573,6 @@ def apply_import(factory: sessionmaker[Session], plan: ImportPlan,
     otherwise): another program's import in between can never make a member twice."""
     today = today or clock.today()
     with factory.begin() as session:
-        one_at_a_time(session, IMPORT)
         fresh = plan_in(session, plan.table, today)
         if fresh.outcome() != plan.outcome() or not _choices_hold(session, plan, fresh):
             raise ImportChanged(
@@ -607,7 +605,6 @@ def import_now(factory: sessionmaker[Session], table: RawTable, *, today: date |
     sees the plan first (the file of rejected rows) and may raise to write nothing."""
     today = today or clock.today()
     with factory.begin() as session:
-        one_at_a_time(session, IMPORT)
         plan = plan_in(session, table, today)
         if before_write is not None:
             before_write(plan)

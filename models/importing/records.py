@@ -21,7 +21,6 @@ from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.chunks import chunked
-from models.sharing.serial import IMPORT, one_at_a_time
 from models.store.entities import (
     Attendance,
     CellAssignment,
@@ -114,7 +113,6 @@ def _from_json(member: Member, name: str, value: Any) -> Any:
 def undo_import(factory: sessionmaker[Session], record_id: int) -> tuple[int, int]:
     """Undo an import: (members deleted, members restored).  UndoRefused when it cannot be."""
     with factory.begin() as session:
-        one_at_a_time(session, IMPORT)
         record = session.get(ImportRecord, record_id)
         if record is None:
             raise UndoRefused("Không tìm thấy lần nhập này.")

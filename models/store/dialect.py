@@ -59,12 +59,6 @@ class Store(Protocol):
 
     def create_extras(self, connection: Connection) -> None: ...
 
-    def writer_lock(self, connection: Connection, name: str) -> None:
-        """Hold the lock called ``name`` ("import", "round") until the connection's
-        transaction ends, waiting while another program holds it: long writes that decide from
-        what they read (an import's plan, a round's list) run one at a time."""
-        ...
-
 
 def store_for(location: Path | str) -> Store:
     """The store of what ``--db`` names: a file path (SQLite)."""

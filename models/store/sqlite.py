@@ -592,9 +592,3 @@ class SqliteStore:
     def create_extras(connection: Connection) -> None:
         create_extras(connection)
 
-    @staticmethod
-    def writer_lock(connection: Connection, name: str) -> None:
-        """Nothing to take: a write transaction here already holds the database's one write
-        lock from its first statement (BEGIN IMMEDIATE) to its end, so two imports or two
-        rounds cannot overlap, and every program that writes also holds the lock file
-        (``models.store.locking``) for its whole run."""
