@@ -24,11 +24,11 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from models import clock
-
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from models import clock  # noqa: E402  (this checkout's, not an installed copy's)
 
 
 def main() -> int:

@@ -41,7 +41,7 @@ def main() -> int:
     from models.comments.printing import prepare_print, year_sheet_ids
     from models.comments.rounds import create_round
     from models.store.db import open_database
-    from reports.documents.comment_print import print_sheets
+    from reports.print_jobs import print_sheets
 
     creates, firsts, prints = [], [], []
     pages = sheets = 0
@@ -62,8 +62,11 @@ def main() -> int:
             print_sheets(factory, order[:8], Path(tmp) / "first.pdf", final=False, covers=False)
             firsts.append(time.perf_counter() - start)
             start = time.perf_counter()
-            pages = print_sheets(factory, ids, Path(tmp) / "round.pdf",
-                                 printed_on=date(2026, 12, 5))
+            printed = print_sheets(factory, ids, Path(tmp) / "round.pdf",
+                                   printed_on=date(2026, 12, 5))
+            pages = printed.pages
+            if printed.long_sheets:
+                print(printed.warning())
             prints.append(time.perf_counter() - start)
             db.close()
             path.unlink()

@@ -4,8 +4,8 @@ Run by hand (not a test):  python bench/comments_pdf.py [--sheets 1800] [--group
                                   [--workers N] [--certification] [--rounds 3]
 
 Builds synthetic sheets (Vietnamese names, the default item texts, the Front head and the cell
-signing; `--certification` adds the ward's certification, which makes each sheet two pages at the
-default margins) in organisation groups, each with its covering list, and times
+signing; `--certification` adds the ward's certification, still one page) in organisation
+groups, each with its covering list, and times
 `comment_sheets_pdf` from the call until the file is written: process start-up, layout, joining.
 Peak memory is the parent's maximum resident set size plus the largest child's
 (getrusage RUSAGE_SELF + RUSAGE_CHILDREN), both for the whole run.
@@ -26,15 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from models.catalogues.documents import IssuerLines  # noqa: E402
-from reports.documents.comment_sheet import (  # noqa: E402
-    CommentSheetData,
-    CoveringList,
-    CoverRow,
-    SheetGroup,
-    SheetItem,
-    Signer,
-    comment_sheets_pdf,
-)
+from reports.documents.comment_batch import SheetGroup, comment_sheets_pdf  # noqa: E402
+from reports.documents.comment_sheet import CommentSheetData, SheetItem, Signer  # noqa: E402
+from reports.documents.covering_list import CoveringList, CoverRow  # noqa: E402
 
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô")
 MIDDLE = ("Văn", "Thị", "Đức", "Minh", "Thu", "Quang", "Hồng", "Xuân")
@@ -83,8 +77,8 @@ def sheet(n: int, organisation: str, certification: bool) -> CommentSheetData:
         proposal=("praise", "none", "discipline")[n % 3 and 1],
         signers=(Signer(("T/M BAN CÔNG TÁC MẶT TRẬN",), "TRƯỞNG BAN", "Trần Thị Bình"),
                  Signer(("T/M CHI ỦY",), "BÍ THƯ", "Lê Văn Cường")),
-        certification=Signer(("XÁC NHẬN CỦA ĐẢNG ỦY PHƯỜNG MẠO KHÊ", "T/M ĐẢNG ỦY"), "BÍ THƯ",
-                             "", "(ký tên, đóng dấu)") if certification else None,
+        certification=Signer(("XÁC NHẬN CỦA ĐẢNG ỦY", "T/M ĐẢNG ỦY"), "BÍ THƯ",
+                             "") if certification else None,
         member_key=f"member-{n}",
     )
 
@@ -126,7 +120,7 @@ def main() -> int:
     times: list[float] = []
     for _ in range(args.rounds):
         start = time.perf_counter()
-        pages = comment_sheets_pdf(batch, out, workers=args.workers)
+        pages = comment_sheets_pdf(batch, out, workers=args.workers).pages
         times.append(time.perf_counter() - start)
         print(f"{times[-1]:.2f} s, {pages} pages, {out.stat().st_size / 1e6:.1f} MB file")
     print(f"{args.sheets} sheets in {args.groups} groups with covering lists: median "

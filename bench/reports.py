@@ -30,27 +30,17 @@ DATA = ROOT / "bench" / "data"
 CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
-from datetime import date
+from models import clock
 from models.store.db import open_database
-from models.catalogues.documents import issuer_lines
 db = open_database({db!r})
 f = db.session_factory
 start = time.perf_counter()
 what = {what!r}
+from reports import print_jobs
 if what.startswith("list"):
-    from models.figures.summary import member_list
-    from reports.documents.member_list import member_list_pdf, member_list_xlsx
-    data = member_list(f)
-    if what == "list-xlsx":
-        member_list_xlsx(data, {out!r})
-        pages = 0
-    else:
-        pages = member_list_pdf(data, issuer_lines(f, None, clock.today()), {out!r})
+    pages = print_jobs.member_book(f, {out!r}).pages
 else:
-    from models.figures.summary import year_summary
-    from reports.documents.summary_report import summary_pdf
-    data = year_summary(f, clock.today().year)
-    pages = summary_pdf(data, issuer_lines(f, None, clock.today()), {out!r})
+    pages = print_jobs.year_summary(f, clock.today().year, {out!r}).pages
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({{"seconds": seconds, "peak_mb": peak, "pages": pages}}))

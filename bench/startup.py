@@ -12,7 +12,8 @@ Where the clock starts and stops:
   by writing one line to its stdout (the environment variable SDV_BENCH_FIRST_PAINT asks it to do
   that and then quit); the time is taken when the benchmark reads that line.
 Peak memory is that child's maximum resident set size (os.wait4), so it is Linux/macOS only.
-Results are printed as a Markdown table row to paste into bench/RESULTS.md.
+Results are printed as a Markdown table row to paste into bench/RESULTS.md.  ``--program
+dist/SoDangVien213/SoDangVien213`` measures the built program (packaging/build.py) the same way.
 """
 
 from __future__ import annotations
@@ -41,11 +42,12 @@ def build(size: int) -> Path:
     return path
 
 
-def one_run(path: Path) -> tuple[float, float]:
+def one_run(path: Path, program: Path | None = None) -> tuple[float, float]:
     env = dict(os.environ, SDV_BENCH_FIRST_PAINT="1")
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    command = [str(program)] if program else [sys.executable, "main.py"]
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "main.py", "--db", str(path)], cwd=ROOT, env=env,
+    proc = subprocess.Popen([*command, "--db", str(path)], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert proc.stdout is not None
     line = proc.stdout.readline()
@@ -62,6 +64,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1800, 100_000])
+    parser.add_argument("--program", type=Path, metavar="EXE",
+                        help="start this built program (dist/SoDangVien213/SoDangVien213) "
+                             "instead of python main.py")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, {platform.platform()}")
@@ -69,10 +74,11 @@ def main() -> int:
     print("|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes:
         path = build(size)
-        one_run(path)  # warm the OS file cache once, as on a PC where the program ran before
+        # warm the OS file cache once, as on a PC where the program ran before
+        one_run(path, args.program)
         times, peaks = [], []
         for _ in range(args.runs):
-            elapsed, peak = one_run(path)
+            elapsed, peak = one_run(path, args.program)
             times.append(elapsed)
             peaks.append(peak)
         print(f"| {size:,} | {args.runs} | {statistics.median(times):.3f} s | {min(times):.3f} s "

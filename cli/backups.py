@@ -3,24 +3,34 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from cli.common import database_path
+from cli.common import _waiting, database_path
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from models.store.backups import backup_database
 
     path = database_path(args)
-    out = backup_database(path, Path(args.out))
+    out = backup_database(path, Path(args.out), overwrite=args.overwrite)
     print(f"Đã sao lưu {path.name} vào {out}.")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from models.store.backups import restore_database
+    from models.store.backups import compare_registers, restore_database
+    from models.store.dbcheck import DatabaseError
 
-    result = restore_database(Path(args.source), database_path(args))
+    path = database_path(args)
+    source = Path(args.source)
+    try:
+        lines = compare_registers(path, source)
+    except DatabaseError:
+        lines = []  # the restore itself says why it refuses either file
+    for line in lines:
+        print(line, file=sys.stderr)
+    result = restore_database(source, path, waiting=lambda: _waiting(path))
     if result.saved_current is not None:
         print(f"Đã lưu cơ sở dữ liệu hiện tại vào {result.saved_current}.")
     if result.migrated_from is not None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from cli.common import CommandError, cell_id_arg, cell_phrase, emit_json, open_db
+from cli.common import CommandError, cell_id_arg, cell_phrase, emit_json, open_db, output_path
 
 
 def cmd_comments(args: argparse.Namespace) -> int:
-    db = open_db(args)
+    db = open_db(args, write=True)
     from models.comments.common import CommentError
     from models.comments.rounds import create_round
 
@@ -36,10 +36,13 @@ def cmd_comments(args: argparse.Namespace) -> int:
 
 
 def cmd_print_comments(args: argparse.Namespace) -> int:
-    db = open_db(args)
+    db = open_db(args, write=True)  # the sheets printed get their numbers
+    import sys
+
     from models.comments.common import CommentError
     from models.comments.printing import year_sheet_ids
-    from reports.documents.comment_print import print_sheets
+    from models.formats import format_int
+    from reports.print_jobs import print_sheets
 
     try:
         cell_id = cell_id_arg(db, args.cell)
@@ -49,12 +52,14 @@ def cmd_print_comments(args: argparse.Namespace) -> int:
                                + (f" của {args.cell}" if args.cell else "")
                                + f" (tạo bằng: comments create --year {args.year}).")
         try:
-            pages = print_sheets(db.session_factory, ids, args.out)
+            with output_path(args, args.out) as target:
+                printed = print_sheets(db.session_factory, ids, target)
         except CommentError as exc:
             raise CommandError(str(exc)) from exc
-        except OSError as exc:
-            raise CommandError(f"Không ghi được tệp {args.out}: {exc}") from exc
     finally:
         db.close()
-    print(f"Đã in {len(ids)} phiếu nhận xét năm {args.year} ({pages} trang) ra {args.out}.")
+    print(f"Đã in {format_int(len(ids))} phiếu nhận xét năm {args.year} "
+          f"({format_int(printed.pages)} trang) ra {args.out}.")
+    if printed.long_sheets:
+        print(f"Lưu ý: {printed.warning()}", file=sys.stderr)
     return 0

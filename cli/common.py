@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +26,11 @@ def year_arg(value: str) -> int:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"năm không hợp lệ: {value!r}") from None
-    if not 1990 <= number <= 2100:
-        raise argparse.ArgumentTypeError(f"năm phải trong khoảng 1990–2100: {number}")
+    from models.dates import FIRST_YEAR, LAST_YEAR
+
+    if not FIRST_YEAR <= number <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(
+            f"năm phải trong khoảng {FIRST_YEAR}–{LAST_YEAR}: {number}")
     return number
 
 
@@ -46,15 +52,59 @@ def database_path(args: argparse.Namespace) -> Path:
     return default_database_path()
 
 
-def open_db(args: argparse.Namespace, *, create: bool = False) -> Database:
+def _waiting(path: Path) -> None:
+    print(f"Đang chờ chương trình khác ghi xong vào {path.name}…", file=sys.stderr, flush=True)
+
+
+def open_db(args: argparse.Namespace, *, create: bool = False, write: bool = False,
+            read_only: bool = False) -> Database:
+    """The database of the command.  ``write``: the command changes it, so it takes the
+    writer's lock first (waiting a few seconds for another program) and holds it until the
+    database is closed.  A command that only reads works on a read-only file too;
+    ``read_only`` opens it so even when it could be written (nothing, not even a migration)."""
     path = database_path(args)
-    # the integrity check runs on a thread while SQLAlchemy is being imported
-    from models.store.dbcheck import start_check
+    from models.store import locking
 
-    precheck = start_check(path) if path.is_file() else None
-    from models.store.db import open_database
+    lock = locking.acquire(path, waiting=lambda: _waiting(path)) if write else None
+    try:
+        # the integrity check runs on a thread while SQLAlchemy is being imported
+        from models.store.dbcheck import start_check
 
-    return open_database(path, create=create, precheck=precheck)
+        precheck = start_check(path) if path.is_file() else None
+        from models.store.db import open_database
+
+        db = open_database(path, create=create, precheck=precheck,
+                           read_only=False if write or create else (True if read_only else None))
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    db.lock = lock
+    for notice in db.notices:
+        print(f"Lưu ý: {notice}", file=sys.stderr)
+    _protect_backups(db)
+    return db
+
+
+def _protect_backups(db: Database) -> None:
+    """No file the command writes may land in the register's backup folder."""
+    from models.catalogues.settings import load_settings
+    from models.store import output
+
+    try:
+        folder = load_settings(db.session_factory).backup_folder(db.path)
+    except Exception:  # a register without settings yet: the default folder is guarded anyway
+        return
+    output.protect(db.path, lambda: [folder])
+
+
+@contextmanager
+def output_path(args: argparse.Namespace, target: Path | str) -> Iterator[Path]:
+    """Where a writer puts the command's output file (models.store.output.output_file)."""
+    from models.store.output import output_file
+
+    with output_file(target, overwrite=bool(getattr(args, "overwrite", False))) as temporary:
+        yield temporary
 
 
 def emit_json(payload: dict[str, Any]) -> None:

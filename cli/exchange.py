@@ -4,37 +4,30 @@ report, the wards imported."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cli.common import CommandError, emit_json, open_db
-from models import clock
+from cli.common import CommandError, emit_json, open_db, output_path
 
 if TYPE_CHECKING:
     from models.store.db import Database
 
 
 def _exchange_export(db: Database, args: argparse.Namespace) -> int:
-    from models.catalogues.ward import list_orgs
-    from models.text.vntext import fold
+    from models.catalogues.ward import find_org_ids
     from reports.workbooks.exchange_export import export_packages
 
     org_ids = None
     if args.org:
-        orgs = list_orgs(db.session_factory, include_inactive=True)
         org_ids = []
         for name in args.org:
-            found = [o.id for o in orgs if fold(o.name) == fold(name)] or [
-                o.id for o in orgs if fold(name) in fold(o.name)]
+            found = find_org_ids(db.session_factory, name)
             if len(found) != 1:
                 raise CommandError(f"Không có tổ chức đảng «{name}»." if not found else
                                    f"«{name}» khớp {len(found)} tổ chức đảng; ghi đủ tên.")
             org_ids += found
-    try:
-        result = export_packages(db.session_factory, args.year, args.out, org_ids=org_ids,
-                                 orgs=args.only != "town", town=args.only != "orgs")
-    except OSError as exc:
-        raise CommandError(f"Không ghi được vào {args.out}: {exc}") from exc
+    result = export_packages(db.session_factory, args.year, args.out, org_ids=org_ids,
+                             orgs=args.only != "town", town=args.only != "orgs",
+                             overwrite=args.overwrite)
     for p in result.packages:
         what = "báo cáo tổng hợp" if p.kind == "ward-summary" else "tổ chức đảng"
         print(f"{p.path.name}: {what} {p.name} — {p.members} đảng viên, {p.sheets} phiếu.")
@@ -84,32 +77,19 @@ def _exchange_import(db: Database, args: argparse.Namespace) -> int:
 
 def _exchange_town(db: Database, args: argparse.Namespace) -> int:
 
-    from models.catalogues.documents import NoIssuer, issuer_lines
-    from models.catalogues.settings import load_settings
-    from models.exchange.town import town_member_list, town_summary
-    from reports.documents.member_list import member_list_pdf, member_list_xlsx
-    from reports.documents.town_report import town_pdf, town_xlsx
-    from reports.layout.party_doc import Margins
+    from models.catalogues.documents import NoIssuer
+    from models.exchange.town import town_summary
+    from reports import print_jobs
 
     town = town_summary(db.session_factory, args.year)
-    margins = Margins(*load_settings(db.session_factory).margins_mm)
     try:
-        if Path(args.out).suffix.lower() == ".xlsx":
-            town_xlsx(town, args.out)
-        else:
-            town_pdf(town, issuer_lines(db.session_factory, None, clock.today()), args.out,
-                     margins)
+        with output_path(args, args.out) as target:
+            print_jobs.town_report(db.session_factory, args.year, target, data=town)
         if args.members is not None:
-            members = town_member_list(db.session_factory, args.year)
-            if Path(args.members).suffix.lower() == ".pdf":
-                member_list_pdf(members, issuer_lines(db.session_factory, None, clock.today()),
-                                args.members, margins)
-            else:
-                member_list_xlsx(members, args.members)
+            with output_path(args, args.members) as target:
+                print_jobs.town_members(db.session_factory, args.year, target)
     except NoIssuer as exc:
         raise CommandError(str(exc)) from exc
-    except OSError as exc:
-        raise CommandError(f"Không ghi được tệp: {exc}") from exc
     t = town.total
     print(f"Đã in báo cáo tổng hợp năm {args.year} của {len(town.wards)} phường ra {args.out}: "
           f"{t.movements.at_end} đảng viên đến ngày {t.as_of:%d/%m/%Y}.")
@@ -144,7 +124,8 @@ def _exchange_wards(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_exchange(args: argparse.Namespace) -> int:
-    db = open_db(args)
+    writes = args.action == "import" and not args.dry_run
+    db = open_db(args, write=writes, read_only=args.action == "import" and args.dry_run)
     actions = {"export": _exchange_export, "import": _exchange_import, "town": _exchange_town,
                "wards": _exchange_wards}
     try:

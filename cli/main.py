@@ -6,6 +6,8 @@ or database refused (message on stderr), 2 wrong usage."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Any
 
 from cli.backups import cmd_backup, cmd_restore
 from cli.comments import cmd_comments
@@ -14,6 +16,7 @@ from cli.exchange import cmd_exchange
 from cli.members import cmd_demo, cmd_export, cmd_import, cmd_search
 from cli.parser import build_parser
 from cli.printing import cmd_print
+from models.support.logs import log, log_unexpected, setup_logging, unexpected_error_text
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "export": cmd_export,
             "search": cmd_search, "backup": cmd_backup, "restore": cmd_restore,
@@ -28,9 +31,23 @@ def _use_utf8_output() -> None:
             reconfigure(encoding="utf-8", errors="replace")
 
 
+def _check_outputs(args: Any) -> None:
+    """Every file the command will write is checked before anything is read or computed."""
+    from models.store import output
+
+    if args.command == "exchange" and args.action == "export":
+        return  # a folder: each package is checked before any is written
+    for name in ("out", "rejects", "members"):
+        value = getattr(args, name, None)
+        if isinstance(value, str | Path):
+            output.check_target(value, overwrite=bool(getattr(args, "overwrite", False)),
+                                backup=args.command == "backup")
+
+
 def main(argv: list[str] | None = None) -> int:
     _use_utf8_output()
     args = build_parser().parse_args(argv)
+    setup_logging()
     if args.command is None:
         path = database_path(args)
         from models.store.dbcheck import start_check
@@ -39,13 +56,34 @@ def main(argv: list[str] | None = None) -> int:
         from ui.shell.app import run_gui
 
         return run_gui(path, precheck)
+    from models.store import output
     from models.store.dbcheck import DatabaseError
 
+    # whatever the command writes, never onto its own register (nor its companions)
+    output.protect(database_path(args))
+    # the command's name only: its arguments may hold a member's name (search, import)
+    log.info("Lệnh %s", " ".join(filter(None, (args.command, getattr(args, "action", None),
+                                                 getattr(args, "what", None)))))
     try:
+        _check_outputs(args)
         return COMMANDS[args.command](args)
-    except (DatabaseError, CommandError) as exc:
+    except (DatabaseError, CommandError, output.OutputError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a file the command had to read or write
+        from models.store.dbcheck import DISK_FULL_MESSAGE
+        from models.store.sqlite import is_disk_full
+
+        full = is_disk_full(exc, database_path(args).parent)
+        text = DISK_FULL_MESSAGE if full else output.failure(Path(exc.filename or "?"), exc)
+        print(f"Lỗi: {text}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu.", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 1  # whatever read the output stopped reading (| head): nothing went wrong here
+    except Exception as exc:
+        log_unexpected(type(exc), exc, exc.__traceback__, f"lệnh {args.command}")
+        print(unexpected_error_text(exc), file=sys.stderr)
         return 1

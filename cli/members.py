@@ -3,28 +3,46 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cli.common import CommandError, cell_id_arg, database_path, emit_json, open_db
+from cli.common import CommandError, cell_id_arg, database_path, emit_json, open_db, output_path
 
 if TYPE_CHECKING:
     from models.register.members import MemberRow
     from models.store.db import Database
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    db = open_db(args, create=True)
-    from models.demo.sample import fill_demo
-    from models.register.members import count_members
+def _remove_if_new(created: bool, path: Path) -> None:
+    """A database this command made and could not fill is not left behind."""
+    if created:
+        from models.store.sqlite import companion_files
 
+        for file in (path, *companion_files(path)):
+            file.unlink(missing_ok=True)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    path = database_path(args)
+    created = not path.exists()
+    done = False
     try:
-        if count_members(db.session_factory):
-            raise CommandError(
-                f"Cơ sở dữ liệu {db.path} đã có dữ liệu; dữ liệu mẫu chỉ nạp vào tệp trống."
-            )
-        summary = fill_demo(db.session_factory, members=args.members, seed=args.seed)
+        db = open_db(args, create=True, write=True)
+        from models.demo.sample import fill_demo
+        from models.register.members import count_members
+
+        try:
+            if count_members(db.session_factory):
+                raise CommandError(
+                    f"Cơ sở dữ liệu {db.path} đã có dữ liệu; dữ liệu mẫu chỉ nạp vào tệp trống."
+                )
+            summary = fill_demo(db.session_factory, members=args.members, seed=args.seed)
+            done = True
+        finally:
+            db.close()
     finally:
-        db.close()
+        if not done:  # refused, failed or stopped: a database this command made is not kept
+            _remove_if_new(created, path)
     print(f"Đã tạo dữ liệu mẫu trong {db.path}: {summary.members} đảng viên, "
           f"{summary.cells} chi bộ, {summary.orgs} tổ chức đảng nơi công tác, "
           f"{summary.activities} hoạt động, {summary.attendances} lượt mời dự.")
@@ -73,16 +91,18 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     import threading
 
-    from models.importing.files import ImportFileError, read_rows
+    from models.importing.files import ImportFileError, read_sheet
 
     # python-calamine parses the file without the GIL: read it while the models load
     read: dict[str, Any] = {}
 
     def read_file() -> None:
         try:
-            read["rows"] = read_rows(args.file)
+            read["rows"], read["sheet"] = read_sheet(args.file)
         except ImportFileError as exc:
             read["error"] = exc
+        except MemoryError:
+            read["error"] = ImportFileError(f"Tệp {args.file.name} quá lớn để đọc.")
 
     reader = threading.Thread(target=read_file, daemon=True)
     reader.start()
@@ -91,38 +111,51 @@ def cmd_import(args: argparse.Namespace) -> int:
     import gc
 
     gc.disable()
-    from models.importing.importer import apply_import, plan_import, read_table
+    from models.importing.importer import ImportPlan, import_now, plan_import, read_table
 
     reader.join()
     if "error" in read:
         raise CommandError(str(read["error"]))
     try:
-        table = read_table(args.file, read["rows"])
+        table = read_table(args.file, read["rows"], read["sheet"])
     except ImportFileError as exc:
         raise CommandError(str(exc)) from exc
-    path = database_path(args)
-    db: Database | None = None
-    if not args.dry_run:
-        db = open_db(args, create=True)
-    elif path.exists():  # a dry run writes nothing, not even a migration
-        from models.store.db import open_database
 
-        db = open_database(path, read_only=True)
-    # else: a dry run never creates the database; it plans against an empty register
-    try:
-        plan = plan_import(db.session_factory if db else None, table)
+    def write_rejects(plan: ImportPlan, factory: Any) -> None:
         if args.rejects is not None:
             from reports.workbooks.member_export import write_rejects
 
+            with output_path(args, args.rejects) as target:
+                write_rejects(plan, target, factory)
+
+    path = database_path(args)
+    if args.dry_run:
+        db: Database | None = None
+        if path.exists():  # a dry run writes nothing, not even a migration
+            db = open_db(args, read_only=True)
+        # else: a dry run never creates the database; it plans against an empty register
+        try:
+            plan = plan_import(db.session_factory if db else None, table)
+            write_rejects(plan, db.session_factory if db else None)
+        finally:
+            if db is not None:
+                db.close()
+    else:
+        created = not path.exists()
+        db = open_db(args, create=True, write=True)
+        done = False
+        try:
+            factory = db.session_factory
             try:
-                write_rejects(plan, args.rejects, db.session_factory if db else None)
-            except OSError as exc:
-                raise CommandError(f"Không ghi được tệp {args.rejects}: {exc}") from exc
-        if not args.dry_run and db is not None:
-            apply_import(db.session_factory, plan, file_name=args.file.name)
-    finally:
-        if db is not None:
+                plan, _result = import_now(factory, table, file_name=args.file.name,
+                                           before_write=lambda p: write_rejects(p, factory))
+            except ImportFileError as exc:
+                raise CommandError(str(exc)) from exc
+            done = True
+        finally:
             db.close()
+            if not done:
+                _remove_if_new(created, path)
     summary = plan.summary()
     verb = "Sẽ nhập" if args.dry_run else "Đã nhập"
     print(f"{verb} từ {args.file.name} (tiêu đề ở dòng {summary['header_row']}): "
@@ -153,10 +186,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     try:
         cell_id = cell_id_arg(db, args.cell)
-        try:
-            count = export_members(db.session_factory, args.out, cell_id=cell_id)
-        except OSError as exc:
-            raise CommandError(f"Không ghi được tệp {args.out}: {exc}") from exc
+        with output_path(args, args.out) as target:
+            count = export_members(db.session_factory, target, cell_id=cell_id)
     finally:
         db.close()
     print(f"Đã xuất {count} đảng viên ra {args.out}.")

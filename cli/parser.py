@@ -9,12 +9,30 @@ from typing import Any
 
 from cli.common import PROGRAM, count_arg, year_arg
 
+OVERWRITE_HELP = ("ghi đè nếu tệp đã có (không bao giờ ghi lên cơ sở dữ liệu hay vào thư mục sao "
+                  "lưu)")
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: one line, the version read only when asked (it costs start-up time)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any, **_kwargs: Any) -> None:
+        from models.support.version import version
+
+        print(f"{PROGRAM} {version()}")
+        parser.exit()
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="main.py",
         description=f"{PROGRAM} — quản lý đảng viên đang công tác giữ mối liên hệ nơi cư trú.",
     )
+    parser.add_argument("--version", action=_VersionAction,
+                        help="in phiên bản của chương trình rồi thoát")
     parser.add_argument("--db", type=Path, metavar="PATH",
                         help="tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
@@ -32,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="chỉ kiểm tra và báo cáo, không ghi gì vào cơ sở dữ liệu")
     imp.add_argument("--rejects", type=Path, metavar="OUT.xlsx",
                      help="ghi các dòng bị từ chối (kèm cột «Lý do») ra tệp này")
+    imp.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     imp.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     export = sub.add_parser("export", help="xuất danh sách ra tệp .xlsx")
@@ -39,12 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     members = what.add_parser("members", help="danh sách đảng viên")
     members.add_argument("out", type=Path, metavar="OUT.xlsx", help="tệp .xlsx sẽ ghi")
     members.add_argument("--cell", metavar="NAME", help="chỉ chi bộ này (không cần gõ dấu)")
+    members.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
 
     search = sub.add_parser("search", help="tìm đảng viên (không cần gõ dấu)")
     search.add_argument("text", metavar="TEXT", help="họ tên, số thẻ, số CCCD hoặc điện thoại")
     search.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     backup = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu ra một tệp")
     backup.add_argument("out", metavar="OUT.sqlite", help="tệp sao lưu (chưa có)")
+    backup.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     restore = sub.add_parser("restore", help="khôi phục từ một bản sao lưu (có kiểm tra)")
     restore.add_argument("source", metavar="IN.sqlite", help="tệp sao lưu")
 
@@ -61,12 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
     print_comments.add_argument("--year", type=year_arg, required=True, metavar="Y")
     print_comments.add_argument("--cell", metavar="NAME", help="chỉ chi bộ này")
     print_comments.add_argument("--out", type=Path, required=True, metavar="OUT.pdf")
+    print_comments.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     print_members = what.add_parser("members", help="danh sách / sổ theo dõi đảng viên")
     print_members.add_argument("--cell", metavar="NAME", help="chỉ chi bộ này")
     print_members.add_argument("--out", type=Path, required=True, metavar="OUT.pdf")
+    print_members.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     print_summary = what.add_parser("summary", help="báo cáo tổng hợp năm")
     print_summary.add_argument("--year", type=year_arg, required=True, metavar="Y")
     print_summary.add_argument("--out", type=Path, required=True, metavar="OUT.pdf")
+    print_summary.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     _exchange_parser(sub)
     return parser
 
@@ -86,6 +110,7 @@ def _exchange_parser(sub: Any) -> None:
                            help="orgs: chỉ gói cho các tổ chức đảng; town: chỉ gói báo cáo "
                                 "tổng hợp gửi Thành ủy / Thị ủy")
     ex_export.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    ex_export.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     ex_import = action.add_parser("import", help="nhập một gói: trả lời của tổ chức đảng, hoặc "
                                                  "báo cáo tổng hợp của một phường")
     ex_import.add_argument("file", type=Path, metavar="FILE.zip")
@@ -99,6 +124,7 @@ def _exchange_parser(sub: Any) -> None:
                          help="báo cáo (.pdf, hoặc .xlsx)")
     ex_town.add_argument("--members", type=Path, metavar="LIST.xlsx",
                          help="danh sách đảng viên của các phường (.xlsx hoặc .pdf)")
+    ex_town.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     ex_town.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     ex_wards = action.add_parser("wards", help="các gói báo cáo của phường đã nhập")
     ex_wards.add_argument("--json", action="store_true", help="in kết quả dạng JSON")

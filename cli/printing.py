@@ -1,4 +1,5 @@
-"""Printing lists and reports from the command line, as PDF or workbook."""
+"""Printing lists and reports from the command line, as PDF or workbook (OUT.xlsx), through the
+print jobs the window uses too (`reports.print_jobs`)."""
 
 from __future__ import annotations
 
@@ -7,72 +8,67 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cli.comments import cmd_print_comments
-from cli.common import CommandError, cell_id_arg, open_db
-from models import clock
+from cli.common import CommandError, cell_id_arg, open_db, output_path
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from models.catalogues.documents import IssuerLines
-    from models.store.db import Database
-    from reports.layout.party_doc import Margins
+    from reports.print_jobs import Written
 
 
-def _write_report(db: Database, out: Path, cell_id: int | None,
-                  xlsx: Callable[[Path], object],
-                  pdf: Callable[[Path, IssuerLines, Margins], int]) -> str:
-    """Write a report as a workbook (OUT.xlsx) or a PDF in the party-document layout of the
-    issuer (the cell's, or the ward committee's); '260 trang' or 'bảng tính'."""
-
-    from models.catalogues.documents import NoIssuer, issuer_lines
-    from models.catalogues.settings import load_settings
-    from reports.layout.party_doc import Margins
+def written_as(args: argparse.Namespace, out: Path,
+               write: Callable[[Path], Written]) -> Written:
+    """Run a print job into ``out`` through the one output function (models.store.output:
+    never onto the register, replacing a file only with --overwrite), its refusals turned into
+    the command's clear message."""
+    from models.catalogues.documents import NoIssuer
 
     try:
-        if out.suffix.lower() == ".xlsx":
-            xlsx(out)
-            return "bảng tính"
-        issuer = issuer_lines(db.session_factory, cell_id, clock.today())
-        margins = Margins(*load_settings(db.session_factory).margins_mm)
-        return f"{pdf(out, issuer, margins)} trang"
-    except NoIssuer as exc:
+        with output_path(args, out) as target:
+            return write(target)
+    except (NoIssuer, LookupError) as exc:
         raise CommandError(str(exc)) from exc
-    except OSError as exc:
-        raise CommandError(f"Không ghi được tệp {out}: {exc}") from exc
+
+
+def what_was_written(written: Written) -> str:
+    """'120 trang' for a PDF, 'bảng tính' for a workbook."""
+    from models.formats import format_int
+
+    return f"{format_int(written.pages)} trang" if written.pages else "bảng tính"
 
 
 def cmd_print_members(args: argparse.Namespace) -> int:
     db = open_db(args)
-    from models.figures.summary import member_list
-    from reports.documents.member_list import member_list_pdf, member_list_xlsx
+    from models.formats import format_int
+    from reports import print_jobs
 
     out = Path(args.out)
     try:
         cell_id = cell_id_arg(db, args.cell)
-        data = member_list(db.session_factory, cell_id=cell_id)
-        what = _write_report(db, out, cell_id, lambda path: member_list_xlsx(data, path),
-                             lambda path, issuer, margins: member_list_pdf(
-                                 data, issuer, path, margins))
+        written = written_as(args, out, lambda target: print_jobs.member_book(
+            db.session_factory, target, cell_id=cell_id))
     finally:
         db.close()
-    print(f"Đã in danh sách {len(data.rows)} đảng viên ({data.scope}) ra {out} ({what}).")
+    print(f"Đã in danh sách {format_int(written.rows)} đảng viên ({written.scope}) ra {out} "
+          f"({what_was_written(written)}).")
     return 0
 
 
 def cmd_print_summary(args: argparse.Namespace) -> int:
     db = open_db(args)
     from models.figures.summary import year_summary
-    from reports.documents.summary_report import summary_pdf, summary_xlsx
+    from models.formats import format_date, format_int
+    from reports import print_jobs
 
     out = Path(args.out)
     try:
         data = year_summary(db.session_factory, args.year)
-        _write_report(db, out, None, lambda path: summary_xlsx(data, path),
-                      lambda path, issuer, margins: summary_pdf(data, issuer, path, margins))
+        written = written_as(args, out, lambda target: print_jobs.year_summary(
+            db.session_factory, args.year, target, data=data))
     finally:
         db.close()
-    print(f"Đã in báo cáo tổng hợp năm {args.year} ra {out}: {data.movements.at_end} đảng viên "
-          f"đến ngày {data.as_of:%d/%m/%Y}.")
+    print(f"Đã in báo cáo tổng hợp năm {args.year} ra {out} ({what_was_written(written)}): "
+          f"{format_int(data.movements.at_end)} đảng viên đến ngày {format_date(data.as_of)}.")
     return 0
 
 

@@ -7,13 +7,18 @@ impossible date (31/02/1980) is refused with a message saying why.  A birth may 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, Protocol, TypeVar
 
 _DMY = re.compile(r"(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d+)")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _YEAR = re.compile(r"\d{4}")
-MIN_YEAR = 1900
+MIN_YEAR = 1900  # the earliest year of any date written (old lists: births from 1900 on)
+# The years the register works in: comment rounds, reports, activities, regulations, issuers'
+# versions, exchange packages, and every year box of the window and the command line.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
 class DateError(ValueError):
@@ -88,3 +93,32 @@ def birthday_in(birth: date, year: int) -> date:
 def age_on(birth: date, day: date) -> int:
     """Completed years of age on ``day``."""
     return day.year - birth.year - (day < birthday_in(birth, day.year))
+
+
+def year_error(year: object, what: str = "Năm") -> str | None:
+    """Why ``year`` is not a year the register works in (FIRST_YEAR–LAST_YEAR), or None; the
+    message starts with ``what``."""
+    if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
+        return f"{what} phải từ {FIRST_YEAR} đến {LAST_YEAR} (đã nhập {year})."
+    return None
+
+
+class Ordered(Protocol):
+    """Anything compared with < and <=: dates, years, day ordinals."""
+
+    def __lt__(self, other: Any, /) -> bool: ...
+    def __le__(self, other: Any, /) -> bool: ...
+
+
+_V = TypeVar("_V")
+_K = TypeVar("_K", bound=Ordered)
+
+
+def in_force(versions: Sequence[_V], day: _K, start: Callable[[_V], _K]) -> _V | None:
+    """Of dated versions, the one in force on ``day``: the latest starting on or before it, or
+    the earliest for a day before them all; None when there are none.  Issuers' header lines
+    (by date) and the regulations (by year) follow this rule."""
+    started = [v for v in versions if start(v) <= day]
+    if started:
+        return max(started, key=start)
+    return min(versions, key=start, default=None)

@@ -32,6 +32,19 @@ SAMPLE_SETUP = WardSetup(
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _suite_data_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The per-user data folder of the programs the suite runs (their log, a default database)
+    is a temporary one, never the user's own (Linux: platformdirs follows XDG_DATA_HOME)."""
+    previous = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("data-home"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_DATA_HOME", None)
+    else:
+        os.environ["XDG_DATA_HOME"] = previous
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "register.sqlite"

@@ -1,11 +1,7 @@
-"""Activities and attendance: the cells' meetings, who is invited, who came, and what counts.
+"""Activities and attendance: the cells' meetings, who is invited and who came.
 
-Who is on a cell's list on day D is read from the dated rows, periods half-open [start, end):
-the last status change on or before D says "active", a cell assignment (of that cell; of any
-cell for a ward-wide activity) covers D, no excused period covers D, and the member is not
-archived.  Invitations default to that list.  Participation counts only activities marked held,
-and only days inside the member's active spans and outside excused periods, whatever attendance
-rows exist.
+An activity invites by default the members counted on its day on its cell's list (any cell's,
+for a ward-wide one); what counts as participation is the rule of ``models.membership``.
 
 Big reads are Core queries; attendance changes go through ORM objects so that the change history
 (models.store.history) records them.  That hook sees new and changed rows but not deleted ones, so
@@ -14,30 +10,18 @@ Big reads are Core queries; attendance changes go through ORM objects so that th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Connection,
-    Select,
-    Subquery,
-    and_,
-    case,
-    delete,
-    exists,
-    func,
-    insert,
-    or_,
-    select,
-)
+from sqlalchemy import ColumnElement, delete, exists, func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock, testhooks
-from models.dates import MIN_YEAR, format_birth
+from models.chunks import IN_LIST, chunked
+from models.dates import format_birth, year_error
 from models.labels import ACTIVITY_KIND, label
+from models.membership import Participation, counted_members, counts_from, on_the_list, state_counts
 from models.store import history
 from models.store.entities import (
     Activity,
@@ -46,12 +30,8 @@ from models.store.entities import (
     Attendance,
     AttendanceState,
     Cell,
-    CellAssignment,
     ChangeLog,
-    ExcusedPeriod,
     Member,
-    MemberStatus,
-    MemberStatusChange,
     WorkplaceOrg,
     now,
 )
@@ -63,17 +43,9 @@ Row = tuple[Any, ...]
 ALL_CELLS = -1  # filter value: activities of every cell and of the ward (None: the ward's only)
 WHOLE_WARD = "Toàn phường"
 ACTIVITY_STATUS = {ActivityStatus.PLANNED: "Dự kiến", ActivityStatus.HELD: "Đã tổ chức"}
-GROUPS = ("cell_meetings", "residents", "movements", "other")
-GROUP_KINDS: dict[str, tuple[str, ...]] = {
-    "cell_meetings": (ActivityKind.PERIODIC.value, ActivityKind.THEMATIC.value),
-    "residents": (ActivityKind.RESIDENTS.value,),
-    "movements": (ActivityKind.MOVEMENT.value,),
-    "other": (ActivityKind.OTHER.value,),
-}
 TEXT_MAX = 300  # title, place and attendance note columns
-CHUNK = 500  # ids per IN (...) list
 HOOK_EVERY = 200  # attendance rows written between two reports to the fault tests' hook
-BULK_MEMBERS = 2000  # above this many members, participation reads the whole year at once
+_NONE = Participation()
 NO_ACTIVITY = "Không tìm thấy hoạt động này (có thể đã bị xóa ở nơi khác)."
 
 
@@ -126,19 +98,6 @@ class RosterLine:
 
 
 @dataclass(frozen=True)
-class Participation:
-    invited: int = 0
-    present: int = 0
-    excused: int = 0
-    absent: int = 0
-
-    @property
-    def rate(self) -> float | None:
-        """present / invited, None when nobody invited the member."""
-        return self.present / self.invited if self.invited else None
-
-
-@dataclass(frozen=True)
 class Reminders:
     cells_short_of_meetings: tuple[tuple[str, int], ...]  # (cell, periodic meetings held) < 2
     members_without_attendance: int  # on the list today, not present once in 365 days
@@ -155,8 +114,8 @@ def validate_activity(data: ActivityInput, today: date | None = None) -> dict[st
     day = data.date if isinstance(data.date, date) else None
     if day is None:
         errors["date"] = "Chưa nhập ngày."
-    elif day.year < MIN_YEAR:
-        errors["date"] = f"Ngày: năm {day.year} không hợp lệ."
+    elif message := year_error(day.year, "Năm của ngày"):
+        errors["date"] = message
     if data.kind not in ACTIVITY_KIND:
         errors["kind"] = "Chưa chọn loại hoạt động."
     title = clean(data.title)
@@ -184,71 +143,6 @@ def _clean_text(text: str) -> str:
     return "\n".join(clean(line) for line in (text or "").strip().splitlines())
 
 
-def _chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[Sequence[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
-
-
-# --- who is on the list on a day -----------------------------------------------------------------
-
-def _active_spans(upto: date, member_ids: Sequence[int] | None = None) -> Subquery:
-    """Per member, the spans [start, stop) whose status was active (stop NULL: still open),
-    from the status changes dated on or before ``upto``. A change ends the span of the one
-    before it; two on the same day leave the earlier an empty span, so the later one wins."""
-    change = MemberStatusChange
-    stmt = select(
-        change.member_id, change.status, change.date.label("start"),
-        func.lead(change.date).over(partition_by=change.member_id,
-                                    order_by=(change.date, change.id)).label("stop"),
-    ).where(change.date <= upto)
-    if member_ids is not None:
-        stmt = stmt.where(change.member_id.in_(member_ids))
-    changes = stmt.subquery("changes")
-    return (select(changes.c.member_id, changes.c.start, changes.c.stop)
-            .where(changes.c.status == MemberStatus.ACTIVE.value).subquery("active_spans"))
-
-
-def _in_span(spans: Subquery, member: Any, day: Any) -> ColumnElement[bool]:
-    return and_(spans.c.member_id == member, spans.c.start <= day,
-                or_(spans.c.stop.is_(None), spans.c.stop > day))
-
-
-def _excused_on(member: Any, day: Any) -> ColumnElement[bool]:
-    period = ExcusedPeriod
-    return exists().where(period.member_id == member, period.start_date <= day,
-                          or_(period.end_date.is_(None), period.end_date > day))
-
-
-def _on_the_list(cell_id: int | None, on: date, *, excused: bool) -> Select[*Row]:
-    """The members of the cell (None: of any cell) on ``on`` — active, not archived, assigned
-    that day — who are not excused that day (``excused``: who are), Vietnamese order."""
-    # uncorrelated IN lists: SQLite would otherwise probe the cell's whole assignment list
-    # (cell_id index) once per member
-    spans = _active_spans(on)
-    assigned = select(CellAssignment.member_id).where(
-        CellAssignment.start_date <= on,
-        or_(CellAssignment.end_date.is_(None), CellAssignment.end_date > on))
-    if cell_id is not None:
-        assigned = assigned.where(CellAssignment.cell_id == cell_id)
-    excused_ids = select(ExcusedPeriod.member_id).where(
-        ExcusedPeriod.start_date <= on,
-        or_(ExcusedPeriod.end_date.is_(None), ExcusedPeriod.end_date > on))
-    return (select(Member.id).join(spans, _in_span(spans, Member.id, on))
-            .where(Member.archived.is_(False), Member.id.in_(assigned),
-                   Member.id.in_(excused_ids) if excused else Member.id.not_in(excused_ids))
-            .order_by(Member.sort_key, Member.id))
-
-
-def _default_invitees(connection: Connection, cell_id: int | None, on: date) -> list[int]:
-    return [row[0] for row in connection.execute(_on_the_list(cell_id, on, excused=False))]
-
-
-def default_invitees(factory: Factory, cell_id: int | None, on: date) -> list[int]:
-    """The members on the list of the cell (None: of any cell) on ``on``, Vietnamese order."""
-    with factory() as session:
-        return _default_invitees(session.connection(), cell_id, on)
-
-
 # --- activities ----------------------------------------------------------------------------------
 
 def _activity_rows(session: Session, *where: ColumnElement[bool]) -> list[ActivityRow]:
@@ -261,22 +155,19 @@ def _activity_rows(session: Session, *where: ColumnElement[bool]) -> list[Activi
     if not rows:
         return []
 
-    def count(state: AttendanceState) -> Any:
-        return func.sum(case((Attendance.state == state.value, 1), else_=0))
-
-    counts: dict[int, tuple[int, int, int, int]] = {}
+    # every row of the activity, counted or not: the roster's own figures
+    counts: dict[int, Participation] = {}
     chosen = select(Activity.id).where(*where)
     for r in session.execute(
-            select(Attendance.activity_id, func.count(), count(AttendanceState.PRESENT),
-                   count(AttendanceState.EXCUSED), count(AttendanceState.ABSENT))
+            select(Attendance.activity_id, *state_counts())
             .where(Attendance.activity_id.in_(chosen)).group_by(Attendance.activity_id)):
-        counts[r[0]] = (int(r[1]), int(r[2] or 0), int(r[3] or 0), int(r[4] or 0))
+        counts[r[0]] = counts_from(r, 1)
     return [ActivityRow(
         id=r[0], uuid=r[1], date=r[2], cell_id=r[3], cell_name=WHOLE_WARD if r[3] is None
         else r[4] or "", kind=r[5], kind_label=label(ACTIVITY_KIND, r[5]), title=r[6],
         place=r[7], content=r[8], status=r[9], status_label=label(ACTIVITY_STATUS, r[9]),
-        invited=c[0], present=c[1], excused=c[2], absent=c[3],
-    ) for r in rows for c in (counts.get(r[0], (0, 0, 0, 0)),)]
+        invited=c.invited, present=c.present, excused=c.excused, absent=c.absent,
+    ) for r in rows for c in (counts.get(r[0], _NONE),)]
 
 
 def list_activities(factory: Factory, *, year: int | None = None,
@@ -336,8 +227,8 @@ def add_activity(factory: Factory, data: ActivityInput, *, invite_default: bool 
             session.add_all(
                 Attendance(activity_id=activity.id, member_id=member_id,
                            state=AttendanceState.INVITED.value, note="")
-                for member_id in _default_invitees(session.connection(), data.cell_id,
-                                                   data.date))
+                for member_id in counted_members(session.connection(), data.cell_id,
+                                                 data.date))
         return activity.id
 
 
@@ -359,7 +250,7 @@ def invite(factory: Factory, activity_id: int, member_ids: list[int]) -> int:
         invited = set(session.scalars(select(Attendance.member_id).where(
             Attendance.activity_id == activity_id)))
         new = [member_id for member_id in wanted if member_id not in invited]
-        known = {m for chunk in _chunks(new) for m in session.scalars(
+        known = {m for chunk in chunked(new) for m in session.scalars(
             select(Member.id).where(Member.id.in_(chunk)))}
         if len(known) != len(new):
             raise ActivityError("Không tìm thấy đảng viên được mời (có thể đã bị thay đổi ở nơi "
@@ -376,7 +267,7 @@ def uninvite(factory: Factory, activity_id: int, member_ids: list[int]) -> int:
     wanted = list(dict.fromkeys(member_ids))
     with factory.begin() as session:
         _load_activity(session, activity_id)
-        rows = [r for chunk in _chunks(wanted) for r in session.execute(
+        rows = [r for chunk in chunked(wanted) for r in session.execute(
             select(Attendance.id, Attendance.member_id, Attendance.state, Attendance.note)
             .where(Attendance.activity_id == activity_id, Attendance.member_id.in_(chunk)))]
         if not rows:
@@ -388,7 +279,7 @@ def uninvite(factory: Factory, activity_id: int, member_ids: list[int]) -> int:
             for row_id, member_id, state, note in rows
             for field, old in (("activity_id", str(activity_id)), ("member_id", str(member_id)),
                                ("state", state), ("note", note))])
-        for chunk in _chunks([r[0] for r in rows]):
+        for chunk in chunked([r[0] for r in rows]):
             session.execute(delete(Attendance).where(Attendance.id.in_(chunk)))
     return len(rows)
 
@@ -430,7 +321,7 @@ def save_attendance(factory: Factory, activity_id: int,
     with factory.begin() as session:
         _load_activity(session, activity_id)
         stmt = select(Attendance).where(Attendance.activity_id == activity_id)
-        if len(wanted) <= CHUNK:  # a few marks of a big meeting: load just those rows
+        if len(wanted) <= IN_LIST:  # a few marks of a big meeting: load just those rows
             stmt = stmt.where(Attendance.member_id.in_(list(wanted)))
         rows = {row.member_id: row for row in session.scalars(stmt)}
         if any(member_id not in rows for member_id in wanted):
@@ -449,85 +340,12 @@ def save_attendance(factory: Factory, activity_id: int,
     return changed
 
 
-# --- participation -------------------------------------------------------------------------------
-
-# Each group's four counts travel packed in one integer, 15 bits each (invited, present, excused,
-# absent), so the database adds 4 numbers per attendance row instead of 16.
-_BITS = 15
-_MASK = (1 << _BITS) - 1
-_EMPTY = Participation()
-
-
-def _participation_statement(year: int,
-                             member_ids: Sequence[int] | None) -> Select[*Row]:
-    first, after = date(year, 1, 1), date(year + 1, 1, 1)
-    spans = _active_spans(after - timedelta(days=1), member_ids)
-    weight = case((Attendance.state == AttendanceState.PRESENT.value, 1 + (1 << _BITS)),
-                  (Attendance.state == AttendanceState.EXCUSED.value, 1 + (1 << 2 * _BITS)),
-                  (Attendance.state == AttendanceState.ABSENT.value, 1 + (1 << 3 * _BITS)),
-                  else_=1)
-    sums = [func.sum(case((Activity.kind.in_(GROUP_KINDS[group]), weight), else_=0))
-            for group in GROUPS]
-    stmt = (
-        select(Attendance.member_id, *sums)
-        .join(Activity, Activity.id == Attendance.activity_id)
-        .join(spans, _in_span(spans, Attendance.member_id, Activity.date))
-        .where(Activity.status == ActivityStatus.HELD.value, Activity.date >= first,
-               Activity.date < after, ~_excused_on(Attendance.member_id, Activity.date))
-        .group_by(Attendance.member_id))
-    if member_ids is not None:
-        stmt = stmt.where(Attendance.member_id.in_(member_ids))
-    return stmt
-
-
-def participation_many(factory: Factory, member_ids: list[int] | None,
-                       year: int) -> dict[int, dict[str, Participation]]:
-    """participation() of many members (None: every member) in a few queries."""
-    with factory() as session:
-        return participation_in(session, member_ids, year)
-
-
-def participation_in(session: Session, member_ids: list[int] | None,
-                     year: int) -> dict[int, dict[str, Participation]]:
-    """participation_many() inside the caller's session (and transaction)."""
-    packed: dict[int, Sequence[Any]] = {}
-    connection = session.connection()
-    if member_ids is None:
-        member_ids = list(session.scalars(select(Member.id).order_by(Member.id)))
-        chunks: Iterable[Sequence[int] | None] = [None]
-    else:
-        chunks = [None] if len(member_ids) > BULK_MEMBERS else _chunks(member_ids)
-    for chunk in chunks:
-        for row in connection.execute(_participation_statement(year, chunk)):
-            packed[row[0]] = row[1:]
-    cache: dict[int, Participation] = {0: _EMPTY}
-
-    def unpack(value: Any) -> Participation:
-        number = int(value or 0)
-        found = cache.get(number)
-        if found is None:
-            found = cache[number] = Participation(
-                number & _MASK, number >> _BITS & _MASK, number >> 2 * _BITS & _MASK,
-                number >> 3 * _BITS)
-        return found
-
-    empty = (0,) * len(GROUPS)
-    return {member_id: dict(zip(GROUPS, map(unpack, packed.get(member_id, empty)), strict=True))
-            for member_id in member_ids}
-
-
-def participation(factory: Factory, member_id: int, year: int) -> dict[str, Participation]:
-    """A member's invitations and marks in a year, per group of GROUPS: activities held that
-    year, with the member's attendance row, inside the member's active spans and outside excused
-    periods."""
-    return participation_many(factory, [member_id], year)[member_id]
-
-
 # --- reminders -----------------------------------------------------------------------------------
 
 def reminders(factory: Factory, year: int, today: date) -> Reminders:
-    """Cells with fewer than 2 periodic meetings held in the year, and members on the list today
-    who were not present at any activity held in the last 365 days."""
+    """Cells with fewer than 2 periodic meetings held in the year, and members counted today
+    (on a cell's list, not excused) who were not present at any activity held in the last 365
+    days."""
     periodic = (select(func.count(Activity.id))
                 .where(Activity.cell_id == Cell.id,
                        Activity.kind == ActivityKind.PERIODIC.value,
@@ -538,10 +356,7 @@ def reminders(factory: Factory, year: int, today: date) -> Reminders:
         Attendance.member_id == Member.id, Attendance.state == AttendanceState.PRESENT.value,
         Activity.id == Attendance.activity_id, Activity.status == ActivityStatus.HELD.value,
         Activity.date > today - timedelta(days=365), Activity.date <= today)
-    missing = (select(Member.full_name)
-               .where(Member.status == MemberStatus.ACTIVE.value, Member.excused.is_(False),
-                      Member.archived.is_(False), ~came)
-               .order_by(Member.sort_key, Member.id))
+    missing = on_the_list(None, today, Member.full_name).where(~came)
     with factory() as session:
         cells = tuple((name, int(held)) for name, held in session.execute(
             select(Cell.name, periodic).where(Cell.active.is_(True))

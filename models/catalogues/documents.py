@@ -9,11 +9,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.dates import in_force
 from models.store.entities import DocumentCounter, Issuer, IssuerVersion, Ward
+
+
+class DocumentKind(StrEnum):
+    """The kind in a document's number ("27-PNX/CB"): numbers count per issuer, year and kind."""
+
+    COMMENT_SHEET = "PNX"  # phiếu nhận xét
+    RECEIPT = "PTN"  # phiếu tiếp nhận (of an introduction letter)
+    LIST = "DS"  # danh sách: a covering list of sheets, an attendance sheet
+    RECORD = "BB"  # biên bản: the record of a meeting
+    REPORT = "BC"  # báo cáo
 
 
 @dataclass(frozen=True)
@@ -35,7 +47,8 @@ class NoIssuer(LookupError):
 
 
 def issuer_lines(factory: sessionmaker[Session], cell_id: int | None, on: date) -> IssuerLines:
-    """The lines of the ward committee (cell_id None) or of a cell, valid on the given date."""
+    """The lines of the ward committee (cell_id None) or of a cell in force on the given date
+    (``models.dates.in_force``)."""
     with factory() as session:
         return issuer_lines_in(session, cell_id, on)
 
@@ -46,13 +59,10 @@ def issuer_lines_in(session: Session, cell_id: int | None, on: date) -> IssuerLi
     if issuer is None:
         raise NoIssuer("Chưa thiết lập cơ quan ban hành văn bản (Danh mục › Cơ quan ban hành).")
     versions = session.scalars(
-        select(IssuerVersion).where(IssuerVersion.issuer_id == issuer.id)
-        .order_by(IssuerVersion.valid_from)
-    ).all()
-    valid = [v for v in versions if v.valid_from <= on] or list(versions[:1])
-    if not valid:
+        select(IssuerVersion).where(IssuerVersion.issuer_id == issuer.id)).all()
+    version = in_force(versions, on, lambda v: v.valid_from)
+    if version is None:
         raise NoIssuer("Chưa nhập dòng tiêu đề của cơ quan ban hành văn bản.")
-    version = valid[-1]
     ward = session.scalars(select(Ward)).first()
     return IssuerLines(
         issuer_id=issuer.id, parent_line=version.parent_line, name_line=version.name_line,

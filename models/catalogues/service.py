@@ -18,12 +18,21 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from models import clock
 from models.catalogues import ward as ward_module
+from models.catalogues.issuers import (
+    IssuerRow,
+    IssuerVersionInput,
+    IssuerVersionRow,
+    new_cell_version,
+    put_version,
+    validate_issuer_version,
+    version_row,
+)
+from models.catalogues.matching import near_duplicate_warning, similar_cells, similar_orgs
 from models.catalogues.ward import CellInput
 from models.store.entities import (
     Cell,
     CommentSheet,
     Issuer,
-    IssuerVersion,
     Member,
     MemberStatus,
     RoundDeadline,
@@ -36,34 +45,27 @@ __all__ = [
     "CatalogueError",
     "CellDetail",
     "CellEdit",
-    "IssuerRow",
-    "IssuerVersionInput",
-    "IssuerVersionRow",
     "OrgDetail",
     "OrgInput",
     "add_cell",
     "add_issuer_version",
     "add_org",
-    "capitals_suggestions",
+    "cell_warning",
     "list_cell_details",
     "list_issuers",
     "list_org_details",
     "merge_orgs",
+    "org_warning",
     "set_cell_active",
     "set_org_active",
     "update_cell",
     "update_org",
     "validate_cell",
-    "validate_issuer_version",
     "validate_merge",
     "validate_org",
 ]
 
 _T = TypeVar("_T")
-
-CELL_SIGNER_ROLE = "BÍ THƯ"
-CELL_SUFFIX = "CB"
-
 
 class CatalogueError(ValueError):
     """A catalogue change refused; ``errors`` maps each field to its Vietnamese message."""
@@ -71,11 +73,6 @@ class CatalogueError(ValueError):
     def __init__(self, errors: Mapping[str, str]) -> None:
         super().__init__(" ".join(errors.values()))
         self.errors = dict(errors)
-
-
-def cell_signer_title(has_committee: bool) -> str:
-    """A cell with a committee (chi ủy) signs for it; a small cell signs for the whole cell."""
-    return "T/M CHI ỦY" if has_committee else "T/M CHI BỘ"
 
 
 # --- residence cells ---------------------------------------------------------------------------
@@ -158,6 +155,14 @@ def validate_cell(value: CellInput, others: Sequence[CellDetail] = (),
     return errors
 
 
+def cell_warning(value: CellInput, others: Sequence[CellDetail],
+                 cell_id: int | None = None) -> str:
+    """A warning (not a refusal) when the name looks like another cell's ("Khu 5" beside
+    "Chi bộ khu 5"); '' when it does not.  The cell dialog shows it as the user types."""
+    return near_duplicate_warning("chi bộ", value.name,
+                                  similar_cells(value.name, others, cell_id))
+
+
 def add_cell(factory: sessionmaker[Session], value: CellInput,
              valid_from: date | None = None) -> CellDetail:
     """A new residence cell, at the end of the list, and its issuer with a first version
@@ -192,28 +197,9 @@ def update_cell(factory: sessionmaker[Session], cell_id: int, value: CellInput,
         cell.front_head_name = clean_name(value.front_head_name)
         cell.has_committee = value.has_committee
         if issuer_from is not None:
-            _new_cell_issuer_version(session, cell, issuer_from)
+            new_cell_version(session, cell, issuer_from)
         session.flush()
         return _cell_detail(cell, _counts(session, Member.cell_id))
-
-
-def _new_cell_issuer_version(session: Session, cell: Cell, valid_from: date) -> None:
-    issuer = session.scalars(select(Issuer).where(Issuer.cell_id == cell.id)).first()
-    ward = session.scalars(select(Ward)).first()
-    parent_line = ward.party_org_name.upper() if ward else ""
-    suffix = CELL_SUFFIX
-    if issuer is not None:
-        versions = [v for v in issuer.versions if v.valid_from <= valid_from] or issuer.versions
-        if versions:
-            parent_line, suffix = versions[-1].parent_line, versions[-1].number_suffix
-    else:
-        issuer = Issuer(cell_id=cell.id)
-        session.add(issuer)
-        session.flush()
-    _put_version(session, issuer.id, IssuerVersionInput(
-        valid_from=valid_from, parent_line=parent_line, name_line=cell.name.upper(),
-        number_suffix=suffix, signer_title=cell_signer_title(cell.has_committee),
-        signer_role=CELL_SIGNER_ROLE, signer_name=cell.secretary_name))
 
 
 def set_cell_active(factory: sessionmaker[Session], cell_id: int, active: bool) -> CellDetail:
@@ -296,6 +282,15 @@ def validate_org(value: OrgInput, others: Sequence[OrgDetail] = (),
         if name not in errors and len(clean(text)) > limit:
             errors[name] = f"Dài quá {limit} ký tự."
     return errors
+
+
+def org_warning(value: OrgInput, others: Sequence[OrgDetail], org_id: int | None = None) -> str:
+    """A warning (not a refusal) when the name looks like another organisation's ("Đảng uỷ Cty
+    Than Mạo Khê" beside "Đảng ủy Công ty Than Mạo Khê"); '' when it does not.  Entries merged
+    into another are gone and never warned about."""
+    live = [o for o in others if o.merged_into_id is None]
+    return near_duplicate_warning("tổ chức đảng", value.name,
+                                  similar_orgs(value.name, live, org_id))
 
 
 def _fill_org(org: WorkplaceOrg, value: OrgInput) -> None:
@@ -400,88 +395,6 @@ def merge_orgs(factory: sessionmaker[Session], source_id: int, target_id: int) -
 # --- issuers -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class IssuerVersionRow:
-    id: int
-    valid_from: date
-    parent_line: str
-    name_line: str
-    number_suffix: str
-    signer_title: str
-    signer_role: str
-    signer_name: str
-
-
-@dataclass(frozen=True)
-class IssuerRow:
-    id: int
-    cell_id: int | None  # None: the ward committee
-    name: str  # Đảng ủy phường Mạo Khê / Chi bộ khu 5
-    active: bool  # the cell is in use (the ward committee always is)
-    versions: tuple[IssuerVersionRow, ...]  # by valid_from
-
-    def current(self, on: date | None = None) -> IssuerVersionRow | None:
-        """The version in force on a date (today by default), as ``issuer_lines`` picks it."""
-        day = on or clock.today()
-        valid = [v for v in self.versions if v.valid_from <= day] or list(self.versions[:1])
-        return valid[-1] if valid else None
-
-
-@dataclass(frozen=True)
-class IssuerVersionInput:
-    valid_from: date
-    parent_line: str  # ĐẢNG BỘ PHƯỜNG MẠO KHÊ
-    name_line: str  # CHI BỘ KHU 5
-    number_suffix: str  # CB
-    signer_title: str  # T/M CHI ỦY
-    signer_role: str  # BÍ THƯ
-    signer_name: str = ""
-
-
-_VERSION_FIELDS = ("parent_line", "name_line", "number_suffix", "signer_title", "signer_role",
-                   "signer_name")
-_REQUIRED = {
-    "parent_line": "Chưa nhập dòng tổ chức cấp trên.",
-    "name_line": "Chưa nhập dòng tên cơ quan ban hành.",
-    "number_suffix": "Chưa nhập ký hiệu (ví dụ CB, ĐU).",
-    "signer_title": "Chưa nhập thẩm quyền ký (ví dụ T/M CHI ỦY).",
-    "signer_role": "Chưa nhập chức vụ người ký (ví dụ BÍ THƯ).",
-}
-_LIMITS = {"parent_line": 200, "name_line": 200, "number_suffix": 20, "signer_title": 100,
-           "signer_role": 100, "signer_name": 200}
-
-
-def validate_issuer_version(value: IssuerVersionInput) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if not date(1990, 1, 1) <= value.valid_from <= date(2100, 12, 31):
-        errors["valid_from"] = "Ngày áp dụng phải từ năm 1990 đến năm 2100."
-    for name in _VERSION_FIELDS:
-        text = clean(getattr(value, name))
-        if not text and name in _REQUIRED:
-            errors[name] = _REQUIRED[name]
-        elif len(text) > _LIMITS[name]:
-            errors[name] = f"Dài quá {_LIMITS[name]} ký tự."
-    if "number_suffix" not in errors and any(c in clean(value.number_suffix) for c in " /-"):
-        errors["number_suffix"] = "Ký hiệu không chứa dấu cách, «/» hay «-» (ví dụ CB, ĐU)."
-    return errors
-
-
-def capitals_suggestions(value: IssuerVersionInput) -> dict[str, str]:
-    """Lines that the party format prints in capitals but were not typed so: field -> the line
-    in capitals.  Only a suggestion; lines are stored as typed."""
-    suggestions: dict[str, str] = {}
-    for name in ("parent_line", "name_line", "number_suffix", "signer_title", "signer_role"):
-        text = clean(getattr(value, name))
-        if text != text.upper():
-            suggestions[name] = text.upper()
-    return suggestions
-
-
-def _version_row(v: IssuerVersion) -> IssuerVersionRow:
-    return IssuerVersionRow(v.id, v.valid_from, v.parent_line, v.name_line, v.number_suffix,
-                            v.signer_title, v.signer_role, v.signer_name)
-
-
 def list_issuers(factory: sessionmaker[Session]) -> list[IssuerRow]:
     """The ward committee first, then each cell in the cells' order, with their dated versions."""
     with factory() as session:
@@ -489,7 +402,7 @@ def list_issuers(factory: sessionmaker[Session]) -> list[IssuerRow]:
         cells = {c.id: c for c in session.scalars(select(Cell))}
         rows: list[tuple[tuple[int, int, int], IssuerRow]] = []
         for issuer in session.scalars(select(Issuer)):
-            versions = tuple(_version_row(v) for v in issuer.versions)
+            versions = tuple(version_row(v) for v in issuer.versions)
             if issuer.cell_id is None:
                 name = ward.committee_name if ward else "Đảng ủy phường (xã)"
                 rows.append(((0, 0, 0), IssuerRow(issuer.id, None, name, True, versions)))
@@ -508,20 +421,7 @@ def add_issuer_version(factory: sessionmaker[Session], issuer_id: int,
         raise CatalogueError(errors)
     with factory.begin() as session:
         _get(session, Issuer, issuer_id, "Cơ quan ban hành này không còn trong dữ liệu.")
-        return _version_row(_put_version(session, issuer_id, value))
-
-
-def _put_version(session: Session, issuer_id: int, value: IssuerVersionInput) -> IssuerVersion:
-    version = session.scalars(select(IssuerVersion).where(
-        IssuerVersion.issuer_id == issuer_id, IssuerVersion.valid_from == value.valid_from)).first()
-    if version is None:
-        version = IssuerVersion(issuer_id=issuer_id, valid_from=value.valid_from)
-        session.add(version)
-    for name in _VERSION_FIELDS:
-        text = getattr(value, name)
-        setattr(version, name, clean_name(text) if name == "signer_name" else clean(text))
-    session.flush()
-    return version
+        return version_row(put_version(session, issuer_id, value))
 
 
 def _get(session: Session, entity: type[_T], entity_id: int, message: str) -> _T:

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.catalogues.ward import WardSetup, party_org_name_for, validate_setup
+from models.dates import in_force, year_error
 from models.store import history
 from models.store.entities import Regulation, Setting, Ward
 from models.text.vntext import clean
@@ -41,6 +42,7 @@ __all__ = [
     "load_settings",
     "load_ward_names",
     "regulation_for_year",
+    "regulation_in",
     "save_regulation",
     "save_settings",
     "validate_regulation",
@@ -325,9 +327,6 @@ def _save_ward_names(session: Session, names: WardNames) -> None:
 
 # --- regulations by year ---------------------------------------------------------------------
 
-MIN_YEAR = 1990
-MAX_YEAR = 2100
-
 
 @dataclass(frozen=True)
 class RegulationRow:
@@ -363,13 +362,19 @@ def list_regulations(factory: sessionmaker[Session]) -> list[RegulationRow]:
 
 
 def regulation_for_year(factory: sessionmaker[Session], year: int) -> RegulationRow:
-    """The regulation in force in a year: the latest one starting in or before it (the earliest
-    one for a year before them all)."""
-    rows = list_regulations(factory)
-    if not rows:
+    """The regulation in force in a year (``models.dates.in_force``: the latest one starting in
+    or before it, the earliest one for a year before them all)."""
+    with factory() as session:
+        found = regulation_in(session, year)
+    if found is None:
         raise LookupError("Chưa nhập quy định nào (Cài đặt › Quy định theo năm).")
-    in_force = [r for r in rows if r.from_year <= year]
-    return in_force[-1] if in_force else rows[0]
+    return found
+
+
+def regulation_in(session: Session, year: int) -> RegulationRow | None:
+    """regulation_for_year inside the caller's session; None when there is no regulation."""
+    rows = [_regulation_row(r) for r in session.scalars(select(Regulation))]
+    return in_force(rows, year, lambda r: r.from_year)
 
 
 def validate_regulation(value: RegulationInput, others: Sequence[RegulationRow] = (),
@@ -377,8 +382,9 @@ def validate_regulation(value: RegulationInput, others: Sequence[RegulationRow] 
     """Field -> message; ``others`` are the stored regulations (to refuse a second one for the
     same year), ``regulation_id`` the one being edited."""
     errors: dict[str, str] = {}
-    if not MIN_YEAR <= value.from_year <= MAX_YEAR:
-        errors["from_year"] = f"Năm áp dụng phải từ {MIN_YEAR} đến {MAX_YEAR}."
+    message = year_error(value.from_year, "Năm áp dụng")
+    if message:
+        errors["from_year"] = message
     else:
         for other in others:
             if other.from_year == value.from_year and other.id != regulation_id:

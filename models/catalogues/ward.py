@@ -8,7 +8,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.store.entities import Cell, Issuer, IssuerVersion, Ward, WorkplaceOrg
+from models.catalogues.issuers import cell_version, issuer_of, put_version, ward_version
+from models.catalogues.matching import cell_key, org_key
+from models.store.entities import Cell, Ward, WorkplaceOrg
 from models.text.vntext import clean, clean_name, fold
 
 
@@ -116,15 +118,8 @@ def setup_ward_in(session: Session, setup: WardSetup) -> WardInfo:
         ward.party_org_name = party_org_name_for(committee)
         ward.parent_name = clean(setup.parent_name)
         ward.place_name = clean(setup.place_name)
-    _ensure_issuer(session, None, IssuerVersion(
-        valid_from=setup.valid_from,
-        parent_line=ward.parent_name.upper(),
-        name_line=committee.upper(),
-        number_suffix="ĐU",
-        signer_title="T/M ĐẢNG ỦY",
-        signer_role="BÍ THƯ",
-        signer_name=clean_name(setup.secretary_name),
-    ))
+    put_version(session, issuer_of(session, None).id,
+                ward_version(ward, setup.secretary_name, setup.valid_from))
     position = session.scalar(select(func.max(Cell.position))) or 0
     for cell_input in setup.cells:
         position += 1
@@ -142,35 +137,9 @@ def add_cell(session: Session, ward: Ward, cell_input: CellInput, position: int,
                 has_committee=cell_input.has_committee, position=position)
     session.add(cell)
     session.flush()
-    _ensure_issuer(session, cell.id, IssuerVersion(
-        valid_from=valid_from,
-        parent_line=ward.party_org_name.upper(),
-        name_line=name.upper(),
-        number_suffix="CB",
-        signer_title="T/M CHI ỦY" if cell_input.has_committee else "T/M CHI BỘ",
-        signer_role="BÍ THƯ",
-        signer_name=cell.secretary_name,
-    ))
+    put_version(session, issuer_of(session, cell.id).id,
+                cell_version(cell, valid_from, ward.party_org_name.upper()))
     return cell
-
-
-def _ensure_issuer(session: Session, cell_id: int | None, version: IssuerVersion) -> None:
-    issuer = session.scalars(select(Issuer).where(Issuer.cell_id.is_(cell_id) if cell_id is None
-                                                  else Issuer.cell_id == cell_id)).first()
-    if issuer is None:
-        issuer = Issuer(cell_id=cell_id)
-        session.add(issuer)
-        session.flush()
-    existing = session.scalars(select(IssuerVersion).where(
-        IssuerVersion.issuer_id == issuer.id, IssuerVersion.valid_from == version.valid_from
-    )).first()
-    if existing is not None:
-        for attr in ("parent_line", "name_line", "number_suffix", "signer_title", "signer_role",
-                     "signer_name"):
-            setattr(existing, attr, getattr(version, attr))
-    else:
-        version.issuer_id = issuer.id
-        session.add(version)
 
 
 def _ward_info(ward: Ward) -> WardInfo:
@@ -203,13 +172,31 @@ def list_orgs(factory: sessionmaker[Session], *, include_inactive: bool = False)
 
 
 def find_cell_id(factory: sessionmaker[Session], name: str) -> int | None:
-    """A cell by name, ignoring case, accents and tone placement ("Khu 5" finds "Chi bộ khu 5")."""
-    key = fold(name)
+    """A cell by name or area as a person would match it (``matching.cell_key``: "khu 5" finds
+    "Chi bộ khu 5"); the same name first, then the first cell in the list's order."""
+    key = cell_key(name)
     if not key:
         return None
     with factory() as session:
-        cells = session.execute(select(Cell.id, Cell.name_key, Cell.area)).all()
-    for cell_id, name_key, area in cells:
-        if name_key == key or fold(area) == key:
+        cells = session.execute(select(Cell.id, Cell.name, Cell.area)
+                                .order_by(Cell.position, Cell.id)).all()
+    same = [c for c in cells if fold(c[1]) == fold(name)]
+    for cell_id, cell_name, area in [*same, *cells]:
+        if key in (cell_key(cell_name), cell_key(area)):
             return int(cell_id)
     return None
+
+
+def find_org_ids(factory: sessionmaker[Session], name: str) -> list[int]:
+    """The organisations a name typed by a person means: the one of that very name, else those
+    of the same ``matching.org_key`` ("Than Uông Bí"), else those whose name contains it."""
+    folded, key = fold(name), org_key(name)
+    if not folded:
+        return []
+    orgs = list_orgs(factory, include_inactive=True)
+    for matches in ([o for o in orgs if fold(o.name) == folded],
+                    [o for o in orgs if key and org_key(o.name) == key],
+                    [o for o in orgs if folded in fold(o.name)]):
+        if matches:
+            return [o.id for o in matches]
+    return []

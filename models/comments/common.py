@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.catalogues.documents import DocumentKind
 from models.catalogues.settings import _load_in as _load_settings_in
 from models.store.entities import (
     CommentRound,
@@ -17,7 +18,7 @@ from models.store.entities import (
 
 Factory = sessionmaker[Session]
 
-KIND = "PNX"  # phiếu nhận xét: the kind in document codes
+KIND = DocumentKind.COMMENT_SHEET
 ITEMS = 7
 PROPOSAL_ITEM = 6
 TEXT_MAX = 4000  # one item's comment

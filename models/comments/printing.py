@@ -12,9 +12,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.activities.service import (
-    _chunks,
-)
 from models.catalogues.documents import (
     IssuerLines,
     NoIssuer,
@@ -22,6 +19,7 @@ from models.catalogues.documents import (
     issuer_lines_in,
     reserve_document_numbers,
 )
+from models.chunks import chunked as _chunks
 from models.comments.common import KIND, CommentError, Factory, sheet_json
 from models.comments.sheets import Item, item_tuple, sheet_rows
 from models.comments.snapshot import issuer_dict, issuer_from
@@ -63,8 +61,9 @@ def prepare_print(factory: Factory, sheet_ids: Sequence[int], printed_on: date, 
     """The sheets to print in print order: grouped by workplace organisation (name order, the
     sheets without one last), Vietnamese order inside.  With `assign_numbers` (a real print),
     sheets without a number take the next of their cell's counter for the print year, and their
-    issuer lines become those valid on the print date; both are kept for every reprint."""
-    with factory() as session:
+    issuer lines become those valid on the print date; both are kept for every reprint (one
+    transaction; a draft print only reads)."""
+    with factory.begin() if assign_numbers else factory() as session:
         loaded: list[tuple[CommentSheet, str]] = []
         for chunk in _chunks(sheet_ids):
             loaded += session.execute(
@@ -103,8 +102,6 @@ def prepare_print(factory: Factory, sheet_ids: Sequence[int], printed_on: date, 
                 issuer_from(issuer_raw) if issuer_raw else issuer_on(snap.get("cell_id")),
                 issuer_from(ward_raw) if ward_raw else issuer_on(None), snap,
                 item_tuple(sheet), sheet.proposal, sheet.year))
-        if assign_numbers:
-            session.commit()
         return out
 
 
@@ -122,7 +119,7 @@ def _number_sheets(session: Session, sheets: Sequence[CommentSheet],
         issuer = issuer_on(snap.get("cell_id"))
         if issuer is None:
             raise CommentError(f"Phiếu của {snap.get('full_name', '')}: chi bộ "
-                               f"«{snap.get('cell_name', '')}» chưa có dòng tiêu đề văn bản "
+                               f"“{snap.get('cell_name', '')}” chưa có dòng tiêu đề văn bản "
                                "(Danh mục › Cơ quan ban hành).")
         wanted[issuer.issuer_id].append(sheet)
         lines[issuer.issuer_id] = issuer

@@ -12,15 +12,12 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from models import clock, testhooks
-from models.activities.service import (
-    _chunks,
-    _default_invitees,
-    _on_the_list,
-    participation_in,
-)
+from models.chunks import chunked
 from models.comments.common import CHUNK, REASON_MAX, CommentError, Factory, get_round, sheet_json
 from models.comments.sheets import stored_items
-from models.comments.snapshot import SnapshotContext, items_for, movements_of, snapshots
+from models.comments.snapshot import SnapshotContext, items_for, snapshots
+from models.dates import year_error
+from models.membership import counted_members, movements_joined, on_the_list, participation_in
 from models.store import history
 from models.store.entities import (
     Cell,
@@ -50,15 +47,14 @@ class CreateResult:
 def create_round(factory: Factory, year: int, cell_id: int | None = None,
                  progress: Callable[[int, int], None] | None = None) -> CreateResult:
     """Make the missing sheets of the year for the cell (None: every cell), in one transaction."""
-    if not 1990 <= year <= 2100:
-        raise CommentError(f"Năm nhận xét không hợp lệ: {year}.")
+    _check_year(year)
     with factory.begin() as session:
         if cell_id is not None and session.get(Cell, cell_id) is None:
             raise CommentError("Không tìm thấy chi bộ này.")
         round_ = get_round(session, year)
         assert round_ is not None
         on = round_.reference_date
-        wanted = _default_invitees(session.connection(), cell_id, on)
+        wanted = counted_members(session.connection(), cell_id, on)
         excused = _count_excused(session, cell_id, on)
         have = set(session.scalars(select(CommentSheet.member_id)
                                    .where(CommentSheet.round_id == round_.id)))
@@ -71,9 +67,15 @@ def create_round(factory: Factory, year: int, cell_id: int | None = None,
                             round_.deadline, missing)
 
 
+def _check_year(year: int) -> None:
+    message = year_error(year, "Năm nhận xét")
+    if message:
+        raise CommentError(message)
+
+
 def _count_excused(session: Session, cell_id: int | None, on: date) -> int:
     """Members who would be on the list on `on` but for an excused period covering it."""
-    return len(session.execute(_on_the_list(cell_id, on, excused=True)).all())
+    return len(session.execute(on_the_list(cell_id, on, excused=True)).all())
 
 
 def _insert_sheets(session: Session, ctx: SnapshotContext, member_ids: Sequence[int],
@@ -83,10 +85,11 @@ def _insert_sheets(session: Session, ctx: SnapshotContext, member_ids: Sequence[
     if not member_ids:
         return []
     part = participation_in(session, list(member_ids), ctx.year)
-    snaps = snapshots(session, ctx, member_ids, part, movements_of(session, member_ids, ctx.year))
+    snaps = snapshots(session, ctx, member_ids, part,
+                      movements_joined(session, member_ids, ctx.year))
     user, stamp = history.current_user(), now()
     created: list[int] = []
-    for chunk in _chunks(member_ids, CHUNK):
+    for chunk in chunked(member_ids, CHUNK):
         rows = []
         for member_id in chunk:
             snap = snaps[member_id]
@@ -118,8 +121,7 @@ def create_one_off(factory: Factory, member_id: int, year: int, reason: str,
         raise CommentError("Lý do lập phiếu: chưa nhập (ví dụ: bổ nhiệm, khen thưởng).")
     if len(reason) > REASON_MAX:
         raise CommentError(f"Lý do lập phiếu quá dài (tối đa {REASON_MAX} ký tự).")
-    if not 1990 <= year <= 2100:
-        raise CommentError(f"Năm nhận xét không hợp lệ: {year}.")
+    _check_year(year)
     with factory.begin() as session:
         if session.get(Member, member_id) is None:
             raise CommentError("Không tìm thấy đảng viên này.")
@@ -143,7 +145,8 @@ def refresh_drafts(factory: Factory, year: int, sheet_ids: Sequence[int] | None 
         ctx = SnapshotContext(session, year, on)
         member_ids = [s.member_id for s in sheets]
         part = participation_in(session, member_ids, year)
-        snaps = snapshots(session, ctx, member_ids, part, movements_of(session, member_ids, year))
+        snaps = snapshots(session, ctx, member_ids, part,
+                          movements_joined(session, member_ids, year))
         for sheet in sheets:
             snap = snaps[sheet.member_id]
             if sheet.doc_code:  # numbered: it keeps the header, signers and date it was given

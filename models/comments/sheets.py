@@ -1,4 +1,9 @@
-"""The list of a year's sheets, one sheet with its texts, saving it, and its status."""
+"""The list of a year's sheets, one sheet with its texts, saving it, and its status.
+
+A sheet whose stored texts cannot be read (a damaged ``items_json``) is never written over
+silently: opening it shows the items rebuilt from the templates with a notice saying so, saving
+it replaces the damage only when the caller says it showed that notice (the damaged text stays in
+the change history), and printing or refreshing it is refused with the member's name."""
 
 from __future__ import annotations
 
@@ -13,11 +18,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import clock
-from models.activities.service import (
-    _chunks,
+from models.chunks import chunked
+from models.comments.common import (
+    EDITABLE,
+    ITEMS,
+    PROPOSAL_ITEM,
+    TEXT_MAX,
+    CommentError,
+    Factory,
+    sheet_json,
 )
-from models.comments.common import EDITABLE, ITEMS, TEXT_MAX, CommentError, Factory, sheet_json
-from models.comments.templates import DEFAULT_TEMPLATES, clean_text
+from models.comments.templates import clean_text, options_in, template_items
 from models.labels import PROPOSAL, SHEET_STATUS, label
 from models.store.entities import (
     CommentSheet,
@@ -63,21 +74,52 @@ class Item:
     auto: str  # the text the template gave; equal to `text` while nobody edited it
 
 
-def stored_items(sheet: CommentSheet) -> list[dict[str, str]]:
+class DamagedSheet(CommentError):
+    """The stored texts of a sheet cannot be read; nothing was written over them."""
+
+
+def _owner(sheet: CommentSheet) -> str:
     try:
-        items = json.loads(sheet.items_json).get("items", [])
+        name = json.loads(sheet.snapshot_json or "{}").get("full_name")
     except (ValueError, AttributeError):
-        items = []
-    items = [dict(i) for i in items if isinstance(i, dict)][:ITEMS]
-    while len(items) < ITEMS:
-        template = DEFAULT_TEMPLATES[len(items)]
-        items.append({"title": template.title, "text": "", "auto": ""})
-    return items
+        name = None
+    return str(name) if name else f"mã phiếu {sheet.id}"
+
+
+def stored_items(sheet: CommentSheet) -> list[dict[str, str]]:
+    """The sheet's seven items as stored; DamagedSheet when they cannot be read whole."""
+    try:
+        items = json.loads(sheet.items_json)["items"]
+        readable = isinstance(items, list) and len(items) == ITEMS and all(
+            isinstance(i, dict) and all(isinstance(i.get(k, ""), str)
+                                        for k in ("title", "text", "auto")) for i in items)
+    except (ValueError, TypeError, KeyError):
+        readable = False
+    if not readable:
+        raise DamagedSheet(f"Phiếu nhận xét của {_owner(sheet)}: nội dung các mục đã lưu bị hỏng "
+                           "(không đọc được) nên không in hay cập nhật được. Mở phiếu để xem "
+                           "nội dung lập lại từ mẫu, sửa rồi lưu.")
+    return [dict(i) for i in items]
+
+
+def rebuilt_items(session: Session, sheet: CommentSheet) -> list[dict[str, str]]:
+    """A damaged sheet's items made again from today's templates and its snapshot's figures."""
+    try:
+        snapshot = json.loads(sheet.snapshot_json or "{}")
+    except ValueError:
+        snapshot = {}
+    return template_items(options_in(session), sheet.year,
+                          snapshot if isinstance(snapshot, dict) else {})
+
+
+def _item_tuple(items: Sequence[Mapping[str, str]]) -> tuple[Item, ...]:
+    return tuple(Item(n, i.get("title", ""), i.get("text", ""), i.get("auto", ""))
+                 for n, i in enumerate(items, start=1))
 
 
 def item_tuple(sheet: CommentSheet) -> tuple[Item, ...]:
-    return tuple(Item(n, i.get("title", ""), i.get("text", ""), i.get("auto", ""))
-                 for n, i in enumerate(stored_items(sheet), start=1))
+    """The stored items; DamagedSheet when they cannot be read."""
+    return _item_tuple(stored_items(sheet))
 
 
 def load_sheet(session: Session, sheet_id: int) -> CommentSheet:
@@ -159,6 +201,7 @@ class SheetDetail:
     sent_to_org_id: int | None
     acknowledged_date: date | None
     updated_at: datetime
+    damaged: str = ""  # why the items shown were rebuilt from the templates ("" when stored)
 
     @property
     def editable(self) -> bool:
@@ -175,8 +218,17 @@ def get_sheet(factory: Factory, sheet_id: int) -> SheetDetail:
                        snap.get("cell_id"), snap.get("cell_name", ""), snap.get("org_id"),
                        snap.get("org_name", ""), sheet.status, sheet.proposal,
                        sheet.doc_code or "", sheet.sent_date, sheet.reason, member.sort_key)
-        return SheetDetail(row, item_tuple(sheet), snap, sheet.printed_at, sheet.sent_to_org_id,
-                           sheet.acknowledged_date, sheet.updated_at)
+        damaged = ""
+        try:
+            items = stored_items(sheet)
+        except DamagedSheet:
+            items = rebuilt_items(session, sheet)
+            damaged = ("Nội dung đã lưu của phiếu này bị hỏng (không đọc được): các mục dưới "
+                       "đây được lập lại từ mẫu. Kiểm tra, sửa rồi lưu để thay nội dung hỏng "
+                       "(nội dung cũ vẫn giữ trong lịch sử thay đổi).")
+        return SheetDetail(row, _item_tuple(items), snap, sheet.printed_at,
+                           sheet.sent_to_org_id, sheet.acknowledged_date, sheet.updated_at,
+                           damaged)
 
 
 def validate_items(texts: Sequence[str], proposal: str) -> dict[str, str]:
@@ -187,13 +239,17 @@ def validate_items(texts: Sequence[str], proposal: str) -> dict[str, str]:
         if len(text) > TEXT_MAX:
             errors[f"item{number}"] = f"Mục {number}: quá dài (tối đa {TEXT_MAX} ký tự)."
     if proposal not in PROPOSAL:
-        errors["proposal"] = ("Mục 6: chưa chọn đề nghị "
-                              "(Biểu dương / Không đề nghị / Xem xét xử lý).")
+        errors["proposal"] = (f"Mục {PROPOSAL_ITEM}: chưa chọn đề nghị "
+                              f"({' / '.join(PROPOSAL.values())}).")
     return errors
 
 
-def save_sheet(factory: Factory, sheet_id: int, texts: Sequence[str], proposal: str) -> SheetDetail:
-    """Store the edited item texts and the proposal (refused once the sheet was sent)."""
+def save_sheet(factory: Factory, sheet_id: int, texts: Sequence[str], proposal: str, *,
+               replace_damaged: bool = False) -> SheetDetail:
+    """Store the edited item texts and the proposal (refused once the sheet was sent).
+
+    A sheet whose stored items are damaged is written over only with ``replace_damaged``: the
+    caller showed the rebuilt items and the notice of ``get_sheet``."""
     errors = validate_items(texts, proposal)
     if errors:
         raise CommentError(" ".join(errors.values()))
@@ -202,7 +258,12 @@ def save_sheet(factory: Factory, sheet_id: int, texts: Sequence[str], proposal: 
         if sheet.status not in EDITABLE:
             raise CommentError(f"Phiếu đã ở trạng thái «{label(SHEET_STATUS, sheet.status)}», "
                                "không sửa được nữa.")
-        items = stored_items(sheet)
+        try:
+            items = stored_items(sheet)
+        except DamagedSheet:
+            if not replace_damaged:
+                raise
+            items = rebuilt_items(session, sheet)
         for item, text in zip(items, texts, strict=True):
             item["text"] = clean_text(text)
         items_json = sheet_json({"items": items})
@@ -248,7 +309,7 @@ def set_status(factory: Factory, sheet_ids: Iterable[int], status: str, *,
         if org_id is not None and session.get(WorkplaceOrg, org_id) is None:
             raise CommentError("Không tìm thấy tổ chức đảng nơi công tác này.")
         ids = list(sheet_ids)
-        for chunk in _chunks(ids):
+        for chunk in chunked(ids):
             for sheet, name in session.execute(
                     select(CommentSheet, Member.full_name)
                     .join(Member, Member.id == CommentSheet.member_id)

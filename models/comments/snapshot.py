@@ -3,39 +3,28 @@ workplace, residence, participation, regulation line, issuer and signers."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.activities.service import (
-    _active_spans,
-    _chunks,
-    _excused_on,
-    _in_span,
-)
 from models.catalogues.documents import (
     IssuerLines,
     NoIssuer,
     issuer_lines_in,
 )
-from models.comments.templates import ITEM_GROUPS, fill_template, options_in
+from models.catalogues.settings import regulation_in
+from models.chunks import chunked
+from models.comments.templates import options_in, template_items
 from models.dates import format_birth
 from models.labels import SEX, label
+from models.membership import cells_on
 from models.store.entities import (
-    Activity,
-    ActivityKind,
-    ActivityStatus,
-    Attendance,
-    AttendanceState,
     Cell,
-    CellAssignment,
     Member,
-    Regulation,
     Ward,
     WorkplaceOrg,
 )
@@ -53,12 +42,6 @@ def issuer_from(raw: Mapping[str, Any]) -> IssuerLines:
 
 def _joined(*parts: str, sep: str = ", ") -> str:
     return sep.join(p.strip() for p in parts if p and p.strip())
-
-
-def _regulation_line(session: Session, year: int) -> str:
-    rows = session.scalars(select(Regulation).order_by(Regulation.from_year)).all()
-    valid = [r for r in rows if r.from_year <= year] or list(rows[:1])
-    return valid[-1].basis_line if valid else ""
 
 
 def _commenters(cell: Cell | None) -> str:
@@ -79,7 +62,8 @@ class SnapshotContext:
         self.session, self.year, self.on = session, year, on
         self.cells = {c.id: c for c in session.scalars(select(Cell))}
         self.orgs = {o.id: o for o in session.scalars(select(WorkplaceOrg))}
-        self.basis_line = _regulation_line(session, year)
+        regulation = regulation_in(session, year)
+        self.basis_line = regulation.basis_line if regulation else ""
         self.options = options_in(session)
         ward = session.scalars(select(Ward)).first()
         self.committee = ward.committee_name if ward else ""
@@ -94,42 +78,15 @@ class SnapshotContext:
         return self._issuers[cell_id]
 
 
-def movements_of(session: Session, member_ids: Sequence[int], year: int) -> dict[int, list[str]]:
-    """Per member, the titles of the movements held that year the member was present at,
-    counted like participation (inside active spans, outside excused periods), by date."""
-    first, after = date(year, 1, 1), date(year + 1, 1, 1)
-    found: dict[int, list[str]] = defaultdict(list)
-    for chunk in _chunks(member_ids):
-        spans = _active_spans(after - timedelta(days=1), chunk)
-        stmt = (select(Attendance.member_id, Activity.title)
-                .join(Activity, Activity.id == Attendance.activity_id)
-                .join(spans, _in_span(spans, Attendance.member_id, Activity.date))
-                .where(Attendance.member_id.in_(chunk),
-                       Attendance.state == AttendanceState.PRESENT.value,
-                       Activity.kind == ActivityKind.MOVEMENT.value,
-                       Activity.status == ActivityStatus.HELD.value,
-                       Activity.date >= first, Activity.date < after,
-                       ~_excused_on(Attendance.member_id, Activity.date))
-                .order_by(Attendance.member_id, Activity.date, Activity.id))
-        for member_id, title in session.execute(stmt):
-            if title not in found[member_id]:
-                found[member_id].append(title)
-    return found
-
-
 def snapshots(session: Session, ctx: SnapshotContext, member_ids: Sequence[int],
                participation: Mapping[int, Mapping[str, Any]],
                movements: Mapping[int, list[str]]) -> dict[int, dict[str, Any]]:
     """The snapshot of each member's sheet, as stored in snapshot_json."""
     out: dict[int, dict[str, Any]] = {}
-    for chunk in _chunks(member_ids):
+    for chunk in chunked(member_ids):
         # the cell the member belonged to on the round's day (a later move does not change
         # whose sheet it is); the current one for a member in no cell that day
-        on_day = dict(session.execute(
-            select(CellAssignment.member_id, CellAssignment.cell_id).where(
-                CellAssignment.member_id.in_(chunk), CellAssignment.start_date <= ctx.on,
-                (CellAssignment.end_date.is_(None)) | (CellAssignment.end_date > ctx.on))
-            .order_by(CellAssignment.start_date)).all())
+        on_day = cells_on(session.connection(), ctx.on, chunk)
         for m in session.scalars(select(Member).where(Member.id.in_(chunk))):
             cell_id = on_day.get(m.id, m.cell_id)
             org = ctx.orgs.get(m.workplace_org_id) if m.workplace_org_id else None
@@ -160,14 +117,7 @@ def snapshots(session: Session, ctx: SnapshotContext, member_ids: Sequence[int],
 
 
 def items_for(ctx: SnapshotContext, snapshot: Mapping[str, Any]) -> list[dict[str, str]]:
-    """The seven items from the templates, filled with the snapshot's figures; each keeps the
-    generated text as 'auto' so that a refresh renews only texts nobody edited."""
-    items = []
-    for number, template in enumerate(ctx.options.templates, start=1):
-        group = ITEM_GROUPS.get(number)
-        counts = snapshot["participation"].get(group, [0, 0, 0, 0]) if group else [0, 0, 0, 0]
-        text = fill_template(template.text, ctx.year, counts, snapshot["movements"])
-        items.append({"title": template.title, "text": text, "auto": text})
-    return items
+    """The seven items of a new sheet of this pass (see ``templates.template_items``)."""
+    return template_items(ctx.options, ctx.year, snapshot)
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
+from models.chunks import chunked
 from models.dates import DateError, parse_date
 from models.exchange.format import (
     KIND_ORG,
@@ -37,6 +38,7 @@ from models.exchange.packages import (
     MEMBER_SHEET,
     ORIGINAL_SHEET,
     ExchangeError,
+    WardIdentity,
     cell_text,
     ward_identity_in,
 )
@@ -54,7 +56,6 @@ STATUS = "status"
 NOTE = "note"
 WHAT = {ACKNOWLEDGE: "Phiếu nhận xét đã nhận", WORKPLACE: "Đổi tổ chức đảng nơi công tác",
         STATUS: "Thay đổi trạng thái", NOTE: "Ghi chú của tổ chức đảng"}
-_CHUNK = 500  # ids per IN (...) list
 _STATUS_BY_LABEL = {fold(text): code.value for code, text in MEMBER_STATUS.items()}
 
 
@@ -120,6 +121,12 @@ def _read_workbook(package: OpenedPackage) -> _Sheet:
     data = package.files.get(MEMBERS_XLSX)
     if data is None:
         raise PackageError(f"Gói thiếu tệp {MEMBERS_XLSX}.")
+    from models.importing.bounds import BoundsError, check_xlsx
+
+    try:
+        check_xlsx(data, MEMBERS_XLSX, MEMBER_SHEET)
+    except BoundsError as exc:
+        raise PackageError(str(exc)) from None
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(book.sheet_names)
@@ -199,18 +206,12 @@ def _find_org(session: Session, name: str) -> WorkplaceOrg | None:
     return org
 
 
-def _plan(session: Session, package: OpenedPackage, today: date) -> AnswerPlan:
+def _plan(session: Session, package: OpenedPackage, today: date,
+          allowed: set[str]) -> AnswerPlan:
     m = package.manifest
     if m.kind != KIND_ORG:
         raise PackageError("Gói này không phải gói trả lời của tổ chức đảng nơi công tác.")
-    own = ward_identity_in(session)
-    if m.ward_uuid != own.uuid:
-        theirs, ours = f"«{m.ward_name}»", f"«{own.committee_name}»"
-        if fold(m.ward_name) == fold(own.committee_name):  # same name, another ward's file
-            theirs, ours = f"{theirs} (mã {m.ward_uuid[:8]}…)", f"{ours} (mã {own.uuid[:8]}…)"
-        raise PackageError(
-            f"Gói này do {theirs} lập, không phải của {ours} — sổ này không nhận gói của phường "
-            f"khác.")
+    _same_ward(m.ward_uuid, m.ward_name, ward_identity_in(session))
     sheet = _read_workbook(package)
     problems: list[str] = [f"Không thấy cột trả lời «{h}» trong {MEMBERS_XLSX}."
                            for h in sheet.missing_answers]
@@ -221,13 +222,15 @@ def _plan(session: Session, package: OpenedPackage, today: date) -> AnswerPlan:
     sheet_uuids = [o["sheet_uuid"] for o in sheet.originals.values() if o["sheet_uuid"]]
     members: dict[str, Member] = {}
     sheets: dict[str, CommentSheet] = {}
-    for start in range(0, max(len(member_uuids), len(sheet_uuids)), _CHUNK):
+    for part in chunked(member_uuids):
         members.update((m.uuid, m) for m in session.scalars(select(Member).where(
-            Member.uuid.in_(member_uuids[start:start + _CHUNK]))))
+            Member.uuid.in_(part))))
+    for part in chunked(sheet_uuids):
         sheets.update((s.uuid, s) for s in session.scalars(select(CommentSheet).where(
-            CommentSheet.uuid.in_(sheet_uuids[start:start + _CHUNK]))))
+            CommentSheet.uuid.in_(part))))
     headers = {k: h for k, h, _w in (*DATA_COLUMNS, *ANSWER_COLUMNS)}
     rows_read = 0
+    seen: dict[str, int] = {}
     for row, values in _rows(sheet):
         answers = {k: values.get(k, "") for k, _h, _w in ANSWER_COLUMNS}
         uuid = cell_text(values.get("member_uuid"))
@@ -238,8 +241,18 @@ def _plan(session: Session, package: OpenedPackage, today: date) -> AnswerPlan:
         original = sheet.originals.get(uuid)
         member = members.get(uuid)
         if original is None or member is None:
-            ignored.append(f"Dòng {row}: mã đảng viên «{uuid}» không có trong gói này"
+            ignored.append(f"Dòng {row}: mã đảng viên «{uuid[:40]}» không có trong gói này"
                            f"{'' if original is None else ' (không còn trong sổ)'} — bỏ qua.")
+            continue
+        if uuid in seen:
+            ignored.append(f"Dòng {row} ({member.full_name}): đảng viên này đã có ở dòng "
+                           f"{seen[uuid]} — chỉ ghi nhận dòng {seen[uuid]}, bỏ qua dòng này.")
+            continue
+        seen[uuid] = row
+        if uuid not in allowed:
+            problems.append(f"Dòng {row} ({member.full_name}): đảng viên này không có trong danh "
+                            f"sách phường gửi {m.org_name} năm {m.year} — gói không được sửa "
+                            "đảng viên của tổ chức khác; không ghi nhận dòng này.")
             continue
         rows_read += 1
         name = member.full_name
@@ -253,10 +266,52 @@ def _plan(session: Session, package: OpenedPackage, today: date) -> AnswerPlan:
             if now_text != was:
                 ignored.append(f"Dòng {row} ({name}), cột «{headers[key]}»: «{_shown(was)}» → "
                                f"«{_shown(now_text)}» — không thuộc phần trả lời, không ghi nhận.")
+        row_changes: list[Change] = []
+        row_problems: list[str] = []
         _plan_row(session, m.org_name, row, member, original, answers, sheets, today,
-                  changes, problems)
+                  row_changes, row_problems)
+        problems += row_problems
+        if row_problems and row_changes:
+            # a row with a refused answer is refused whole: its note often explains the very
+            # change refused, and half of a row is not what the organisation sent
+            problems.append(f"Dòng {row} ({member.full_name}): dòng có trả lời không ghi nhận "
+                            f"được nên cả dòng không được ghi ({len(row_changes)} thay đổi khác "
+                            "bỏ qua).")
+        else:
+            changes += row_changes
     return AnswerPlan(m.ward_name, m.org_name, m.year, m.created_at, package.answered, rows_read,
                       tuple(changes), tuple(problems), tuple(ignored))
+
+
+def _same_ward(ward_uuid: str, ward_name: str, own: WardIdentity) -> None:
+    if ward_uuid != own.uuid:
+        theirs, ours = f"«{ward_name}»", f"«{own.committee_name}»"
+        if fold(ward_name) == fold(own.committee_name):  # same name, another ward's file
+            theirs, ours = f"{theirs} (mã {ward_uuid[:8]}…)", f"{ours} (mã {own.uuid[:8]}…)"
+        raise PackageError(
+            f"Gói này do {theirs} lập, không phải của {ours} — sổ này không nhận gói của phường "
+            f"khác.")
+
+
+def members_sent(factory: Factory, package: OpenedPackage) -> set[str]:
+    """The members an answer may change: those the package says it listed, and that the register
+    itself lists for that organisation and year (the manifest alone proves nothing: its
+    checksums can be recomputed by anyone).  PackageError when the organisation is unknown."""
+    from models.exchange.packages import org_packages
+
+    m = package.manifest
+    if m.kind != KIND_ORG:
+        raise PackageError("Gói này không phải gói trả lời của tổ chức đảng nơi công tác.")
+    with factory() as session:
+        _same_ward(m.ward_uuid, m.ward_name, ward_identity_in(session))
+        org_id = session.scalar(select(WorkplaceOrg.id).where(WorkplaceOrg.uuid == m.org_uuid)) \
+            if m.org_uuid else None
+    if org_id is None:
+        raise PackageError(f"Gói trả lời của «{m.org_name}»: tổ chức đảng này không có trong sổ "
+                           f"(mã {m.org_uuid[:8] or 'trống'}…); không nhập gói này.")
+    ours = {str(row.values["member_uuid"]) for package_ in org_packages(factory, m.year, [org_id])
+            for row in package_.rows}
+    return ours & set(m.members) if m.members_listed else ours
 
 
 def date_or_text(text: str) -> str:
@@ -358,17 +413,25 @@ def _last_status_date(session: Session, member_id: int) -> date | None:
 def plan_answers(factory: Factory, package: OpenedPackage,
                  today: date | None = None) -> AnswerPlan:
     """What importing the package would change (nothing is written)."""
+    allowed = members_sent(factory, package)
     with factory() as session:
-        return _plan(session, package, today or clock.today())
+        return _plan(session, package, today or clock.today(), allowed)
 
 
-def apply_answers(factory: Factory, package: OpenedPackage,
+def apply_answers(factory: Factory, package: OpenedPackage, expected: AnswerPlan | None = None,
                   today: date | None = None) -> AnswerPlan:
-    """Plan again against the register as it is now and apply every change, in one
-    transaction; returns the plan applied."""
+    """Apply the package in one write transaction; returns the plan applied.  ``expected`` is
+    the plan the user saw: the plan made inside the transaction must be exactly that one, or
+    nothing is written (ExchangeError) — what the preview showed is what is applied."""
     day = today or clock.today()
+    allowed = members_sent(factory, package)
     with factory.begin() as session:
-        plan = _plan(session, package, day)
+        plan = _plan(session, package, day, allowed)
+        if expected is not None and (plan.changes, plan.problems) != (expected.changes,
+                                                                       expected.problems):
+            raise ExchangeError("Sổ đã thay đổi từ lúc xem trước gói này (có thể một chương "
+                                "trình khác vừa ghi): chưa ghi gì. Hãy mở lại gói để xem trước "
+                                "rồi ghi.")
         org_id = _package_org_id(session, package)
         created: dict[str, int] = {}
         for change in plan.changes:

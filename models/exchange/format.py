@@ -27,6 +27,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from models.dates import year_error
 from models.text.vntext import fold
 
 FORMAT = "so-dang-vien-213/trao-doi"
@@ -42,8 +43,14 @@ FIGURES_JSON = "so-lieu.json"
 WARD_LIST_XLSX = "danh-sach-dang-vien.xlsx"
 WARD_REPORT_PDF = "bao-cao-tong-hop.pdf"
 ROLE_ANSWERS = "answers"  # the file the organisation edits (its bytes may change)
-MAX_FILE_BYTES = 200 * 1024 * 1024  # a package file unpacked; more is not a package of ours
-MAX_MANIFEST_BYTES = 1024 * 1024
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a package file unpacked; more is not a package of ours
+MAX_PACKAGE_BYTES = 160 * 1024 * 1024  # every file of a package unpacked
+MAX_PACKAGE_ENTRIES = 100
+MAX_RATIO = 200  # unpacked / packed, for files over a megabyte
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024  # the member list of 100,000 uuids is 4 MB
+MAX_MANIFEST_DEPTH = 8
+MAX_MANIFEST_FILES = 50
+MAX_MANIFEST_MEMBERS = 500_000
 
 
 class PackageError(ValueError):
@@ -74,6 +81,8 @@ class Manifest:
     counts: Mapping[str, int]
     files: tuple[FileEntry, ...]
     raw: Mapping[str, Any]
+    members: tuple[str, ...] = ()  # workplace-org: the members (uuids) the package listed
+    members_listed: bool = False  # False for packages made before the list was recorded
 
 
 @dataclass(frozen=True)
@@ -113,7 +122,7 @@ def content_digest(rows: Iterable[Sequence[str]]) -> str:
 
 def manifest_dict(*, kind: str, created_at: datetime, year: int, ward: Mapping[str, str],
                   organisation: Mapping[str, str] | None, counts: Mapping[str, int],
-                  files: Sequence[FileEntry]) -> dict[str, Any]:
+                  files: Sequence[FileEntry], members: Sequence[str] = ()) -> dict[str, Any]:
     entries = []
     for f in files:
         entry: dict[str, Any] = {"name": f.name, "sha256": f.sha256, "bytes": f.size}
@@ -129,24 +138,21 @@ def manifest_dict(*, kind: str, created_at: datetime, year: int, ward: Mapping[s
         "year": year, "ward": dict(ward),
         "organisation": dict(organisation) if organisation is not None else None,
         "counts": dict(counts), "files": entries,
+        **({"members": list(members)} if members else {}),
     }
 
 
-def write_package(out: Path, manifest: Mapping[str, Any], files: Mapping[str, bytes]) -> None:
-    """The zip: the manifest first, then the files (UTF-8 names, deflated)."""
-    temporary = out.with_name(out.name + ".tmp")
-    try:
-        # members' personal data: readable by the owner only until it is handed over (POSIX)
-        temporary.unlink(missing_ok=True)  # a leftover of an interrupted run
-        temporary.touch(mode=0o600)
-        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-            for name, data in files.items():
-                zf.writestr(name, data)
-        temporary.replace(out)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+def write_package(out: Path, manifest: Mapping[str, Any], files: Mapping[str, bytes], *,
+                  overwrite: bool) -> None:
+    """The zip: the manifest first, then the files (UTF-8 names, deflated), written through the
+    one output function (owner-only, never onto a database or into the backup folder)."""
+    from models.store.output import output_file
+
+    with output_file(out, overwrite=overwrite) as temporary, \
+            zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+        for name, data in files.items():
+            zf.writestr(name, data)
 
 
 def _text(raw: Mapping[str, Any], key: str, where: str) -> str:
@@ -156,12 +162,36 @@ def _text(raw: Mapping[str, Any], key: str, where: str) -> str:
     return value
 
 
+def _depth(text: str) -> int:
+    """How deeply the JSON text nests its arrays and objects (strings left out)."""
+    deepest = depth = 0
+    for bracket in re.findall(r"[\[\]{}]", re.sub(r'"(?:\\.|[^"\\])*"', "", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _local(moment: datetime) -> datetime:
+    """A time written with its zone, as the local time this program keeps (without a zone)."""
+    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo is not None else moment
+
+
 def parse_manifest(data: bytes) -> Manifest:
-    """The manifest, checked for format, version and the fields this program needs."""
+    """The manifest, checked for format, version and the fields this program needs; bounded in
+    size, depth and entries, so that no manifest can exhaust the program."""
+    if len(data) > MAX_MANIFEST_BYTES:
+        raise PackageError(f"{MANIFEST}: quá lớn ({len(data)} byte).")
     try:
-        raw = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PackageError(f"{MANIFEST}: không đọc được (không phải JSON hợp lệ: {exc}).") from None
+        text = data.decode("utf-8")
+        if _depth(text) > MAX_MANIFEST_DEPTH:
+            raise PackageError(f"{MANIFEST}: lồng nhau quá {MAX_MANIFEST_DEPTH} tầng — không "
+                               "phải gói của chương trình.")
+        raw = json.loads(text)
+    except PackageError:
+        raise
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise PackageError(f"{MANIFEST}: không đọc được (không phải JSON hợp lệ hoặc có số quá "
+                           "lớn).") from None
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise PackageError(f"{MANIFEST}: không phải gói trao đổi của Sổ đảng viên 213 "
                            f"(mục «format» phải là «{FORMAT}»).")
@@ -184,14 +214,24 @@ def parse_manifest(data: bytes) -> Manifest:
     if kind == KIND_ORG and not isinstance(org, dict):
         raise PackageError(f"{MANIFEST}: thiếu thông tin tổ chức đảng («organisation»).")
     year = raw.get("year")
-    if not isinstance(year, int) or not 1990 <= year <= 2100:
-        raise PackageError(f"{MANIFEST}: năm «{year}» không hợp lệ.")
+    huge = isinstance(year, int) and abs(year) >= 10 ** 12  # not even printable as a year
+    if not isinstance(year, int) or isinstance(year, bool) or huge or year_error(year):
+        shown = "(số quá lớn)" if huge else str(year)[:12]
+        raise PackageError(f"{MANIFEST}: năm «{shown}» không hợp lệ.")
     try:
-        created = datetime.fromisoformat(_text(raw, "created_at", ""))
+        created = _local(datetime.fromisoformat(_text(raw, "created_at", "")[:40]))
     except ValueError:
         raise PackageError(f"{MANIFEST}: thời điểm lập gói («created_at») không hợp lệ.") from None
+    listed = raw.get("files") or []
+    if not isinstance(listed, list) or len(listed) > MAX_MANIFEST_FILES:
+        raise PackageError(f"{MANIFEST}: danh sách tệp («files») không hợp lệ.")
+    members = raw.get("members")
+    if members is not None and (not isinstance(members, list)
+                                or len(members) > MAX_MANIFEST_MEMBERS
+                                or not all(isinstance(u, str) and len(u) <= 64 for u in members)):
+        raise PackageError(f"{MANIFEST}: danh sách đảng viên («members») không hợp lệ.")
     files = []
-    for entry in raw.get("files") or []:
+    for entry in listed:
         if not isinstance(entry, dict):
             raise PackageError(f"{MANIFEST}: danh sách tệp («files») không hợp lệ.")
         name = _text(entry, "name", "files/")
@@ -211,8 +251,10 @@ def parse_manifest(data: bytes) -> Manifest:
         ward_party_org=str(ward.get("party_org_name") or ""),
         ward_parent=str(ward.get("parent_name") or ""),
         org_uuid=str(org_map.get("uuid") or ""), org_name=str(org_map.get("name") or ""),
-        counts={str(k): int(v) for k, v in counts.items() if isinstance(v, int)},
-        files=tuple(files), raw=raw)
+        counts={str(k)[:40]: int(v) for k, v in list(counts.items())[:MAX_MANIFEST_FILES]
+                if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 10 ** 9},
+        files=tuple(files), raw=raw, members=tuple(members or ()),
+        members_listed=members is not None)
 
 
 def _safe_name(name: str) -> bool:
@@ -224,6 +266,8 @@ def open_package(path: Path | str) -> OpenedPackage:
     its checksum (the answer workbook: see the module).  Raises PackageError saying why."""
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_PACKAGE_BYTES:
+            raise PackageError(f"{path.name}: tệp quá lớn để là gói trao đổi.")
         whole = path.read_bytes()
     except OSError as exc:
         raise PackageError(f"Không đọc được tệp {path.name}: {exc.strerror or exc}.") from None
@@ -232,6 +276,16 @@ def open_package(path: Path | str) -> OpenedPackage:
     except (zipfile.BadZipFile, OSError):
         raise PackageError(f"{path.name}: không phải tệp nén .zip (hoặc tệp đã hỏng).") from None
     with archive:
+        if len(archive.infolist()) > MAX_PACKAGE_ENTRIES:
+            raise PackageError(f"{path.name}: có {len(archive.infolist())} tệp bên trong — không "
+                               "phải gói trao đổi.")
+        total = 0
+        for info in archive.infolist():
+            total += info.file_size
+            if total > MAX_PACKAGE_BYTES or (info.file_size > 1024 * 1024 and info.file_size
+                                             > MAX_RATIO * max(info.compress_size, 1)):
+                raise PackageError(f"{path.name}: tệp «{info.filename[:80]}» giải nén ra quá lớn "
+                                   "so với một gói trao đổi — không nhập.")
         infos = {i.filename.strip("/"): i for i in archive.infolist() if not i.is_dir()}
         names = {n.rsplit("/", 1)[-1]: n for n in infos}  # a folder around the files is fine
         if MANIFEST not in names:

@@ -1,7 +1,8 @@
 """What goes into a workplace organisation's exchange package (DESIGN.md §3.7), as plain data.
 
-For a year, each workplace organisation gets the members registered in the ward who work there
-(identity, residence, cell, status, participation of the year) and their comment sheets.  A
+For a year, each workplace organisation gets the members who work there and were on the ward's
+register some day of the year or have a sheet of it (identity, residence, cell, status,
+participation of the year as ``models.membership`` counts it) and their comment sheets.  A
 member whose sheet of the year was addressed to an organisation goes to that organisation's
 package (the sheet's snapshot says which), every other member to their current organisation.
 The workbook's columns are declared here once: the writer
@@ -17,13 +18,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.activities.service import participation_in
 from models.dates import format_birth
 from models.formats import format_date
 from models.labels import MEMBER_STATUS, PROPOSAL, SEX, SHEET_STATUS, label
+from models.membership import Participation, on_register_during, participation_in, total
 from models.store.entities import Cell, CommentSheet, Member, MemberStatus, Ward, WorkplaceOrg
 
 Factory = sessionmaker[Session]
@@ -127,9 +128,9 @@ def ward_identity_in(session: Session) -> WardIdentity:
                         ward.place_name)
 
 
-def _counts(p: object) -> str:
-    present, invited = getattr(p, "present", 0), getattr(p, "invited", 0)
-    return f"{present}/{invited}" if invited else ""
+def _counts(p: Participation | None) -> str:
+    """'3/4': present out of invited; blank when never invited."""
+    return f"{p.present}/{p.invited}" if p is not None and p.invited else ""
 
 
 def _year_sheets(session: Session, year: int) -> dict[int, list[CommentSheet]]:
@@ -151,7 +152,6 @@ def org_packages(factory: Factory, year: int,
                  org_ids: Sequence[int] | None = None) -> list[OrgPackage]:
     """The packages of a year, one per organisation with members (only ``org_ids`` when given),
     organisations by name, members in Vietnamese order."""
-    first = date(year, 1, 1)
     with factory() as session:
         sheets = _year_sheets(session, year)
         members = session.execute(
@@ -159,12 +159,8 @@ def org_packages(factory: Factory, year: int,
             .where(Member.archived.is_(False),
                    or_(Member.id.in_(select(CommentSheet.member_id)
                                      .where(CommentSheet.year == year)),
-                       # on the register some day of the year: received by its end, not
-                       # gone before it began
-                       and_(or_(Member.received_date.is_(None),
-                                Member.received_date <= date(year, 12, 31)),
-                            or_(Member.status == MemberStatus.ACTIVE.value,
-                                Member.closed_date >= first))))
+                       Member.id.in_(on_register_during(date(year, 1, 1),
+                                                        date(year, 12, 31)))))
             .order_by(Member.sort_key, Member.id)).all()
         orgs = {o.id: o for o in session.scalars(select(WorkplaceOrg))}
         # a merged organisation's sheets belong to the one it went into
@@ -192,8 +188,7 @@ def org_packages(factory: Factory, year: int,
             if org_id is None or (org_ids is not None and org_id not in org_ids):
                 continue
             part = participation.get(member.id, {})
-            invited = sum(p.invited for p in part.values())
-            present = sum(p.present for p in part.values())
+            year_rate = total(part.values()).rate
             values: dict[str, object] = {
                 "member_uuid": member.uuid, "sheet_uuid": main.uuid if main else "",
                 "full_name": member.full_name,
@@ -208,7 +203,7 @@ def org_packages(factory: Factory, year: int,
                 "cell_meetings": _counts(part.get("cell_meetings")),
                 "residents": _counts(part.get("residents")),
                 "movements": _counts(part.get("movements")),
-                "rate": round(present / invited, 4) if invited else None,
+                "rate": None if year_rate is None else round(year_rate, 4),
                 "sheet_status": label(SHEET_STATUS, main.status) if main else "Chưa lập phiếu",
                 "sheet_code": (main.doc_code or "") if main else "",
                 "proposal": label(PROPOSAL, main.proposal) if main else "",

@@ -21,7 +21,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
-from models.activities.service import GROUPS, WHOLE_WARD, Participation
+from models.activities.service import WHOLE_WARD
 from models.exchange.format import (
     FIGURES_JSON,
     KIND_WARD,
@@ -29,21 +29,18 @@ from models.exchange.format import (
     OpenedPackage,
     PackageError,
 )
+from models.figures.attendance import CellActivities
+from models.figures.common import LEFT_STATUSES, WardNames
+from models.figures.member_list import ListedMember, MemberList, member_totals
 from models.figures.summary import (
-    LEFT_STATUSES,
     NO_CELL,
     NO_ORG,
-    CellActivities,
     CommentFigures,
     GroupFigures,
-    ListedMember,
-    MemberList,
     Movements,
-    WardNames,
     YearSummary,
-    add,
-    member_totals,
 )
+from models.membership import GROUPS, Participation, total
 from models.store import history
 from models.store.entities import MemberStatus, WardReport, WardReportMember
 from models.text.vntext import fold, sort_key
@@ -218,10 +215,7 @@ def aggregate(names: WardNames, year: int, summaries: Sequence[YearSummary]) -> 
 
 
 def ward_attendance(summary: YearSummary) -> Participation:
-    total = Participation()
-    for c in summary.activities:
-        total = add(total, c.counts)
-    return total
+    return total(c.counts for c in summary.activities)
 
 
 # --- the town committee's store ----------------------------------------------------------------

@@ -1,1 +1,2 @@
-"""The ward's figures: the yearly summary and the overview."""
+"""The ward's figures: the member list, the attendance summary, the yearly summary and the
+overview."""

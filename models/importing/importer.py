@@ -1,10 +1,12 @@
 """Importing members from a list: plan every row first (new / update / rejected with every reason),
 then apply the accepted rows in one transaction, all or none.
 
-The field rules are models.register.rules.validate_member; a card number matching a member updates
-that member (through the ORM, so the change history records it); new members are inserted in bulk
-(Core) and their dated status rows, cell rows and "create" history lines are derived from them in
-one statement each.  Every import is recorded (models.store.entities.ImportRecord) with the members
+The rules are the register's (models.register.service): validate_member decides, new members are
+written in bulk by create_members (stored values, dated rows and "create" history lines as for a
+member typed in the form), and a card number matching a member updates that member through
+apply_input (the ORM, so the change history records each field).  The plan is made, or made again
+and compared, inside the write transaction, so two imports of one file never make a member twice.
+Every import is recorded (models.store.entities.ImportRecord) with the members
 it created and, for the ones it updated, the values it replaced, so that it can be undone
 (models.importing.records).
 """
@@ -12,19 +14,20 @@ it created and, for the ones it updated, the values it replaced, so that it can 
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Date, DateTime, String, func, insert, literal, select
+from sqlalchemy import func, insert, literal, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock, testhooks
+from models.catalogues.matching import cell_key, org_key
+from models.chunks import chunked
 from models.dates import DateError, format_birth
+from models.importing.files import MalformedRow
 from models.importing.read import (
     CellValue,
     ImportFileError,
@@ -38,10 +41,15 @@ from models.importing.read import (
     read_table,
 )
 from models.register.rules import MemberInput, validate_member
-from models.store.db import bulk_member_insert
+from models.register.service import (
+    RegisterError,
+    apply_input,
+    create_members,
+    input_of,
+    move_cell_in,
+)
 from models.store.entities import (
     Attendance,
-    Base,
     Cell,
     CellAssignment,
     ChangeLog,
@@ -50,23 +58,24 @@ from models.store.entities import (
     ImportRecordMember,
     Issuer,
     Member,
-    MemberStatus,
-    MemberStatusChange,
     Sex,
     Ward,
     WorkplaceOrg,
     now,
 )
 from models.store.history import current_user
-from models.text.vntext import clean_name, fold, sort_key
+from models.store.sqlite import id_ranges
+from models.text.vntext import clean_name, fold
 
 __all__ = [
     "ImportCancelled",
+    "ImportChanged",
     "ImportFileError",
     "ImportPlan",
     "ImportResult",
     "RowPlan",
     "apply_import",
+    "import_now",
     "plan_import",
     "read_table",
 ]
@@ -83,6 +92,10 @@ FIELD_LABELS = {
 
 class ImportCancelled(Exception):
     """The user cancelled the import; nothing was written."""
+
+
+class ImportChanged(ImportFileError):
+    """The register changed between the preview and the import; nothing was written."""
 
 
 @dataclass
@@ -117,6 +130,12 @@ class ImportPlan:
     def rejected(self) -> list[RowPlan]:
         return [r for r in self.rows if r.action == "rejected"]
 
+    def outcome(self) -> tuple[object, ...]:
+        """What the register decides about each row: equal outcomes write the same members
+        (where cells and organisations go is the user's choice, checked on its own)."""
+        return tuple((r.row_number, r.action, r.member_id, r.data, r.cell_key, r.org_key)
+                     for r in self.rows)
+
     def summary(self) -> dict[str, object]:
         return {
             "imported": self.count("new"), "updated": self.count("update"),
@@ -147,31 +166,33 @@ class ImportResult:
 @dataclass
 class _Existing:
     cards: dict[str, int] = field(default_factory=dict)
+    citizens: dict[str, tuple[int, str]] = field(default_factory=dict)  # id -> (member, name)
     by_name: dict[tuple[str, int], list[tuple[int, str, date | None]]] = field(
         default_factory=dict)
     cell_ids: dict[str, int] = field(default_factory=dict)
     org_ids: dict[str, int] = field(default_factory=dict)
 
 
-def _load_existing(factory: sessionmaker[Session] | None) -> _Existing:
+def _load_existing(session: Session | None) -> _Existing:
     found = _Existing()
-    if factory is None:
+    if session is None:
         return found
-    with factory() as session:
-        for member_id, card, name_key, year, full_name, birth in session.execute(
-                select(Member.id, Member.card_number, Member.name_key, Member.birth_year,
-                       Member.full_name, Member.birth_date)):
-            if card:
-                found.cards.setdefault(card, member_id)
-            found.by_name.setdefault((name_key, year), []).append((member_id, full_name, birth))
-        for cell_id, name_key, area in session.execute(
-                select(Cell.id, Cell.name_key, Cell.area).order_by(Cell.id)):
-            found.cell_ids.setdefault(name_key, cell_id)
-            if area:
-                found.cell_ids.setdefault(fold(area), cell_id)
-        for org_id, name_key in session.execute(
-                select(WorkplaceOrg.id, WorkplaceOrg.name_key).order_by(WorkplaceOrg.id)):
-            found.org_ids.setdefault(name_key, org_id)
+    for member_id, card, citizen, name_key, year, full_name, birth in session.execute(
+            select(Member.id, Member.card_number, Member.citizen_id, Member.name_key,
+                   Member.birth_year, Member.full_name, Member.birth_date)):
+        if card:
+            found.cards.setdefault(card, member_id)
+        if citizen:
+            found.citizens.setdefault(citizen, (member_id, full_name))
+        found.by_name.setdefault((name_key, year), []).append((member_id, full_name, birth))
+    for cell_id, name, area in session.execute(
+            select(Cell.id, Cell.name, Cell.area).order_by(Cell.id)):
+        found.cell_ids.setdefault(cell_key(name), cell_id)
+        if area:
+            found.cell_ids.setdefault(cell_key(area), cell_id)
+    for org_id, name in session.execute(
+            select(WorkplaceOrg.id, WorkplaceOrg.name).order_by(WorkplaceOrg.id)):
+        found.org_ids.setdefault(org_key(name), org_id)
     return found
 
 
@@ -245,12 +266,14 @@ def _read_row(table: RawTable, row: list[CellValue], plan: RowPlan,
                             "đã chuyển đi, từ trần… hãy nhập rồi ghi «Đổi trạng thái» có ngày.")
         failed.add("status")
     plan.cell_key = _cell_key(cell_text(get("cell")))
-    plan.org_key = _fold(cell_text(get("workplace_org")))
+    plan.org_key = _org_key(cell_text(get("workplace_org")))
     return values
 
 
-# cells and organisations repeat on every row: fold each spelling once
+# cells and organisations repeat on every row: key each spelling once; the keys match names as a
+# person would (models.catalogues.matching: "Than Uông Bí" is "Đảng ủy Công ty Than Uông Bí")
 _fold = lru_cache(maxsize=1 << 12)(fold)
+_org_key = lru_cache(maxsize=1 << 12)(org_key)
 _ACTIVE_WORDS = frozenset(("dang sinh hoat", "sinh hoat", "dang theo doi"))
 
 
@@ -259,8 +282,9 @@ def _cell_text(text: str) -> str:
     return f"Khu {text}" if text.isdigit() else text
 
 
+@lru_cache(maxsize=1 << 12)
 def _cell_key(text: str) -> str:
-    return _fold(_cell_text(text))
+    return cell_key(_cell_text(text))
 
 
 def _cell_name(text: str) -> str:
@@ -275,10 +299,19 @@ def plan_import(factory: sessionmaker[Session] | None, table: RawTable,
     """What importing the table would do, row by row (nothing is written).
 
     ``factory`` None plans against an empty register (a dry run without a database file)."""
+    if factory is None:
+        return plan_in(None, table, today)
+    with factory() as session:
+        return plan_in(session, table, today)
+
+
+def plan_in(session: Session | None, table: RawTable, today: date | None = None) -> ImportPlan:
+    """plan_import() against what ``session`` sees (the write transaction, when importing)."""
     today = today or clock.today()
-    existing = _load_existing(factory)
+    existing = _load_existing(session)
     plans: list[RowPlan] = []
     seen_cards: dict[str, int] = {}
+    seen_citizens: dict[str, int] = {}
     seen_names: dict[tuple[str, int], list[tuple[int, str, date | None]]] = {}
     new_cells: dict[str, str] = {}
     new_orgs: dict[str, str] = {}
@@ -286,6 +319,10 @@ def plan_import(factory: sessionmaker[Session] | None, table: RawTable,
     org_names: dict[str, str] = {}
     updates: dict[int, RowPlan] = {}
     for number, row in table.data_rows():
+        if isinstance(row, MalformedRow):
+            plans.append(RowPlan(row_number=number, values=list(row), action="rejected",
+                                 reasons=[row.problem]))
+            continue
         if all(is_blank(v) for v in row):
             continue
         plan = RowPlan(row_number=number, values=row, action="new")
@@ -319,6 +356,17 @@ def plan_import(factory: sessionmaker[Session] | None, table: RawTable,
                         f"Có thể trùng với dòng {earlier} của tệp: {full_name} "
                         f"({format_birth(birth, year)}).")
                     break
+        citizen = data.citizen_id
+        if citizen:
+            if citizen in seen_citizens:
+                plan.reasons.append(f"Trùng số CCCD {citizen} với dòng {seen_citizens[citizen]} "
+                                    "của tệp.")
+            else:
+                seen_citizens[citizen] = number
+                owner = existing.citizens.get(citizen)
+                if owner is not None and owner[0] != plan.member_id:
+                    plan.reasons.append(f"Số CCCD {citizen} đã có ở đảng viên {owner[1]} "
+                                        f"(mã {owner[0]}).")
         if name_key and year:
             seen_names.setdefault((name_key, year), []).append(
                 (number, data.full_name, data.birth_date))
@@ -330,8 +378,8 @@ def plan_import(factory: sessionmaker[Session] | None, table: RawTable,
                 plan.action = "update"
                 updates[plan.member_id] = plan
         plans.append(plan)
-    if updates and factory is not None:
-        _merge_updates(factory, table, updates, today)
+    if updates and session is not None:
+        _merge_updates(session, table, updates, today)
     for plan in plans:
         if plan.action != "rejected":
             if plan.cell_key:
@@ -368,32 +416,20 @@ _FILE_FIELDS = {
 }
 
 
-def _stored_inputs(factory: sessionmaker[Session], ids: list[int]) -> dict[int, MemberInput]:
-    """The stored members as MemberInput (as models.register.service.member_input), in few
-    queries."""
+def _stored_inputs(session: Session, ids: list[int]) -> dict[int, MemberInput]:
+    """The stored members as MemberInput (as the member form edits them), in few queries."""
     found: dict[int, MemberInput] = {}
-    with factory() as session:
-        for start in range(0, len(ids), 500):
-            for m in session.scalars(select(Member).where(Member.id.in_(ids[start:start + 500]))):
-                found[m.id] = MemberInput(
-                    full_name=m.full_name, sex=m.sex, birth_date=m.birth_date,
-                    birth_year=None if m.birth_date else m.birth_year, ethnicity=m.ethnicity,
-                    citizen_id=m.citizen_id or "", phone=m.phone or "",
-                    card_number=m.card_number or "",
-                    party_file_number=m.party_file_number or "", join_date=m.join_date,
-                    official_date=m.official_date, workplace_org_id=m.workplace_org_id,
-                    workplace_cell=m.workplace_cell, employer_unit=m.employer_unit,
-                    job_title=m.job_title, address=m.address, cell_id=m.cell_id,
-                    letter_number=m.letter_number, letter_date=m.letter_date,
-                    letter_issuer=m.letter_issuer, received_date=m.received_date,
-                    excused=m.excused, excused_reason=m.excused_reason, notes=m.notes)
+    for chunk in chunked(ids):
+        with session.no_autoflush:
+            for m in session.scalars(select(Member).where(Member.id.in_(chunk))):
+                found[m.id] = input_of(m)
     return found
 
 
-def _merge_updates(factory: sessionmaker[Session], table: RawTable,
-                   updates: dict[int, RowPlan], today: date) -> None:
+def _merge_updates(session: Session, table: RawTable, updates: dict[int, RowPlan],
+                   today: date) -> None:
     """An update keeps what the file leaves blank; the merged record is checked again."""
-    stored_inputs = _stored_inputs(factory, list(updates))
+    stored_inputs = _stored_inputs(session, list(updates))
     for member_id, plan in updates.items():
         assert plan.data is not None
         stored = stored_inputs[member_id]
@@ -461,204 +497,162 @@ def _create_orgs(session: Session, names: dict[str, str]) -> dict[str, int]:
     return ids
 
 
-_ACTIVE = MemberStatus.ACTIVE.value
-
-
-_MEMBER_COLUMNS = (
-    "uuid", "full_name", "name_key", "sort_key", "sex", "birth_date", "birth_year", "ethnicity",
-    "citizen_id", "phone", "card_number", "party_file_number", "join_date", "official_date",
-    "workplace_org_id", "workplace_cell", "employer_unit", "job_title", "address", "cell_id",
-    "letter_number", "letter_date", "letter_issuer", "received_date", "receipt_code",
-    "closed_date", "status", "excused", "excused_reason", "notes", "archived", "created_at",
-    "updated_at",
-)
-
-
-def _member_row(data: MemberInput, name_key: str, cell_id: int | None, org_id: int | None,
-                stamp: datetime) -> list[object]:
-    """The member table row of a new member (values in _MEMBER_COLUMNS order); the planned input
-    is already cleaned."""
-    name = data.full_name
-    return [
-        str(uuid.uuid4()), name, name_key or fold(name), sort_key(name), str(data.sex),
-        data.birth_date,
-        data.birth_date.year if data.birth_date else int(data.birth_year or 0),
-        data.ethnicity or "Kinh", data.citizen_id or None, data.phone or None,
-        data.card_number or None, None, data.join_date, data.official_date, org_id, "",
-        data.employer_unit, data.job_title, data.address, cell_id, "", None, "",
-        data.received_date, None, None, _ACTIVE, False, "", data.notes, False, stamp, stamp,
-    ]
-
-
-class _MemberInsert:
-    """Inserting member rows given as value lists.  The statement is compiled once by the
-    session's dialect and, when the driver takes positional parameters in that column order, the
-    values go through the columns' own bind processors straight to the driver's executemany:
-    the same SQL and stored values as session.execute(insert(...), dicts), without building and
-    walking 33 dictionary entries per row.  Other drivers get exactly that path."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.table = Base.metadata.tables["member"]
-        connection = session.connection()
-        dialect = connection.dialect
-        compiled = insert(self.table).compile(dialect=dialect, column_keys=list(_MEMBER_COLUMNS))
-        order = compiled.positiontup
-        self.fast = order is not None and tuple(order) == _MEMBER_COLUMNS
-        self.sql = str(compiled)
-        self.processors: list[tuple[int, Callable[[Any], Any]]] = []
-        for index, name in enumerate(_MEMBER_COLUMNS):
-            column_type = self.table.c[name].type
-            processor = column_type.dialect_impl(dialect).bind_processor(dialect)
-            if processor is not None:
-                self.processors.append((index, processor))
-
-    def execute(self, rows: list[list[object]]) -> None:
-        if not self.fast:
-            self.session.execute(insert(self.table), [dict(zip(_MEMBER_COLUMNS, row, strict=True))
-                                                      for row in rows])
-            return
-        processors = self.processors
-        for row in rows:
-            for index, processor in processors:
-                value = row[index]
-                if value is not None:
-                    row[index] = processor(value)
-        self.session.connection().exec_driver_sql(self.sql, [tuple(row) for row in rows])
-
-
-# The member fields an update may change (models.register.service._apply), kept so an undo
-# restores them.
+# The member fields an update may change (models.register.service.stored_values), kept so an
+# undo restores them.
 UNDO_FIELDS = (
     "full_name", "name_key", "sort_key", "sex", "birth_date", "birth_year", "ethnicity",
     "citizen_id", "phone", "card_number", "party_file_number", "join_date", "official_date",
     "workplace_org_id", "workplace_cell", "employer_unit", "job_title", "address",
     "letter_number", "letter_date", "letter_issuer", "received_date", "notes", "cell_id",
 )
+NEW_MEMBER_REASON = "Nhập từ danh sách"
 
 
 def _json_value(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _derive_new_rows(session: Session, before: int, record_id: int, today: date,
-                     stamp: datetime, user: str) -> None:
-    """The status, cell, history and import-record rows of the members just inserted (ids above
-    ``before``), each table in one INSERT ... SELECT instead of one parameter set per member."""
-    new = Member.id > before
-    start_day = func.coalesce(Member.received_date, literal(today, Date))
-    session.execute(insert(MemberStatusChange).from_select(
-        ["member_id", "status", "date", "reason", "created_at"],
-        select(Member.id, literal(_ACTIVE, String), start_day,
-               literal("Nhập từ danh sách", String), literal(stamp, DateTime)).where(new)))
-    session.execute(insert(CellAssignment).from_select(
-        ["member_id", "cell_id", "start_date", "end_date"],
-        select(Member.id, Member.cell_id, start_day, literal(None, Date))
-        .where(new, Member.cell_id.is_not(None))))
-    session.execute(insert(ChangeLog).from_select(
-        ["at", "user", "entity", "entity_id", "action", "field", "old_value", "new_value"],
-        select(literal(stamp, DateTime), literal(user, String), literal("member", String),
-               Member.id, literal("create", String), literal("", String), literal("", String),
-               literal("", String)).where(new)))
-    session.execute(insert(ImportRecordMember).from_select(
-        ["import_record_id", "member_id", "action", "old_values"],
-        select(literal(record_id), Member.id, literal("create", String),
-               literal("", String)).where(new)))
-
-
 def apply_import(factory: sessionmaker[Session], plan: ImportPlan,
                  progress: Progress | None = None,
                  cancelled: Callable[[], bool] | None = None,
                  today: date | None = None, file_name: str | None = None) -> ImportResult:
-    """Write the accepted rows of the plan in one transaction, recorded as one ImportRecord: all
-    of them or, on any error or a cancel (ImportCancelled), none."""
-    from models.register.service import _apply, _move_cell
-
+    """Write the accepted rows of the plan the user saw, in one transaction recorded as one
+    ImportRecord: all of them or, on any error or a cancel (ImportCancelled), none.  The plan
+    is made again inside the write transaction and must come out the same (ImportChanged
+    otherwise): another program's import in between can never make a member twice."""
     today = today or clock.today()
+    with factory.begin() as session:
+        fresh = plan_in(session, plan.table, today)
+        if fresh.outcome() != plan.outcome() or not _choices_hold(session, plan, fresh):
+            raise ImportChanged(
+                "Sổ đã thay đổi từ lúc xem trước (có thể một chương trình khác vừa ghi vào "
+                "sổ): chưa nhập gì. Hãy đọc lại tệp để xem trước rồi nhập.")
+        return _write(session, plan, progress, cancelled, today, file_name)
+
+
+def _choices_hold(session: Session, plan: ImportPlan, fresh: ImportPlan) -> bool:
+    """The cells and organisations the preview sends rows to still exist, and the ones it
+    creates have not been created meanwhile (they would be made twice)."""
+    if any(key in fresh.cell_ids for key in plan.new_cells) or any(
+            key in fresh.org_ids for key in plan.new_orgs):
+        return False
+    for model, chosen in ((Cell, plan.cell_ids), (WorkplaceOrg, plan.org_ids)):
+        wanted = set(chosen.values())
+        found: set[int] = set()
+        for part in chunked(sorted(wanted)):
+            found.update(session.scalars(select(model.id).where(model.id.in_(part))))
+        if found != wanted:
+            return False
+    return True
+
+
+def import_now(factory: sessionmaker[Session], table: RawTable, *, today: date | None = None,
+               file_name: str | None = None,
+               before_write: Callable[[ImportPlan], None] | None = None
+               ) -> tuple[ImportPlan, ImportResult]:
+    """Plan and write in one write transaction (no preview: the command line); ``before_write``
+    sees the plan first (the file of rejected rows) and may raise to write nothing."""
+    today = today or clock.today()
+    with factory.begin() as session:
+        plan = plan_in(session, table, today)
+        if before_write is not None:
+            before_write(plan)
+        return plan, _write(session, plan, None, None, today, file_name)
+
+
+def _write(session: Session, plan: ImportPlan, progress: Progress | None,
+           cancelled: Callable[[], bool] | None, today: date,
+           file_name: str | None) -> ImportResult:
     report = progress or (lambda _done, _total: None)
     stop = cancelled or (lambda: False)
     new_rows = [r for r in plan.rows if r.action == "new"]
     update_rows = [r for r in plan.rows if r.action == "update"]
     total = len(new_rows) + len(update_rows)
-    done = 0
     stamp = now()
-    user = current_user()
-    with factory.begin() as session:
-        record = ImportRecord(
-            file_name=(file_name or plan.table.path.name)[:300], at=stamp, user=user,
-            imported=len(new_rows), updated=len(update_rows), rejected=plan.count("rejected"),
-            legacy_columns=", ".join(plan.table.legacy_columns)[:500])
-        session.add(record)
-        cell_ids = dict(plan.cell_ids)
-        org_ids = dict(plan.org_ids)
-        cell_ids.update(_create_cells(session, plan.new_cells))
-        org_ids.update(_create_orgs(session, plan.new_orgs))
-        session.flush()
+    record = ImportRecord(
+        file_name=(file_name or plan.table.path.name)[:300], at=stamp, user=current_user(),
+        imported=len(new_rows), updated=len(update_rows), rejected=plan.count("rejected"),
+        legacy_columns=", ".join(plan.table.legacy_columns)[:500])
+    session.add(record)
+    cell_ids = dict(plan.cell_ids)
+    org_ids = dict(plan.org_ids)
+    cell_ids.update(_create_cells(session, plan.new_cells))
+    org_ids.update(_create_orgs(session, plan.new_orgs))
+    session.flush()
+    report(0, total)
+
+    def chunk_done(done: int) -> None:
+        testhooks.rows_written("import", done)
         report(done, total)
-        before = session.scalar(select(func.max(Member.id))) or 0
-        inserter = _MemberInsert(session)
-        with bulk_member_insert(session, len(new_rows)):
-            for start in range(0, len(new_rows), BATCH):
-                if stop():
-                    raise ImportCancelled
-                chunk = []
-                for r in new_rows[start:start + BATCH]:
-                    assert r.data is not None
-                    chunk.append(_member_row(
-                        r.data, r.name_key, cell_ids.get(r.cell_key) if r.cell_key else None,
-                        org_ids.get(r.org_key) if r.org_key else None, stamp))
-                inserter.execute(chunk)
-                done += len(chunk)
-                testhooks.rows_written("import", done)
-                report(done, total)
-        if new_rows:
-            _derive_new_rows(session, before, record.id, today, stamp, user)
-        update_ids = [r.member_id for r in update_rows if r.member_id is not None]
-        loaded: dict[int, Member] = {}
-        for start in range(0, len(update_ids), 500):  # a few queries instead of one per member
-            loaded.update((m.id, m) for m in session.scalars(
-                select(Member).where(Member.id.in_(update_ids[start:start + 500]))))
-        for r in update_rows:
-            if stop():
-                raise ImportCancelled
-            assert r.data is not None and r.member_id is not None
-            member = loaded.get(r.member_id)
-            if member is None:
-                raise ImportFileError("Một đảng viên cần cập nhật vừa bị thay đổi ở nơi khác.")
-            old = {name: getattr(member, name) for name in UNDO_FIELDS}
-            _apply(member, replace(r.data, workplace_org_id=(
-                org_ids[r.org_key] if r.org_key else member.workplace_org_id)))
-            cell_id = cell_ids[r.cell_key] if r.cell_key else member.cell_id
-            closed: list[int] = []
-            if cell_id != member.cell_id:
-                closed = list(session.scalars(select(CellAssignment.id).where(
-                    CellAssignment.member_id == member.id, CellAssignment.end_date.is_(None))))
-                _move_cell(session, member, cell_id, today)
-            changed = {name: _json_value(value) for name, value in old.items()
-                       if getattr(member, name) != value}
-            session.add(ImportRecordMember(
-                import_record_id=record.id, member_id=member.id, action="update",
-                old_values=json.dumps({"fields": changed, "closed_assignments": closed},
-                                      ensure_ascii=False) if changed or closed else ""))
-            done += 1
-            if done % BATCH == 0:
-                session.flush()
-                testhooks.rows_written("import", done)
-                report(done, total)
         if stop():
             raise ImportCancelled
-        session.flush()
-        record.last_change_id = session.scalar(select(func.max(ChangeLog.id))) or 0
-        record.last_attendance_id = session.scalar(select(func.max(Attendance.id))) or 0
-        record.last_sheet_id = session.scalar(select(func.max(CommentSheet.id))) or 0
-        session.flush()
-        record_id = record.id
-        report(total, total)
+
+    if stop():
+        raise ImportCancelled
+    inputs = [r.data for r in new_rows if r.data is not None]
+    places = [(cell_ids.get(r.cell_key) if r.cell_key else None,
+               org_ids.get(r.org_key) if r.org_key else None) for r in new_rows]
+    try:
+        new_ids = create_members(session, inputs, today=today, reason=NEW_MEMBER_REASON,
+                                 validated=True, places=places, chunk_done=chunk_done)
+    except RegisterError as exc:
+        raise ImportFileError(str(exc)) from exc
+    for low, high in id_ranges(new_ids):
+        session.execute(insert(ImportRecordMember).from_select(
+            ["import_record_id", "member_id", "action", "old_values"],
+            select(literal(record.id), Member.id, literal("create"), literal(""))
+            .where(Member.id.between(low, high))))
+    done = len(new_rows)
+    _write_updates(session, record.id, update_rows, cell_ids, org_ids, today, stop,
+                   lambda count: chunk_done(done + count))
+    if stop():
+        raise ImportCancelled
+    session.flush()
+    record.last_change_id = session.scalar(select(func.max(ChangeLog.id))) or 0
+    record.last_attendance_id = session.scalar(select(func.max(Attendance.id))) or 0
+    record.last_sheet_id = session.scalar(select(func.max(CommentSheet.id))) or 0
+    session.flush()
+    report(total, total)
     return ImportResult(imported=len(new_rows), updated=len(update_rows),
                         rejected=plan.count("rejected"), new_cells=list(plan.new_cells.values()),
-                        new_orgs=list(plan.new_orgs.values()), record_id=record_id)
+                        new_orgs=list(plan.new_orgs.values()), record_id=record.id)
+
+
+def _write_updates(session: Session, record_id: int, rows: list[RowPlan],
+                   cell_ids: dict[str, int], org_ids: dict[str, int], today: date,
+                   stop: Callable[[], bool], chunk_done: Callable[[int], None]) -> None:
+    """The members a card number matched, changed through the ORM (the change history records
+    each field) with what they were, for an undo."""
+    update_ids = [r.member_id for r in rows if r.member_id is not None]
+    loaded: dict[int, Member] = {}
+    for part in chunked(update_ids):  # a few queries instead of one per member
+        loaded.update((m.id, m) for m in session.scalars(
+            select(Member).where(Member.id.in_(part))))
+    for done, r in enumerate(rows, start=1):
+        if stop():
+            raise ImportCancelled
+        assert r.data is not None and r.member_id is not None
+        member = loaded[r.member_id]  # the plan was made in this transaction: it is there
+        old = {name: getattr(member, name) for name in UNDO_FIELDS}
+        apply_input(member, replace(r.data, workplace_org_id=(
+            org_ids[r.org_key] if r.org_key else member.workplace_org_id)))
+        cell_id = cell_ids[r.cell_key] if r.cell_key else member.cell_id
+        closed: list[int] = []
+        if cell_id != member.cell_id:
+            closed = list(session.scalars(select(CellAssignment.id).where(
+                CellAssignment.member_id == member.id, CellAssignment.end_date.is_(None))))
+            move_cell_in(session, member, cell_id, today)
+        changed = {name: _json_value(value) for name, value in old.items()
+                   if getattr(member, name) != value}
+        session.add(ImportRecordMember(
+            import_record_id=record_id, member_id=member.id, action="update",
+            old_values=json.dumps({"fields": changed, "closed_assignments": closed},
+                                  ensure_ascii=False) if changed or closed else ""))
+        if done % BATCH == 0:
+            session.flush()
+            chunk_done(done)
 
 
 def import_file(factory: sessionmaker[Session], path: Path | str) -> ImportResult:
-    """read_table + plan_import + apply_import, for callers that need no preview."""
-    return apply_import(factory, plan_import(factory, read_table(path)))
+    """Read the file and import it, for callers that need no preview."""
+    return import_now(factory, read_table(path))[1]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from models.dates import Birth, DateError, parse_birth, parse_date
 from models.importing.files import ImportFileError as ImportFileError
-from models.importing.files import read_rows
+from models.importing.files import MalformedRow, read_sheet
 from models.register.rules import digits_only
 from models.store.entities import Sex
 from models.text.legacy_text import convert_columns
@@ -66,7 +66,7 @@ _IGNORED_KEYS = frozenset(header_key(h) for h in IGNORED_HEADERS)
 
 @dataclass
 class RawTable:
-    """The rows of the first sheet, and where the header and each known column are."""
+    """The rows of the sheet read, and where the header and each known column are."""
 
     path: Path
     rows: list[list[CellValue]]  # every row of the sheet, as read
@@ -77,6 +77,7 @@ class RawTable:
     sex_columns: tuple[int, int] | None = None  # (male, female) birth-date columns
     ignored: list[str] = field(default_factory=list)  # headers not used (STT, unknown)
     legacy: dict[int, str] = field(default_factory=dict)  # column -> TCVN3 / VNI, converted
+    sheet: str = ""  # the sheet read ("" for a csv)
 
     @property
     def legacy_columns(self) -> list[str]:
@@ -199,11 +200,11 @@ def _match_header(rows: list[list[CellValue]]) -> tuple[int, dict[int, str]]:
     return best[0], best[2]
 
 
-def build_table(path: Path, rows: list[list[CellValue]]) -> RawTable:
+def build_table(path: Path, rows: list[list[CellValue]], sheet: str = "") -> RawTable:
     """Find the header in rows read from a file and map the columns."""
-    while rows and all(is_blank(v) for v in rows[-1]):
+    while rows and not isinstance(rows[-1], MalformedRow) and all(is_blank(v) for v in rows[-1]):
         rows.pop()
-    legacy = convert_columns(rows)  # TCVN3 / VNI text from old lists, headers included
+    legacy = convert_columns([r for r in rows if not isinstance(r, MalformedRow)])
     header_row, found = _match_header(rows)
     header = rows[header_row]
     width = max((len(r) for r in rows), default=0)
@@ -231,14 +232,18 @@ def build_table(path: Path, rows: list[list[CellValue]]) -> RawTable:
                      for r in rows[data_start:])}
     return RawTable(path=path, rows=rows, header_row=header_row, data_start=data_start,
                     columns=columns, headers=headers, sex_columns=sex_columns, ignored=ignored,
-                    legacy=legacy)
+                    legacy=legacy, sheet=sheet)
 
 
-def read_table(path: Path | str, rows: list[list[CellValue]] | None = None) -> RawTable:
-    """Read the first sheet (or the csv) of a member list; ImportFileError when it cannot.
-    ``rows`` are the file's rows when the caller has already read them (import_files.read_rows)."""
+def read_table(path: Path | str, rows: list[list[CellValue]] | None = None,
+               sheet: str | None = None) -> RawTable:
+    """Read a sheet (by default the active visible one) or the csv of a member list;
+    ImportFileError when it cannot.  ``rows`` are the rows of ``sheet`` when the caller has
+    already read them (files.read_sheet)."""
     path = Path(path)
-    return build_table(path, rows if rows is not None else read_rows(path))
+    if rows is None:
+        rows, sheet = read_sheet(path, sheet)
+    return build_table(path, rows, sheet or "")
 
 
 def with_mapping(table: RawTable, columns: dict[str, int],

@@ -12,7 +12,7 @@ lines of its own, and those then count as later changes for the earlier import.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.chunks import chunked
 from models.store.entities import (
     Attendance,
     CellAssignment,
@@ -34,7 +35,6 @@ from models.store.entities import (
 )
 from models.store.history import current_user
 
-CHUNK = 500
 SHOWN_NAMES = 10
 
 
@@ -67,15 +67,10 @@ def list_imports(factory: sessionmaker[Session]) -> list[ImportRecordRow]:
                 for r in session.scalars(select(ImportRecord).order_by(ImportRecord.id.desc()))]
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
-
-
 def _blocking(session: Session, record: ImportRecord, ids: list[int]) -> dict[int, str]:
     """Member id -> why undoing would overwrite a later change."""
     why: dict[int, str] = {}
-    for part in _chunks(ids):
+    for part in chunked(ids):
         for member_id in session.scalars(select(ChangeLog.entity_id).distinct().where(
                 ChangeLog.entity == "member", ChangeLog.entity_id.in_(part),
                 ChangeLog.id > record.last_change_id)):
@@ -98,7 +93,7 @@ def _blocking(session: Session, record: ImportRecord, ids: list[int]) -> dict[in
 
 def _names(session: Session, ids: Iterable[int]) -> dict[int, str]:
     found: dict[int, str] = {}
-    for part in _chunks(list(ids)):
+    for part in chunked(list(ids)):
         found.update((member_id, name) for member_id, name in session.execute(
             select(Member.id, Member.full_name).where(Member.id.in_(part))))
     return found
@@ -142,7 +137,7 @@ def undo_import(factory: sessionmaker[Session], record_id: int) -> tuple[int, in
                 + "\n".join(shown) + (f"\n… và {more} đảng viên khác." if more else ""))
         at, user = now(), current_user()
         # created members: their dated rows, then themselves; a "delete" history line each
-        for part in _chunks(created):
+        for part in chunked(created):
             for model in (MemberStatusChange, CellAssignment, ExcusedPeriod):
                 session.execute(delete(model).where(model.member_id.in_(part)))
             names = _names(session, part)

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.activities.service import Participation, participation
 from models.dates import format_birth
 from models.formats import format_date
 from models.labels import (
@@ -20,6 +19,7 @@ from models.labels import (
     SEX,
     label,
 )
+from models.membership import Participation, participation
 from models.store.entities import (
     Activity,
     Attendance,
@@ -85,7 +85,7 @@ class MemberDetail:
     excused_periods: tuple[DatedEntry, ...]
     attendance: tuple[AttendanceEntry, ...]
     history: tuple[HistoryEntry, ...]
-    # per year, per kind group (models.activities.service.GROUPS): counted within the dated
+    # per year, per kind group (models.membership.GROUPS): counted within the dated
     # membership
     participation: tuple[tuple[int, dict[str, Participation]], ...] = ()
 

@@ -6,21 +6,21 @@ on screen; both work the same for 1,800 and for 100,000 members.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Integer, Select, and_, or_, select
-from sqlalchemy import text as sql_text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import ColumnElement, Select, and_, case, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.chunks import chunked
 from models.formats import format_date
 from models.labels import MEMBER_STATUS, SEX, label
-from models.store.db import MEMBER_FTS_MATCH, fts_query
+from models.store.dialect import store_of
 from models.store.entities import Cell, Member, WorkplaceOrg
-from models.text.vntext import clean, fold_query
+from models.text.vntext import base_letters, clean, fold, fold_query, tone_of
 
 SORT_COLUMNS = ("name", "birth", "sex", "card", "org", "cell", "status", "received")
 
@@ -81,20 +81,19 @@ def identifier_query(text: str) -> str | None:
     return digits if digits.isdigit() else None
 
 
-def search_condition(text: str, *, use_index: bool = False) -> ColumnElement[bool] | None:
+def search_condition(text: str, *, indexed: ColumnElement[bool] | None = None
+                     ) -> ColumnElement[bool] | None:
     """Every query word starts a word of the folded name (any order), or the query is an id.
 
-    ``use_index`` asks the SQLite full-text index for the names instead of scanning them: much
-    faster when few members match, slower when most do (see query_member_ids).
+    ``indexed`` is the store's full-text condition for the same words, when the store has one
+    and few members match (much faster then, slower when most do: see query_member_ids).
     """
     words = fold_query(text)
     if not words:
         return None
     name_match: ColumnElement[bool]
-    if use_index:
-        name_match = Member.id.in_(
-            sql_text(MEMBER_FTS_MATCH).bindparams(fts_query=fts_query(words))
-            .columns(rowid=Integer))
+    if indexed is not None:
+        name_match = indexed
     else:
         # fold() leaves only [a-z0-9 ], so the words need no LIKE escaping; a word starts the
         # key or follows a space (two LIKEs beat concatenating a space on every row)
@@ -107,7 +106,32 @@ def search_condition(text: str, *, use_index: bool = False) -> ColumnElement[boo
                Member.phone == number)
 
 
-def _order(stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
+_TONE_MARKS = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")  # by tone_of()
+_VOWELS = frozenset("aăâeêioôơuưy")
+
+
+def _spellings(word: str) -> set[str]:
+    """The word as typed, with its tone mark on any of its vowels ("Thủy" and "Thuỷ" are one
+    name), in lower case and capitalised."""
+    base, tone = base_letters(word), _TONE_MARKS[tone_of(word)]
+    forms = {base}
+    if tone:
+        forms = {unicodedata.normalize("NFC", base[:i + 1] + tone + base[i + 1:])
+                 for i, letter in enumerate(base) if letter in _VOWELS} or {base}
+    return {f for form in forms for f in (form, form[:1].upper() + form[1:])}
+
+
+def _exact_first(text: str) -> list[Any]:
+    """For a query typed with accents ("Hường"), the names holding those words as typed come
+    before the other accent-free matches (Hương, Hưởng…): how many typed words a name lacks."""
+    words = [w for w in clean(text).split() if fold(w) and fold(w) != w.lower()]
+    misses = [case((or_(*(Member.full_name.contains(form, autoescape=True)
+                          for form in sorted(_spellings(w)))), 0), else_=1)
+              for w in words]
+    return [sum(misses[1:], misses[0])] if misses else []
+
+
+def _order(stmt: Select[Any], sort: str, descending: bool, text: str = "") -> Select[Any]:
     def direction(col: Any) -> Any:
         return col.desc() if descending else col.asc()
 
@@ -130,15 +154,16 @@ def _order(stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
     elif sort == "received":
         keys = [Member.received_date]
     else:
-        keys = []
+        keys = _exact_first(text) if not descending else []
     # Vietnamese name order breaks every tie, so equal keys still list in a stable order
     return stmt.order_by(*(direction(k) for k in keys), direction(Member.sort_key),
                          direction(Member.id))
 
 
-def member_ids_statement(flt: MemberFilter, *, use_index: bool = False) -> Select[Any]:
+def member_ids_statement(flt: MemberFilter, *,
+                         indexed: ColumnElement[bool] | None = None) -> Select[Any]:
     stmt = select(Member.id)
-    condition = search_condition(flt.text, use_index=use_index)
+    condition = search_condition(flt.text, indexed=indexed)
     if condition is not None:
         stmt = stmt.where(condition)
     if flt.cell_id is not None:
@@ -151,24 +176,7 @@ def member_ids_statement(flt: MemberFilter, *, use_index: bool = False) -> Selec
         stmt = stmt.where(Member.excused.is_(flt.excused))
     if not flt.include_archived:
         stmt = stmt.where(Member.archived.is_(False))
-    return _order(stmt, flt.sort, flt.descending)
-
-
-# Up to this many name matches the full-text index answers faster than scanning every name.
-INDEX_LIMIT = 5000
-
-
-def _few_name_matches(connection: Connection, words: list[str]) -> bool:
-    """True when the full-text index exists and finds at most INDEX_LIMIT names (a probe that
-    stops early, so it costs a millisecond or two even when most names match)."""
-    if connection.dialect.name != "sqlite" or not words:
-        return False
-    probe = sql_text(f"SELECT count(*) FROM ({MEMBER_FTS_MATCH} LIMIT {INDEX_LIMIT + 1})")
-    try:
-        found = connection.execute(probe, {"fts_query": fts_query(words)}).scalar_one()
-    except DBAPIError:  # no full-text index in this database: scan instead
-        return False
-    return int(found) <= INDEX_LIMIT
+    return _order(stmt, flt.sort, flt.descending, flt.text)
 
 
 def query_member_ids(factory: sessionmaker[Session], flt: MemberFilter,
@@ -178,8 +186,9 @@ def query_member_ids(factory: sessionmaker[Session], flt: MemberFilter,
     100,000 members match)."""
     with factory() as session:
         connection = session.connection()
-        use_index = _few_name_matches(connection, fold_query(flt.text))
-        stmt = member_ids_statement(flt, use_index=use_index)
+        words = fold_query(flt.text)
+        indexed = store_of(connection).name_match(connection, words) if words else None
+        stmt = member_ids_statement(flt, indexed=indexed)
         if limit is not None:
             stmt = stmt.limit(limit)
         result = connection.execute(stmt)
@@ -200,8 +209,7 @@ def fetch_rows(factory: sessionmaker[Session], ids: Sequence[int]) -> dict[int, 
     rows: dict[int, MemberRow] = {}
     with factory() as session:
         connection = session.connection()
-        for chunk_start in range(0, len(ids), 500):
-            chunk = ids[chunk_start:chunk_start + 500]
+        for chunk in chunked(ids):
             stmt = (select(*_ROW_COLUMNS)
                     .outerjoin(WorkplaceOrg, WorkplaceOrg.id == Member.workplace_org_id)
                     .outerjoin(Cell, Cell.id == Member.cell_id)

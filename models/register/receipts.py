@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
 from models.catalogues.documents import (
+    DocumentKind,
     IssuerLines,
     document_code,
     issuer_lines_in,
@@ -24,7 +25,7 @@ from models.dates import format_birth
 from models.labels import SEX, label
 from models.store.entities import Cell, Member, Ward, WorkplaceOrg
 
-RECEIPT_KIND = "PTN"
+RECEIPT_KIND = DocumentKind.RECEIPT
 
 
 @dataclass(frozen=True)

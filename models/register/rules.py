@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from models import clock
-from models.dates import age_on
+from models.dates import MIN_YEAR, age_on
 from models.store.entities import Sex
-from models.text.vntext import clean
+from models.text.vntext import clean, fold
 
 CARD_NUMBER = re.compile(r"\d{8}")
 CITIZEN_ID = re.compile(r"\d{12}")
@@ -57,6 +57,8 @@ _SEPARATORS = re.compile(r"[\s.\-]")
 
 def digits_only(text: str) -> str:
     """Identifiers as typed or pasted: spaces, dots and dashes removed."""
+    if not text or text.isdigit():  # the common case: nothing to clean
+        return text or ""
     text = clean(text)
     return text if not text or text.isdigit() else _SEPARATORS.sub("", text)
 
@@ -72,14 +74,18 @@ def validate_member(data: MemberInput, today: date | None = None) -> dict[str, s
         errors["full_name"] = "Họ và tên phải có chữ."
     elif len(name) > 200:
         errors["full_name"] = "Họ và tên quá dài (tối đa 200 ký tự)."
+    elif not fold(name):
+        # a name nobody could find again: search and sorting read Vietnamese (Latin) letters
+        errors["full_name"] = ("Họ và tên phải viết bằng chữ cái tiếng Việt (chữ Latinh): tên "
+                               "này không tìm kiếm được trong sổ.")
     if data.sex not in (Sex.MALE, Sex.FEMALE):
         errors["sex"] = "Chưa chọn giới tính (Nam / Nữ)."
     if data.birth_date is None and data.birth_year is None:
         errors["birth"] = "Chưa nhập ngày sinh (hoặc ít nhất năm sinh)."
     elif data.birth_date is not None and data.birth_date > today:
         errors["birth"] = "Ngày sinh không được sau ngày hôm nay."
-    elif data.birth_year is not None and not 1900 <= data.birth_year <= today.year:
-        errors["birth"] = f"Năm sinh phải từ 1900 đến {today.year}."
+    elif data.birth_year is not None and not MIN_YEAR <= data.birth_year <= today.year:
+        errors["birth"] = f"Năm sinh phải từ {MIN_YEAR} đến {today.year}."
     card = digits_only(data.card_number)
     if card and not CARD_NUMBER.fullmatch(card):
         errors["card_number"] = "Số thẻ đảng viên gồm đúng 8 chữ số."

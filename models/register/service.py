@@ -1,28 +1,46 @@
 """Keeping the register: add and edit members, duplicates, dated status, cell and excused changes.
 
-Each function is one transaction.  Nothing here deletes a member: leaving the ward is a dated
-status, archiving is a flag, and every change lands in the change history (models.store.history).
+Each public function is one transaction.  Nothing here deletes a member: leaving the ward is a
+dated status, archiving is a flag, and every change lands in the change history
+(models.store.history).
+
+The one way a member is made or changed: ``validate_member`` (models.register.rules) decides what
+is accepted, ``stored_values`` how it is stored (cleaned text, search and sort keys, identifiers
+as digits), ``create_members`` writes new members with the dated rows every member starts with —
+one member from the form, thousands from an import, the sample ward — and ``apply_input`` edits a
+stored one.  Card numbers and citizen ID numbers are unique in the database itself; the service
+says which member already has one before the database has to refuse it.
 """
 
 from __future__ import annotations
 
+import uuid as uuids
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Date, DateTime, String, func, insert, literal, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
 from models.dates import format_birth
 from models.register.rules import MemberInput, digits_only, validate_member
+from models.store.dialect import store_of
 from models.store.entities import (
+    Base,
     CellAssignment,
+    ChangeLog,
     ExcusedPeriod,
     Member,
     MemberStatus,
     MemberStatusChange,
+    now,
 )
-from models.text.vntext import clean, clean_name, fold, sort_key
+from models.store.history import current_user
+from models.store.sqlite import id_ranges
+from models.text.vntext import clean, clean_lines, clean_name, fold, sort_key
 
 
 class RegisterError(ValueError):
@@ -38,31 +56,191 @@ class DuplicateMatch:
     reason: str  # cùng số thẻ đảng viên / cùng số CCCD / cùng họ tên và ngày sinh
 
 
-def _apply(member: Member, data: MemberInput) -> None:
+def stored_values(data: MemberInput) -> dict[str, Any]:
+    """The member's columns as the register keeps them (the one place that says how)."""
     name = clean_name(data.full_name)
-    member.full_name = name
-    member.name_key = fold(name)
-    member.sort_key = sort_key(name)
-    member.sex = data.sex
-    member.birth_date = data.birth_date
-    member.birth_year = data.birth_date.year if data.birth_date else int(data.birth_year or 0)
-    member.ethnicity = clean(data.ethnicity) or "Kinh"
-    member.citizen_id = digits_only(data.citizen_id) or None
-    member.phone = digits_only(data.phone) or None
-    member.card_number = digits_only(data.card_number) or None
-    member.party_file_number = clean(data.party_file_number).replace(" ", "").upper() or None
-    member.join_date = data.join_date
-    member.official_date = data.official_date
-    member.workplace_org_id = data.workplace_org_id
-    member.workplace_cell = clean(data.workplace_cell)
-    member.employer_unit = clean(data.employer_unit)
-    member.job_title = clean(data.job_title)
-    member.address = clean(data.address)
-    member.letter_number = clean(data.letter_number)
-    member.letter_date = data.letter_date
-    member.letter_issuer = clean(data.letter_issuer)
-    member.received_date = data.received_date
-    member.notes = clean(data.notes) if "\n" not in data.notes else data.notes.strip()
+    return {
+        "full_name": name, "name_key": fold(name), "sort_key": sort_key(name),
+        "sex": str(data.sex), "birth_date": data.birth_date,
+        "birth_year": data.birth_date.year if data.birth_date else int(data.birth_year or 0),
+        "ethnicity": clean(data.ethnicity) or "Kinh",
+        "citizen_id": digits_only(data.citizen_id) or None,
+        "phone": digits_only(data.phone) or None,
+        "card_number": digits_only(data.card_number) or None,
+        "party_file_number": clean(data.party_file_number).replace(" ", "").upper() or None,
+        "join_date": data.join_date, "official_date": data.official_date,
+        "workplace_org_id": data.workplace_org_id,
+        "workplace_cell": clean(data.workplace_cell), "employer_unit": clean(data.employer_unit),
+        "job_title": clean(data.job_title), "address": clean(data.address),
+        "letter_number": clean(data.letter_number), "letter_date": data.letter_date,
+        "letter_issuer": clean(data.letter_issuer), "received_date": data.received_date,
+        "notes": clean_lines(data.notes),
+    }
+
+
+def apply_input(member: Member, data: MemberInput) -> None:
+    """Edit a stored member (through the ORM, so the change history records each field); the
+    cell and the excused state are dated changes of their own (move_cell_in, set_excused_in)."""
+    for name, value in stored_values(data).items():
+        setattr(member, name, value)
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """Where a new member's record starts, when it is not "received today, active": the sample
+    ward writes members with a past of their own (its dated rows are written by itself)."""
+
+    uuid: str
+    status: str
+    closed_date: date | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def new_member_row(data: MemberInput, stamp: datetime,
+                   lifecycle: Lifecycle | None = None) -> dict[str, Any]:
+    """The member table row of a new member."""
+    row = stored_values(data)
+    row.update(
+        uuid=lifecycle.uuid if lifecycle else str(uuids.uuid4()), cell_id=data.cell_id,
+        status=lifecycle.status if lifecycle else MemberStatus.ACTIVE.value,
+        closed_date=lifecycle.closed_date if lifecycle else None,
+        excused=data.excused, excused_reason=clean(data.excused_reason) if data.excused else "",
+        receipt_code=None, receipt_date=None, archived=False,
+        created_at=lifecycle.created_at if lifecycle else stamp,
+        updated_at=lifecycle.updated_at if lifecycle else stamp)
+    return row
+
+
+MEMBER_COLUMNS = tuple(c.name for c in Base.metadata.tables["member"].columns if c.name != "id")
+CHUNK = 500  # new members per insert statement; the caller hears after each chunk
+
+
+def insert_member_rows(session: Session, rows: Sequence[dict[str, Any]],
+                       chunk_done: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Insert member rows (new_member_row) in bulk, in the caller's transaction; their ids by
+    uuid, as the inserts returned them.  ``chunk_done(rows so far)`` after every chunk (it may
+    raise to stop: the transaction then rolls back)."""
+    ids: dict[str, int] = {}
+    for found in _insert_chunks(session, len(rows), lambda start: rows[start:start + CHUNK],
+                                chunk_done):
+        ids.update(found)
+    return ids
+
+
+def _insert_chunks(session: Session, total: int,
+                   chunk_at: Callable[[int], Sequence[dict[str, Any]]],
+                   chunk_done: Callable[[int], None] | None) -> Iterator[dict[str, int]]:
+    """Insert ``total`` rows chunk by chunk (``chunk_at(start)`` makes each, so that a big
+    import never holds all its rows at once) inside the store's bulk-insert switch; yields the
+    ids of each chunk by uuid."""
+    store = store_of(session)
+    inserter = store.inserter(session, Base.metadata.tables["member"], MEMBER_COLUMNS)
+    with store.bulk_members(session, total) as inserted:
+        for start in range(0, total, CHUNK):
+            found = inserter.insert_keyed(chunk_at(start), "uuid")
+            inserted(list(found.values()))
+            yield found
+            if chunk_done is not None:
+                chunk_done(min(start + CHUNK, total))
+
+
+def derive_new_rows(session: Session, member_ids: Sequence[int], today: date, reason: str,
+                    stamp: datetime, user: str) -> None:
+    """The rows every new member starts with, each table in one INSERT ... SELECT per run of
+    ids: the active status from the day received (or today), the cell from that day, the excused
+    period when excused, and the "create" line of the change history."""
+    start_day = func.coalesce(Member.received_date, literal(today, Date))
+    for low, high in id_ranges(member_ids):
+        new = Member.id.between(low, high)
+        session.execute(insert(MemberStatusChange).from_select(
+            ["member_id", "status", "date", "reason", "created_at"],
+            select(Member.id, literal(MemberStatus.ACTIVE.value, String), start_day,
+                   literal(reason, String), literal(stamp, DateTime)).where(new)))
+        session.execute(insert(CellAssignment).from_select(
+            ["member_id", "cell_id", "start_date", "end_date"],
+            select(Member.id, Member.cell_id, start_day, literal(None, Date))
+            .where(new, Member.cell_id.is_not(None))))
+        session.execute(insert(ExcusedPeriod).from_select(
+            ["member_id", "start_date", "end_date", "reason"],
+            select(Member.id, start_day, literal(None, Date), Member.excused_reason)
+            .where(new, Member.excused.is_(True))))
+        session.execute(insert(ChangeLog).from_select(
+            ["at", "user", "entity", "entity_id", "action", "field", "old_value", "new_value"],
+            select(literal(stamp, DateTime), literal(user, String), literal("member", String),
+                   Member.id, literal("create", String), literal("", String),
+                   literal("", String), literal("", String)).where(new)))
+
+
+def create_members(session: Session, inputs: Sequence[MemberInput], *, today: date,
+                   reason: str, validated: bool = False,
+                   places: Sequence[tuple[int | None, int | None]] | None = None,
+                   chunk_done: Callable[[int], None] | None = None) -> list[int]:
+    """Register new members in the caller's transaction; their ids, in the order given.
+
+    ``places``: (cell, workplace organisation) of each input, in place of the input's own (an
+    import learns them while writing: the cells and organisations it creates).
+    ``validated``: the caller has checked every input against the rules and the identifiers
+    already stored, in this transaction (an import plans inside it); otherwise that is done
+    here: card numbers and citizen IDs already stored, or given twice, are refused
+    (RegisterError) before the database has to."""
+    if not validated:
+        for data in inputs:
+            _guard(data, today)
+        ensure_unique(session, inputs)
+    stamp = now()
+    uuids: list[str] = []
+
+    def chunk_at(start: int) -> list[dict[str, Any]]:
+        rows = [new_member_row(data, stamp) for data in inputs[start:start + CHUNK]]
+        if places is not None:
+            for row, (cell_id, org_id) in zip(rows, places[start:start + CHUNK], strict=True):
+                row["cell_id"], row["workplace_org_id"] = cell_id, org_id
+        uuids.extend(row["uuid"] for row in rows)
+        return rows
+
+    ids: dict[str, int] = {}
+    try:
+        for found in _insert_chunks(session, len(inputs), chunk_at, chunk_done):
+            ids.update(found)
+    except IntegrityError as exc:
+        raise RegisterError(_UNIQUE_REFUSAL) from exc
+    ordered = [ids[uuid] for uuid in uuids]
+    derive_new_rows(session, ordered, today, reason, stamp, current_user())
+    return ordered
+
+
+_UNIQUE_REFUSAL = ("Số thẻ đảng viên hoặc số CCCD này đã có ở một đảng viên khác trong sổ (có thể "
+                   "vừa được thêm ở chương trình khác); chưa ghi gì.")
+_IDENTIFIERS = (("card_number", "số thẻ đảng viên"), ("citizen_id", "số CCCD"))
+
+
+def ensure_unique(session: Session, inputs: Sequence[MemberInput],
+                  exclude_ids: Sequence[int | None] | None = None) -> None:
+    """RegisterError naming the member who already has a card number or citizen ID being
+    saved (``exclude_ids``: the member each input edits, None for a new one)."""
+    for column, label in _IDENTIFIERS:
+        given: dict[str, int] = {}
+        for index, data in enumerate(inputs):
+            value = digits_only(getattr(data, column))
+            if not value:
+                continue
+            if value in given:
+                raise RegisterError(f"Trùng {label} {value} giữa hai đảng viên đang lưu.")
+            given[value] = index
+        values = list(given)
+        for start in range(0, len(values), CHUNK):
+            part = values[start:start + CHUNK]
+            for member_id, value, name, birth, year in session.execute(
+                    select(Member.id, getattr(Member, column), Member.full_name,
+                           Member.birth_date, Member.birth_year)
+                    .where(getattr(Member, column).in_(part))):
+                editing = exclude_ids[given[value]] if exclude_ids is not None else None
+                if member_id != editing:
+                    raise RegisterError(
+                        f"{label.capitalize()} {value} đã có ở đảng viên {name} (sinh "
+                        f"{format_birth(birth, year)}, mã {member_id}); không lưu trùng. Hãy "
+                        "mở đảng viên đó để xem.")
 
 
 def _guard(data: MemberInput, today: date | None) -> None:
@@ -114,26 +292,10 @@ def find_duplicates(factory: sessionmaker[Session], data: MemberInput,
 def add_member(factory: sessionmaker[Session], data: MemberInput,
                today: date | None = None) -> int:
     """Register a member (from an introduction letter); returns the new id."""
-    _guard(data, today)
-    start = data.received_date or today or clock.today()
+    on = today or clock.today()
+    _guard(data, on)  # before the write transaction: a refused form waits for nobody
     with factory.begin() as session:
-        member = Member()
-        _apply(member, data)
-        member.cell_id = data.cell_id
-        member.status = MemberStatus.ACTIVE
-        member.excused = data.excused
-        member.excused_reason = clean(data.excused_reason) if data.excused else ""
-        session.add(member)
-        session.flush()
-        session.add(MemberStatusChange(member_id=member.id, status=MemberStatus.ACTIVE,
-                                       date=start, reason="Tiếp nhận giấy giới thiệu"))
-        if data.cell_id is not None:
-            session.add(CellAssignment(member_id=member.id, cell_id=data.cell_id,
-                                       start_date=start))
-        if data.excused:
-            session.add(ExcusedPeriod(member_id=member.id, start_date=start,
-                                      reason=member.excused_reason))
-        return member.id
+        return create_members(session, [data], today=on, reason="Tiếp nhận giấy giới thiệu")[0]
 
 
 def _load(session: Session, member_id: int) -> Member:
@@ -148,17 +310,22 @@ def update_member(factory: sessionmaker[Session], member_id: int, data: MemberIn
     """Save an edited member; a new cell or excused state is dated today."""
     _guard(data, today)
     on = today or clock.today()
-    with factory.begin() as session:
-        member = _load(session, member_id)
-        _apply(member, data)
-        if data.cell_id != member.cell_id:
-            _move_cell(session, member, data.cell_id, on)
-        if data.excused != member.excused or (
-                data.excused and clean(data.excused_reason) != member.excused_reason):
-            _set_excused(session, member, data.excused, clean(data.excused_reason), on)
+    try:
+        with factory.begin() as session:
+            member = _load(session, member_id)
+            ensure_unique(session, [data], [member_id])
+            apply_input(member, data)
+            if data.cell_id != member.cell_id:
+                move_cell_in(session, member, data.cell_id, on)
+            if data.excused != member.excused or (
+                    data.excused and clean(data.excused_reason) != member.excused_reason):
+                set_excused_in(session, member, data.excused, clean(data.excused_reason), on)
+    except IntegrityError as exc:  # another program stored the same number meanwhile
+        raise RegisterError(_UNIQUE_REFUSAL) from exc
 
 
-def _move_cell(session: Session, member: Member, cell_id: int | None, on: date) -> None:
+def move_cell_in(session: Session, member: Member, cell_id: int | None, on: date) -> None:
+    """move_cell() inside the caller's transaction."""
     for open_row in session.scalars(select(CellAssignment).where(
             CellAssignment.member_id == member.id, CellAssignment.end_date.is_(None))):
         open_row.end_date = on
@@ -174,10 +341,10 @@ def move_cell(factory: sessionmaker[Session], member_id: int, cell_id: int | Non
         member = _load(session, member_id)
         if member.cell_id == cell_id:
             return
-        _move_cell(session, member, cell_id, on)
+        move_cell_in(session, member, cell_id, on)
 
 
-def _set_excused(session: Session, member: Member, excused: bool, reason: str, on: date) -> None:
+def set_excused_in(session: Session, member: Member, excused: bool, reason: str, on: date) -> None:
     for open_row in session.scalars(select(ExcusedPeriod).where(
             ExcusedPeriod.member_id == member.id, ExcusedPeriod.end_date.is_(None))):
         open_row.end_date = on
@@ -194,7 +361,7 @@ def set_excused(factory: sessionmaker[Session], member_id: int, excused: bool, r
     if excused and not reason:
         raise RegisterError("Cần ghi lý do miễn sinh hoạt nơi cư trú.")
     with factory.begin() as session:
-        _set_excused(session, _load(session, member_id), excused, reason, on)
+        set_excused_in(session, _load(session, member_id), excused, reason, on)
 
 
 def change_status(factory: sessionmaker[Session], member_id: int, status: str, on: date,
@@ -225,7 +392,7 @@ def change_status_in(session: Session, member: Member, status: str, on: date, re
     if status == MemberStatus.ACTIVE:
         member.closed_date = None
         if member.cell_id is not None:
-            _move_cell(session, member, member.cell_id, on)
+            move_cell_in(session, member, member.cell_id, on)
     else:
         member.closed_date = on
         for open_row in session.scalars(select(CellAssignment).where(
@@ -245,19 +412,23 @@ def set_archived(factory: sessionmaker[Session], member_ids: list[int], archived
     return changed
 
 
+def input_of(m: Member) -> MemberInput:
+    """A stored member as input (what the form edits, what an import's update merges into)."""
+    return MemberInput(
+        full_name=m.full_name, sex=m.sex, birth_date=m.birth_date,
+        birth_year=None if m.birth_date else m.birth_year, ethnicity=m.ethnicity,
+        citizen_id=m.citizen_id or "", phone=m.phone or "", card_number=m.card_number or "",
+        party_file_number=m.party_file_number or "", join_date=m.join_date,
+        official_date=m.official_date, workplace_org_id=m.workplace_org_id,
+        workplace_cell=m.workplace_cell, employer_unit=m.employer_unit,
+        job_title=m.job_title, address=m.address, cell_id=m.cell_id,
+        letter_number=m.letter_number, letter_date=m.letter_date,
+        letter_issuer=m.letter_issuer, received_date=m.received_date, excused=m.excused,
+        excused_reason=m.excused_reason, notes=m.notes,
+    )
+
+
 def member_input(factory: sessionmaker[Session], member_id: int) -> MemberInput:
     """The stored member as dialog input, for editing."""
     with factory() as session:
-        m = _load(session, member_id)
-        return MemberInput(
-            full_name=m.full_name, sex=m.sex, birth_date=m.birth_date,
-            birth_year=None if m.birth_date else m.birth_year, ethnicity=m.ethnicity,
-            citizen_id=m.citizen_id or "", phone=m.phone or "", card_number=m.card_number or "",
-            party_file_number=m.party_file_number or "", join_date=m.join_date,
-            official_date=m.official_date, workplace_org_id=m.workplace_org_id,
-            workplace_cell=m.workplace_cell, employer_unit=m.employer_unit,
-            job_title=m.job_title, address=m.address, cell_id=m.cell_id,
-            letter_number=m.letter_number, letter_date=m.letter_date,
-            letter_issuer=m.letter_issuer, received_date=m.received_date, excused=m.excused,
-            excused_reason=m.excused_reason, notes=m.notes,
-        )
+        return input_of(_load(session, member_id))

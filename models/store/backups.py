@@ -1,8 +1,10 @@
 """Manual backup and verified restore of the database file.
 
-A backup is SQLite's online backup, so it is consistent even while the program is open. A restore
-checks the copy first (SQLite? intact? a schema this program knows, not a newer one), always saves
-the current database before replacing it, brings an older copy up to date on a scratch file, and
+A backup is the store's online backup, so it is consistent even while the program is open, and it
+is written through the one output function (a killed copy leaves nothing that blocks the next).
+A restore checks the copy first (SQLite? intact? a schema this program knows, not a newer one),
+takes the writer's lock and proves that no other connection has the file open, always saves the
+current database before replacing it, brings an older copy up to date on a scratch file, and
 only then swaps the files, so a refused or failed restore leaves the current database as it was.
 """
 
@@ -11,27 +13,31 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from filelock import FileLock, Timeout
+from filelock import FileLock
 
 from models import clock
-from models.store.db import backup_file, default_backup_dir, open_database
+from models.store import locking, output
+from models.store.db import RESTORE_SCRATCH, backup_file, default_backup_dir, migrate
 from models.store.dbcheck import (
     DISK_FULL_MESSAGE,
     DatabaseError,
     DatabaseFull,
     DatabaseLocked,
     check_file,
-    is_disk_full,
 )
+from models.store.dialect import store_for
+from models.store.migrations import HEAD_REVISION
+from models.store.sqlite import companion_files, fold_log, is_disk_full
 
 
 def lock_for(path: Path) -> FileLock:
-    """The one-program-per-database lock (the window holds it while the file is open)."""
-    return FileLock(str(path) + ".lock", timeout=0)
+    """The one-writer-per-database lock (the window holds it while the file is open)."""
+    return locking.writer_lock(path)
 
 
 @dataclass(frozen=True)
@@ -41,61 +47,43 @@ class RestoreResult:
     migrated_from: str | None  # the copy's older schema revision, brought up to date
 
 
-def backup_database(path: Path, out: Path) -> Path:
-    """Copy the database at ``path`` into ``out`` (which must not exist yet)."""
+def backup_database(path: Path, out: Path, *, overwrite: bool = False) -> Path:
+    """Copy the database at ``path`` into ``out`` (a new file, or with ``overwrite`` any file
+    that is not a database)."""
     check_file(path)
-    if out.exists():
-        raise DatabaseError(f"Tệp {out} đã có; hãy chọn tên khác để không ghi đè.")
-    try:
-        return backup_file(path, out)
-    except FileExistsError:
-        raise DatabaseError(f"Tệp {out} đã có; hãy chọn tên khác để không ghi đè.") from None
-    except (OSError, sqlite3.Error) as exc:
-        for suffix in ("", "-journal", "-wal", "-shm"):  # no half-written copy is left behind
-            Path(str(out) + suffix).unlink(missing_ok=True)
-        if is_disk_full(exc):
-            raise DatabaseFull(f"Không ghi được bản sao lưu {out}: ổ đĩa đầy. Hãy giải phóng "
-                               "chỗ trống hoặc chọn ổ đĩa khác.") from exc
-        raise DatabaseError(f"Không ghi được bản sao lưu {out}: {exc}") from exc
-
-
-def _checkpoint(path: Path) -> None:
-    """Fold the write-ahead log into the file, so that no -wal/-shm outlives a swap."""
-    con = sqlite3.connect(path)
-    try:
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    except sqlite3.DatabaseError:
-        pass  # a damaged file being replaced: its log goes with it
-    finally:
-        con.close()
-    for suffix in ("-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
+    return backup_file(path, out, overwrite=overwrite)
 
 
 def restore_database(source: Path, target: Path, backup_dir: Path | None = None, *,
-                     lock_held: bool = False) -> RestoreResult:
+                     lock_held: bool = False, wait: float = locking.WAIT_SECONDS,
+                     waiting: Callable[[], None] | None = None) -> RestoreResult:
     """Replace ``target`` by a verified copy of ``source``; raise DatabaseError when refused.
 
     ``lock_held``: the caller (the window restoring its own database, its connections closed)
-    already holds the one-program-per-database lock, so nobody else can open the file meanwhile.
+    already holds the writer's lock.  Refused while another program holds that lock or has the
+    file open at all.
     """
     source_check = check_file(source)  # refuses non-SQLite, corrupt, foreign, newer files
     if source_check.revision is None:
         raise DatabaseError(f"Tệp {source.name} là cơ sở dữ liệu trống, không có gì để khôi phục.")
-    lock = None if lock_held else lock_for(target)
-    if lock is not None:
-        try:
-            lock.acquire()
-        except Timeout:
-            raise DatabaseLocked(
-                f"Cơ sở dữ liệu {target.name} đang mở trong chương trình. Hãy đóng cửa sổ đó "
-                "rồi khôi phục lại.") from None
+    if target.exists() and source.resolve() == target.resolve():
+        raise DatabaseError("Đây chính là cơ sở dữ liệu đang dùng, không phải một bản sao lưu.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock = None if lock_held else locking.acquire(target, wait, waiting)
     try:
+        store_for(target).ensure_alone()
         return _replace(source, target, backup_dir)
+    except DatabaseLocked:
+        raise
+    except DatabaseError as exc:
+        raise type(exc)(f"{exc} Dữ liệu hiện tại không bị thay đổi.") from exc
+    except output.OutputError as exc:
+        raise DatabaseError(f"Không khôi phục được từ {source.name}: {exc} Dữ liệu hiện tại "
+                            "không bị thay đổi.") from exc
     except (OSError, sqlite3.Error) as exc:
         # a folder that cannot be written, a disk that fills, a file that vanishes: the
         # current database is still as it was (it is replaced last, in one rename)
-        if is_disk_full(exc):
+        if is_disk_full(exc, target.parent):
             raise DatabaseFull(DISK_FULL_MESSAGE) from exc
         raise DatabaseError(f"Không khôi phục được từ {source.name}: {exc}. Dữ liệu hiện tại "
                             "không bị thay đổi.") from exc
@@ -104,45 +92,105 @@ def restore_database(source: Path, target: Path, backup_dir: Path | None = None,
             lock.release()
 
 
+def _save_current(target: Path, folder: Path, stamp: str) -> Path:
+    """The current database, copied into the backup folder before it is replaced."""
+    out = folder / f"{target.stem}-truoc-khoi-phuc-{stamp}.sqlite"
+    try:
+        check_file(target)
+    except DatabaseError:
+        # a damaged database is what restores are for: keep its bytes as they are
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with output.output_file(out, overwrite=False, backup=True) as temporary:
+            shutil.copyfile(target, temporary)
+        return out
+    return backup_file(target, out)
+
+
 def _replace(source: Path, target: Path, backup_dir: Path | None) -> RestoreResult:
     """Save the current database, then swap in a checked (and migrated) copy of ``source``."""
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    saved: Path | None = None
-    if target.exists():
-        folder = backup_dir or default_backup_dir(target)
-        name = f"{target.stem}-truoc-khoi-phuc-{stamp}.sqlite"
-        try:
-            try:
-                check_file(target)
-            except DatabaseError:
-                # a damaged database is what restores are for: keep its bytes as they are
-                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-                saved = Path(shutil.copy2(target, folder / name))
-                saved.chmod(0o600)  # copy2 copies the mode; a backup is for its owner only
-            else:
-                saved = backup_file(target, folder / name)
-        except BaseException:
-            if folder.is_dir():
-                (folder / name).unlink(missing_ok=True)  # never a half-written copy
-            raise
-    target.parent.mkdir(parents=True, exist_ok=True)
-    scratch = target.parent / f".{target.name}.khoi-phuc-{stamp}"
+    folder = backup_dir or default_backup_dir(target)
+    saved = _save_current(target, folder, stamp) if target.exists() else None
+    scratch = target.parent / f".{target.name}{RESTORE_SCRATCH}{stamp}"
+    migrated_from: str | None = None
     try:
-        backup_file(source, scratch)
-        # an older copy is migrated on the scratch file (its own pre-migration backup goes
-        # with the other backups)
-        db = open_database(scratch, backup_dir=backup_dir or default_backup_dir(target))
-        migrated_from = db.migrated_from
-        db.close()
-        _checkpoint(scratch)
+        fd = os.open(scratch, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        os.close(fd)
+        store = store_for(scratch)
+        store_for(source).backup(scratch)
+        revision = store.check().revision
+        if revision != HEAD_REVISION:
+            # an older copy is migrated on the scratch file (its own pre-migration backup goes
+            # with the other backups)
+            migrated_from = revision
+            migrate(store, scratch, str(revision), folder, keep_copy=False)
+        fold_log(scratch)
         if target.exists():
-            _checkpoint(target)
+            store_for(target).ensure_alone()  # again: nobody may have opened it meanwhile
+            fold_log(target)
         os.replace(scratch, target)
-    except BaseException:
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(scratch) + suffix).unlink(missing_ok=True)
-        raise
+    finally:
+        for file in (scratch, *companion_files(scratch)):
+            file.unlink(missing_ok=True)
     return RestoreResult(restored=target, saved_current=saved, migrated_from=migrated_from)
+
+
+@dataclass(frozen=True)
+class RegisterFacts:
+    """Whose data a database file holds, as a restore shows it before asking."""
+
+    path: Path
+    ward: str  # the committee's name; "" before the ward is set up
+    ward_uuid: str
+    members: int
+    last_change: datetime | None  # the latest change the history recorded
+    saved_at: datetime  # the file's own time
+
+    def line(self) -> str:
+        from models.formats import format_int
+
+        when = self.last_change or self.saved_at
+        return (f"{self.ward or '(chưa thiết lập phường)'}, {format_int(self.members)} đảng "
+                f"viên, thay đổi gần nhất lúc {when:%H:%M ngày %d/%m/%Y}")
+
+
+def register_facts(path: Path) -> RegisterFacts | None:
+    """The facts of a register file (None when there is no such file); DatabaseError when it is
+    not a register this program can read."""
+    from sqlalchemy import func, select
+
+    from models.store.entities import ChangeLog, Member, Ward
+
+    if not path.exists():
+        return None
+    check_file(path)
+    engine = store_for(path).engine(read_only=True)
+    try:
+        with engine.connect() as connection:
+            ward = connection.execute(select(Ward.committee_name, Ward.uuid).limit(1)).first()
+            members = connection.execute(select(func.count(Member.id))).scalar_one()
+            last = connection.execute(select(func.max(ChangeLog.at))).scalar_one()
+    finally:
+        engine.dispose()
+    return RegisterFacts(path, ward[0] if ward else "", ward[1] if ward else "", int(members),
+                         last, datetime.fromtimestamp(path.stat().st_mtime))
+
+
+def compare_registers(current: Path, backup: Path) -> list[str]:
+    """What a restore of ``backup`` over ``current`` brings, beside what is there now: the lines
+    to show before asking, a warning first when the wards differ."""
+    theirs = register_facts(backup)
+    if theirs is None:
+        return []
+    ours = register_facts(current) if current.exists() else None
+    lines = []
+    if ours is not None and ours.ward_uuid and theirs.ward_uuid != ours.ward_uuid:
+        lines.append(f"CẢNH BÁO: bản sao lưu là dữ liệu của «{theirs.ward or 'một phường khác'}», "
+                     f"không phải của «{ours.ward}» đang dùng.")
+    lines.append(f"Bản sao lưu: {theirs.line()}.")
+    if ours is not None:
+        lines.append(f"Đang dùng: {ours.line()}.")
+    return lines
 
 
 AUTO_TAG = "tu-dong"

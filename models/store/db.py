@@ -3,46 +3,53 @@
 The file is first looked at read-only: is it SQLite at all, is it intact, which schema revision does
 it carry, and is that revision one this program knows.  A file that fails any check is refused with
 a Vietnamese message and left byte-for-byte untouched.  Only an older revision is backed up and then
-migrated, and only then is Alembic imported (it costs start-up time the user would otherwise pay).
-
-This module and ``models/migrations`` are the one clearly marked place with SQLite-specific code
-(pragmas, the file header, the online backup API).
+migrated (holding the writer's lock), and only then is Alembic imported (it costs start-up time the
+user would otherwise pay).  What only SQLite does is in ``models.store.sqlite``, behind
+``models.store.dialect.Store``.
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
-from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine, ExceptionContext
+from filelock import FileLock
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
-from models.store import history
+from models.store import history, locking, output
 from models.store.dbcheck import (
-    BUSY_TIMEOUT_MS,
-    DISK_FULL_MESSAGE,
     DatabaseError,
-    DatabaseFull,
     DatabaseMissing,
     DatabaseReadOnly,
     FileCheck,
     ForeignDatabase,
     check_file,
-    is_disk_full,
-    readonly_uri,
 )
+from models.store.dialect import Store, store_for
 from models.store.entities import Base, Regulation
 from models.store.migrations import HEAD_REVISION
+from models.store.sqlite import write_engine
 
 __all__ = ["Database", "DatabaseError", "check_file", "open_database"]
+
+
+class Sessions(sessionmaker[Session]):
+    """The session factory services use: ``begin()`` is a write transaction, which on SQLite
+    takes the write lock at once (BEGIN IMMEDIATE), so what it reads cannot change under it
+    before it writes; plain sessions only read."""
+
+    def begin(self) -> AbstractContextManager[Session]:
+        bind = self.kw.get("bind")
+        if isinstance(bind, Engine):
+            return self(bind=write_engine(bind))._maker_context_manager()
+        return super().begin()
+
 
 @dataclass
 class Database:
@@ -54,9 +61,19 @@ class Database:
     read_only: bool = False
     migrated_from: str | None = None
     backup_path: Path | None = None
+    store: Store = field(default=None)  # type: ignore[assignment]
+    notices: tuple[str, ...] = ()  # what opening changed that the user should know
+    lock: FileLock | None = None  # the writer's lock this database holds until closed
+
+    def __post_init__(self) -> None:
+        if self.store is None:
+            self.store = store_for(self.path)
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.lock is not None and self.lock.is_locked:
+            self.lock.release()
+        self.lock = None
 
 
 def default_database_path() -> Path:
@@ -71,52 +88,8 @@ def default_backup_dir(db_path: Path) -> Path:
     return db_path.parent / "backups"
 
 
-def _set_pragmas(read_only: bool) -> Callable[[Any, Any], None]:
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cur = dbapi_connection.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA foreign_keys = ON")
-        # 64 MB page cache instead of 2 MB: big imports and the 100,000-member list stay in memory
-        cur.execute("PRAGMA cache_size = -65536")
-        if not read_only:
-            cur.execute("PRAGMA journal_mode = WAL")
-            cur.execute("PRAGMA synchronous = NORMAL")
-        cur.close()
-        # Python's sqlite3 opens transactions only before INSERT/UPDATE/DELETE and runs DDL
-        # outside them; take that over, so every transaction starts at BEGIN and schema changes
-        # (migrations, the bulk-insert trigger pause) commit or roll back with the data
-        dbapi_connection.isolation_level = None
-
-    return on_connect
-
-
-def _make_engine(path: Path, read_only: bool) -> Engine:
-    if read_only:
-        engine = create_engine(
-            "sqlite://", creator=lambda: sqlite3.connect(readonly_uri(path), uri=True)
-        )
-    else:
-        engine = create_engine(f"sqlite:///{path.resolve()}")
-    event.listen(engine, "connect", _set_pragmas(read_only))
-    event.listen(engine, "begin", _begin)
-    event.listen(engine, "handle_error", _translate_error)
-    return engine
-
-
-def _begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
-
-
-def _translate_error(context: ExceptionContext) -> BaseException | None:
-    """A full disk reaches every service as DatabaseFull, with its Vietnamese message; the
-    transaction it interrupted is rolled back by the service's ``begin()`` block as usual."""
-    if is_disk_full(context.original_exception):
-        return DatabaseFull(DISK_FULL_MESSAGE)
-    return None
-
-
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    factory = sessionmaker(engine, expire_on_commit=False)
+    factory = Sessions(engine, expire_on_commit=False)
     history.install(factory)
     return factory
 
@@ -128,70 +101,12 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-# --- SQLite only: a full-text prefix index over the folded names -------------------------------
-# FTS5 finds the members whose name has a word starting with each query word in a millisecond
-# when few match; the portable LIKE scan (models.register.members) stays the answer for broad
-# queries and for other databases. Triggers keep the index in step with every write, bulk ones
-# included.
-MEMBER_FTS_DDL = (
-    "CREATE VIRTUAL TABLE member_fts USING fts5(name_key, content='member', "
-    "content_rowid='id', prefix='1 2 3', tokenize='ascii')",
-    "CREATE TRIGGER member_fts_insert AFTER INSERT ON member BEGIN "
-    "INSERT INTO member_fts(rowid, name_key) VALUES (new.id, new.name_key); END",
-    "CREATE TRIGGER member_fts_delete AFTER DELETE ON member BEGIN "
-    "INSERT INTO member_fts(member_fts, rowid, name_key) VALUES ('delete', old.id, old.name_key);"
-    " END",
-    "CREATE TRIGGER member_fts_update AFTER UPDATE OF name_key ON member BEGIN "
-    "INSERT INTO member_fts(member_fts, rowid, name_key) VALUES ('delete', old.id, old.name_key);"
-    " INSERT INTO member_fts(rowid, name_key) VALUES (new.id, new.name_key); END",
-)
-MEMBER_FTS_MATCH = "SELECT rowid FROM member_fts WHERE member_fts MATCH :fts_query"
-
-
-@contextmanager
-def bulk_member_insert(session: Session, rows: int = 0) -> Iterator[None]:
-    """Around a bulk insert of members in the caller's transaction: index the new names in one
-    statement at the end instead of one trigger call per row (4× faster for 10,000 rows).
-    When ``rows`` (the number about to be inserted, at least 1,000) exceeds the members already
-    stored, the member table's indexes are also dropped and built again at the end from their own
-    definitions: building an index from sorted data is twice as fast as growing it row by row
-    (100,000 members: 2.0 s instead of 2.9 s).  Everything happens inside the transaction, so a
-    rollback restores the trigger and the indexes."""
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    before, count = connection.execute(
-        text("SELECT coalesce(max(id), 0), count(*) FROM member")).one()
-    indexes: list[str] = []
-    if rows >= 1000 and count < rows:
-        for name, sql in connection.execute(text(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                "AND tbl_name = 'member' AND sql IS NOT NULL")).all():
-            connection.execute(text(f'DROP INDEX "{name}"'))
-            indexes.append(sql)
-    connection.execute(text("DROP TRIGGER IF EXISTS member_fts_insert"))
-    yield
-    for sql in indexes:
-        connection.execute(text(sql))
-    connection.execute(text("INSERT INTO member_fts(rowid, name_key) "
-                            "SELECT id, name_key FROM member WHERE id > :before"),
-                       {"before": before})
-    connection.execute(text(MEMBER_FTS_DDL[1]))
-
-
-def fts_query(words: list[str]) -> str:
-    """'"dang"* "huong"*': every word a prefix of some word of the name (words are [a-z0-9])."""
-    return " ".join(f'"{word}"*' for word in words)
-
-
-def _initialise_schema(engine: Engine) -> None:
+def _initialise_schema(store: Store, engine: Engine) -> None:
     """Build a new database at the head revision directly from the models (no Alembic needed);
     a test proves this equals running every migration."""
     with engine.begin() as conn:
         Base.metadata.create_all(conn)
-        for statement in MEMBER_FTS_DDL:
-            conn.execute(text(statement))
+        store.create_extras(conn)
         conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
                           "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"))
         conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"),
@@ -221,51 +136,81 @@ def seed_reference_data(session: Session) -> None:
     ])
 
 
-def backup_file(source: Path, target: Path) -> Path:
-    """Copy a database with SQLite's online backup (safe while another connection writes)."""
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if target.exists():
-        raise FileExistsError(target)
-    _create_private_file(target)
-    src = sqlite3.connect(readonly_uri(source), uri=True)
+def backup_file(source: Path, target: Path, *, overwrite: bool = False) -> Path:
+    """Copy a database into ``target`` with the store's online backup (safe while another
+    connection writes), through the one output function: a killed copy leaves no file that
+    would block the next one.  DatabaseError (its message names the file) when refused."""
+    from models.store.dbcheck import DatabaseFull
+
     try:
-        dst = sqlite3.connect(target)
         try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise output.failure(target, exc) from exc
+        with output.output_file(target, overwrite=overwrite, backup=True) as temporary:
+            store_for(source).backup(temporary)
+    except output.OutputError as exc:
+        raise (DatabaseFull if exc.disk_full else DatabaseError)(str(exc)) from exc
     return target
 
 
-def _migrate(path: Path, revision: str, backup_dir: Path | None) -> Path:
-    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    folder = backup_dir or default_backup_dir(path)
-    backup = backup_file(path, folder / f"{path.stem}-truoc-nang-cap-{revision}-{stamp}.sqlite")
+def migrate(store: Store, path: Path, revision: str, backup_dir: Path | None, *,
+            keep_copy: bool = True) -> tuple[Path | None, list[str]]:
+    """Back the database up (unless ``keep_copy`` is False: a scratch copy whose source stays),
+    then bring it to the head revision (the caller holds the writer's lock); the backup and what
+    the migrations said."""
+    backup: Path | None = None
+    if keep_copy:
+        stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+        folder = backup_dir or default_backup_dir(path)
+        backup = backup_file(path, folder / f"{path.stem}-truoc-nang-cap-{revision}-{stamp}"
+                                            ".sqlite")
     from models.store.migrations import upgrade_to_head  # imports Alembic: only here
 
-    engine = _make_engine(path, read_only=False)
+    engine = store.engine(read_only=False)
     try:
-        upgrade_to_head(engine)
+        notices = upgrade_to_head(engine)
     finally:
         engine.dispose()
-    return backup
+    return backup, notices
+
+
+RESTORE_SCRATCH = ".khoi-phuc-"  # ".so.sqlite.khoi-phuc-20261126-090000": a restore's scratch copy
+
+
+def remove_leftovers(path: Path, backup_dir: Path | None = None) -> list[Path]:
+    """What killed writes left beside the database and in its backup folder: scratch copies of
+    a restore, half-written copies and exports.  Only while nobody holds the writer's lock (a
+    restore under way holds it); the files removed."""
+    lock = locking.try_acquire(path)
+    if lock is None:
+        return []
+    try:
+        scratch = f".{path.name}{RESTORE_SCRATCH}"
+        removed = output.remove_leftovers(path.parent, lambda p: p.name.startswith(scratch))
+        for folder in {default_backup_dir(path), *([backup_dir] if backup_dir else [])}:
+            removed += output.remove_leftovers(folder)
+        return removed
+    finally:
+        lock.release()
 
 
 def open_database(
     path: Path | str,
     *,
     create: bool = False,
-    read_only: bool = False,
+    read_only: bool | None = False,
     backup_dir: Path | None = None,
     precheck: Future[FileCheck] | None = None,
 ) -> Database:
     """Open (and, with ``create``, make) a database, checking it first; raise DatabaseError.
 
-    ``precheck`` is a check of the same file already started with ``dbcheck.start_check``.
+    ``read_only`` None: read-only when the file or its folder cannot be written (readers still
+    work there).  ``precheck`` is a check of the same file already started with
+    ``dbcheck.start_check``.
     """
     path = Path(path)
+    store = store_for(path)
     created = False
     if not path.exists():
         if not create or read_only:
@@ -273,9 +218,12 @@ def open_database(
         try:
             _create_private_file(path)
         except OSError as exc:
-            raise DatabaseReadOnly(f"Không tạo được tệp cơ sở dữ liệu {path}: {exc}") from exc
+            raise store.translate(exc) or DatabaseReadOnly(
+                f"Không tạo được tệp cơ sở dữ liệu {path}: {exc}") from exc
         created = True
-    check = precheck.result() if precheck is not None and not created else check_file(path)
+    check = precheck.result() if precheck is not None and not created else store.check()
+    if read_only is None:
+        read_only = not check.writable
     if not check.writable and not read_only:
         raise DatabaseReadOnly(
             f"Tệp cơ sở dữ liệu {path.name} (hoặc thư mục chứa nó) chỉ cho phép đọc. "
@@ -283,6 +231,7 @@ def open_database(
         )
     migrated_from: str | None = None
     backup: Path | None = None
+    notices: list[str] = []
     if check.revision is None:
         if read_only:
             raise ForeignDatabase(f"Tệp {path.name} là cơ sở dữ liệu trống.")
@@ -290,18 +239,26 @@ def open_database(
             raise ForeignDatabase(
                 f"Tệp {path.name} là cơ sở dữ liệu SQLite trống, chưa phải của chương trình này."
             )
-        engine = _make_engine(path, read_only=False)
-        _initialise_schema(engine)
-        engine.dispose()
+        engine = store.engine(read_only=False)
+        try:
+            _initialise_schema(store, engine)
+        finally:
+            engine.dispose()
     elif check.revision != HEAD_REVISION:
         if read_only:
             raise DatabaseReadOnly(
                 f"Cơ sở dữ liệu {path.name} cần được nâng cấp trước khi xem, "
                 "nhưng đang mở ở chế độ chỉ xem."
             )
-        migrated_from = check.revision
-        backup = _migrate(path, check.revision, backup_dir)
-    engine = _make_engine(path, read_only=read_only)
+        with locking.writing(path):
+            check = store.check()  # another program may have migrated it while we waited
+            if check.revision != HEAD_REVISION:
+                migrated_from = check.revision
+                backup, notices = migrate(store, path, str(check.revision), backup_dir)
+    if not read_only:
+        remove_leftovers(path, backup_dir)
+    output.protect(path, (lambda: [backup_dir]) if backup_dir else None)
+    engine = store.engine(read_only=read_only)
     return Database(
         path=path,
         engine=engine,
@@ -309,4 +266,7 @@ def open_database(
         read_only=read_only,
         migrated_from=migrated_from,
         backup_path=backup,
+        store=store,
+        notices=tuple(notices),
     )
+

@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -207,6 +208,12 @@ class Member(Base):
         # covering index of the list: Vietnamese order, search key and archived flag in one scan
         Index("ix_member_sort", "sort_key", "id", "name_key", "archived"),
         Index("ix_member_name_birth", "name_key", "birth_year"),
+        # one member per card number and per citizen ID, whichever path writes (migration 0005);
+        # an empty number is stored as NULL, which a unique index lets repeat on every database
+        Index("uq_member_card_number", "card_number", unique=True,
+              sqlite_where=text("card_number IS NOT NULL AND card_number <> ''")),
+        Index("uq_member_citizen_id", "citizen_id", unique=True,
+              sqlite_where=text("citizen_id IS NOT NULL AND citizen_id <> ''")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -219,10 +226,10 @@ class Member(Base):
     birth_date: Mapped[date | None] = mapped_column(Date)  # NULL when only the year is known
     birth_year: Mapped[int] = mapped_column(Integer)
     ethnicity: Mapped[str] = mapped_column(String(50), default="Kinh")
-    citizen_id: Mapped[str | None] = mapped_column(String(12), index=True)
+    citizen_id: Mapped[str | None] = mapped_column(String(12))
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
     # party data
-    card_number: Mapped[str | None] = mapped_column(String(8), index=True)
+    card_number: Mapped[str | None] = mapped_column(String(8))
     party_file_number: Mapped[str | None] = mapped_column(String(10))
     join_date: Mapped[date | None] = mapped_column(Date)
     official_date: Mapped[date | None] = mapped_column(Date)  # NULL: probationary (dự bị)

@@ -1,33 +1,22 @@
-"""From the stored sheets to the printed round: the bridge between `models.comments.service`
-(snapshots, texts, numbers) and `reports.documents.comment_sheet` (the layout)."""
+"""From the stored sheets to what the round prints: `models.comments.printing.PrintSheet`
+(snapshot, texts, number) turned into `comment_sheet.CommentSheetData` and covering lists.
+Plain data in, plain data out: `reports.print_jobs` reads the sheets and writes the file."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from itertools import groupby
 
-from sqlalchemy.orm import Session, sessionmaker
-
-from models import clock
 from models.catalogues.documents import IssuerLines
-from models.catalogues.settings import load_settings
 from models.comments.common import NO_ORG, PROPOSAL_ITEM
-from models.comments.printing import PrintSheet, mark_printed, prepare_print
-from reports.documents.comment_sheet import (
-    CommentSheetData,
-    CoveringList,
-    CoverRow,
-    SheetGroup,
-    SheetItem,
-    Signer,
-    comment_sheets_pdf,
-)
-from reports.layout.party_doc import Margins, Out
+from models.comments.printing import PrintSheet
+from reports.documents.comment_batch import SheetGroup
+from reports.documents.comment_sheet import CommentSheetData, SheetItem, Signer
+from reports.documents.covering_list import CoveringList, CoverRow
 
 FRONT_TITLE = ("T/M BAN CÔNG TÁC MẶT TRẬN",)
 FRONT_ROLE = "TRƯỞNG BAN"
-CERTIFY_NOTE = "(ký tên, đóng dấu)"
 _UNKNOWN_ISSUER = IssuerLines(0, "", "", "", "", "", "", "")
 
 
@@ -38,12 +27,21 @@ def _signers(sheet: PrintSheet, issuer: IssuerLines) -> tuple[Signer, ...]:
     return (Signer(FRONT_TITLE, FRONT_ROLE, str(sheet.snapshot.get("front_head") or "")), cell)
 
 
+def certifying_body(ward: IssuerLines) -> str:
+    """'ĐẢNG ỦY' from the signer's title 'T/M ĐẢNG ỦY' (the sheet's header already names the
+    ward, and a short heading keeps the certification's column to four lines); the ward's
+    name line when the title says nothing else."""
+    title = ward.signer_title.strip()
+    body = title[4:].strip() if title.upper().startswith("T/M ") else ""
+    return (body or ward.name_line).upper()
+
+
 def _certification(sheet: PrintSheet) -> Signer | None:
     ward = sheet.ward_issuer
     if ward is None or not sheet.snapshot.get("ward_certifies", True) or sheet.cell_id is None:
         return None  # (a member in no cell: the ward committee issues the sheet itself)
-    return Signer((f"XÁC NHẬN CỦA {ward.name_line.upper()}", ward.signer_title),
-                  ward.signer_role, "", CERTIFY_NOTE)
+    return Signer((f"XÁC NHẬN CỦA {certifying_body(ward)}", ward.signer_title),
+                  ward.signer_role, "")
 
 
 def sheet_data(sheet: PrintSheet, printed_on: date | None) -> CommentSheetData:
@@ -67,16 +65,20 @@ def sheet_data(sheet: PrintSheet, printed_on: date | None) -> CommentSheetData:
 
 
 def _cover(sheets: Sequence[PrintSheet], printed_on: date | None) -> CoveringList | None:
+    """The list posted with one organisation's sheets: sent by their cell when all come from
+    one cell, else by the ward committee."""
     cells = {s.cell_id for s in sheets}
     first = sheets[0]
-    issuer = first.issuer if len(cells) == 1 else first.ward_issuer
+    by_cell = len(cells) == 1 and first.cell_id is not None
+    issuer = first.issuer if by_cell else first.ward_issuer
     if issuer is None:
         return None
     rows = tuple(CoverRow(s.full_name, str(s.snapshot.get("birth") or ""),
                           str(s.snapshot.get("job") or ""), s.cell_name, s.doc_code or "")
                  for s in sheets)
     return CoveringList(issuer, printed_on, first.year, first.org_name or NO_ORG, rows,
-                        Signer((issuer.signer_title,), issuer.signer_role, issuer.signer_name))
+                        Signer((issuer.signer_title,), issuer.signer_role, issuer.signer_name),
+                        "Lưu Chi bộ" if by_cell else "Lưu Văn phòng Đảng ủy")
 
 
 def sheet_groups(sheets: Sequence[PrintSheet], printed_on: date | None, *,
@@ -89,22 +91,3 @@ def sheet_groups(sheets: Sequence[PrintSheet], printed_on: date | None, *,
         groups.append(SheetGroup(_cover(chunk, printed_on) if covers else None,
                                  tuple(sheet_data(s, printed_on) for s in chunk)))
     return groups
-
-
-def print_sheets(factory: sessionmaker[Session], sheet_ids: Sequence[int], out: Out, *,
-                 printed_on: date | None = None, final: bool = True, mark: bool | None = None,
-                 covers: bool = True, progress: Callable[[int, int], None] | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> int:
-    """Write the sheets as one PDF; returns its pages.  `final` is a real print: numbers are
-    given to sheets without one and, unless `mark` is False (the window marks them when the
-    user really prints or saves), the sheets are marked printed once the PDF is written.
-    A draft preview (`final=False`) changes nothing in the database."""
-    printed_on = printed_on or clock.today()
-    sheets = prepare_print(factory, list(sheet_ids), printed_on, assign_numbers=final)
-    settings = load_settings(factory)
-    pages = comment_sheets_pdf(sheet_groups(sheets, printed_on, covers=covers), out,
-                               Margins(*settings.margins_mm), progress=progress,
-                               cancelled=cancelled)
-    if final and (mark is None or mark):
-        mark_printed(factory, [s.sheet_id for s in sheets])
-    return pages

@@ -1,66 +1,65 @@
-"""The yearly comment sheet (phiếu nhận xét, DOMAIN.md §3.3), the covering list posted with the
-sheets to each workplace organisation, and the batch of a whole round as one PDF.
+"""The yearly comment sheet (phiếu nhận xét, DOMAIN.md §3.3) of one member, on one A4 page.
 
-Pure data in, PDF out: `models.comments.service` turns a sheet's snapshot into `CommentSheetData`.
-A big batch is laid out in chunks on a pool of processes (ReportLab is pure Python, one core
-does about 140 pages a second) and the chunks are joined with pypdf.
+Pure data in, flowables or a PDF out: `reports.documents.comment_print` turns a stored sheet into
+`CommentSheetData`; `reports.documents.comment_batch` prints a round.  `sheet_fit` measures a sheet
+without printing it, fast enough for the editor to ask on every pause in typing.
+
+What one page holds (at the default margins 25/25/35/15 mm): the header, the title, the member,
+the seven items with their default texts and at least 600 more characters, both signatures and
+the ward's certification with 30 mm left free for its signature and seal.  That takes a 13 pt
+body (HD 36 allows 13–14) on single spacing, and three signature blocks in one row (the ward's
+certification beside the two who comment, not under them: the room for the seal is then shared
+with the room to sign).  A sheet still too long goes on to a second page that names the member,
+the year and the sheet's number at its top, and printing says so.
 """
 
 from __future__ import annotations
 
 import functools
-import io
-import multiprocessing
-import os
 import re
-import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
-from typing import IO
 
-from reportlab import rl_config
 from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
-from models.catalogues.documents import IssuerLines
+from models.catalogues.documents import DocumentKind, IssuerLines
+from models.comments.common import PROPOSAL_ITEM  # the item printed as the three proposal boxes
+from models.labels import PROPOSAL
 from reports.layout import party_doc as doc
+from reports.layout.blocks import (
+    SplittableWidthDependent,
+    grid,
+    measured,
+    shared_block,
+    short_paragraph,
+)
 from reports.layout.fonts import SERIF, SERIF_BOLD
+from reports.layout.names import without_addressee
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
 
-KIND = "PNX"  # phiếu nhận xét, the kind in document codes ("27-PNX/CB")
-COVER_KIND = "DS"  # danh sách gửi kèm
+KIND = DocumentKind.COMMENT_SHEET
 TITLE = "Phiếu nhận xét"
 SUBTITLE = "đảng viên đang công tác giữ mối liên hệ với tổ chức đảng và nhân dân nơi cư trú"
-PROPOSAL_LABELS = {"praise": "Biểu dương", "none": "Không đề nghị", "discipline": "Xem xét xử lý"}
-# too long for one line at 14 pt bold: broken where the receipt slip breaks the same words
-_SUBTITLE_LINES = tuple(SUBTITLE.replace(" và nhân dân", "\nvà nhân dân").split("\n"))
-COVER_TITLE = "Danh sách phiếu nhận xét"
-PROPOSAL_ITEM = 6  # the item printed as the three proposal boxes
-
-# The sheet's body is 13 pt on single spacing (HD 36 allows 13–14; the reference form is set so):
-# at 14 pt, or with 1.2 spacing, the seven items, both signatures and the ward's certification
-# never share one page at the default margins (measured on the sample ward: at 13 pt / 1.1 every
-# sheet of ordinary length fits; a long comment continues on a numbered second page).
-BODY_SIZE = 13
-_BODY = ParagraphStyle("sheet-body", parent=doc.BODY_STYLE, fontSize=BODY_SIZE,
-                       leading=BODY_SIZE * 1.1, spaceAfter=0)
-_LINE = ParagraphStyle("sheet-line", parent=doc.LINE_STYLE, fontSize=BODY_SIZE,
-                       leading=BODY_SIZE * 1.1, spaceAfter=0)
-
-SINGLE_PROCESS_BELOW = 60  # sheets; under this the pool's start-up costs more than it saves
-CHUNK_PAGES = 60  # documents per chunk handed to a worker process
 BLANK_DATE = "……/……/……"
 
+BODY_SIZE = 13
+BODY_LEADING = BODY_SIZE * 1.1
+_BODY = ParagraphStyle("sheet-body", parent=doc.BODY_STYLE, fontSize=BODY_SIZE,
+                       leading=BODY_LEADING, spaceAfter=0)
+_LINE = ParagraphStyle("sheet-line", parent=doc.LINE_STYLE, fontSize=BODY_SIZE,
+                       leading=BODY_LEADING, spaceAfter=0)
+_CENTRED_BOLD = ParagraphStyle("sheet-to", parent=_LINE, fontName=SERIF_BOLD, alignment=TA_CENTER)
+_TITLE = ParagraphStyle("sheet-title", parent=doc.TITLE_STYLE, leading=16.5)
 
-class Cancelled(Exception):
-    """The user cancelled a batch; nothing was written to the output."""
+SIGN_SPACE_MM = 14  # room to sign for the Front head and the cell, without the certification
+CERTIFY_ROOM_MM = 30  # free under the certification's lines, for the signature and the seal
 
 
 @dataclass(frozen=True)
@@ -100,89 +99,45 @@ class CommentSheetData:
     items: tuple[SheetItem, ...]  # the 7 items; item 6's text is replaced by the proposal boxes
     proposal: str  # "praise" / "none" / "discipline" (models.store.entities.Proposal values)
     signers: tuple[Signer, ...]  # side by side: the Front head (left) and the cell (right)
-    certification: Signer | None  # the ward committee's certification, centred below
+    certification: Signer | None  # the ward committee's certification
     member_key: str = ""  # the member's uuid; not printed (lets callers find the sheet's pages)
-
-
-@dataclass(frozen=True)
-class CoverRow:
-    full_name: str
-    birth: str
-    job: str  # unit and job title at the workplace
-    cell: str  # residence cell
-    doc_code: str  # the sheet's number, "" if none
-
-
-@dataclass(frozen=True)
-class CoveringList:
-    """'Danh sách phiếu nhận xét gửi <organisation>': the list posted with a group of sheets."""
-
-    issuer: IssuerLines  # who sends the sheets (a cell, or the ward committee for several cells)
-    printed_on: date | None
-    year: int
-    addressee: str  # the workplace organisation
-    rows: tuple[CoverRow, ...]  # in the order of the sheets that follow
-    signer: Signer
-
-
-@dataclass(frozen=True)
-class SheetGroup:
-    """The sheets sent to one workplace organisation, in print order, with their covering list."""
-
-    cover: CoveringList | None
-    sheets: tuple[CommentSheetData, ...]
-
-
-Progress = Callable[[int, int], None]  # (sheets done, sheets in all)
-Document = CommentSheetData | CoveringList
 
 
 # --- layout helpers -----------------------------------------------------------------------------
 
-class _FullWidthTable(Flowable):  # type: ignore[misc]
-    """A table whose column widths are fractions of the frame width; it splits like a table."""
-
-    def __init__(self, make: Callable[[float], Table]) -> None:
-        super().__init__()
-        self._make = make
-        self._table: Table | None = None
-        self._made_for: float | None = None
-        self._size: tuple[float, float] = (0, 0)
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        if self._table is None or self._made_for != avail_width:  # made and measured once
-            self._table, self._made_for = self._make(avail_width), avail_width
-            self._size = self._table.wrap(avail_width, avail_height)  # per width
-        self.width, self.height = self._size
-        return self.width, self.height
-
-    def draw(self) -> None:
-        assert self._table is not None
-        self._table.drawOn(self.canv, 0, 0)
-
-    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        return list(self._make(avail_width).split(avail_width, avail_height))
-
-
-def _plain_grid(rows: list[list[Flowable | str]], widths: list[float]) -> Table:
-    """Cells without padding or rules, top-aligned, the sheet's line spacing under each row."""
-    return doc.grid(rows, widths, below=_LINE.spaceAfter)
-
-
 def _line(markup: str) -> Paragraph:
-    return doc.short_paragraph(markup, _LINE)
+    return short_paragraph(markup, _LINE)
 
 
-def _birth_field(birth: str) -> Paragraph:
-    """'Sinh ngày: 12/05/1978', or 'Năm sinh: 1978' when only the year is known."""
+def _birth_label(birth: str) -> tuple[str, str]:
+    """('Sinh ngày', '12/05/1978'), or ('Năm sinh', '1978') when only the year is known."""
     value = doc.or_dots(birth, BLANK_DATE)
-    label = "Năm sinh" if re.fullmatch(r"\d{4}", value) else "Sinh ngày"
-    return doc.field(label, value, style=_LINE)
+    return ("Năm sinh" if re.fullmatch(r"\d{4}", value) else "Sinh ngày"), value
+
+
+def _identity_row(data: CommentSheetData) -> Flowable:
+    """Name, sex and birth on one line: sex and birth as wide as their text, the name the rest
+    (a long name wraps inside its own box)."""
+    label, birth = _birth_label(data.birth)
+    sex_text = f"Nam/nữ: {doc.or_dots(data.sex, doc.DOTS[:4])}"
+    birth_text = f"{label}: {birth}"
+    gap = 4 * mm
+
+    def make(width: float) -> Table:
+        sex_width = stringWidth(doc.nfc(sex_text), SERIF, BODY_SIZE) + gap
+        birth_width = stringWidth(doc.nfc(birth_text), SERIF, BODY_SIZE) + 1
+        name_width = max(width - sex_width - birth_width, width * 0.4)
+        return grid([[doc.field("Họ và tên", data.full_name, bold=True, style=_LINE),
+                      Paragraph(doc.escape(sex_text), _LINE),
+                      Paragraph(doc.escape(birth_text), _LINE)]],
+                    [name_width, sex_width, width - name_width - sex_width])
+
+    return SplittableWidthDependent(make)
 
 
 def _intro(data: CommentSheetData) -> str:
     """'{basis}, {commenters} nhận xét đảng viên như sau:' whatever punctuation ends the basis."""
-    basis = doc.clean(data.basis_line).strip().rstrip(",.;").rstrip()
+    basis = doc.nfc(data.basis_line).strip().rstrip(",.;").rstrip()
     commenters = doc.or_dots(data.commenters)
     return f"{basis}, {commenters} nhận xét đảng viên như sau:" if basis else (
         f"{commenters} nhận xét đảng viên như sau:")
@@ -190,7 +145,7 @@ def _intro(data: CommentSheetData) -> str:
 
 def _item_label(item: SheetItem) -> str:
     """'1. Giữ gìn phẩm chất …:' in markup (a title that already ends with ':' keeps one)."""
-    return doc.escape(f"{item.number}. {doc.clean(item.title).strip().rstrip(':').rstrip()}:")
+    return doc.escape(f"{item.number}. {doc.nfc(item.title).strip().rstrip(':').rstrip()}:")
 
 
 def _item(item: SheetItem) -> Paragraph:
@@ -208,29 +163,19 @@ def _proposal(item: SheetItem, chosen: str) -> list[Flowable]:
     label = _item_label(item)
     boxes: list[Flowable | str] = [
         _line(f"{doc.checkbox_markup(key == chosen)} {doc.escape(text)}")
-        for key, text in PROPOSAL_LABELS.items()
+        for key, text in PROPOSAL.items()
     ]
-    label_width = stringWidth(doc.clean(f"{item.number}. {item.title}:"), SERIF, BODY_SIZE)
+    label_width = stringWidth(doc.nfc(f"{item.number}. {item.title}:"), SERIF, BODY_SIZE)
     if label_width <= _PROPOSAL_LABEL_MAX:
         def one_row(width: float) -> Table:
             head = max(0.18 * width, label_width + 6)
             rest = (width - head) / 3
-            return _plain_grid([[_line(label), *boxes]], [head, rest, rest, rest])
+            return grid([[_line(label), *boxes]], [head, rest, rest, rest])
 
-        return [_FullWidthTable(one_row)]
-    below = _FullWidthTable(lambda width: _plain_grid([boxes], [width / 3] * 3))
-    return [_line(label), below]
+        return [measured(lambda: SplittableWidthDependent(one_row))]
+    return [_line(label), measured(lambda: SplittableWidthDependent(
+        lambda width: grid([boxes], [width / 3] * 3)))]
 
-
-SIGN_SPACE_MM = 14  # room to sign between the role and the name (about three lines, as the form)
-CERTIFY_SPACE_MM = 0  # the certification is signed and sealed below its note, at the page foot
-
-
-def _blocks(signers: Sequence[Signer], space_mm: float = SIGN_SPACE_MM) -> list[doc.SignatureBlock]:
-    return [doc.SignatureBlock(s.title_lines, s.role, s.name, s.note, space_mm) for s in signers]
-
-
-# --- one sheet ----------------------------------------------------------------------------------
 
 _SUBTITLE_MIN = 11  # the subtitle shrinks to one line, as on the form, before it wraps
 
@@ -240,7 +185,7 @@ class _OneLine(Flowable):  # type: ignore[misc]
 
     def __init__(self, text: str, size: float = BODY_SIZE) -> None:
         super().__init__()
-        self.text, self.size = doc.clean(text), size
+        self.text, self.size = doc.nfc(text), size
         self._inner: Paragraph | None = None
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -248,7 +193,7 @@ class _OneLine(Flowable):  # type: ignore[misc]
         while size > _SUBTITLE_MIN and stringWidth(self.text, SERIF_BOLD, size) > avail_width:
             size -= 0.5
         style = ParagraphStyle(f"one-line-{size}", fontName=SERIF_BOLD, fontSize=size,
-                               leading=size * 1.2, alignment=TA_CENTER)
+                               leading=size * 1.15, alignment=TA_CENTER)
         self._inner = Paragraph(doc.escape(self.text), style)
         self.width, self.height = self._inner.wrap(avail_width, avail_height)
         return self.width, self.height
@@ -265,7 +210,7 @@ _SHARED_MAX = 200
 
 def _shared(key: object, make: Callable[[], list[Flowable]]) -> list[Flowable]:
     """Blocks every sheet of a cell prints alike (header, title, signatures …) are laid out once,
-    drawn once per PDF as a form object and placed on each sheet (`party_doc.shared_block`);
+    drawn once per PDF as a form object and placed on each sheet (`blocks.shared_block`);
     none of them ever splits."""
     shared: dict[object, list[Flowable]] = _SHARED.__dict__.setdefault("blocks", {})
     found = shared.get(key)
@@ -273,36 +218,66 @@ def _shared(key: object, make: Callable[[], list[Flowable]]) -> list[Flowable]:
         if len(shared) >= _SHARED_MAX:
             shared.clear()
         parts = make()
-        block = doc.shared_block(parts)
+        block = shared_block(parts)
         block.keepWithNext = any(getattr(p, "keepWithNext", False) for p in parts)
         found = shared[key] = [block]
     return found
 
 
+def _blocks(signers: Sequence[Signer], space_mm: float) -> list[doc.SignatureBlock]:
+    return [doc.SignatureBlock(s.title_lines, s.role, s.name, s.note, space_mm) for s in signers]
+
+
+def _need(signer: Signer) -> float:
+    """The width a signer's column asks: its name and role on one line, and its first title
+    line whole when that is short enough to stand alone ('XÁC NHẬN CỦA ĐẢNG ỦY')."""
+    lines = [signer.name, signer.role] + [t for t in signer.title_lines[:1]
+                                          if stringWidth(t, SERIF_BOLD, BODY_SIZE) < 65 * mm]
+    widest: float = max(stringWidth(doc.nfc(t), SERIF_BOLD, BODY_SIZE) for t in lines)
+    return float(widest + 3 * mm)
+
+
+def _make_signatures(signers: Sequence[Signer],
+                     certification: Signer | None) -> list[Flowable]:
+    """The signers side by side (the Front head left, the cell right); with the ward's
+    certification, three blocks in one row, the certification first (a higher body certifies on
+    the left), each column as wide as its lines ask and the Front's the rest (its title wraps):
+    the certification's column keeps CERTIFY_ROOM_MM free under its lines, names included."""
+    if certification is None:
+        return doc.signature_rows(_blocks(signers, SIGN_SPACE_MM), gap_mm=3, size=BODY_SIZE,
+                                  leading=BODY_LEADING)
+    ordered = [certification, *signers]
+    needs = [_need(s) for s in ordered]
+    if len(ordered) == 3:  # the middle one (the Front) takes what the other two leave
+        needs[1] = max(needs[1], 160 * mm - needs[0] - needs[2])
+    blocks = _blocks(ordered, CERTIFY_ROOM_MM - BODY_LEADING / mm)
+    return doc.signature_rows(blocks, gap_mm=1.5, size=BODY_SIZE, leading=BODY_LEADING,
+                              shares=needs, single="centre")
+
+
 def _signatures(signers: Sequence[Signer], certification: Signer | None) -> list[Flowable]:
-    def make() -> list[Flowable]:
-        rows = doc.signature_rows(_blocks(signers), gap_mm=3, size=BODY_SIZE) if signers else []
-        if certification is not None:
-            rows += doc.signature_rows(_blocks([certification], CERTIFY_SPACE_MM),
-                                       single="centre", gap_mm=2, size=BODY_SIZE)
-        return rows
-
-    return _shared(("signatures", tuple(signers), certification), make)
-
-
-def _title(year: int) -> list[Flowable]:
-    return _shared(("title", year), lambda: _make_title(year))
+    if not signers and certification is None:
+        return []
+    return _shared(("signatures", tuple(signers), certification),
+                   lambda: _make_signatures(signers, certification))
 
 
 def _make_title(year: int) -> list[Flowable]:
-    """PHIẾU NHẬN XÉT, the subtitle on one line and the year, tighter than `doc.title` so that a
-    sheet with both signatures and the certification fits one page."""
+    """PHIẾU NHẬN XÉT, then the subtitle with the year on one line (shrunk to fit, down to
+    11 pt), tighter than `doc.title`."""
     out: list[Flowable] = [
-        Spacer(1, 5 * mm), Paragraph(doc.escape(TITLE.upper()), doc.TITLE_STYLE),
-        _OneLine(SUBTITLE), doc.centred(f"Năm {year}", italic=True), Spacer(1, 2 * mm)]
+        Spacer(1, 1 * mm), Paragraph(doc.escape(TITLE.upper()), _TITLE),
+        _OneLine(f"{SUBTITLE} năm {year}"), Spacer(1, 1 * mm)]
     for flowable in out:
         flowable.keepWithNext = True
     return out
+
+
+def continuation_text(data: CommentSheetData) -> str:
+    """What the top of a second page says: whose sheet, which year, which number."""
+    number = f", số {data.doc_code}" if data.doc_code else ""
+    return (f"Phiếu nhận xét năm {data.year} của đồng chí {doc.nfc(data.full_name).strip()}"
+            f"{number} (tiếp theo)")
 
 
 def comment_sheet_flowables(data: CommentSheetData) -> list[Flowable]:
@@ -316,18 +291,19 @@ def comment_sheet_flowables(data: CommentSheetData) -> list[Flowable]:
         *_shared(("header", replace(head, number_text="")),
                  lambda: [doc.header(head, with_number=False)]),
         doc.number_line(head),
-        *_title(data.year),
+        doc.continued(continuation_text(data)),
+        *_shared(("title", data.year), lambda: _make_title(data.year)),
         *_shared(("to", addressee), lambda: [
-            doc.measured(lambda: doc.centred(addressee, bold=True)), Spacer(1, 2 * mm)]),
-        *_shared(("intro", intro), lambda: [doc.measured(lambda: doc.body(intro, style=_BODY))]),
-        _FullWidthTable(lambda width: _plain_grid([[
-            doc.field("Họ và tên", data.full_name, bold=True, style=_LINE),
-            doc.field("Nam/nữ", data.sex, dots=doc.DOTS[:4], style=_LINE),
-            _birth_field(data.birth)]], [width * 0.49, width * 0.2, width * 0.31])),
-        doc.field("Đơn vị công tác, chức vụ", data.job, style=_LINE),
-        doc.field("Sinh hoạt đảng tại", data.party_unit, style=_LINE),
+            measured(lambda: Paragraph(doc.escape(addressee), _CENTRED_BOLD)),
+            Spacer(1, 1 * mm)]),
+        *_shared(("intro", intro), lambda: [measured(lambda: doc.body(intro, style=_BODY))]),
+        _identity_row(data),
+        doc.field("Đơn vị công tác, chức vụ", without_addressee(data.job, data.addressee),
+                  style=_LINE),
+        doc.field("Sinh hoạt đảng tại", without_addressee(data.party_unit, data.addressee),
+                  style=_LINE),
         doc.field("Nơi cư trú", data.address, style=_LINE),
-        Spacer(1, 1.5 * mm),
+        Spacer(1, 0.5 * mm),
     ]
     for item in data.items:
         if item.number == PROPOSAL_ITEM:
@@ -337,265 +313,72 @@ def comment_sheet_flowables(data: CommentSheetData) -> list[Flowable]:
             flowables.append(_item(item))
     signatures = _signatures(data.signers, data.certification)
     if signatures:
-        # the signatures, the certification under them and the last item share a page: a
-        # signature never stands on a page of its own
+        # the signatures and the last item share a page: a signature never stands alone
         flowables.append(KeepTogether([flowables.pop(), *signatures]))
     return flowables
 
 
-def _sheet_title(data: CommentSheetData) -> str:
-    return f"Phiếu nhận xét đảng viên năm {data.year} – {doc.clean(data.full_name).strip()}"
+def sheet_title(data: CommentSheetData) -> str:
+    return f"Phiếu nhận xét đảng viên năm {data.year} – {doc.nfc(data.full_name).strip()}"
 
 
-def _author(issuer: IssuerLines) -> str:
+def author(issuer: IssuerLines) -> str:
     return doc.sentence_case(issuer.name_line)
 
 
 def comment_sheet_pdf(data: CommentSheetData, out: Out, margins: Margins = DEFAULT_MARGINS) -> int:
     """One sheet as a PDF; returns its pages."""
     return doc.build_pdf(out, comment_sheet_flowables(data), margins,
-                         title=_sheet_title(data), author=_author(data.issuer))
+                         title=sheet_title(data), author=author(data.issuer))
 
 
-# --- the covering list --------------------------------------------------------------------------
+# --- does it fit one page? ----------------------------------------------------------------------
 
-_COVER_HEAD = ("STT", "Họ và tên", "Năm sinh", "Đơn vị công tác", "Chi bộ nơi cư trú", "Số phiếu")
-_COVER_SHARES = (0.07, 0.25, 0.1, 0.27, 0.16, 0.15)
-_TABLE_SIZE = 12
-_CELL = ParagraphStyle("cover-cell", fontName=SERIF, fontSize=_TABLE_SIZE,
-                       leading=_TABLE_SIZE * 1.2)
-_CELL_CENTRED = ParagraphStyle("cover-cell-centred", parent=_CELL, alignment=TA_CENTER)
-_HEAD_CELL = ParagraphStyle("cover-head", parent=_CELL_CENTRED, fontName=SERIF_BOLD)
+@dataclass(frozen=True)
+class SheetFit:
+    """Whether a sheet prints on one page, and by how much room."""
 
+    spare_mm: float  # free height left at the foot of the page; negative: how much too long
 
-def _year_of(birth: str) -> str:
-    """The year of '12/05/1978' or '1978' (the list has a 'Năm sinh' column)."""
-    found = re.search(r"\d{4}", birth)
-    return found.group(0) if found else birth.strip()
+    @property
+    def fits(self) -> bool:
+        return self.spare_mm >= 0
 
+    @property
+    def lines(self) -> int:
+        """The spare room (or the excess) in lines of the sheet's text, rounded down (up)."""
+        per_line = BODY_LEADING / mm
+        count = abs(self.spare_mm) / per_line
+        return int(count) if self.fits else -int(-count // 1)
 
-def _cover_table(rows: Sequence[CoverRow]) -> Flowable:
-    head = [Paragraph(doc.escape(text), _HEAD_CELL) for text in _COVER_HEAD]
-    body = [
-        [Paragraph(str(number), _CELL_CENTRED), Paragraph(doc.escape(row.full_name), _CELL),
-         Paragraph(doc.escape(_year_of(row.birth)), _CELL_CENTRED),
-         Paragraph(doc.escape(row.job), _CELL), Paragraph(doc.escape(row.cell), _CELL),
-         Paragraph(doc.escape(row.doc_code), _CELL_CENTRED)]
-        for number, row in enumerate(rows, start=1)
-    ]
-    style = TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), SERIF), ("FONTSIZE", (0, 0), (-1, -1), _TABLE_SIZE),
-        ("GRID", (0, 0), (-1, -1), 0.5, "black"),
-        ("VALIGN", (0, 0), (-1, 0), "MIDDLE"), ("VALIGN", (0, 1), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ])
-
-    def make(width: float) -> Table:
-        table = Table([head, *body], colWidths=[width * s for s in _COVER_SHARES], repeatRows=1)
-        table.setStyle(style)
-        return table
-
-    return _FullWidthTable(make)
+    @property
+    def message(self) -> str:
+        """What the editor shows: 'Vừa một trang (còn khoảng 6 dòng).' or a warning."""
+        if self.fits:
+            return f"Vừa một trang (còn khoảng {self.lines} dòng)."
+        return (f"Quá một trang khoảng {self.lines} dòng: phiếu sẽ in sang trang 2. "
+                "Hãy rút gọn nội dung.")
 
 
-def covering_list_flowables(cover: CoveringList) -> list[Flowable]:
-    """'Danh sách phiếu nhận xét gửi …': header, the table of sheets, the total, the signer."""
-    heading = doc.title(COVER_TITLE, f"gửi {doc.or_dots(cover.addressee)}",
-                        note=f"Năm {cover.year}")
-    heading[-1].keepWithNext = False  # kept with a long table, the title would leave page 1
-    return [
-        doc.header(doc.DocHeader.for_issuer(cover.issuer, None, COVER_KIND, cover.printed_on)),
-        *heading,
-        _cover_table(cover.rows),
-        Spacer(1, 3 * mm),
-        doc.body(f"Tổng số: {len(cover.rows)} phiếu."),
-        doc.signature_blocks(_blocks([cover.signer])),
-    ]
-
-
-# --- the batch ----------------------------------------------------------------------------------
-
-class _Checkpoint(Flowable):  # type: ignore[misc]
-    """Drawn after each sheet of a single-process batch: reports progress, honours Cancel."""
-
-    def __init__(self, report: Callable[[], None]) -> None:
-        super().__init__()
-        self._report = report
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return 0, 0
-
-    def draw(self) -> None:
-        self._report()
-
-
-def _documents(groups: Sequence[SheetGroup]) -> list[Document]:
-    return [d for g in groups for d in ((g.cover,) if g.cover else ()) + g.sheets]
-
-
-def _flowables(document: Document) -> list[Flowable]:
-    if isinstance(document, CoveringList):
-        return covering_list_flowables(document)
-    return comment_sheet_flowables(document)
-
-
-def _batch_flowables(documents: Sequence[Document],
-                     after_sheet: Callable[[], None] | None = None) -> list[Flowable]:
-    flowables: list[Flowable] = []
-    for document in documents:
-        if flowables:
-            flowables += doc.document_break()
-        flowables += _flowables(document)
-        if after_sheet is not None and isinstance(document, CommentSheetData):
-            flowables.append(_Checkpoint(after_sheet))
-    return flowables
-
-
-def _start_worker() -> None:
-    """In each worker process: binary streams (no ASCII85 text encoding of the compressed page
-    streams: a tenth of the layout time, the parent re-writes them anyway)."""
-    rl_config.useA85 = 0
-
-
-def _render_chunk(documents: Sequence[Document], margins: Margins) -> bytes:
-    """Lay out a chunk of documents in a worker process; the PDF's bytes (top level: picklable)."""
-    buffer = io.BytesIO()
-    doc.build_pdf(buffer, _batch_flowables(documents), margins, title="", author="")
-    return buffer.getvalue()
-
-
-def _chunks(documents: Sequence[Document], size: int) -> Iterator[list[Document]]:
-    for start in range(0, len(documents), size):
-        yield list(documents[start:start + size])
-
-
-def _batch_meta(groups: Sequence[SheetGroup]) -> tuple[str, str]:
-    """The batch's title and author (the first sender's name in sentence case)."""
-    first = next((g.cover.issuer if g.cover else g.sheets[0].issuer
-                  for g in groups if g.cover or g.sheets), None)
-    years = sorted({s.year for g in groups for s in g.sheets})
-    title = "Phiếu nhận xét đảng viên" + (f" năm {years[0]}" if len(years) == 1 else "")
-    return title, _author(first) if first else doc.CREATOR
-
-
-def _pool_context() -> multiprocessing.context.BaseContext:
-    """Workers never fork the calling process (the GUI's threads and locks would be copied
-    mid-use): on Linux they fork from a forkserver that has imported this module once (so a
-    worker starts warm, and later batches start at once); elsewhere they are spawned."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])  # effective until the server has started
-    return context
-
-
-def _render_single(documents: Sequence[Document], target: IO[bytes], margins: Margins,
-                   title: str, author: str, report: Callable[[], None]) -> int:
-    return doc.build_pdf(target, _batch_flowables(documents, report), margins,
-                         title=title, author=author)
-
-
-def _render_pool(documents: Sequence[Document], target: IO[bytes], margins: Margins,
-                 title: str, author: str, workers: int, chunk_size: int,
-                 report: Callable[[int], None], cancelled: Callable[[], bool]) -> int:
-    from pypdf import PdfReader, PdfWriter  # only big batches need it
-
-    chunks = list(_chunks(documents, chunk_size))
-    writer = PdfWriter()
-    results: dict[int, bytes] = {}
-    joined = 0
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
-                             initializer=_start_worker) as pool:
-        pending: dict[Future[bytes], int] = {
-            pool.submit(_render_chunk, chunk, margins): i for i, chunk in enumerate(chunks)
-        }
-        try:
-            while pending:
-                if cancelled():
-                    raise Cancelled
-                done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                for future in done:
-                    index = pending.pop(future)
-                    results[index] = future.result()
-                    report(sum(isinstance(d, CommentSheetData) for d in chunks[index]))
-                while joined in results:  # join in order while the others are laid out
-                    for page in PdfReader(io.BytesIO(results.pop(joined))).pages:
-                        writer.add_page(page)
-                    joined += 1
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-    writer.add_metadata({"/Title": doc.clean(title), "/Author": doc.clean(author),
-                         "/Creator": doc.CREATOR})
-    writer.write(target)
-    return len(writer.pages)
-
-
-def comment_sheets_pdf(groups: Sequence[SheetGroup], out: Out, margins: Margins = DEFAULT_MARGINS,
-                       *, progress: Progress | None = None,
-                       cancelled: Callable[[], bool] | None = None,
-                       workers: int | None = None, chunk_size: int = CHUNK_PAGES) -> int:
-    """All groups as one PDF (each group's covering list, then its sheets; every document starts
-    on a new page with its own page numbers); returns the pages. Raises Cancelled when
-    `cancelled()` turns true; the output is then not written.
-
-    From SINGLE_PROCESS_BELOW sheets on, chunks of `chunk_size` documents are laid out on
-    `workers` processes (default: up to 2) and joined. Safe to call from any thread.
-    """
-    documents = _documents(groups)
-    total = sum(len(g.sheets) for g in groups)
-    title, author = _batch_meta(groups)
-    is_cancelled = cancelled or (lambda: False)
-    done = 0
-
-    def report(count: int = 1) -> None:
-        nonlocal done
-        if is_cancelled():
-            raise Cancelled
-        done += count
-        if progress is not None:
-            progress(done, total)
-
-    if progress is not None:
-        progress(0, total)
-    count = min(2, os.cpu_count() or 1) if workers is None else max(1, workers)
-    with _Output(out) as target:
-        if total < SINGLE_PROCESS_BELOW:  # else chunks, even on one worker: bounded memory
-            pages = _render_single(documents, target, margins, title, author, report)
+def _flattened(flowables: Sequence[Flowable]) -> list[Flowable]:
+    out: list[Flowable] = []
+    for flowable in flowables:
+        if isinstance(flowable, KeepTogether):
+            out += _flattened(flowable._content)
         else:
-            pages = _render_pool(documents, target, margins, title, author, count,
-                                 max(1, chunk_size), report, is_cancelled)
-    return pages
+            out.append(flowable)
+    return out
 
 
-class _Output:
-    """Where a batch is written: a temporary file moved into place (or the caller's stream
-    filled) only when the whole batch succeeded."""
-
-    def __init__(self, out: Out) -> None:
-        self._path = Path(out) if isinstance(out, (str, os.PathLike)) else None
-        self._stream = None if isinstance(out, (str, os.PathLike)) else out
-        self._temp: Path | None = None
-        self._buffer: IO[bytes] = io.BytesIO()
-
-    def __enter__(self) -> IO[bytes]:
-        if self._path is not None:
-            handle, name = tempfile.mkstemp(prefix=f".{self._path.name}.", suffix=".part",
-                                            dir=self._path.parent)
-            os.close(handle)
-            self._temp = Path(name)
-            self._buffer = self._temp.open("wb")
-        return self._buffer
-
-    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        if self._stream is not None:
-            if kind is None:
-                self._stream.write(self._buffer.getvalue())  # type: ignore[attr-defined]
-            return
-        self._buffer.close()
-        assert self._temp is not None and self._path is not None
-        if kind is None:
-            os.replace(self._temp, self._path)
-        else:
-            self._temp.unlink(missing_ok=True)
+def sheet_fit(data: CommentSheetData, margins: Margins = DEFAULT_MARGINS) -> SheetFit:
+    """Measure the sheet as the page frame would stack it, without printing (about a
+    millisecond); `comment_sheets_pdf` prints exactly what this measures, which a test holds
+    over the whole sample round."""
+    width = A4[0] - (margins.left_mm + margins.right_mm) * mm
+    height = A4[1] - (margins.top_mm + margins.bottom_mm) * mm
+    used = 0.0
+    for index, flowable in enumerate(_flattened(comment_sheet_flowables(data))):
+        _, tall = flowable.wrap(width, height)
+        # at the top of the frame the space before a flowable is dropped, as platypus does
+        used += (flowable.getSpaceBefore() if index else 0) + tall + flowable.getSpaceAfter()
+    return SheetFit((height - used) / mm)

@@ -1,13 +1,19 @@
 """The member list / tracking book (sổ theo dõi, DOMAIN.md §3.4) as a PDF and as a workbook.
 
 A4 landscape in the party-document layout: the issuer's header, the title, the ten columns of the
-book with their heading on every page, page numbers, the totals and the signature.  The PDF table
-is a `tables.PagedGrid`, so 100,000 members print in linear time; the workbook is written in
+book with their heading on every page, page numbers, the totals and the signature.  The columns
+are as wide as their content and leave out what the whole book already says: the ward's own
+address tail (stated once under the title) and, in an organisation's book, the organisation.  The
+ward's or an organisation's book is grouped by cell, each cell's name and count over its
+members.  The PDF table is a
+`tables.PagedGrid`, so 100,000 members print in linear time; the workbook is written in
 openpyxl's streaming mode for the same reason.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -17,48 +23,100 @@ from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from models import clock
 from models.catalogues.documents import IssuerLines
-from models.figures.summary import IsCancelled, ListedMember, MemberList, MemberTotals, Progress
+from models.figures.common import IsCancelled, Progress
+from models.figures.member_list import ListedMember, MemberList, MemberTotals
+from models.figures.summary import NO_CELL
 from models.formats import format_date, format_int
 from reports.layout import party_doc as doc
+from reports.layout.names import without_addressee
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
-from reports.layout.tables import Column, GridStyle, PagedGrid, set_properties
+from reports.layout.tables import (
+    Column,
+    GridStyle,
+    PagedGrid,
+    birth_heading,
+    grouped,
+    set_properties,
+)
+from reports.workbooks.writing import save_xlsx, text_row
 
 KIND = "DS"  # danh sách, the kind in document codes
 TITLE = "Danh sách đảng viên"
 SUBTITLE = "đang công tác giữ mối liên hệ với tổ chức đảng và nhân dân nơi cư trú"
-COLUMNS = (
-    Column("STT", 10, "CENTER"),
-    Column("Họ và tên", 34),
-    Column("Năm sinh", 19, "CENTER"),
-    Column("Nam/ nữ", 10, "CENTER"),
-    Column("Ngày vào Đảng", 19, "CENTER"),
-    Column("Đơn vị công tác, chức vụ", share=1.2),
-    Column("Tổ chức đảng nơi sinh hoạt", share=1.1),
-    Column("Nơi cư trú", share=1.3),
-    Column("Ngày tiếp nhận", 19, "CENTER"),
-    Column("Ghi chú", share=0.9),
-)
-STYLE = GridStyle(size=10.5, leading=12.5, pad_x=2.5, pad_y=2)
+HEADINGS = ("STT", "Họ và tên", "Ngày sinh", "Nam/ nữ", "Ngày vào Đảng",
+            "Đơn vị công tác, chức vụ", "Tổ chức đảng nơi sinh hoạt", "Nơi cư trú",
+            "Ngày tiếp nhận", "Ghi chú")
+STYLE = GridStyle(size=9.5, leading=10.5, pad_x=2, pad_y=1.4)
 XLSX_WIDTHS = (6, 26, 11, 7, 12, 40, 40, 44, 12, 36)
+_TAIL_SHARE = 0.5  # an address tail shared by at least half the members is the ward's own
 
 
-def _cells(number: int, m: ListedMember) -> tuple[str, ...]:
-    return (str(number), m.full_name, m.birth_text, m.sex_label, format_date(m.join_date), m.job,
-            m.party_unit, m.address, format_date(m.received_date), m.notes)
+def address_tail(addresses: Sequence[str]) -> str:
+    """The longest comma-separated ending (two parts or more) that at least half the addresses
+    share: 'phường Mạo Khê, thành phố Đông Triều, tỉnh Quảng Ninh' in a ward's book; '' when
+    there is none."""
+    counts: Counter[str] = Counter()
+    for address in addresses:
+        parts = [p.strip() for p in address.split(",")]
+        for size in range(2, len(parts)):
+            counts[", ".join(parts[-size:])] += 1
+    enough = [t for t, n in counts.items() if n >= _TAIL_SHARE * len(addresses)]
+    return max(enough, key=lambda t: t.count(","), default="")
+
+
+def without_tail(address: str, tail: str) -> str:
+    """The address without the ward's tail (an address that is only the tail stays)."""
+    if tail and address.strip().endswith(", " + tail):
+        return address.strip()[: -len(tail) - 2].strip()
+    return address.strip()
+
+
+def _columns(rows: Sequence[ListedMember]) -> list[Column]:
+    headings = list(HEADINGS)
+    headings[2] = birth_heading([m.birth_text for m in rows[:5000]])
+    return [Column(headings[0], align="CENTER", wrap=False, grow=False),
+            Column(headings[1], max_lines=1),  # a name on one line, but for the longest
+            Column(headings[2], align="CENTER", wrap=False),
+            Column(headings[3], align="CENTER", wrap=False),
+            Column(headings[4], align="CENTER", wrap=False),
+            Column(headings[5], max_mm=70), Column(headings[6], max_mm=70),
+            Column(headings[7], max_mm=45),
+            Column(headings[8], align="CENTER", wrap=False),
+            Column(headings[9], max_mm=45, min_mm=35)]
+
+
+def without_company(job: str, party_unit: str) -> str:
+    """The job without its company when the party unit beside it ends with that company's
+    committee ('…, Công ty Than Mạo Khê' beside '…, Đảng ủy Công ty Than Mạo Khê'): the row
+    says it once."""
+    last = re.split(r"\s*[,–-]\s+", party_unit.strip())[-1] if party_unit.strip() else ""
+    return without_addressee(job, last) if last else job
 
 
 class _Rows(Sequence[tuple[str, ...]]):
     """The printed cells of each row, made when the grid reaches the row (100,000 rows are
     never all held as text at once)."""
 
-    def __init__(self, rows: Sequence[ListedMember]) -> None:
-        self._rows = rows
+    def __init__(self, rows: Sequence[ListedMember], tail: str, organisation: str) -> None:
+        self._rows, self._tail, self._organisation = rows, tail, organisation
 
     def __len__(self) -> int:
         return len(self._rows)
 
     def __getitem__(self, index: int) -> tuple[str, ...]:  # type: ignore[override]
-        return _cells(index + 1, self._rows[index])
+        return cells(index + 1, self._rows[index], self._tail, self._organisation)
+
+
+def cells(number: int, m: ListedMember, tail: str = "", organisation: str = "") -> tuple[str, ...]:
+    """One member's line of the book (the ward's address tail and the book's organisation left
+    out)."""
+    job, unit = m.job, m.party_unit
+    if organisation:
+        job, unit = without_addressee(job, organisation), without_addressee(unit, organisation)
+    else:
+        job = without_company(job, unit)
+    return (format_int(number), m.full_name, m.birth_text, m.sex_label, format_date(m.join_date),
+            job, unit, without_tail(m.address, tail), format_date(m.received_date), m.notes)
 
 
 def totals_lines(totals: MemberTotals) -> list[str]:
@@ -80,21 +138,37 @@ def _scope_line(data: MemberList) -> str:
     return data.scope
 
 
+def _group_heading(cell: str, members: Sequence[ListedMember]) -> str:
+    male = sum(m.sex == "M" for m in members)
+    return (f"{cell}: {format_int(len(members))} đồng chí (nam: {format_int(male)}, "
+            f"nữ: {format_int(len(members) - male)})")
+
+
 def member_list_flowables(data: MemberList, issuer: IssuerLines, printed_on: date, *,
                           progress: Progress | None = None,
                           cancelled: IsCancelled | None = None) -> list[Flowable]:
     """The list as flowables (header, title, the paged table, totals, signature)."""
     block = doc.SignatureBlock((issuer.signer_title,), issuer.signer_role, issuer.signer_name)
     lines = [doc.body(line) for line in totals_lines(data.totals)]
-    tail = (len(lines) + 4) * doc.LEADING + (9 + block.space_mm) * mm
+    tail_height = (len(lines) + 4) * doc.LEADING + (9 + block.space_mm) * mm
+    tail = address_tail([m.address for m in data.rows[:20000]])
+    organisation = data.scope if data.workplace_org_id is not None else ""
+    notes = [f"(Tính đến ngày {format_date(printed_on)})"]
+    if tail:
+        notes.append(f"(Cột “Nơi cư trú” không ghi lại phần chung: {tail})")
+    groups: dict[int, str] = {}
+    rows: Sequence[Sequence[str]] = _Rows(data.rows, tail, organisation)
+    if len({m.cell for m in data.rows}) > 1:  # several cells: grouped by cell
+        table = grouped(data.rows, lambda m: m.cell or NO_CELL,
+                        lambda n, m: cells(n, m, tail), _group_heading, last=NO_CELL)
+        rows, groups = table, table.group_rows
     return [
         doc.header(doc.DocHeader.for_issuer(issuer, None, KIND, printed_on)),
-        *doc.title(TITLE, [SUBTITLE, _scope_line(data)],
-                   note=f"(Tính đến ngày {format_date(printed_on)})"),
+        *doc.title(TITLE, [SUBTITLE, _scope_line(data)], note=notes),
         CondPageBreak(60 * mm),
-        PagedGrid(COLUMNS, _Rows(data.rows), style=STYLE, tail=tail, progress=progress,
-                  cancelled=cancelled),
-        CondPageBreak(tail), Spacer(1, 3 * mm), *lines, doc.signature_blocks([block]),
+        PagedGrid(_columns(data.rows), rows, style=STYLE, group_rows=groups, tail=tail_height,
+                  progress=progress, cancelled=cancelled),
+        CondPageBreak(tail_height), Spacer(1, 3 * mm), *lines, doc.signature_blocks([block]),
     ]
 
 
@@ -120,7 +194,7 @@ def member_list_xlsx(data: MemberList, out_path: Path | str, *, made_on: date | 
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
-    from models.figures.summary import Cancelled
+    from models.figures.common import Cancelled
     from reports.layout.tables import DATE_FORMAT, set_widths
 
     on = made_on or clock.today()
@@ -143,12 +217,15 @@ def member_list_xlsx(data: MemberList, out_path: Path | str, *, made_on: date | 
         cell.number_format = DATE_FORMAT
         return cell
 
-    sheet.append([heading(c.heading.replace("/ ", "/")) for c in COLUMNS])
+    headings = [h.replace("/ ", "/") for h in HEADINGS]
+    headings[2] = birth_heading([m.birth_text for m in data.rows[:5000]])
+    sheet.append([heading(h) for h in headings])
     total = len(data.rows)
     for number, m in enumerate(data.rows, start=1):
-        sheet.append([number, m.full_name, day(m.birth_date) or m.birth_year or None,
-                      m.sex_label, day(m.join_date), m.job or None, m.party_unit or None,
-                      m.address or None, day(m.received_date), m.notes or None])
+        sheet.append(text_row(sheet, [
+            number, m.full_name, day(m.birth_date) or m.birth_year or None, m.sex_label,
+            day(m.join_date), m.job or None, m.party_unit or None, m.address or None,
+            day(m.received_date), m.notes or None]))
         if number % 5000 == 0:
             if cancelled is not None and cancelled():
                 raise Cancelled
@@ -159,7 +236,7 @@ def member_list_xlsx(data: MemberList, out_path: Path | str, *, made_on: date | 
         sheet.append([None, line])
     set_properties(workbook, creator=data.ward.committee, title=f"{TITLE} – {data.scope}",
                    made_on=on)
-    workbook.save(Path(out_path))
+    save_xlsx(workbook, Path(out_path))
     if progress is not None:
         progress(total, total)
     return total

@@ -8,15 +8,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Spacer, Table
 
-from models.catalogues.documents import IssuerLines
+from models.catalogues.documents import DocumentKind, IssuerLines
 from models.formats import format_date
 from reports.layout import party_doc as doc
+from reports.layout.blocks import WidthDependent, grid
+from reports.layout.fonts import SERIF
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
 
 BLANK_DATE = "……/……/……"
-KIND = "PTN"  # phiếu tiếp nhận, the kind in document codes ("12-PTN/ĐU")
+KEPT_BY = "Lưu Văn phòng Đảng ủy"
+KIND = DocumentKind.RECEIPT
 TITLE = "Phiếu tiếp nhận"
 SUBTITLE = ("đảng viên đang công tác giữ mối liên hệ với tổ chức đảng",
             "và nhân dân nơi cư trú")
@@ -55,6 +59,23 @@ def _joined(*parts: str | None, sep: str = ", ") -> str | None:
     return sep.join(kept) or None
 
 
+def _name_row(data: ReceiptData, birth_label: str, birth: str) -> list[Flowable]:
+    """'Họ và tên' beside 'Nam/nữ', then the birth beside the join date: the short field as
+    wide as its text, the name the rest (a long name wraps inside its own box)."""
+    sex = doc.field("Nam/nữ", data.sex, dots=doc.DOTS[:4])
+    sex_width = stringWidth(f"Nam/nữ: {doc.or_dots(data.sex, doc.DOTS[:4])}", SERIF,
+                            doc.SIZE) + 6 * mm
+
+    def names(width: float) -> Table:
+        return grid([[doc.field("Họ và tên", data.full_name, bold=True), sex]],
+                        [width - sex_width, sex_width], below=doc.LINE_STYLE.spaceAfter)
+
+    return [WidthDependent(names),
+            doc.side_by_side([doc.field(birth_label, birth),
+                              doc.field("Ngày vào Đảng", _date(data.joined_on),
+                                        dots=BLANK_DATE)])]
+
+
 def receipt_flowables(data: ReceiptData) -> list[Flowable]:
     """The slip as flowables, for one PDF or a batch joined with `party_doc.document_break()`."""
     committee = data.committee_name or doc.sentence_case(data.issuer.name_line)
@@ -63,31 +84,29 @@ def receipt_flowables(data: ReceiptData) -> list[Flowable]:
         f"{doc.escape(committee)} đã tiếp nhận Giấy giới thiệu số "
         f"{doc.escape(doc.or_dots(data.letter_number, short))} ngày "
         f"{doc.escape(doc.or_dots(_date(data.letter_date), BLANK_DATE))} của "
-        f"{doc.escape(doc.or_dots(data.letter_issuer, doc.DOTS[:10]))} giới thiệu đồng chí:"
+        f"{doc.escape(doc.or_dots(data.letter_issuer, doc.DOTS[:10]))} giới thiệu đồng chí có "
+        "tên dưới đây về sinh hoạt nơi cư trú:"
     )
     birth = doc.or_dots(data.birth, BLANK_DATE)
     birth_label = "Năm sinh" if re.fullmatch(r"\d{4}", birth) else "Sinh ngày"
+    block = doc.SignatureBlock((data.issuer.signer_title,), data.issuer.signer_role,
+                               data.issuer.signer_name)
+    recipients = [r for r in (data.letter_issuer, data.assigned_cell) if r and r.strip()]
     return [
         doc.header(doc.DocHeader.for_issuer(data.issuer, data.number, KIND, data.printed_on)),
         *doc.title(TITLE, SUBTITLE),
         doc.centred(f"Kính gửi: {doc.or_dots(data.letter_issuer)}", bold=True),
         Spacer(1, 3 * mm),
         doc.body_markup(intro, indent=True),
-        doc.side_by_side([doc.field("Họ và tên", data.full_name, bold=True),
-                          doc.field("Nam/nữ", data.sex, dots=doc.DOTS[:4])], [0.62, 0.38]),
-        doc.side_by_side([doc.field(birth_label, birth),
-                          doc.field("Ngày vào Đảng", _date(data.joined_on), dots=BLANK_DATE)]),
+        *_name_row(data, birth_label, birth),
         doc.field("Đang sinh hoạt đảng tại",
                   _joined(data.workplace_cell, data.workplace_organisation, sep=" – ")),
         doc.field("Chức vụ, đơn vị công tác", _joined(data.job_title, data.employer_unit)),
         doc.field("Hiện cư trú tại", data.address),
-        doc.body("về sinh hoạt nơi cư trú."),
         doc.field("Tiếp nhận ngày", _date(data.received_on), dots=BLANK_DATE),
         doc.field("Đã giới thiệu về sinh hoạt tại", data.assigned_cell, bold=True,
                   dots=f"Chi bộ {doc.DOTS}"),
-        doc.signature_blocks([doc.SignatureBlock(
-            (data.issuer.signer_title,), data.issuer.signer_role, data.issuer.signer_name,
-        )]),
+        doc.closing(recipients, KEPT_BY, block),
     ]
 
 

@@ -11,33 +11,23 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    KeepTogether,
     Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
 )
 
 from models import clock
-from models.activities.service import GROUPS
 from models.catalogues.documents import IssuerLines
-from models.figures.summary import (
-    LEFT_STATUSES,
-    PROPOSAL_ORDER,
-    STATUS_ORDER,
-    GroupFigures,
-    YearSummary,
-)
+from models.figures.common import LEFT_STATUSES
+from models.figures.summary import PROPOSAL_ORDER, STATUS_ORDER, GroupFigures, YearSummary
 from models.formats import format_date, format_int, format_rate
 from models.labels import MEMBER_STATUS, PROPOSAL, SHEET_STATUS, label
+from models.membership import GROUPS
 from reports.layout import party_doc as doc
-from reports.layout.fonts import SERIF, SERIF_BOLD
+from reports.layout.fonts import SERIF_BOLD
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
 from reports.layout.tables import (
     Column,
@@ -47,6 +37,7 @@ from reports.layout.tables import (
     set_widths,
     write_table,
 )
+from reports.workbooks.writing import save_xlsx
 
 KIND = "BC"  # báo cáo
 TITLE = "Báo cáo"
@@ -56,6 +47,7 @@ TOTAL = "Tổng cộng"
 STYLE = GridStyle(size=11.5, leading=13.5)
 GROUP_HEADINGS = {"cell_meetings": "Sinh hoạt chi bộ (định kỳ, chuyên đề)",
                   "residents": "Họp khu dân cư", "movements": "Phong trào", "other": "Khác"}
+KEPT_BY = "Lưu Văn phòng Đảng ủy"
 SECTIONS = ("1. Số lượng và biến động trong năm", "2. Theo tổ chức đảng nơi công tác",
             "3. Theo chi bộ nơi cư trú", "4. Hoạt động đã tổ chức và tỷ lệ tham gia",
             "5. Phiếu nhận xét (theo tình trạng và đề nghị)")
@@ -170,43 +162,29 @@ def _printed(value: Value, rate: bool = False) -> str:
 
 
 def _grid(headings: Sequence[str], rows: Sequence[Sequence[Value]], *, text_columns: int,
-          widths: Sequence[float], rate_column: int | None = None) -> PagedGrid:
+          rate_column: int | None = None) -> PagedGrid:
+    """A table of the report: the text columns wrap, the figures never break; every column as
+    wide as its content asks."""
     def align(i: int) -> str:
         if i == 0 and headings[0] == "STT":
             return "CENTER"
         return "LEFT" if i < text_columns else "RIGHT"
 
-    columns = [Column(h, w, align(i))
-               for i, (h, w) in enumerate(zip(headings, widths, strict=True))]
+    columns = [Column(h, align=align(i), wrap=align(i) == "LEFT", grow=h != "STT")
+               for i, h in enumerate(headings)]
     cells = [[_printed(v, i == rate_column) for i, v in enumerate(row)] for row in rows]
     return PagedGrid(columns, cells, style=STYLE, bold_rows={len(cells) - 1})
 
 
 _SECTION = ParagraphStyle("section", parent=doc.LINE_STYLE, fontName=SERIF_BOLD, spaceBefore=6,
-                          spaceAfter=3, keepWithNext=1)
-_RECIPIENTS = ParagraphStyle("recipients", fontName=SERIF, fontSize=12, leading=14,
-                             alignment=TA_LEFT)
+                          spaceAfter=3)
 
 
 def _section(text: str) -> list[Flowable]:
-    return [CondPageBreak(45 * mm), Paragraph(doc.escape(text), _SECTION)]
-
-
-def _recipients(names: Sequence[str]) -> Paragraph:
-    lines = [f"- {doc.escape(n)};" for n in names] + ["- Lưu Văn phòng Đảng ủy."]
-    return Paragraph("<b><i>Nơi nhận:</i></b><br/>" + "<br/>".join(lines), _RECIPIENTS)
-
-
-def _closing(recipients: Sequence[str], block: doc.SignatureBlock) -> Flowable:
-    """'Nơi nhận' on the left, the signature on the right, kept together on one page."""
-    signer = [doc.centred(line, bold=True) for line in (*block.title_lines, block.role)]
-    signer += [Spacer(1, block.space_mm * mm), doc.centred(block.name, bold=True)]
-    table = Table([[_recipients(recipients), signer]], colWidths=["45%", "55%"])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), SERIF),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
-    return KeepTogether([table])
+    """A section's heading, on the page where its table starts: a page break only when the
+    heading and the table's first rows would not fit (kept with the whole table instead, a long
+    table would leave most of a page blank)."""
+    return [CondPageBreak(30 * mm), Paragraph(doc.escape(text), _SECTION)]
 
 
 def summary_flowables(data: YearSummary, issuer: IssuerLines, printed_on: date) -> list[Flowable]:
@@ -220,18 +198,16 @@ def summary_flowables(data: YearSummary, issuer: IssuerLines, printed_on: date) 
         *doc.title(TITLE, SUBTITLE.format(year=data.year)),
         *(doc.body(p, indent=True) for p in summary_text(data)),
         *_section(SECTIONS[0]),
-        _grid(movement_headings, movement_rows, text_columns=0, widths=[0] * 7),
+        _grid(movement_headings, movement_rows, text_columns=0),
         *_section(SECTIONS[1]),
-        _grid(*org_table(data), text_columns=2, widths=[10, 0, 22, 24, 22, 22]),
+        _grid(*org_table(data), text_columns=2),
         *_section(SECTIONS[2]),
-        _grid(*cell_table(data), text_columns=2, widths=[10, 0, 30, 32]),
+        _grid(*cell_table(data), text_columns=2),
         *_section(SECTIONS[3]),
-        _grid(activity_headings, activity_rows, text_columns=2,
-              widths=[9, 0, 22, 17, 17, 13, 17, 17, 17], rate_column=8),
+        _grid(activity_headings, activity_rows, text_columns=2, rate_column=8),
         *_section(SECTIONS[4]),
-        _grid(comment_headings, comment_rows, text_columns=1, widths=[0, 27, 27, 27, 20]),
-        Spacer(1, 6 * mm),
-        _closing(data.recipients, block),
+        _grid(comment_headings, comment_rows, text_columns=1),
+        doc.closing(data.recipients, KEPT_BY, block),
     ]
 
 
@@ -279,5 +255,5 @@ def summary_xlsx(data: YearSummary, out_path: Path | str, *, made_on: date | Non
     set_properties(workbook, creator=data.ward.committee,
                    title=SUBTITLE.format(year=data.year).capitalize(),
                    made_on=made_on or clock.today())
-    workbook.save(Path(out_path))
+    save_xlsx(workbook, Path(out_path))
 

@@ -3,7 +3,7 @@ printed as the ward's own report (``reports.documents.summary_report``) with one
 per-ward breakdown, before the signature; and the same as a workbook with a «Theo phường» sheet.
 
 Coupling to the ward report is kept to its public functions: ``summary_flowables`` (whose last
-two flowables are the space and the closing block) and ``summary_xlsx``.
+flowable is the closing block: 'Nơi nhận' and the signature) and ``summary_xlsx``.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 from models import clock
 from models.catalogues.documents import IssuerLines
 from models.exchange.town import TownSummary, WardEntry, ward_attendance
-from models.formats import format_int, format_rate
+from models.formats import format_date, format_int, format_rate
 from reports.documents.summary_report import STYLE, SUBTITLE, TOTAL, summary_flowables, summary_xlsx
 from reports.layout import party_doc as doc
 from reports.layout.fonts import SERIF_BOLD
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
 from reports.layout.tables import Column, PagedGrid, set_widths, write_table
+from reports.workbooks.writing import save_xlsx
 
 WARD_SECTION = "6. Theo đảng bộ phường, xã"
 SOURCES = ("Số liệu tổng hợp từ gói báo cáo của {count} đảng bộ phường, xã: {names}.")
@@ -33,7 +34,7 @@ HEADINGS = ("STT", "Đảng bộ phường, xã", "Đầu năm", "Tiếp nhận"
 
 Value = int | float | str | None
 _SECTION = ParagraphStyle("town-section", parent=doc.LINE_STYLE, fontName=SERIF_BOLD,
-                          spaceBefore=6, spaceAfter=3, keepWithNext=1)
+                          spaceBefore=6, spaceAfter=3)
 
 
 def ward_rows(town: TownSummary) -> list[list[Value]]:
@@ -54,7 +55,7 @@ def ward_rows(town: TownSummary) -> list[list[Value]]:
 
 
 def _made(ward: WardEntry) -> str:
-    return f"{ward.package_created_at:%d/%m/%Y}"
+    return format_date(ward.package_created_at.date())
 
 
 def _printed(value: Value) -> str:
@@ -70,18 +71,17 @@ def town_flowables(town: TownSummary, issuer: IssuerLines, printed_on: date) -> 
     names = ", ".join(w.party_org_name for w in town.wards)
     sources = doc.body(SOURCES.format(count=len(town.wards), names=names), indent=True)
     # the package dates stay in the workbook: the page has no room for them
-    widths = (8, 0, 12, 12, 12, 12, 12, 13, 12, 15, 13)  # mm
-    columns = [Column(h, w, "CENTER" if i == 0 else "LEFT" if i == 1 else "RIGHT")
-               for i, (h, w) in enumerate(zip(HEADINGS[:-1], widths, strict=True))]
+    columns = [Column(h, align="CENTER" if i == 0 else "LEFT" if i == 1 else "RIGHT",
+                      wrap=i == 1, grow=i != 0) for i, h in enumerate(HEADINGS[:-1])]
     rows = ward_rows(town)
     grid = PagedGrid(columns, [[_printed(v) for v in row[:-1]] for row in rows], style=STYLE,
                      bold_rows={len(rows) - 1})
-    section: list[Flowable] = [CondPageBreak(45 * mm), Paragraph(doc.escape(WARD_SECTION),
+    section: list[Flowable] = [CondPageBreak(30 * mm), Paragraph(doc.escape(WARD_SECTION),
                                                                 _SECTION), grid]
     # the sources after the text, before the first table; the per-ward table before signing
     first_table = next((i for i, f in enumerate(flows) if isinstance(f, CondPageBreak)),
-                       len(flows) - 2)
-    return [*flows[:first_table], sources, *flows[first_table:-2], *section, *flows[-2:]]
+                       len(flows) - 1)
+    return [*flows[:first_table], sources, *flows[first_table:-1], *section, flows[-1]]
 
 
 def town_pdf(town: TownSummary, issuer: IssuerLines, out: Out,
@@ -106,4 +106,4 @@ def town_xlsx(town: TownSummary, out_path: Path | str, *, made_on: date | None =
     write_table(sheet, 1, list(HEADINGS), rows, percent_columns={9}, bold_rows={len(rows) - 1})
     set_widths(sheet, (6, 34, 10, 10, 10, 10, 10, 10, 10, 10, 10, 12))
     sheet.freeze_panes = "A2"
-    workbook.save(path)
+    save_xlsx(workbook, path)

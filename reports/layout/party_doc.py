@@ -7,12 +7,9 @@ Text given as plain strings is escaped here; functions named `*_markup` take Rep
 
 from __future__ import annotations
 
-import functools
-import itertools
 import os
-import threading
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any, Literal
@@ -34,12 +31,11 @@ from reportlab.platypus import (
     PageTemplate,
     Paragraph,
     Spacer,
-    Table,
-    TableStyle,
 )
-from reportlab.platypus.flowables import PageBreakIfNotEmpty
+from reportlab.platypus.flowables import PageBreakIfNotEmpty, SetPageTopFlowables
 
 from models.catalogues.documents import IssuerLines
+from reports.layout.blocks import WidthDependent, grid, short_paragraph
 from reports.layout.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, SYMBOLS, register_fonts
 
 CREATOR = "Sổ đảng viên 213"
@@ -82,19 +78,21 @@ BODY_STYLE = _style("body", align=TA_JUSTIFY, spaceAfter=3)
 LINE_STYLE = _style("line", spaceAfter=2)  # label: value lines, flush left
 CENTRED_STYLE = _style("centred", align=TA_CENTER)
 TITLE_STYLE = _style("title", font=SERIF_BOLD, size=TITLE_SIZE, align=TA_CENTER)
+TOTAL_STYLE = _style("total", spaceBefore=3 * mm, spaceAfter=2)  # the line under a table
 _PAGE_NUMBER_SIZE = 13
 
 
 # --- text helpers -------------------------------------------------------------------------------
 
-def clean(text: str) -> str:
-    """NFC, so every Vietnamese letter is one precomposed glyph of the font."""
+def nfc(text: str) -> str:
+    """NFC, so every Vietnamese letter is one precomposed glyph of the font (spaces are left as
+    they are, unlike ``models.text.vntext.clean``)."""
     return unicodedata.normalize("NFC", text)
 
 
 def escape(text: str) -> str:
     """Plain text as Paragraph markup: XML special characters escaped, newlines kept."""
-    return _xml_escape(clean(text)).replace("\r\n", "\n").replace("\n", "<br/>")
+    return _xml_escape(nfc(text)).replace("\r\n", "\n").replace("\n", "<br/>")
 
 
 def or_dots(value: str | None, dots: str = DOTS) -> str:
@@ -118,7 +116,7 @@ _LOWER_WORDS = frozenset((
 
 def sentence_case(line: str) -> str:
     """'ĐẢNG ỦY PHƯỜNG MẠO KHÊ' → 'Đảng ủy phường Mạo Khê' for use inside a sentence."""
-    words = clean(line).upper().split()
+    words = nfc(line).upper().split()
     text = " ".join(w.lower() if w in _LOWER_WORDS else w.capitalize() for w in words)
     return text[:1].upper() + text[1:]
 
@@ -135,73 +133,38 @@ def _fit(text: str, font: str, width: float, size: float = SIZE) -> float:
     return size
 
 
-_PARSED = threading.local()  # per thread: parsed lines are reused by that thread's documents
-_PARSED_MAX = 4000
+def _line(text: str, font: str, width: float, size: float = SIZE, *, shrink: bool = True,
+          leading: float | None = None) -> Paragraph:
+    """One centred line of plain text; too long for the width, it shrinks (down to 12 pt) and
+    then wraps, or (`shrink=False`: header lines keep their size) wraps at once."""
+    room = width - _GUTTER
+    fitted = _fit(nfc(text), font, room, size) if shrink else size
+    if stringWidth(nfc(text), font, fitted) > room:
+        fitted = size  # it wraps anyway: at its own size
+    spacing = leading or max(fitted * 1.2, LEADING)
+    style = _style(f"c{font}{fitted}-{spacing}", font=font, size=fitted, align=TA_CENTER,
+                   leading=spacing)
+    lines = wrap_words(nfc(text), font, fitted, room)
+    return short_paragraph("<br/>".join(escape(line) for line in lines), style)
 
 
-def short_paragraph(markup: str, style: ParagraphStyle) -> Paragraph:
-    """A Paragraph of a short line that repeats from document to document (header lines,
-    signatures, labels): its markup is parsed once per style name, then reused, which saves a
-    sixth of the layout time of a batch of forms.  Styles must be named by what they set."""
-    key = (markup, style.name)
-    cache: dict[tuple[str, str], tuple[ParagraphStyle, Any]] = \
-        _PARSED.__dict__.setdefault("lines", {})
-    parsed = cache.get(key)
-    if parsed is None:
-        paragraph = Paragraph(markup, style)
-        if len(cache) >= _PARSED_MAX:
-            cache.clear()
-        cache[key] = (paragraph.style, paragraph.frags)
-        return paragraph
-    return Paragraph(markup, parsed[0], frags=parsed[1])
-
-
-def _line(text: str, font: str, width: float, size: float = SIZE) -> Paragraph:
-    """One centred line of plain text, shrunk to fit the width (it wraps below 12 pt)."""
-    fitted = _fit(clean(text), font, width - _GUTTER, size)
-    leading = max(fitted * 1.2, LEADING)
-    return short_paragraph(escape(text), _style(f"c{font}{fitted}-{leading}", font=font,
-                                                size=fitted, align=TA_CENTER, leading=leading))
-
-
-class _WidthDependent(Flowable):  # type: ignore[misc]
-    """A flowable built once the frame width is known (tables sized to the text width)."""
-
-    def __init__(self, build: Callable[[float], Flowable]) -> None:
-        super().__init__()
-        self._build = build
-        self._inner: Flowable | None = None
-        self._built_for: float | None = None
-        self._size: tuple[float, float] = (0, 0)
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        # layout asks again and again (KeepTogether, page ends): build and measure once per
-        # width (the inner table never splits, so its size does not depend on the height)
-        if self._inner is None or self._built_for != avail_width:
-            self._inner, self._built_for = self._build(avail_width), avail_width
-            self._size = self._inner.wrap(avail_width, avail_height)
-        self.width, self.height = self._size
-        return self.width, self.height
-
-    def draw(self) -> None:
-        assert self._inner is not None
-        self._inner.drawOn(self.canv, 0, 0)
-
-    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        return []  # never split: moves to the next page whole
-
-
-def grid(rows: list[list[Any]], widths: list[float], valign: str = "TOP",
-         below: float = 0) -> Table:
-    """Cells without padding or rules (`below` points under each row), in our fonts."""
-    table = Table(rows, colWidths=widths)
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), valign),
-        ("FONTNAME", (0, 0), (-1, -1), SERIF),  # empty cells set a font too: never Helvetica
-        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), below),
-    ]))
-    return table
+def wrap_words(text: str, font: str, size: float, width: float) -> list[str]:
+    """The text in lines of at most `width` points, broken at spaces, and never with one word
+    alone on the last line when the line above can give it company ('T/M BAN CÔNG TÁC' /
+    'MẶT TRẬN', not 'T/M BAN CÔNG TÁC MẶT' / 'TRẬN')."""
+    lines: list[list[str]] = []
+    for word in (w for w in text.split(" ") if w):  # not at no-break spaces (a blank number)
+        if lines and stringWidth(" ".join([*lines[-1], word]), font, size) <= width:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    if len(lines) > 1 and len(lines[-1]) == 1 and len(lines[-2]) > 2:
+        moved = [lines[-2].pop(), *lines[-1]]
+        if stringWidth(" ".join(moved), font, size) <= width:
+            lines[-1] = moved
+        else:
+            lines[-2].append(moved[0])
+    return [" ".join(line) for line in lines] or [""]
 
 
 # --- header and title ---------------------------------------------------------------------------
@@ -232,47 +195,65 @@ class _Underline(Flowable):  # type: ignore[misc]
         self.length = length
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.width, self.height = avail_width, LEADING
+        self.width, self.height = avail_width, 8
         return self.width, self.height
 
-    def draw(self) -> None:
-        y = self.height - 3
+    def draw(self) -> None:  # clear of the letters' marks below (the dot of Ệ)
+        y = self.height - 4.5
         self.canv.setLineWidth(0.7)
         self.canv.line((self.width - self.length) / 2, y, (self.width + self.length) / 2, y)
 
 
+HEADER_LEADING = 15  # the header's 14 pt lines (capitals: no descenders to clear)
+
+
 def _header_columns(doc: DocHeader, width: float) -> tuple[float, float]:
-    """The widths of the header's two columns: about 45 % on the left, widened (up to half)
-    for long names while the right column still fits."""
-    left_need = max(stringWidth(clean(doc.parent_line).upper(), SERIF, SIZE),
-                    stringWidth(clean(doc.name_line).upper(), SERIF_BOLD, SIZE))
-    right_need = max(stringWidth(PARTY_NAME, SERIF_BOLD, PARTY_NAME_SIZE),
-                     stringWidth(date_line(doc.place, doc.on), SERIF_ITALIC, SIZE))
-    fits = min(left_need + _GUTTER, width - right_need - _GUTTER)  # each line fits less G
-    left_width = min(max(0.45 * width, fits), 0.5 * width)
+    """The widths of the header's two columns.  The right one is as wide as the party name and
+    the date line need (never more than 55 %); the left gets about 45 %, more for long names
+    while the right still fits; a left line still too long wraps (HD 36 keeps it 14 pt)."""
+    left_need = _GUTTER + max(stringWidth(nfc(doc.parent_line).upper(), SERIF, SIZE),
+                              stringWidth(nfc(doc.name_line).upper(), SERIF_BOLD, SIZE))
+    right_need = _GUTTER + max(stringWidth(PARTY_NAME, SERIF_BOLD, PARTY_NAME_SIZE),
+                               stringWidth(date_line(doc.place, doc.on), SERIF_ITALIC, SIZE))
+    right_need = min(right_need, 0.55 * width)
+    left_width = min(max(0.45 * width, left_need), width - right_need)
     return left_width, width - left_width
 
 
+def _left_line(text: str, width: float, *, bold: bool = False) -> Paragraph:
+    return _line(text, SERIF_BOLD if bold else SERIF, width, shrink=False,
+                 leading=HEADER_LEADING)
+
+
 def header(doc: DocHeader, *, with_number: bool = True) -> Flowable:
-    """Left: parent body, issuing body (bold), '*', number; right: party name underlined, date.
-    Without the number, `number_line` prints it below (a batch shares the rest)."""
-    left = [clean(doc.parent_line).upper(), clean(doc.name_line).upper(), "*"]
+    """Left: parent body, issuing body (bold), '*', number; right: party name underlined, and
+    the date beside the '*'.  Without the number, `number_line` prints it below (a batch
+    shares the rest)."""
+    parent, name = nfc(doc.parent_line).upper(), nfc(doc.name_line).upper()
     place_date = date_line(doc.place, doc.on)
     party_width = stringWidth(PARTY_NAME, SERIF_BOLD, PARTY_NAME_SIZE)
 
     def build(width: float) -> Flowable:
         left_width, right_width = _header_columns(doc, width)
-        rows = [
-            [_line(left[0], SERIF, left_width),
-             _line(PARTY_NAME, SERIF_BOLD, right_width, PARTY_NAME_SIZE)],
-            [_line(left[1], SERIF_BOLD, left_width), _Underline(party_width)],
-            [_line(left[2], SERIF, left_width), _line(place_date, SERIF_ITALIC, right_width)],
+        party = grid([[_line(PARTY_NAME, SERIF_BOLD, right_width, PARTY_NAME_SIZE,
+                             leading=HEADER_LEADING + 1)], [_Underline(party_width)]],
+                     [right_width])
+        rows: list[list[Any]] = [
+            [_left_line(parent, left_width), party],
+            [_left_line(name, left_width, bold=True), ""],
+            # a date left blank to fill in by hand (dots are wide) may shrink a little
+            [_left_line("*", left_width),
+             _line(place_date, SERIF_ITALIC, right_width, shrink=doc.on is None,
+                   leading=HEADER_LEADING)],
         ]
         if with_number:
-            rows.append([_line(f"Số {clean(doc.number_text)}", SERIF, left_width), ""])
-        return grid(rows, [left_width, right_width], valign="BOTTOM")
+            rows.append([_left_line(f"Số {nfc(doc.number_text)}", left_width), ""])
+        # the party name and its rule span the parent and name rows: a parent line that wraps
+        # moves the name down, never the rule away from the party name
+        return grid(rows, [left_width, right_width], valign="BOTTOM",
+                    extra=[("SPAN", (1, 0), (1, 1)), ("VALIGN", (1, 0), (1, 0), "TOP")])
 
-    return _WidthDependent(build)
+    return WidthDependent(build)
 
 
 def number_line(doc: DocHeader) -> Flowable:
@@ -280,60 +261,34 @@ def number_line(doc: DocHeader) -> Flowable:
     with_number=False)`."""
     def build(width: float) -> Flowable:
         left_width, right_width = _header_columns(doc, width)
-        return grid([[_line(f"Số {clean(doc.number_text)}", SERIF, left_width), ""]],
-                     [left_width, right_width], valign="BOTTOM")
+        return grid([[_left_line(f"Số {nfc(doc.number_text)}", left_width), ""]],
+                    [left_width, right_width], valign="BOTTOM")
 
-    return _WidthDependent(build)
-
-
-def measured(make: Callable[[], Flowable]) -> Flowable:
-    """A flowable that never splits, built and measured once per width: for blocks shared by
-    the documents of a batch (drawn again and again, laid out once)."""
-    return _WidthDependent(lambda _width: make())
+    return WidthDependent(build)
 
 
-_FORM_NUMBERS = itertools.count()
-_FORM_MARGIN = 12  # points around a block kept inside its form's box (overhangs, underlines)
+class _CentredLines(Flowable):  # type: ignore[misc]
+    """A centred paragraph broken by `wrap_words` once the width is known: never one word
+    alone on its last line ('… nơi cư trú năm' / '2026')."""
 
-
-class _FormBlock(Flowable):  # type: ignore[misc]
-    """A block drawn once per PDF as a form object and then placed wherever it repeats."""
-
-    def __init__(self, inner: _WidthDependent) -> None:
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
         super().__init__()
-        self._inner = inner
-        self._name = f"block{next(_FORM_NUMBERS)}"
+        self._text, self._style = nfc(text), style
+        self._inner: Paragraph | None = None
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        lines = wrap_words(self._text, self._style.fontName, self._style.fontSize, avail_width)
+        self._inner = Paragraph("<br/>".join(escape(line) for line in lines), self._style)
         self.width, self.height = self._inner.wrap(avail_width, avail_height)
         return self.width, self.height
 
     def draw(self) -> None:
-        canvas = self.canv
-        name = f"{self._name}w{self._inner._built_for:.2f}"
-        defined: set[str] = canvas.__dict__.setdefault("_shared_forms", set())
-        if name not in defined:
-            canvas.beginForm(name, -_FORM_MARGIN, -_FORM_MARGIN,
-                             self.width + _FORM_MARGIN, self.height + _FORM_MARGIN)
-            self._inner.drawOn(canvas, 0, 0)
-            canvas.endForm()
-            defined.add(name)
-        canvas.doForm(name)
-
-    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        return []
+        assert self._inner is not None
+        self._inner.drawOn(self.canv, 0, 0)
 
 
-def shared_block(flowables: Sequence[Flowable]) -> Flowable:
-    """Flowables that repeat unchanged in every document of a batch (a header without its
-    number, signatures), stacked into one block: laid out once per width, drawn once per PDF
-    as a form object and placed on each page that shows it. Never splits."""
-    items = list(flowables)
-
-    def build(width: float) -> Flowable:
-        return items[0] if len(items) == 1 else grid([[f] for f in items], [width])
-
-    return _FormBlock(_WidthDependent(build))
+def _centred_lines(text: str, style: ParagraphStyle) -> Flowable:
+    return _CentredLines(text, style)
 
 
 def title(text: str, subtitle: str | Sequence[str] | None = None, *,
@@ -342,11 +297,11 @@ def title(text: str, subtitle: str | Sequence[str] | None = None, *,
     def lines(value: str | Sequence[str] | None) -> list[str]:
         return [value] if isinstance(value, str) else list(value or [])
 
-    out: list[Flowable] = [Spacer(1, 8 * mm), Paragraph(escape(clean(text).upper()), TITLE_STYLE)]
+    out: list[Flowable] = [Spacer(1, 8 * mm), Paragraph(escape(nfc(text).upper()), TITLE_STYLE)]
     bold = _style("subtitle", font=SERIF_BOLD, align=TA_CENTER)
     italic = _style("note", font=SERIF_ITALIC, align=TA_CENTER)
-    out += [Paragraph(escape(s), bold) for s in lines(subtitle)]
-    out += [Paragraph(escape(s), italic) for s in lines(note)]
+    out += [_centred_lines(s, bold) for s in lines(subtitle)]
+    out += [_centred_lines(s, italic) for s in lines(note)]
     out.append(Spacer(1, 5 * mm))
     for flowable in out:
         flowable.keepWithNext = True  # a title never ends a page
@@ -392,7 +347,7 @@ def side_by_side(cells: Sequence[Flowable], fractions: Sequence[float] | None = 
     if len(shares) != len(cells):
         raise ValueError("one fraction per cell")
     total = sum(shares)
-    return _WidthDependent(
+    return WidthDependent(
         lambda width: grid([list(cells)], [width * s / total for s in shares],
                             below=LINE_STYLE.spaceAfter)
     )
@@ -423,36 +378,62 @@ def signature_blocks(blocks: Sequence[SignatureBlock], *,
 
 def signature_rows(blocks: Sequence[SignatureBlock], *,
                    single: Literal["right", "centre"] = "right", gap_mm: float = 6,
-                   size: float | None = None) -> list[Flowable]:
+                   size: float | None = None, leading: float | None = None,
+                   shares: Sequence[float] | None = None) -> list[Flowable]:
     """The flowables of `signature_blocks` without their KeepTogether, for a caller that keeps
     them together with more (KeepTogether inside KeepTogether always moves to a new page);
-    `gap_mm` above the blocks, `size` of their lines (14 pt, 13 pt for three blocks)."""
+    `gap_mm` above the blocks, `size` and `leading` of their lines (14 pt, 13 pt for three
+    blocks), `shares` of the width for each block (equal by default).  A title too long for
+    its column shrinks a little, then wraps inside it; the names stand on one line."""
     if not 1 <= len(blocks) <= 3:
         raise ValueError("one to three signature blocks")
     size = size or (SIZE if len(blocks) < 3 else 13)
 
     def build(width: float) -> Flowable:
         if len(blocks) == 1 and single == "right":
-            shares, column = [0.5, 0.5], 1
+            parts, column = [0.5, 0.5], 1
         else:
-            shares, column = [1 / len(blocks)] * len(blocks), 0
-        widths = [width * s for s in shares]
+            parts, column = list(shares or [1 / len(blocks)] * len(blocks)), 0
+        widths = [width * s / sum(parts) for s in parts]
         top: list[Any] = [""] * len(widths)
         space: list[Any] = [""] * len(widths)
         names: list[Any] = [""] * len(widths)
         for i, block in enumerate(blocks, start=column):
             w = widths[i]
-            cell: list[Flowable] = [_line(t, SERIF_BOLD, w, size) for t in block.title_lines]
+            cell: list[Flowable] = [_line(t, SERIF_BOLD, w, size, leading=leading)
+                                    for t in block.title_lines]
             if block.role:
-                cell.append(_line(block.role, SERIF_BOLD, w, size))
+                cell.append(_line(block.role, SERIF_BOLD, w, size, leading=leading))
             if block.note:
-                cell.append(_line(block.note, SERIF_ITALIC, w, size - 1))
+                cell.append(_line(block.note, SERIF_ITALIC, w, size - 1, leading=leading))
             top[i] = cell
             space[i] = Spacer(1, block.space_mm * mm)
-            names[i] = _line(block.name, SERIF_BOLD, w, size) if block.name.strip() else ""
+            names[i] = (_line(block.name, SERIF_BOLD, w, size, leading=leading)
+                        if block.name.strip() else "")
         return grid([top, space, names], widths)
 
-    return [Spacer(1, gap_mm * mm), _WidthDependent(build)]
+    return [Spacer(1, gap_mm * mm), WidthDependent(build)]
+
+
+RECIPIENTS_SIZE = 12
+_RECIPIENTS = _style("recipients", size=RECIPIENTS_SIZE, leading=14)
+
+
+def recipients(names: Sequence[str], keep: str) -> Paragraph:
+    """'Nơi nhận:' (bold italic, HD 36), one '- name;' line per addressee, '- Lưu …' last."""
+    lines = [f"- {escape(n)};" for n in names if n.strip()] + [f"- {escape(keep)}."]
+    return Paragraph("<b><i>Nơi nhận:</i></b><br/>" + "<br/>".join(lines), _RECIPIENTS)
+
+
+def closing(names: Sequence[str], keep: str, block: SignatureBlock) -> Flowable:
+    """'Nơi nhận' on the left and the signature on the right, kept together on one page."""
+    def build(width: float) -> Flowable:
+        half = width / 2
+        rows = signature_rows([block], single="centre", gap_mm=0)
+        signer = rows[1]
+        return grid([[recipients(names, keep), signer]], [width - half, half])
+
+    return KeepTogether([Spacer(1, 6 * mm), WidthDependent(build)])
 
 
 # --- the document -------------------------------------------------------------------------------
@@ -467,16 +448,25 @@ class _DocumentStart(Flowable):  # type: ignore[misc]
         self.canv.document_starts = True
 
 
+def continued(text: str) -> Flowable:
+    """From the next page on, every page of this document starts with `text` (an italic line
+    naming what continues: the member, the year and the sheet's number)."""
+    style = _style("continued", font=SERIF_ITALIC, size=12, leading=14, spaceAfter=4)
+    return SetPageTopFlowables([Paragraph(escape(text), style)])
+
+
 def document_break() -> list[Flowable]:
-    """Start the next document of a batch on a new page, with its own page numbers."""
-    return [PageBreakIfNotEmpty(), _DocumentStart()]
+    """Start the next document of a batch on a new page, with its own page numbers (and
+    without the previous document's continuation line)."""
+    return [SetPageTopFlowables([]), PageBreakIfNotEmpty(), _DocumentStart()]
 
 
 class _NumberingCanvas(Canvas):  # type: ignore[misc]
-    """Numbers the pages of each document of the PDF as it goes.
+    """Numbers the pages of each document of the PDF as it goes, in the top margin from the
+    second page on (HD 36).
 
-    Every page draws a small form object named after it; the forms are filled in at the end,
-    when each document's page count is known ('Trang x/y', or nothing on a one-page document).
+    With page totals, every page draws a small form object named after it; the forms are filled
+    in at the end, when each document's page count is known ('2/14'; nothing on a first page).
     The pages themselves are written out as they are made: a 14,000-page list is not held twice
     in memory.
     """
@@ -487,19 +477,19 @@ class _NumberingCanvas(Canvas):  # type: ignore[misc]
         self._page_numbers = page_numbers
         self._text_centre = text_centre
         self._baseline = baseline
-        self._labels: list[tuple[int, int]] = []  # (document, page in it) of each page
-        self._totals: list[int] = []  # pages of each document
+        self._labels: list[tuple[int, int]] = []  # (document, page in it) of pages 2, 3 …
+        self.totals: list[int] = []  # pages of each document
         self.document_starts = False
 
     def showPage(self) -> None:
-        if not self._totals or self.document_starts:
-            self._totals.append(0)
-        document = len(self._totals) - 1
-        self._totals[document] += 1
-        page = self._totals[document]
-        if self._page_numbers == "from_second" and page > 1:
+        if not self.totals or self.document_starts:
+            self.totals.append(0)
+        document = len(self.totals) - 1
+        self.totals[document] += 1
+        page = self.totals[document]
+        if page > 1 and self._page_numbers == "from_second":
             self._draw_number(str(page))
-        elif self._page_numbers == "of_total":
+        elif page > 1 and self._page_numbers == "of_total":
             self.doForm(f"pageno{len(self._labels)}")
             self._labels.append((document, page))
         super().showPage()
@@ -525,21 +515,22 @@ class _NumberingCanvas(Canvas):  # type: ignore[misc]
 
     def save(self) -> None:
         for n, (document, page) in enumerate(self._labels):
-            total = self._totals[document]
             self.beginForm(f"pageno{n}")
-            if total > 1:
-                self._draw_number(f"Trang {page}/{total}")
+            self._draw_number(f"{page}/{self.totals[document]}")
             self.endForm()
         super().save()
 
 
 def build_pdf(out: Out, flowables: Sequence[Flowable], margins: Margins = DEFAULT_MARGINS, *,
               title: str, author: str, landscape: bool = False,
-              page_numbers: PageNumbers = "from_second", subject: str = "") -> int:
+              page_numbers: PageNumbers = "from_second", subject: str = "",
+              document_pages: list[int] | None = None) -> int:
     """Lay the flowables out on A4 (portrait or landscape) and write the PDF; returns its pages.
 
-    Page numbers sit at the bottom centre of the text area: from page 2 on, or 'Trang x/y' on
-    every page of a document with more than one page; each `document_break()` restarts them.
+    Page numbers sit in the middle of the top margin, centred over the text, from the second
+    page of each document on: '2', or with `page_numbers="of_total"` '2/14' (lists that print a
+    total); each `document_break()` restarts them.  `document_pages`, when given, receives the
+    pages of each document of the PDF.
     """
     page_width, page_height = _landscape(A4) if landscape else A4
     left, right = margins.left_mm * mm, margins.right_mm * mm
@@ -547,17 +538,23 @@ def build_pdf(out: Out, flowables: Sequence[Flowable], margins: Margins = DEFAUL
     target = os.fspath(out) if isinstance(out, (str, os.PathLike)) else out
     doc = BaseDocTemplate(
         target, pagesize=(page_width, page_height), leftMargin=left, rightMargin=right,
-        topMargin=top, bottomMargin=bottom, title=clean(title), author=clean(author),
-        creator=CREATOR, subject=clean(subject), lang="vi",
+        topMargin=top, bottomMargin=bottom, title=nfc(title), author=nfc(author),
+        creator=CREATOR, subject=nfc(subject), lang="vi",
         initialFontName=SERIF, initialFontSize=SIZE,  # else every page names Helvetica
     )
     frame = Frame(left, bottom, page_width - left - right, page_height - top - bottom,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="text")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    canvas_maker = functools.partial(
-        _NumberingCanvas, page_numbers=page_numbers,
-        text_centre=left + (page_width - left - right) / 2,
-        baseline=max(bottom / 2 - _PAGE_NUMBER_SIZE / 3, 5 * mm),
-    )
+    made: list[_NumberingCanvas] = []
+
+    def canvas_maker(*args: Any, **kwargs: Any) -> _NumberingCanvas:
+        canvas = _NumberingCanvas(
+            *args, page_numbers=page_numbers, text_centre=left + (page_width - left - right) / 2,
+            baseline=page_height - top / 2 - _PAGE_NUMBER_SIZE / 3, **kwargs)
+        made.append(canvas)
+        return canvas
+
     doc.build(list(flowables), canvasmaker=canvas_maker)
+    if document_pages is not None:
+        document_pages[:] = made[-1].totals
     return int(doc.page)

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
+from models.dates import FIRST_YEAR, LAST_YEAR
 from models.exchange.format import (
     FIGURES_JSON,
     GUIDE_TXT,
@@ -54,7 +55,7 @@ from models.exchange.packages import (
     ward_identity,
 )
 from models.exchange.town import LIST_COLUMNS, figures_to_json
-from models.figures.summary import Cancelled
+from models.figures.common import Cancelled
 from models.store.entities import Cell, Member, WorkplaceOrg
 from reports.workbooks.member_export import save_workbook
 
@@ -159,8 +160,9 @@ def members_workbook(ward: WardIdentity, package: OrgPackage, year: int,
     status.add(f"{letter['a_status']}{first_row}:{letter['a_status']}{last_row}")
     for key, title in (("a_received", "Ngày nhận phiếu"),
                        ("a_status_date", "Ngày thay đổi tình trạng")):
-        check = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
-                               formula2="DATE(2100,12,31)", allow_blank=True,
+        check = DataValidation(type="date", operator="between",
+                               formula1=f"DATE({FIRST_YEAR},1,1)",
+                               formula2=f"DATE({LAST_YEAR},12,31)", allow_blank=True,
                                showErrorMessage=True, errorTitle=title,
                                error="Nhập ngày dạng 05/12/2026.")
         check.add(f"{letter[key]}{first_row}:{letter[key]}{last_row}")
@@ -223,8 +225,8 @@ def _unique(folder: Path, name: str, taken: set[str]) -> Path:
 
 
 def _org_package(factory: Factory, ward: WardIdentity, package: OrgPackage, year: int,
-                 made_at: datetime, out: Path) -> ExportedPackage:
-    from reports.documents.comment_print import print_sheets
+                 made_at: datetime, out: Path, overwrite: bool) -> ExportedPackage:
+    from reports.print_jobs import print_sheets
 
     with tempfile.TemporaryDirectory(dir=out.parent) as work:
         workbook, digest = members_workbook(ward, package, year, Path(work))
@@ -244,8 +246,10 @@ def _org_package(factory: Factory, ward: WardIdentity, package: OrgPackage, year
         kind=KIND_ORG, created_at=made_at, year=year, ward=ward.as_dict(),
         organisation={"uuid": package.org_uuid, "name": package.org_name,
                       "parent_name": package.org_parent},
-        counts={"members": len(package.rows), "sheets": len(package.sheet_ids)}, files=entries)
-    write_package(out, manifest, files)
+        counts={"members": len(package.rows), "sheets": len(package.sheet_ids)}, files=entries,
+        # the members this package lists: its answer may change only them
+        members=[str(r.values["member_uuid"]) for r in package.rows])
+    write_package(out, manifest, files, overwrite=overwrite)
     return ExportedPackage(out, KIND_ORG, package.org_name, len(package.rows),
                            len(package.sheet_ids))
 
@@ -256,7 +260,7 @@ def _list_workbook(factory: Factory, ward: WardIdentity, year: int,
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    from models.figures.summary import member_list
+    from models.figures.member_list import member_list
 
     data = member_list(factory)
     with factory() as session:
@@ -289,12 +293,9 @@ def _list_workbook(factory: Factory, ward: WardIdentity, year: int,
 
 
 def _ward_package(factory: Factory, ward: WardIdentity, year: int, made_at: datetime,
-                  out: Path) -> ExportedPackage:
-    from models.catalogues.documents import issuer_lines
-    from models.catalogues.settings import load_settings
+                  out: Path, overwrite: bool) -> ExportedPackage:
     from models.figures.summary import year_summary
-    from reports.documents.summary_report import summary_pdf
-    from reports.layout.party_doc import Margins
+    from reports.print_jobs import year_summary as year_report
 
     data = year_summary(factory, year, today=made_at.date())
     with factory() as session:
@@ -306,8 +307,7 @@ def _ward_package(factory: Factory, ward: WardIdentity, year: int, made_at: date
     with tempfile.TemporaryDirectory(dir=out.parent) as work:
         files[WARD_LIST_XLSX], members = _list_workbook(factory, ward, year, Path(work))
     buffer = io.BytesIO()
-    summary_pdf(data, issuer_lines(factory, None, made_at.date()), buffer,
-                Margins(*load_settings(factory).margins_mm), printed_on=made_at.date())
+    year_report(factory, year, buffer, today=made_at.date(), data=data)
     files[WARD_REPORT_PDF] = buffer.getvalue()
     manifest = manifest_dict(
         kind=KIND_WARD, created_at=made_at, year=year, ward=ward.as_dict(), organisation=None,
@@ -316,19 +316,29 @@ def _ward_package(factory: Factory, ward: WardIdentity, year: int, made_at: date
                 "cells": sum(1 for g in data.by_cell if g.key is not None),
                 "sheets": data.comments.total},
         files=[FileEntry(n, sha256_hex(d), len(d)) for n, d in files.items()])
-    write_package(out, manifest, files)
+    write_package(out, manifest, files, overwrite=overwrite)
     return ExportedPackage(out, KIND_WARD, ward.party_org_name, members, data.comments.total)
 
 
 def export_packages(factory: Factory, year: int, folder: Path | str, *,
                     org_ids: Sequence[int] | None = None, orgs: bool = True, town: bool = True,
                     made_at: datetime | None = None, progress: Progress | None = None,
-                    cancelled: IsCancelled | None = None) -> ExportResult:
+                    cancelled: IsCancelled | None = None,
+                    overwrite: bool = True) -> ExportResult:
     """Write the year's packages into ``folder``: one per organisation with members (only
     ``org_ids`` when given) when ``orgs``, and the ward's summary when ``town``.  Raises
-    Cancelled (and removes what it wrote) when ``cancelled()`` turns true between packages."""
+    Cancelled (and removes what it wrote) when ``cancelled()`` turns true between packages.
+    Packages of an earlier run are replaced only with ``overwrite`` (the window's folder
+    dialog: yes; the command line: ``--overwrite``)."""
+    from models.store.output import check_target
+
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from models.store.output import failure
+
+        raise failure(folder, exc) from exc
     made_at = (made_at or clock.now()).replace(microsecond=0)
     ward = ward_identity(factory)
     packages = org_packages(factory, year, org_ids) if orgs else []
@@ -337,19 +347,23 @@ def export_packages(factory: Factory, year: int, folder: Path | str, *,
     written: list[ExportedPackage] = []
     taken: set[str] = set()
     prefix = f"{year}_{slug(ward.party_org_name, 40)}"
+    targets = [_unique(folder, f"{prefix}_{slug(package.org_name)}.zip", taken)
+               for package in packages]
+    summary_target = _unique(folder, f"{prefix}_bao-cao-tong-hop.zip", taken) if town else None
+    for out in [*targets, *([summary_target] if summary_target else [])]:
+        check_target(out, overwrite=overwrite)  # refused before anything is written
     try:
         report(0, total)
-        for package in packages:
+        for package, out in zip(packages, targets, strict=True):
             if cancelled is not None and cancelled():
                 raise Cancelled
-            out = _unique(folder, f"{prefix}_{slug(package.org_name)}.zip", taken)
-            written.append(_org_package(factory, ward, package, year, made_at, out))
+            written.append(_org_package(factory, ward, package, year, made_at, out, overwrite))
             report(len(written), total)
-        if town:
+        if summary_target is not None:
             if cancelled is not None and cancelled():
                 raise Cancelled
-            out = _unique(folder, f"{prefix}_bao-cao-tong-hop.zip", taken)
-            written.append(_ward_package(factory, ward, year, made_at, out))
+            written.append(_ward_package(factory, ward, year, made_at, summary_target,
+                                         overwrite))
             report(len(written), total)
     except BaseException:
         for done in written:

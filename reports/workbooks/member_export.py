@@ -22,8 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
+from models.chunks import chunked
 from models.labels import MEMBER_STATUS, SEX, label
 from models.store.entities import Cell, Member, Ward, WorkplaceOrg
+from reports.workbooks.writing import save_xlsx
 
 if TYPE_CHECKING:
     from models.importing.importer import ImportPlan
@@ -105,7 +107,7 @@ def save_workbook(wb: Any, out_path: Path | str, committee: str, title: str,
         f", lúc {stamp:%H:%M ngày %d/%m/%Y}."
     props.keywords = CREATOR
     props.created = props.modified = stamp
-    wb.save(path)
+    save_xlsx(wb, path)
     if committee:
         _set_company(path, committee)
 
@@ -120,8 +122,7 @@ def _member_rows(session: Session, ids: Sequence[int] | None, cell_id: int | Non
             stmt = stmt.where(Member.cell_id == cell_id)
         yield from session.execute(stmt)
         return
-    for start in range(0, len(ids), 500):  # in the list's own order
-        part = ids[start:start + 500]
+    for part in chunked(ids):  # in the list's own order
         found = {m.id: (m, cell, org) for m, cell, org in session.execute(
             stmt.where(Member.id.in_(part)))}
         yield from (found[i] for i in part if i in found)

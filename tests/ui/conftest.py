@@ -7,12 +7,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from models.demo.sample import fill_demo
 from models.store.db import Database, open_database
 
 DEMO_MEMBERS = 400
+
+
+@pytest.fixture(scope="session", autouse=True)
+def qt_speaks_vietnamese(qapp: QApplication) -> None:
+    """As in the program: Qt's own texts in Vietnamese, Vietnamese locale."""
+    from ui.shell.translations import install
+
+    install(qapp)
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +51,13 @@ def no_work_left_running(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Itera
 
     qtbot.waitUntil(lambda: not tasks._RUNNING and not tasks._RUNNING_BACKGROUND,
                     timeout=60_000)
+
+
+@pytest.fixture(autouse=True)
+def unsaved_changes_are_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A form left with changes asks Lưu / Không lưu / Hủy when it closes, also when a test ends
+    with it open; a real modal box then would hang the run.  Tests about the question patch
+    it themselves."""
+    from ui.shell import messages
+
+    monkeypatch.setattr(messages, "ask_unsaved", lambda *_args: messages.Unsaved.DISCARD)

@@ -6,17 +6,19 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from models import clock
-from models.activities.service import ActivityInput, participation, roster
+from models.activities.service import ActivityInput, roster
 from models.catalogues.ward import list_cells
+from models.membership import participation
 from models.store.db import Database
 from models.store.entities import AttendanceState
 from ui.activities.activities_view import ActivitiesView
 from ui.activities.activity_dialog import ActivityDialog
 from ui.activities.roster_view import RosterDialog
+from ui.shell import messages
 
 WHEN = clock.today() - timedelta(days=1)
 
@@ -26,14 +28,15 @@ def test_dialog_needs_a_title_and_refuses_held_in_the_future(
 ) -> None:
     dialog = ActivityDialog(list_cells(demo_db.session_factory))
     qtbot.addWidget(dialog)
-    assert not dialog.ok_button.isEnabled()
+    assert set(dialog.errors()) == {"title"}
+    assert dialog.checks.message("title") == ""  # not typed yet: no red text
     dialog.title.setText("Sinh hoạt chuyên đề")
-    assert dialog.ok_button.isEnabled()
+    assert dialog.errors() == {}
     dialog.on.setText("31/02/2026")
-    assert not dialog.ok_button.isEnabled()
+    assert dialog.checks.message("date")
     dialog.on.setText((clock.today() + timedelta(days=3)).strftime("%d/%m/%Y"))
     dialog.status.setCurrentIndex(1)  # "Đã tổ chức" in the future
-    assert not dialog.ok_button.isEnabled()
+    assert dialog.errors() and not dialog.save()
     dialog.status.setCurrentIndex(0)
     values = dialog.values()
     assert values is not None and values.title == "Sinh hoạt chuyên đề"
@@ -59,14 +62,8 @@ def add_meeting(qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
 def test_tick_attendance_with_the_keyboard_and_see_the_counts(
     qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    activity_id = add_meeting(qtbot, demo_db, monkeypatch)
-    dialog = RosterDialog(demo_db.session_factory, activity_id)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    dialog = open_roster(qtbot, demo_db, monkeypatch)
     table = dialog.table
-    table.setFocus()
     first = dialog.model.marks[0].line
     second = dialog.model.marks[1].line
     qtbot.keyClick(table, Qt.Key.Key_1)  # present, moves down
@@ -111,3 +108,91 @@ def test_invite_by_search_and_remove(
     dialog._on_result_activated(item)
     assert dialog.model.rowCount() == count + 1
     assert any(m.line.full_name == "Đặng Thị Hường" for m in dialog.model.marks)
+
+
+def open_roster(qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> RosterDialog:
+    activity_id = add_meeting(qtbot, demo_db, monkeypatch)
+    dialog = RosterDialog(demo_db.session_factory, activity_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    dialog.table.setFocus()
+    return dialog
+
+
+def test_roster_keys_f2_letters_and_enter(
+    qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = open_roster(qtbot, demo_db, monkeypatch)
+    table = dialog.table
+    qtbot.keyClick(table, Qt.Key.Key_N)  # a letter: no jump to a name starting with N
+    qtbot.keyClick(table, Qt.Key.Key_G)
+    assert table.currentIndex().row() == 0
+    qtbot.keyClick(table, Qt.Key.Key_Return)  # Enter moves down and never saves
+    assert table.currentIndex().row() == 1 and dialog.isVisible()
+    assert dialog.status.text() == ""
+    qtbot.keyClick(table, Qt.Key.Key_F2)  # the note of this row, whatever column is current
+    editor = QApplication.focusWidget()
+    assert table.currentIndex().column() == 5 and isinstance(editor, QLineEdit)
+    editor.setText("Đi công tác")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert dialog.model.marks[1].note == "Đi công tác" and dialog.isVisible()
+    assert dialog.has_unsaved_changes()
+
+
+def test_closing_with_marks_asks_and_esc_stays(
+    qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = open_roster(qtbot, demo_db, monkeypatch)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_1)
+    asked: list[str] = []
+    answers = [messages.Unsaved.CANCEL, messages.Unsaved.SAVE]
+    monkeypatch.setattr(messages, "ask_unsaved",
+                        lambda _p, title, _t: (asked.append(title), answers.pop(0))[1])
+    dialog.close()
+    assert dialog.isVisible() and dialog.model.marks[0].state == "present"  # Hủy: stay
+    dialog.close()
+    assert not dialog.isVisible() and asked == ["Chưa lưu điểm danh"] * 2
+    saved = roster(demo_db.session_factory, dialog.activity_id)
+    assert saved[0].state == "present"
+
+
+def test_invite_with_down_and_enter_scrolls_to_the_person(
+    qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = open_roster(qtbot, demo_db, monkeypatch)
+    invited = {m.line.member_id for m in dialog.model.marks}
+    count = dialog.model.rowCount()
+    dialog.search.setFocus()
+    dialog.search.setText("nguyen")
+    assert dialog.results.count() > 0
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Down)  # into the list of results
+    assert dialog.results.hasFocus()
+    qtbot.keyClick(dialog.results, Qt.Key.Key_Down)
+    chosen = int(dialog.results.currentItem().data(Qt.ItemDataRole.UserRole))
+    assert chosen not in invited
+    qtbot.keyClick(dialog.results, Qt.Key.Key_Return)  # invites; does not save or close
+    assert dialog.isVisible() and dialog.model.rowCount() == count + 1
+    row = dialog.table.currentIndex().row()
+    assert dialog.model.marks[row].line.member_id == chosen
+    assert dialog.table.visualRect(dialog.table.currentIndex()).intersects(
+        dialog.table.viewport().rect())  # scrolled into view
+    assert dialog.table.hasFocus()
+
+
+def test_a_big_roster_is_read_on_a_worker(
+    qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.activities import roster_view
+
+    activity_id = add_meeting(qtbot, demo_db, monkeypatch)
+    monkeypatch.setattr(roster_view, "READ_IN_BACKGROUND", 0)
+    dialog = RosterDialog(demo_db.session_factory, activity_id)
+    qtbot.addWidget(dialog)
+    assert dialog.reading and dialog.counts.text().startswith("Đang tính…")
+    assert not dialog.table.isEnabled() and dialog.model.rowCount() == 0
+    with qtbot.waitSignal(dialog.loaded, timeout=20000):
+        pass
+    assert dialog.model.rowCount() == len(roster(demo_db.session_factory, activity_id))
+    assert dialog.table.isEnabled() and dialog.counts.text().startswith("Mời")

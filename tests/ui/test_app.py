@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
@@ -29,11 +30,12 @@ def test_a_second_window_is_offered_read_only_viewing(
     assert first is not None and status == 0 and not first.read_only
     assert asked == []
 
-    second_lock = app.instance_lock(path)
+    # the second window is another program: its own lock object on the same file
+    second_lock = FileLock(str(first_lock.lock_file), timeout=0)
     second, status = app.open_for_window(path, second_lock)
     assert second is not None and second.read_only
     assert "đang được mở trong một cửa sổ khác" in asked[0]
-    with second.engine.connect() as conn, pytest.raises(Exception, match="readonly"):
+    with second.engine.connect() as conn, pytest.raises(Exception, match="chỉ cho phép đọc"):
         conn.execute(text("UPDATE member SET phone = '0' WHERE id = 1"))
     window = MainWindow(second)
     qtbot.addWidget(window)
@@ -48,7 +50,7 @@ def test_declining_read_only_viewing_opens_nothing(
     qtbot: QtBot, demo_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(messages, "confirm", lambda *_args: False)
-    holder = app.instance_lock(demo_db.path)
+    holder = FileLock(str(app.instance_lock(demo_db.path).lock_file))  # another program's
     holder.acquire()
     db, status = app.open_for_window(demo_db.path, app.instance_lock(demo_db.path))
     assert db is None and status == 1

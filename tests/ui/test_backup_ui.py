@@ -90,6 +90,11 @@ def test_backup_then_restore_shows_last_weeks_data(qtbot: QtBot, locked: Databas
     file_action(window, "Khôi phục từ bản sao lưu…").trigger()
 
     assert "THAY THẾ" in questions[0] and "lưu lại trước khi thay" in questions[0]
+    # whose data, how many members, when: the backup's beside the register's now (issue 16)
+    ward = "Đảng ủy phường Mạo Khê"
+    assert f"Bản sao lưu: {ward}, {DEMO_MEMBERS} đảng viên" in questions[0]
+    assert f"Đang dùng: {ward}, {DEMO_MEMBERS + 1} đảng viên" in questions[0]
+    assert "CẢNH BÁO" not in questions[0]
     restored = other_main_window(window)
     assert restored is not None, said
     qtbot.addWidget(restored)
@@ -148,3 +153,27 @@ def test_a_read_only_window_cannot_restore(qtbot: QtBot, demo_db: Database) -> N
     qtbot.addWidget(window)
     assert file_action(window, "Sao lưu ngay…").isEnabled()
     assert not file_action(window, "Khôi phục từ bản sao lưu…").isEnabled()
+
+
+def test_restoring_another_wards_backup_warns_first(qtbot: QtBot, locked: Database,
+                                                    tmp_path: Path, said: list[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from models.catalogues.ward import WardSetup, setup_ward
+    from models.store.db import open_database
+
+    other = open_database(tmp_path / "phuong-khac.sqlite", create=True)
+    setup_ward(other.session_factory, WardSetup(
+        committee_name="Đảng ủy phường Hồng Hải", parent_name="Đảng bộ thành phố Hạ Long",
+        place_name="Hạ Long", secretary_name="Vũ Văn Hải", cells=()))
+    add_member(other.session_factory, NEWCOMER)
+    other.close()
+    window = open_window(qtbot, locked)
+    questions: list[str] = []
+    monkeypatch.setattr(messages, "open_file", lambda *_args: str(other.path))
+    monkeypatch.setattr(messages, "confirm",
+                        lambda _p, _t, text: questions.append(text) or False)
+    file_action(window, "Khôi phục từ bản sao lưu…").trigger()
+    assert questions[0].startswith("CẢNH BÁO: bản sao lưu là dữ liệu của «Đảng ủy phường Hồng "
+                                   "Hải», không phải của «Đảng ủy phường Mạo Khê» đang dùng.")
+    assert "Bản sao lưu: Đảng ủy phường Hồng Hải, 1 đảng viên" in questions[0]
+    assert window.isVisible() and window.members.model.rowCount() == DEMO_MEMBERS

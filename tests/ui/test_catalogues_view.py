@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from models import clock
 from models.catalogues.documents import issuer_lines
+from models.catalogues.issuers import IssuerVersionInput
 from models.catalogues.service import (
-    IssuerVersionInput,
     OrgDetail,
     OrgInput,
     list_cell_details,
@@ -63,7 +64,8 @@ def test_model_passes_qt_model_tester(qtmodeltester: ModelTester, demo_db: Datab
 def test_add_a_cell(qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     view = make_view(qtbot, db)
     monkeypatch.setattr(CellDialog, "add", classmethod(
-        lambda cls, parent, others: CellInput("Chi bộ khu 7", "Khu 7", "Đoàn Văn Hải")))
+        lambda cls, parent, others, commit: commit(CellInput("Chi bộ khu 7", "Khu 7",
+                                                             "Đoàn Văn Hải"))))
     with qtbot.waitSignal(view.changed) as blocker:
         qtbot.mouseClick(view.cells_tab.add_button, Qt.MouseButton.LeftButton)
     assert blocker.args == ["cells"]
@@ -74,17 +76,44 @@ def test_add_a_cell(qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch)
     assert "Đã thêm «Chi bộ khu 7»" in view.status_label.text()
 
 
-def test_a_refused_cell_shows_a_message_and_changes_nothing(
+def test_a_refused_cell_keeps_the_dialog_open_and_changes_nothing(
         qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     view = make_view(qtbot, db)
-    monkeypatch.setattr(CellDialog, "add", classmethod(
-        lambda cls, parent, others: CellInput("chi bo khu 5")))
-    shown: list[str] = []
-    monkeypatch.setattr(messages, "error", lambda parent, title, text: shown.append(text))
+    seen: dict[str, object] = {}
+
+    def exec_(dialog: CellDialog) -> int:
+        dialog.name.setText("chi bo khu 5")
+        seen["saved"] = dialog.save()
+        seen["line"] = dialog.message_line.text()
+        seen["typed"] = dialog.name.text()
+        monkeypatch.setattr(messages, "ask_unsaved", lambda *_a: messages.Unsaved.DISCARD)
+        dialog.reject()  # Hủy, then «Không lưu»
+        return dialog.result()
+
+    monkeypatch.setattr(CellDialog, "exec", exec_)
     with qtbot.assertNotEmitted(view.changed):
         view.cells_tab.add_button.click()
-    assert shown == ["Đã có chi bộ «Chi bộ khu 5»."]
+    assert seen == {"saved": False, "line": "Đã có chi bộ «Chi bộ khu 5».",
+                    "typed": "chi bo khu 5"}
     assert len(list_cell_details(db.session_factory)) == 2
+
+
+def test_a_refusal_of_the_service_shows_in_the_dialog(
+        qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save the database refuses (here: a service rule) leaves the dialog open."""
+    from models.catalogues.service import CatalogueError
+
+    def refuse(_value: object) -> None:
+        raise CatalogueError({"name": "Đã có chi bộ «Chi bộ khu 9»."})
+
+    dialog = CellDialog(list_cell_details(db.session_factory), commit=refuse)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name.setText("Chi bộ khu 9")
+    assert not dialog.save()
+    assert dialog.isVisible() and dialog.message_line.text() == (
+        "Chưa lưu: Đã có chi bộ «Chi bộ khu 9».")
+    assert dialog.name.property("invalid") is True and dialog.name.text() == "Chi bộ khu 9"
 
 
 def test_deactivate_a_cell_greys_it_and_asks_first(
@@ -121,10 +150,11 @@ def test_edit_an_org_with_enter(qtbot: QtBot, demo_db: Database,
                if o.name == "Đảng ủy Công ty Than Mạo Khê")
     seen: list[OrgDetail] = []
 
-    def edit(cls: object, parent: object, detail: OrgDetail, others: object) -> OrgInput:
+    def edit(cls: object, parent: object, detail: OrgDetail, others: object,
+             commit: Any) -> object:
         seen.append(detail)
-        return OrgInput(detail.name, "Đảng bộ Tập đoàn TKV", "Công ty Than Mạo Khê - TKV",
-                        detail.address, "Văn phòng Đảng ủy, 0203 3871 234")
+        return commit(OrgInput(detail.name, "Đảng bộ Tập đoàn TKV", "Công ty Than Mạo Khê - TKV",
+                               detail.address, "Văn phòng Đảng ủy, 0203 3871 234"))
 
     monkeypatch.setattr(OrgDialog, "edit", classmethod(edit))
     view.show()
@@ -198,9 +228,9 @@ def test_add_an_issuer_version(qtbot: QtBot, db: Database,
                              "T/M CHI ỦY", "BÍ THƯ", "Hoàng Văn Minh")
     starts: list[object] = []
 
-    def add(cls: object, parent: object, row: object, start: object) -> IssuerVersionInput:
+    def add(cls: object, parent: object, row: object, start: object, commit: Any) -> object:
         starts.append(start)
-        return new
+        return commit(new)
 
     monkeypatch.setattr(IssuerVersionDialog, "add", classmethod(add))
     with qtbot.waitSignal(view.changed) as blocker:
@@ -218,20 +248,20 @@ def test_add_an_issuer_version(qtbot: QtBot, db: Database,
 # --- the dialogs themselves --------------------------------------------------------------------
 
 
-def test_cell_dialog_shows_the_error_inline_and_disables_ok(qtbot: QtBot, db: Database) -> None:
+def test_cell_dialog_shows_the_error_on_its_field(qtbot: QtBot, db: Database) -> None:
     cells = list_cell_details(db.session_factory)
     dialog = CellDialog(cells)
     qtbot.addWidget(dialog)
-    assert not dialog.ok_button.isEnabled()
-    assert dialog.error_labels["name"].isHidden()  # a new, empty form is not all red
+    assert dialog.checks.message("name") == ""  # a new, empty form is not all red
+    assert dialog.errors()  # but it is not right yet
     dialog.name.setText("Chi bộ Khu 5")
-    assert dialog.error_labels["name"].text() == "Đã có chi bộ «Chi bộ khu 5»."
-    assert not dialog.error_labels["name"].isHidden()
-    assert not dialog.ok_button.isEnabled()
+    assert dialog.checks.message("name") == "Đã có chi bộ «Chi bộ khu 5»."
+    assert dialog.name.property("invalid") is True
+    assert dialog.message_line.text() == "Đã có chi bộ «Chi bộ khu 5»."
     dialog.name.setText("Chi bộ khu 9")
     dialog.secretary.setText("Trần Văn Dũng")
-    assert dialog.ok_button.isEnabled()
-    assert dialog.error_labels["name"].isHidden()
+    assert dialog.errors() == {} and dialog.checks.message("name") == ""
+    assert dialog.name.property("invalid") is False
     assert dialog.values() == CellInput("Chi bộ khu 9", "", "Trần Văn Dũng", "", False)
 
 
@@ -260,8 +290,8 @@ def test_issuer_version_dialog_suggests_capitals_and_warns_of_a_replacement(
     assert dialog.values().name_line == "CHI BỘ KHU 5"
     assert dialog.capitals_button.isHidden()
     dialog.signer_role.setCurrentText("")
-    assert not dialog.ok_button.isEnabled()
-    assert dialog.error_labels["signer_role"].text() == "Chưa nhập chức vụ người ký (ví dụ BÍ THƯ)."
+    assert not dialog.save()
+    assert dialog.checks.message("signer_role") == "Chưa nhập chức vụ người ký (ví dụ BÍ THƯ)."
 
 
 def test_merge_dialog_filters_and_needs_a_choice(qtbot: QtBot, demo_db: Database) -> None:

@@ -14,8 +14,11 @@ from pytestqt.qtbot import QtBot
 
 from models.comments import rounds, sheets, templates
 from models.store.db import Database
-from ui.comments.comments_view import CommentsView, DateOrgDialog
+from ui.comments.comments_view import CommentsView
+from ui.comments.options_dialogs import TemplatesDialog
+from ui.comments.round_dialogs import DateOrgDialog, OneOffDialog
 from ui.shell import messages
+from ui.shell.events import Change
 from ui.shell.pdf_preview import PdfPreviewDialog
 
 TODAY = date(2026, 11, 26)
@@ -47,6 +50,11 @@ def test_create_round_fills_the_list(qtbot: QtBot, view: CommentsView,
                                      demo_db: Database) -> None:
     assert view.model.rowCount() == 0
     assert "chưa có phiếu" in view.info.text()
+    # no sheet: the editor and its buttons are off
+    assert view.editor.detail is None and not view.editor.isEnabled()
+    for action in (view.save_action, view.finish_next_action, view.next_action,
+                   view.prev_action, view.preview_action):
+        assert not action.isEnabled(), action.text()
     create(qtbot, view)
     total = len(sheets.list_sheets(demo_db.session_factory, 2026))
     assert view.model.rowCount() == total > 300
@@ -141,7 +149,7 @@ def test_bulk_print_then_mark_sent(qtbot: QtBot, view: CommentsView, demo_db: Da
         assert sheet.row.full_name in text and sheet.row.doc_code in text
     # bulk: mark the selection sent on a date, to each member's organisation
     monkeypatch.setattr(DateOrgDialog, "exec", lambda self: (
-        self.date.setDate(self.date.date().addDays(9)), int(QDialog.DialogCode.Accepted))[1])
+        self.date.setDate(self.date.date().addDays(9)), self.save(), self.result())[2])
     view.table.selectAll()
     view.mark_sent()
     after = [sheets.get_sheet(demo_db.session_factory, i) for i in ids]
@@ -156,8 +164,6 @@ def test_bulk_print_then_mark_sent(qtbot: QtBot, view: CommentsView, demo_db: Da
 
 def test_templates_dialog_and_one_off(qtbot: QtBot, view: CommentsView, demo_db: Database,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from ui.comments.comments_view import OneOffDialog, TemplatesDialog
-
     dialog = TemplatesDialog(demo_db.session_factory, view)
     qtbot.addWidget(dialog)
     dialog.texts[6].setPlainText("Không có ý kiến khác.")
@@ -170,7 +176,8 @@ def test_templates_dialog_and_one_off(qtbot: QtBot, view: CommentsView, demo_db:
     def fill(self: OneOffDialog) -> int:
         self.query.setText("nguyen")
         self.reason.setText("Khen thưởng")
-        return int(QDialog.DialogCode.Accepted)
+        self.save()
+        return self.result()
 
     monkeypatch.setattr(OneOffDialog, "exec", fill)
     view.one_off()
@@ -213,7 +220,7 @@ def test_an_edit_survives_a_search_and_a_change_elsewhere(qtbot: QtBot, view: Co
     assert sheets.get_sheet(demo_db.session_factory, first.id).items[6].text == \
         "Đã góp ý xây dựng khu dân cư."
     view.editor.edits[0].setPlainText("Gương mẫu.")
-    view.events.announce("member")  # another page changed something
+    view.events.announce(Change.MEMBERS)  # another page changed something
     assert sheets.get_sheet(demo_db.session_factory, first.id).items[0].text == "Gương mẫu."
 
 
@@ -235,3 +242,32 @@ def test_refresh_one_sheet_or_every_draft(qtbot: QtBot, view: CommentsView, demo
     view.refresh_drafts()
     assert told[-1] == f"Đã cập nhật {len(sheets.list_sheets(demo_db.session_factory, 2026))} " \
         "phiếu nháp."
+
+
+def test_the_status_column_is_in_sight_at_1366(qtbot: QtBot, view: CommentsView) -> None:
+    """At 1366 px the page is 1366 − the sidebar wide; the status used to be scrolled away."""
+    from ui.comments.sheet_table import STATUS_COLUMN
+
+    create(qtbot, view)
+    view.resize(1366 - 190, 700)
+    qtbot.waitUntil(lambda: view.table.width() < 1366 - 190)
+    rect = view.table.visualRect(view.model.index(0, STATUS_COLUMN))
+    assert view.table.viewport().rect().contains(rect)
+    assert view.save_action.isEnabled() and view.next_action.isEnabled()
+    # the list and the editor share the width in a split the user can move
+    assert view.splitter.count() == 2 and not view.splitter.childrenCollapsible()
+
+
+def test_a_big_year_is_read_in_the_background(qtbot: QtBot, view: CommentsView,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.comments import comments_view
+
+    create(qtbot, view)
+    total = view.model.rowCount()
+    monkeypatch.setattr(comments_view, "READ_IN_BACKGROUND", 0)
+    view.events.announce(Change.COMMENTS)  # read again
+    assert view.reading and view.info.text().startswith("Đang tính…")
+    assert view.model.rowCount() == 0 and not view.table.isEnabled()
+    assert not view.create_action.isEnabled()
+    qtbot.waitUntil(lambda: not view.reading, timeout=20_000)
+    assert view.model.rowCount() == total and view.table.isEnabled()

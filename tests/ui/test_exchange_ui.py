@@ -29,7 +29,7 @@ from reports.workbooks.exchange_export import export_packages as write_packages
 from ui.exchange import exchange_dialogs
 from ui.exchange.exchange_dialogs import ExportDialog, ImportPreviewDialog, OrgChoice, Preview
 from ui.shell import messages
-from ui.shell.events import AppEvents
+from ui.shell.events import AppEvents, Change
 
 YEAR = clock.today().year
 
@@ -111,7 +111,7 @@ def test_import_preview_lists_the_changes_then_applies(ward: Database, tmp_path:
     assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
     dialog.grab().save(str(tmp_path / "preview.png"))
     assert infos == ["Đã ghi 1 thay đổi vào sổ."]
-    assert ("member", [member_id]) in announced
+    assert (Change.MEMBERS, (member_id,)) in announced
     with ward.session_factory() as s:
         assert s.scalars(select(CommentSheet.status).where(
             CommentSheet.member_id == member_id)).first() == "acknowledged"

@@ -96,3 +96,27 @@ def test_first_run_with_sample_data_fills_the_ward(
     reopened = open_database(path)
     assert get_ward(reopened.session_factory) is not None
     reopened.close()
+
+
+def test_cancelling_with_the_ward_typed_asks(qtbot: QtBot,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.shell import messages
+
+    dialog = FirstRunDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    answers = [messages.Unsaved.CANCEL, messages.Unsaved.SAVE]
+    monkeypatch.setattr(messages, "ask_unsaved", lambda *_a: answers.pop(0))
+    dialog.next()
+    dialog.ward_page.committee.setText("Đảng ủy phường Kim Sơn")
+    dialog.reject()  # Hủy: still there, with the name
+    assert dialog.isVisible() and dialog.ward_page.committee.text() == "Đảng ủy phường Kim Sơn"
+    dialog.reject()  # Lưu, but the ward is not complete: back to its page, saying why
+    assert dialog.isVisible() and "Chưa lưu" in dialog.ward_page.error.text()
+    dialog.ward_page.parent_name.setText("Đảng bộ thành phố Đông Triều")
+    dialog.ward_page.place.setText("Đông Triều")
+    answers[:] = [messages.Unsaved.SAVE]
+    dialog.reject()  # complete now: Lưu finishes the assistant with it
+    assert dialog.result() == int(QWizard.DialogCode.Accepted)
+    choice = dialog.choice()
+    assert choice.setup is not None and choice.setup.committee_name == "Đảng ủy phường Kim Sơn"

@@ -224,3 +224,84 @@ def test_member_list_menu_exports_the_filtered_list(
     assert openpyxl.load_workbook(template).active["B1"].value == "Họ và tên"
     with db.session_factory() as session:
         assert session.scalar(select(func.count()).select_from(ImportRecord)) == 1
+
+
+def test_the_preview_names_the_sheet_and_offers_the_other_visible_ones(
+        qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wb = openpyxl.Workbook()
+    hidden = wb.active
+    hidden.title = "Cũ"
+    hidden.append(["Họ và tên", "Ngày sinh", "Giới tính"])
+    hidden.append(["Người Trong Trang Ẩn", "01/01/1970", "Nam"])
+    hidden.sheet_state = "hidden"
+    for title, name in (("Danh sách 2026", "Lê Thị Hiện"), ("Nháp", "Trần Văn Nháp")):
+        sheet = wb.create_sheet(title)
+        sheet.append(["Họ và tên", "Ngày sinh", "Giới tính"])
+        sheet.append([name, "02/02/1980", "Nữ"])
+    wb.active = 1
+    path = tmp_path / "nhieu-trang.xlsx"
+    wb.save(path)
+    wizard = ImportWizardDialog(db.session_factory)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.path_edit.setText(str(path))
+    wizard.go_next()
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == 1, timeout=10_000)
+    assert "«Danh sách 2026»" in wizard.sheet_label.text()
+    assert [wizard.sheet_combo.itemText(i) for i in range(wizard.sheet_combo.count())] == [
+        "Danh sách 2026", "Nháp"]  # the hidden sheet is not offered
+    assert wizard.plan is not None and wizard.plan.rows[0].data is not None
+    assert wizard.plan.rows[0].data.full_name == "Lê Thị Hiện"
+    wizard.sheet_combo.setCurrentIndex(1)
+    wizard.sheet_combo.activated.emit(1)
+    qtbot.waitUntil(lambda: wizard.base_table is not None and wizard.base_table.sheet == "Nháp",
+                    timeout=10_000)
+    assert wizard.plan.rows[0].data is not None
+    assert wizard.plan.rows[0].data.full_name == "Trần Văn Nháp"
+    assert "«Nháp»" in wizard.sheet_label.text()
+    wizard.grab().save(str(tmp_path / "wizard.png"))
+
+def test_the_preview_shows_and_changes_what_each_organisation_matched(
+        qtbot: QtBot, demo_db: Database, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """«Than Uông Bí» in a list used to become a new organisation; the preview shows what each
+    name goes to and lets the user send it to the existing one."""
+    from models.catalogues.ward import list_orgs
+    from models.store.entities import WorkplaceOrg
+    from ui.importing.match_table import NEW
+
+    path = tmp_path / "ds.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Họ và tên", "Ngày sinh", "Giới tính", "Đảng bộ", "Khu"])
+    ws.append(["Vương Văn Một", "01/02/1980", "Nam", "Than Uông Bí XYZ", "Khu 3"])
+    ws.append(["Vương Văn Hai", "01/02/1981", "Nam", "Đảng ủy Công ty Than Mạo Khê", "Khu 3"])
+    wb.save(path)
+    monkeypatch.setattr(messages, "info", lambda *_a: None)
+    monkeypatch.setattr(messages, "open_file", lambda *_a: str(path))
+    wizard = ImportWizardDialog(demo_db.session_factory)
+    qtbot.addWidget(wizard)
+    wizard.browse()
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == 1, timeout=10_000)
+    table = wizard.matches
+    texts = {v.text: (v, c) for v, c in zip(table.values, table.combos, strict=True)}
+    assert set(texts) == {"Than Uông Bí XYZ", "Đảng ủy Công ty Than Mạo Khê", "Khu 3"}
+    odd, odd_combo = texts["Than Uông Bí XYZ"]
+    assert odd.matched_id is None and odd_combo.currentData() == NEW  # not in the catalogue
+    assert "Than Uông Bí XYZ" in wizard.preview_summary.text()  # "to be created"
+    _known, known_combo = texts["Đảng ủy Công ty Than Mạo Khê"]
+    orgs = {o.name: o.id for o in list_orgs(demo_db.session_factory)}
+    assert known_combo.currentData() == orgs["Đảng ủy Công ty Than Mạo Khê"]
+    assert known_combo.findData(NEW) < 0  # the same name: no second one can be made
+    # the user sends the odd spelling to the existing organisation
+    odd_combo.setCurrentIndex(odd_combo.findData(orgs["Đảng ủy Công ty Than Uông Bí"]))
+    assert "Than Uông Bí XYZ" not in wizard.preview_summary.text()
+    with demo_db.session_factory() as session:
+        before = session.scalar(select(func.count(WorkplaceOrg.id)))
+    wizard.go_next()
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == 2, timeout=10_000)
+    with demo_db.session_factory() as session:
+        assert session.scalar(select(func.count(WorkplaceOrg.id))) == before
+        org_id = session.scalar(select(Member.workplace_org_id).where(
+            Member.full_name == "Vương Văn Một"))
+    assert org_id == orgs["Đảng ủy Công ty Than Uông Bí"]

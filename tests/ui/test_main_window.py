@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QLabel
@@ -91,3 +92,39 @@ def test_a_pinned_clock_is_said_in_the_status_bar(qtbot: QtBot, demo_db: Databas
     assert "Ngày giả định: 26/11/2026" in labels
     window.sidebar.setCurrentRow(PAGES.index("Nhận xét hằng năm"))
     assert window.comments is not None and window.comments.year.value() == 2026
+
+
+def test_leaving_a_page_with_unsaved_work_asks(qtbot: QtBot, demo_db: Database,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from models.catalogues.settings import load_settings
+    from ui.shell import messages
+
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.show()
+    window.sidebar.setCurrentRow(6)
+    settings = window.settings
+    assert settings is not None and window.pages.currentWidget() is settings
+    settings.user_name.setText("Thư ký phường")
+    answers = [messages.Unsaved.CANCEL, messages.Unsaved.SAVE]
+    asked: list[str] = []
+    monkeypatch.setattr(messages, "ask_unsaved",
+                        lambda _p, _t, text: (asked.append(text), answers.pop(0))[1])
+    window.sidebar.setCurrentRow(1)  # Hủy: stay on the page, with what was typed
+    qtbot.waitUntil(lambda: window.sidebar.currentRow() == 6)
+    assert window.pages.currentWidget() is settings
+    assert settings.user_name.text() == "Thư ký phường"
+    window.sidebar.setCurrentRow(1)  # Lưu, then go
+    assert window.pages.currentWidget() is window.members
+    assert load_settings(demo_db.session_factory).user_name == "Thư ký phường"
+    assert asked == ["Trang «Cài đặt» có thay đổi chưa lưu. Lưu lại không?"] * 2
+    settings_text = "Thư ký phường 2"
+    window.sidebar.setCurrentRow(6)
+    settings.user_name.setText(settings_text)
+    answers[:] = [messages.Unsaved.CANCEL]
+    window.close()  # Hủy: the window stays open
+    assert window.isVisible()
+    answers[:] = [messages.Unsaved.DISCARD]
+    window.close()
+    assert not window.isVisible()
+    assert load_settings(demo_db.session_factory).user_name == "Thư ký phường"

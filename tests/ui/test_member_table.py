@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -58,7 +59,7 @@ def test_refresh_members_repaints_only_their_rows(qtbot: QtBot, demo_db: Databas
 
 def test_participation_column_shows_this_years_presence(qtbot: QtBot, demo_db: Database) -> None:
 
-    from models.activities.service import participation
+    from models.membership import participation
     from ui.register.member_table import PARTICIPATION_COLUMN
 
     model = MemberTableModel(demo_db.session_factory)
@@ -72,3 +73,52 @@ def test_participation_column_shows_this_years_presence(qtbot: QtBot, demo_db: D
         present = sum(p.present for p in groups.values())
         expected = f"{present}/{invited}" if invited else "—"
         assert model.data(model.index(row, PARTICIPATION_COLUMN)) == expected
+
+
+def rates_in_order(model: MemberTableModel) -> list[float | None]:
+    """The rate present/invited each row shows, top to bottom (None: not invited)."""
+    from ui.register.member_table import PARTICIPATION_COLUMN
+
+    shown = []
+    for row in range(model.rowCount()):
+        text = model.data(model.index(row, PARTICIPATION_COLUMN))
+        if text == "—":
+            shown.append(None)
+        else:
+            present, invited = (int(n.replace(".", "")) for n in text.split("/"))
+            shown.append(present / invited)
+    return shown
+
+
+def test_sorting_by_participation_really_sorts(qtbot: QtBot, demo_db: Database,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """«Tham gia năm nay» showed a sort arrow and did not sort."""
+    from ui.register import member_table
+    from ui.register.member_table import PARTICIPATION_COLUMN
+
+    model = MemberTableModel(demo_db.session_factory)
+    model.set_filter(MemberFilter())
+    model.sort(PARTICIPATION_COLUMN, Qt.SortOrder.DescendingOrder)  # 400 members: at once
+    assert model.is_complete and model.rowCount() == 400
+    rates = rates_in_order(model)
+    invited = [r for r in rates if r is not None]
+    assert invited == sorted(invited, reverse=True) and len(set(invited)) > 3
+    assert all(r is None for r in rates[len(invited):])  # nobody invited: last
+    model.sort(PARTICIPATION_COLUMN, Qt.SortOrder.AscendingOrder)
+    invited = [r for r in rates_in_order(model) if r is not None]
+    assert invited == sorted(invited)
+    # a long list is ordered on a worker, saying so, the list kept meanwhile
+    monkeypatch.setattr(member_table, "ORDER_AT_ONCE", 0)
+    before = [model.member_id_at(r) for r in range(model.rowCount())]
+    with qtbot.waitSignal(model.busy) as started:
+        model.sort(PARTICIPATION_COLUMN, Qt.SortOrder.DescendingOrder)
+    assert started.args == [True] and model.ordering
+    assert [model.member_id_at(r) for r in range(model.rowCount())] == before
+    qtbot.waitUntil(lambda: not model.ordering, timeout=20_000)
+    invited = [r for r in rates_in_order(model) if r is not None]
+    assert invited == sorted(invited, reverse=True)
+    # back to a column of the database
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    model.complete_now()
+    names = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+    assert [sort_key(n) for n in names] == sorted(sort_key(n) for n in names)

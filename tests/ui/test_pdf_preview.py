@@ -171,11 +171,19 @@ def test_save_copies_the_bytes(qtbot, dialog: PdfPreviewDialog, pdf_path: Path,
     assert target.read_bytes() == pdf_path.read_bytes()
 
 
-def test_save_cancelled_writes_nothing(qtbot, dialog: PdfPreviewDialog,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(messages, "save_file", lambda *args: None)
+def test_save_cancelled_writes_nothing(qtbot, dialog: PdfPreviewDialog, pdf_path: Path,
+                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def files() -> dict[Path, bytes]:
+        return {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+
+    before = files()
+    asked: list[str] = []
+    monkeypatch.setattr(messages, "save_file", lambda _p, _t, suggested, _f: asked.append(
+        suggested))  # the user cancels: None
     with qtbot.assertNotEmitted(dialog.saved):
         dialog.save_action.trigger()
+    assert asked == ["phieu-nhan-xet.pdf"]  # the question was asked
+    assert files() == before and pdf_path in before  # and nothing was written or changed
 
 
 def test_save_to_unwritable_place_shows_error(dialog: PdfPreviewDialog, tmp_path: Path,
@@ -384,3 +392,12 @@ def test_page_renders_in_the_view(qtbot, dialog: PdfPreviewDialog, tmp_path: Pat
     shot = tmp_path / "preview_dialog.png"
     assert dialog.grab().save(str(shot))
     assert shot.stat().st_size > 5_000
+
+
+def test_a_print_jobs_warning_stands_above_the_pages(dialog: PdfPreviewDialog) -> None:
+    assert not dialog.notice.isVisible()
+    dialog.set_notice("1 phiếu dài hơn một trang (Nguyễn Văn An (số 1-PNX/CB): 2 trang).")
+    assert dialog.notice.isVisible() and "dài hơn một trang" in dialog.notice.text()
+    assert dialog.notice.geometry().bottom() <= dialog.view.geometry().top()
+    dialog.set_notice(None)
+    assert not dialog.notice.isVisible()

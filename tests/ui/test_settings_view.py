@@ -20,7 +20,6 @@ from models.store import history
 from models.store.db import Database
 from models.store.entities import Setting
 from ui.catalogues.catalogue_dialogs import RegulationDialog
-from ui.settings import settings_view
 from ui.settings.settings_view import SettingsView
 from ui.shell import messages
 
@@ -47,6 +46,8 @@ def test_the_form_shows_what_is_stored(qtbot: QtBot, db: Database) -> None:
     assert view.deadline.text() == "15/12"
     assert not view.save_button.isEnabled()  # nothing to save yet
     assert view.regulation_model.rowCount() == 2
+    years = view.regulation_model
+    assert [years.data(years.index(r, 0)) for r in range(2)] == ["2000", "2020"]  # not 2.000
 
 
 def test_an_invalid_margin_shows_the_error_inline_and_saves_nothing(
@@ -54,10 +55,9 @@ def test_an_invalid_margin_shows_the_error_inline_and_saves_nothing(
     view = make_view(qtbot, db)
     view.margins["margin_left"].setValue(28)
     view.place_name.setText("Thành phố Đông Triều")
-    label = view.error_labels["margin_left"]
-    assert label.text() == "Lề trái không được nhỏ hơn 30 mm."
-    assert not label.isHidden()
-    assert view.error_labels["margin_top"].isHidden()
+    assert view.checks.message("margin_left") == "Lề trái không được nhỏ hơn 30 mm."
+    assert view.margins["margin_left"].property("invalid") is True
+    assert view.checks.message("margin_top") == ""
     with qtbot.assertNotEmitted(view.changed):
         qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
     assert "Chưa lưu" in view.status_label.text()
@@ -100,7 +100,7 @@ def test_ward_names_are_saved_with_the_form(qtbot: QtBot, db: Database) -> None:
 def test_an_empty_ward_name_is_reported_under_its_field(qtbot: QtBot, db: Database) -> None:
     view = make_view(qtbot, db)
     view.committee_name.setText("  ")
-    assert view.error_labels["committee_name"].text() == "Chưa nhập tên Đảng ủy phường (xã)."
+    assert view.checks.message("committee_name") == "Chưa nhập tên Đảng ủy phường (xã)."
     assert not view.save()
 
 
@@ -112,17 +112,17 @@ def test_revert_reloads_what_is_stored(qtbot: QtBot, db: Database) -> None:
     view.revert_button.click()
     assert view.margins["margin_right"].value() == 15
     assert view.backup_dir.text() == ""
-    assert view.error_labels["margin_right"].isHidden()
+    assert view.checks.message("margin_right") == ""
     assert not view.revert_button.isEnabled()
 
 
 def test_choose_the_backup_folder(qtbot: QtBot, db: Database,
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     view = make_view(qtbot, db)
-    monkeypatch.setattr(settings_view, "choose_folder", lambda parent, title, start: "/srv/sao lưu")
+    monkeypatch.setattr(messages, "open_folder", lambda parent, title, start: "/srv/sao lưu")
     view.choose_button.click()
     assert view.backup_dir.text() == "/srv/sao lưu"
-    monkeypatch.setattr(settings_view, "choose_folder", lambda parent, title, start: None)
+    monkeypatch.setattr(messages, "open_folder", lambda parent, title, start: None)
     view.choose_button.click()  # cancelled: kept
     assert view.backup_dir.text() == "/srv/sao lưu"
     assert view.save()
@@ -133,7 +133,8 @@ def test_add_and_delete_a_regulation(qtbot: QtBot, db: Database,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     view = make_view(qtbot, db)
     monkeypatch.setattr(RegulationDialog, "add", classmethod(
-        lambda cls, parent, others: RegulationInput(2030, "999-QĐ/TW", "Căn cứ Quy định 999")))
+        lambda cls, parent, others, commit: commit(
+            RegulationInput(2030, "999-QĐ/TW", "Căn cứ Quy định 999"))))
     with qtbot.waitSignal(view.changed) as blocker:
         view.add_regulation_button.click()
     assert blocker.args == ["settings"]
@@ -150,8 +151,8 @@ def test_regulation_dialog_refuses_a_year_already_used(qtbot: QtBot, db: Databas
     dialog.from_year.setValue(2020)
     dialog.code.setText("214-QĐ/TW")
     dialog.basis_line.setPlainText("Căn cứ")
-    assert dialog.error_labels["from_year"].text() == (
+    assert dialog.checks.message("from_year") == (
         "Đã có quy định áp dụng từ năm 2020 (213-QĐ/TW).")
-    assert not dialog.ok_button.isEnabled()
+    assert not dialog.save()
     dialog.from_year.setValue(2026)
-    assert dialog.ok_button.isEnabled()
+    assert dialog.errors() == {}

@@ -20,17 +20,12 @@ from sqlalchemy import func, select
 
 from models.activities.service import (
     ALL_CELLS,
-    GROUPS,
     ActivityError,
     ActivityInput,
-    Participation,
     add_activity,
-    default_invitees,
     get_activity,
     invite,
     list_activities,
-    participation,
-    participation_many,
     reminders,
     roster,
     save_attendance,
@@ -40,6 +35,13 @@ from models.activities.service import (
 )
 from models.catalogues.service import OrgInput, add_org
 from models.catalogues.ward import list_cells
+from models.membership import (
+    GROUPS,
+    Participation,
+    default_invitees,
+    participation,
+    participation_many,
+)
 from models.register.rules import MemberInput
 from models.register.service import add_member, change_status, move_cell, set_archived, set_excused
 from models.store.db import Database
@@ -165,6 +167,8 @@ def test_validate_activity_names_the_fields() -> None:
         "status": "Chưa chọn tình trạng (Dự kiến / Đã tổ chức)."}
     assert validate_activity(replace(good, date=None), TODAY) == {  # type: ignore[arg-type]
         "date": "Chưa nhập ngày."}
+    assert validate_activity(replace(good, date=date(1989, 12, 31)), TODAY) == {
+        "date": "Năm của ngày phải từ 1990 đến 2100 (đã nhập 1989)."}
 
 
 def test_add_update_get_and_refusals(db: Database) -> None:

@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from models.activities.service import Participation, participation_many
 from models.catalogues.documents import issuer_lines
-from models.figures.summary import attendance_summary, total_of
+from models.figures.attendance import attendance_summary
+from models.membership import Participation, participation_many, total
 from models.store.db import Database
 from reports.documents.attendance_summary import attendance_summary_pdf, attendance_summary_xlsx
 from tests.unit.test_summary import TODAY, build, line_with, numbers
@@ -44,7 +44,7 @@ def test_per_member_and_per_cell(db: Database) -> None:
     # the same rule as participation_many, member by member
     every = participation_many(f, None, 2026)
     for m in data.members:
-        assert m.counts == total_of(every[m.member_id].values()), m.full_name
+        assert m.counts == total(every[m.member_id].values()), m.full_name
 
     khu6 = attendance_summary(f, 2026, cell_id=r.c6)
     assert khu6.scope == "Chi bộ khu 6"
@@ -72,11 +72,17 @@ def test_pdf_and_workbook(db: Database, tmp_path: Path) -> None:
     assert numbers(line_with(text, "1 Chi bộ khu 5")) == [1, 5, 3, 9, 5, 2, 2]
     assert "55,6%" in line_with(text, "1 Chi bộ khu 5")
     assert numbers(line_with(text, "3 Toàn phường")) == [3, 1, 3, 2, 0, 0]
-    assert numbers(line_with(text, "1 Trần Văn An")) == [1, 5, 2, 1980, 5, 4, 4, 0, 0]  # khu 5
+    # members grouped by cell (each cell's name over them, its subtotal under them)
+    assert text.index("Chi bộ khu 5 (") < text.index("1 Trần Văn An") < text.index(
+        "Chi bộ khu 6 (")
+    assert numbers(line_with(text, "1 Trần Văn An")) == [1, 5, 2, 1980, 4, 4, 0, 0]
     assert "100,0%" in line_with(text, "1 Trần Văn An")
     assert "33,3%" in line_with(text, "3 Lê Văn Bình")
-    assert "–" in line_with(text, "6 Đặng Văn Hải")  # nobody invited him: no rate
+    assert "–" in next(line for line in text.splitlines() if "Đặng Văn Hải" in line)  # no rate
     totals = [line for line in text.splitlines() if line.startswith("Tổng cộng")]
+    subtotals = [numbers(line) for line in text.splitlines() if line.startswith("Cộng")]
+    assert len(subtotals) >= 2
+    assert [sum(column) for column in zip(*subtotals, strict=True)][:4] == [14, 9, 2, 2]
     assert [numbers(t) for t in totals] == [[6, 14, 9, 2, 2], [14, 9, 2, 2]]
     assert all("64,3%" in t for t in totals)
 

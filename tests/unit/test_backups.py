@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from models.catalogues.ward import get_ward, setup_ward
 from models.store.backups import lock_for, restore_database
@@ -33,8 +34,10 @@ def place(path: Path) -> str:
 
 
 def set_place(path: Path, name: str) -> None:
-    with sqlite3.connect(path) as con:
+    con = sqlite3.connect(path)
+    with con:
         con.execute("UPDATE ward SET place_name = ?", (name,))
+    con.close()
 
 
 def digest(path: Path) -> str:
@@ -103,13 +106,20 @@ def test_restore_refuses_while_the_program_has_the_file_open(ward_db: Path,
                                                             tmp_path: Path) -> None:
     copy = tmp_path / "ban-sao.sqlite"
     run("--db", str(ward_db), "backup", str(copy))
-    lock = lock_for(ward_db)
-    lock.acquire()
+    other_program = FileLock(str(lock_for(ward_db).lock_file))  # not this program's lock object
+    other_program.acquire()
     try:
-        with pytest.raises(DatabaseLocked, match="đang mở"):
-            restore_database(copy, ward_db)
+        with pytest.raises(DatabaseLocked, match="chương trình khác đang ghi vào sổ này"):
+            restore_database(copy, ward_db, wait=0)
     finally:
-        lock.release()
+        other_program.release()
+    con = sqlite3.connect(ward_db)  # any open connection, reading only
+    con.execute("SELECT count(*) FROM ward").fetchone()
+    try:
+        with pytest.raises(DatabaseLocked, match="đang được một chương trình khác mở"):
+            restore_database(copy, ward_db, wait=0)
+    finally:
+        con.close()
 
 
 def test_backup_while_another_connection_writes(ward_db: Path, tmp_path: Path) -> None:

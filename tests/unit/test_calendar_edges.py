@@ -18,19 +18,14 @@ import pytest
 from pypdf import PdfReader
 
 from models import clock
-from models.activities.service import (
-    ActivityInput,
-    add_activity,
-    default_invitees,
-    list_activities,
-    participation,
-)
+from models.activities.service import ActivityInput, add_activity, list_activities
 from models.catalogues.settings import load_settings, regulation_for_year
 from models.catalogues.ward import list_cells
 from models.comments.deadlines import current_round_year, days_left_text, set_deadline
 from models.comments.rounds import create_round
 from models.comments.sheets import get_sheet, list_sheets
 from models.dates import age_on, birthday_in
+from models.membership import default_invitees, participation
 from models.register.receipts import receipt_facts
 from models.register.rules import MemberInput, validate_member
 from models.register.service import add_member, change_status

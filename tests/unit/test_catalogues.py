@@ -9,14 +9,17 @@ from sqlalchemy import select
 
 from models import clock
 from models.catalogues.documents import issuer_lines
+from models.catalogues.issuers import (
+    IssuerVersionInput,
+    capitals_suggestions,
+    validate_issuer_version,
+)
 from models.catalogues.service import (
     CatalogueError,
-    IssuerVersionInput,
     OrgInput,
     add_cell,
     add_issuer_version,
     add_org,
-    capitals_suggestions,
     list_cell_details,
     list_issuers,
     list_org_details,
@@ -26,7 +29,6 @@ from models.catalogues.service import (
     update_cell,
     update_org,
     validate_cell,
-    validate_issuer_version,
     validate_org,
 )
 from models.catalogues.ward import CellInput, list_cells, list_orgs
@@ -244,7 +246,7 @@ def test_issuer_version_rules_and_capitals_suggestion() -> None:
     assert set(validate_issuer_version(empty)) == {
         "parent_line", "name_line", "number_suffix", "signer_title", "signer_role"}
     assert validate_issuer_version(version(date(1980, 1, 1))) == {
-        "valid_from": "Ngày áp dụng phải từ năm 1990 đến năm 2100."}
+        "valid_from": "Năm của ngày áp dụng phải từ 1990 đến 2100 (đã nhập 1980)."}
     assert "number_suffix" in validate_issuer_version(version(date(2026, 1, 1),
                                                               number_suffix="C/B"))
     typed = version(date(2026, 1, 1), name_line="Chi bộ khu 5")

@@ -1,4 +1,6 @@
-"""The comment sheet, its covering list and the batch PDF (DOMAIN.md §3.3, DESIGN.md §3.5)."""
+"""The comment sheet, its covering list and the batch PDF (DOMAIN.md §3.3, DESIGN.md §3.5):
+one page with room for 600 more characters and the ward's seal, what page 2 says when a sheet
+is longer, and the fit measure the editor asks while typing."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import dataclasses
 import io
 import re
 import subprocess
+import time
 from datetime import date
 from pathlib import Path
 
@@ -14,20 +17,20 @@ from pypdf import PdfReader
 from reportlab.lib.units import mm
 
 from models.catalogues.documents import IssuerLines
-from reports.documents import comment_sheet as cs
+from models.figures.common import Cancelled
+from models.labels import PROPOSAL
+from reports.documents import comment_batch
+from reports.documents.comment_batch import SheetGroup, comment_sheets_pdf
 from reports.documents.comment_sheet import (
-    Cancelled,
     CommentSheetData,
-    CoveringList,
-    CoverRow,
-    SheetGroup,
     SheetItem,
     Signer,
     comment_sheet_pdf,
-    comment_sheets_pdf,
-    covering_list_flowables,
+    sheet_fit,
 )
-from reports.layout.party_doc import build_pdf
+from reports.documents.covering_list import CoveringList, CoverRow, covering_list_flowables
+from reports.layout.names import company_of, without_addressee
+from reports.layout.party_doc import Margins, build_pdf
 from tests.unit.test_party_doc import (
     A4_PORTRAIT,
     all_text,
@@ -35,6 +38,8 @@ from tests.unit.test_party_doc import (
     is_size,
     page_text,
     run_with,
+    runs,
+    width,
 )
 
 CELL = IssuerLines(
@@ -63,8 +68,7 @@ ITEMS = (
 )
 FRONT = Signer(("T/M BAN CÔNG TÁC MẶT TRẬN",), "TRƯỞNG BAN", "Trần Thị Bình")
 CELL_SIGNER = Signer(("T/M CHI ỦY",), "BÍ THƯ", "Lê Văn Cường")
-CERTIFICATION = Signer(("XÁC NHẬN CỦA ĐẢNG ỦY PHƯỜNG MẠO KHÊ", "T/M ĐẢNG ỦY"), "BÍ THƯ", "",
-                       "(ký tên, đóng dấu)")
+CERTIFICATION = Signer(("XÁC NHẬN CỦA ĐẢNG ỦY", "T/M ĐẢNG ỦY"), "BÍ THƯ", "")
 SHEET = CommentSheetData(
     issuer=CELL, doc_code="27-PNX/CB", printed_on=date(2026, 12, 5), year=2026,
     addressee="Đảng ủy Công ty Than Mạo Khê",
@@ -142,10 +146,11 @@ def test_a_sheet_prints_header_title_member_items_and_signatures(tmp_path: Path)
     found = lines(all_text(reader))
     for expected in (
         "ĐẢNG CỘNG SẢN VIỆT NAM", "ĐẢNG BỘ PHƯỜNG MẠO KHÊ", "CHI BỘ KHU 5", "Số 27-PNX/CB",
-        "Đông Triều, ngày 05 tháng 12 năm 2026", "PHIẾU NHẬN XÉT", "Năm 2026",
+        "Đông Triều, ngày 05 tháng 12 năm 2026", "PHIẾU NHẬN XÉT",
         "Kính gửi: Đảng ủy Công ty Than Mạo Khê", "Nam/nữ: Nam", "Sinh ngày: 12/05/1978",
-        "Đơn vị công tác, chức vụ: Quản đốc Phân xưởng Khai thác 1, Công ty Than Mạo Khê",
-        "Sinh hoạt đảng tại: Chi bộ Phân xưởng Khai thác 1 – Đảng ủy Công ty Than Mạo Khê",
+        # the sheet goes to the company's committee: its name is not repeated after the unit
+        "Đơn vị công tác, chức vụ: Quản đốc Phân xưởng Khai thác 1",
+        "Sinh hoạt đảng tại: Chi bộ Phân xưởng Khai thác 1",
         "Nơi cư trú: Số 12, tổ 3, khu 5, phường Mạo Khê", "6. Đề nghị:",
         "T/M BAN CÔNG TÁC MẶT TRẬN", "TRƯỞNG BAN", "T/M CHI ỦY", "BÍ THƯ", "Trần Thị Bình",
         "Lê Văn Cường",
@@ -153,8 +158,8 @@ def test_a_sheet_prints_header_title_member_items_and_signatures(tmp_path: Path)
         assert expected in found, (expected, found)
     text = flat(all_text(reader))
     assert "Họ và tên: Nguyễn Văn An" in text
-    assert ("đảng viên đang công tác giữ mối liên hệ với tổ chức đảng và nhân dân nơi cư trú"
-            in text)
+    assert ("đảng viên đang công tác giữ mối liên hệ với tổ chức đảng và nhân dân nơi cư trú "
+            "năm 2026") in text
     assert ("nhân dân nơi cư trú, Chi ủy Chi bộ khu 5 phối hợp với Ban công tác Mặt trận khu 5 "
             "nhận xét đảng viên như sau:") in text
     for item in ITEMS:
@@ -163,35 +168,59 @@ def test_a_sheet_prints_header_title_member_items_and_signatures(tmp_path: Path)
     assert "None" not in text
 
 
-def test_name_is_bold_and_the_layout_follows_the_form(tmp_path: Path) -> None:
-    page = sheet_pdf(tmp_path, dataclasses.replace(SHEET, certification=CERTIFICATION)).pages
-    first = page[0]
+def test_only_what_merely_repeats_the_addressee_is_left_out() -> None:
+    to = "Đảng ủy Công ty Than Mạo Khê"
+    assert without_addressee("Chi bộ Khai thác 1 – Đảng ủy Công ty Than Mạo Khê", to) == (
+        "Chi bộ Khai thác 1")
+    assert without_addressee("Thợ lò, Phân xưởng Khai thác 1, Công ty Than Mạo Khê", to) == (
+        "Thợ lò, Phân xưởng Khai thác 1")
+    assert without_addressee("Thợ lò, Công ty Than Uông Bí", to) == "Thợ lò, Công ty Than Uông Bí"
+    assert without_addressee("Công ty Than Mạo Khê", to) == "Công ty Than Mạo Khê"
+    assert without_addressee("Kỹ sư, Công ty Than Mạo Khê", "") == "Kỹ sư, Công ty Than Mạo Khê"
+    assert company_of("Đảng ủy Công ty Than Mạo Khê") == "Công ty Than Mạo Khê"
+    assert company_of("Đảng bộ Than Quảng Ninh") == "Than Quảng Ninh"
+    assert company_of("Trường THCS Mạo Khê II") == "Trường THCS Mạo Khê II"
+
+
+def test_name_is_bold_the_body_13_pt_and_the_layout_follows_the_form(tmp_path: Path) -> None:
+    first = sheet_pdf(tmp_path, dataclasses.replace(SHEET, certification=CERTIFICATION)).pages[0]
     assert run_with(first, "Nguyễn Văn An").font.endswith("LiberationSerif-Bold")
     assert run_with(first, "Kính gửi: Đảng ủy Công ty Than Mạo Khê").font.endswith("-Bold")
-    assert run_with(first, "Năm 2026").font.endswith("-Italic")
-    # name, sex and birth share one line, in that order
     name, sex = run_with(first, "Nguyễn Văn An"), run_with(first, "Nam/nữ: Nam")
     birth = run_with(first, "Sinh ngày: 12/05/1978")
+    assert 13 <= sex.size <= 14 and 13 <= name.size <= 14  # the body (HD 36: 13–14 pt)
+    assert run_with(first, "ĐẢNG BỘ PHƯỜNG MẠO KHÊ").size == 14  # the parent line
+    # name, sex and birth share one line, in that order
     assert abs(name.y - sex.y) < 1 and abs(sex.y - birth.y) < 1
     assert name.x < sex.x < birth.x
-    # the certification stands under the signatures, centred, on the same page as them
-    last = page[-1]
-    front, cell = run_with(last, "Trần Thị Bình"), run_with(last, "Lê Văn Cường")
-    certify = run_with(last, "XÁC NHẬN CỦA ĐẢNG ỦY PHƯỜNG MẠO KHÊ")
-    assert front.x < cell.x and certify.y < cell.y  # one block: positions relative to it
-    # on the page (the signatures are a form object, placed where they stand: poppler applies
-    # its position, pypdf does not), the certification is centred on the text width
-    words = page_words(tmp_path / "sheet.pdf", len(page))
-    line = [w for w in words if abs(w[1] - next(v[1] for v in words if v[4] == "XÁC")) < 1]
-    centre = (min(w[0] for w in line) + max(w[2] for w in line)) / 2
-    assert abs(centre - (35 + 160 / 2) * mm) < 2, line
-    assert "(ký tên, đóng dấu)" in lines(last.extract_text())
+
+
+def test_the_certification_keeps_30_mm_for_the_signature_and_seal(tmp_path: Path) -> None:
+    """The ward certifies beside the two who comment; under its lines, 30 mm of its column
+    stay empty, above the bottom margin."""
+    reader = sheet_pdf(tmp_path, dataclasses.replace(SHEET, certification=CERTIFICATION))
+    assert len(reader.pages) == 1
+    # the signatures are a form object: poppler places it where it stands, pypdf does not
+    words = page_words(tmp_path / "sheet.pdf", 1)
+    certify = next(w for w in words if w[4] == "XÁC")
+    front = [w for w in words if w[4] == "T/M" and abs(w[1] - certify[1]) < 2]
+    assert len(front) == 2  # the Front's and the cell's titles start on the same line
+    column = (certify[0] - 1, min(w[0] for w in front) - 1)  # the certification's column
+    below = sorted((w for w in words if column[0] <= w[0] < column[1] and w[1] > certify[1]),
+                   key=lambda w: w[1])
+    assert [w[4] for w in below] == ["T/M", "ĐẢNG", "ỦY", "BÍ", "THƯ"]
+    room_top = below[-1][3]
+    room = [w for w in words if w[1] > room_top and w[2] > column[0] and w[0] < column[1]]
+    assert room == []  # nothing printed in the room …
+    assert A4_PORTRAIT[1] - 25 * mm - room_top >= 30 * mm  # … and 30 mm of it on the page
+    names = [w for w in words if w[4] in ("Bình", "Cường")]
+    assert all(n[3] - room_top >= 30 * mm - 1 for n in names)  # the signers' names under it
 
 
 @pytest.mark.parametrize("proposal", ["praise", "none", "discipline"])
 def test_the_chosen_proposal_is_ticked(tmp_path: Path, proposal: str) -> None:
     text = flat(all_text(sheet_pdf(tmp_path, dataclasses.replace(SHEET, proposal=proposal))))
-    for key, label in cs.PROPOSAL_LABELS.items():
+    for key, label in PROPOSAL.items():
         box = "☒" if key == proposal else "☐"
         assert f"{box} {label}" in text, (key, text)
     assert text.count("☒") == 1 and text.count("☐") == 2
@@ -215,6 +244,17 @@ def test_blank_values_print_dots_and_a_year_alone_is_a_year(tmp_path: Path) -> N
     assert "None" not in text
 
 
+def test_a_very_long_name_wraps_inside_its_own_box(tmp_path: Path) -> None:
+    name = "Nguyễn Thị Phương Thảo Hoàng Lan Anh Ngọc Bích Thùy Dương Minh"
+    reader = sheet_pdf(tmp_path, dataclasses.replace(SHEET, full_name=name))
+    assert len(reader.pages) == 1
+    words = page_words(tmp_path / "sheet.pdf", 1)
+    sex = next(w for w in words if w[4] == "Nam/nữ:")
+    name_words = [w for w in words if w[4] in name.split() and w[1] <= sex[1] + 40]
+    assert {w[4] for w in name_words} == set(name.split())
+    assert all(w[2] < sex[0] for w in name_words)  # never runs into "Nam/nữ"
+
+
 def test_fonts_are_embedded_and_metadata_set(tmp_path: Path) -> None:
     reader = sheet_pdf(tmp_path, SHEET)
     assert assert_fonts_embedded_and_ours(reader) >= {"LiberationSerif", "LiberationSerif-Bold",
@@ -225,10 +265,16 @@ def test_fonts_are_embedded_and_metadata_set(tmp_path: Path) -> None:
     assert meta.author == "Chi bộ khu 5"
 
 
-def test_a_long_comment_continues_on_numbered_pages_with_nothing_lost(tmp_path: Path) -> None:
+def test_a_long_comment_continues_on_a_page_that_names_the_member_year_and_number(
+        tmp_path: Path) -> None:
     reader = sheet_pdf(tmp_path, dataclasses.replace(long_sheet(), certification=CERTIFICATION))
     assert len(reader.pages) >= 2
-    assert "2" in lines(page_text(reader, 1))
+    second = lines(page_text(reader, 1))
+    assert second[0] == ("Phiếu nhận xét năm 2026 của đồng chí Hoàng Thị Thủy, số 27-PNX/CB "
+                         "(tiếp theo)")
+    number = run_with(reader.pages[1], "2")  # in the top margin, over the text's centre
+    assert number.y > A4_PORTRAIT[1] - 25 * mm
+    assert abs(number.x + width(number) / 2 - (35 + 160 / 2) * mm) < 1
     assert "1" not in lines(page_text(reader, 0))  # the first page has no number
     words = flat(all_text(reader)).split()
     assert [w for w in words if w.startswith("việc")] == LONG_WORDS
@@ -236,30 +282,113 @@ def test_a_long_comment_continues_on_numbered_pages_with_nothing_lost(tmp_path: 
     assert "việc150" in [line.split(" ")[0] for line in lines(all_text(reader))]
     # the signatures stay together with the last item, never alone on a page
     last = lines(page_text(reader, len(reader.pages) - 1))
-    assert {"7. Ý kiến khác: Không.", "Lê Văn Cường", "(ký tên, đóng dấu)"} <= set(last)
+    assert {"7. Ý kiến khác: Không.", "Lê Văn Cường"} <= set(last)
+
+
+# --- one page, and the editor's measure of it ---------------------------------------------------
+
+FREE_TEXT = ("Đồng chí gương mẫu chấp hành chủ trương của Đảng, chính sách, pháp luật của Nhà "
+             "nước, tích cực tham gia các hoạt động của khu dân cư và vận động gia đình cùng "
+             "thực hiện tốt các quy định nơi cư trú. ") * 10
+
+
+def with_more_text(data: CommentSheetData, count: int, items: tuple[int, ...]
+                   ) -> CommentSheetData:
+    """`count` more characters of free text shared out over the given items."""
+    each = count // len(items)
+    return dataclasses.replace(data, items=tuple(
+        dataclasses.replace(i, text=f"{i.text} {FREE_TEXT[:each - 1]}") if i.number in items
+        else i for i in data.items))
+
+
+SPREADS = [(1,), (7,), (1, 2), (1, 2, 4), (2, 4, 7), (1, 2, 3, 4, 5, 7), (3, 5)]
+
+
+@pytest.mark.parametrize("items", SPREADS)
+def test_600_more_characters_still_fit_one_page_with_the_certification(
+        tmp_path: Path, items: tuple[int, ...]) -> None:
+    data = with_more_text(dataclasses.replace(SHEET, certification=CERTIFICATION), 600, items)
+    assert sum(len(i.text) for i in data.items) - sum(len(i.text) for i in SHEET.items) >= 594
+    assert sheet_fit(data).fits
+    assert len(sheet_pdf(tmp_path, data).pages) == 1
+
+
+@pytest.mark.parametrize("extra", [0, 600, 900, 1200, 2000])
+@pytest.mark.parametrize("margins", [Margins(), Margins(20, 20, 30, 15)])
+def test_the_measure_agrees_with_the_printed_pages(tmp_path: Path, extra: int,
+                                                   margins: Margins) -> None:
+    data = with_more_text(dataclasses.replace(SHEET, certification=CERTIFICATION), extra,
+                          (1, 7)) if extra else SHEET
+    path = tmp_path / f"fit{extra}.pdf"
+    pages = comment_sheet_pdf(data, path, margins)
+    fit = sheet_fit(data, margins)
+    assert fit.fits == (pages == 1), (fit, pages)
+    assert ("Vừa một trang" in fit.message) == fit.fits
+    assert "trang 2" in fit.message or fit.fits
+
+
+def test_the_measure_is_quick() -> None:
+    data = with_more_text(dataclasses.replace(SHEET, certification=CERTIFICATION), 600, (1, 4))
+    sheet_fit(data)  # warm: fonts and shared blocks
+    start = time.perf_counter()
+    for _ in range(20):
+        sheet_fit(data)
+    assert (time.perf_counter() - start) / 20 < 0.05  # well under a pause in typing
 
 
 # --- the covering list --------------------------------------------------------------------------
 
-def test_the_covering_list_has_its_rows_total_and_signer(tmp_path: Path) -> None:
+def test_the_covering_list_has_its_rows_total_recipients_and_signer(tmp_path: Path) -> None:
     sheets = tuple(member(n) for n in range(45))
     path = tmp_path / "cover.pdf"
-    pages = build_pdf(path, covering_list_flowables(cover(sheets)), title="x", author="y")
+    pages = build_pdf(path, covering_list_flowables(cover(sheets)), title="x", author="y",
+                      page_numbers="of_total")
     reader = PdfReader(path)
     assert pages == len(reader.pages) >= 2
     assert_fonts_embedded_and_ours(reader)
     found = lines(all_text(reader))
     for expected in ("ĐẢNG ỦY PHƯỜNG MẠO KHÊ", "DANH SÁCH PHIẾU NHẬN XÉT",
-                     "gửi Đảng ủy Công ty Than Mạo Khê", "Năm 2026", "Tổng số: 45 phiếu.",
-                     "T/M ĐẢNG ỦY", "Phạm Văn Dũng", "Nguyễn Văn An", "Ngô Thị Lan 39"):
+                     "gửi Đảng ủy Công ty Than Mạo Khê", "Năm 2026", "(Các phiếu của Chi bộ khu 5)",
+                     "Tổng số: 45 phiếu.", "T/M ĐẢNG ỦY", "Phạm Văn Dũng", "Nơi nhận:",
+                     "- Đảng ủy Công ty Than Mạo Khê;", "- Lưu Văn phòng Đảng ủy."):
         assert expected in found, (expected, found)
     assert re.search(r"Số {5,}-DS/ĐU", all_text(reader).replace("\xa0", " "))
     text = flat(all_text(reader))
-    assert "2 Trần Thị Bình 1978 Công nhân Phân xưởng Khai thác 1 Chi bộ khu 5 2-PNX/CB" in text
-    assert "45 Đặng Văn Đức 44 1978" in text
-    assert "45-PNX/CB" in text
+    # one cell sent them all: no cell column (the note above says it once)
+    assert "2 Trần Thị Bình 1978 Công nhân Phân xưởng Khai thác 1 2-PNX/CB" in text
+    assert "45 Đặng Văn Đức 44 1978" in text and "45-PNX/CB" in text
     for index in range(len(reader.pages)):  # the column heads repeat on every page
         assert "STT Họ và tên Năm sinh" in flat(page_text(reader, index))
+    assert "1 Nguyễn Văn An 1978" in text and "40 Ngô Thị Lan 39 1978" in text
+    top = run_with(reader.pages[1], f"2/{pages}")  # x/y in the top margin from page 2
+    assert top.y > A4_PORTRAIT[1] - 25 * mm
+    assert all(r.y < A4_PORTRAIT[1] - 25 * mm for r in runs(reader.pages[0]))
+
+
+def test_the_covering_list_never_breaks_a_number_or_a_cell_name(tmp_path: Path) -> None:
+    cells = ("Chi bộ khu 10", "Chi bộ khu 5")
+    long_job = ("Công nhân vận hành thiết bị sàng tuyển, Phân xưởng Sàng tuyển và Chế biến "
+                "than số 3, Công ty Than Mạo Khê")
+    sheets = tuple(dataclasses.replace(member(n), doc_code=f"{246 + n}-PNX/CB")
+                   for n in range(30))
+    rows = tuple(CoverRow(s.full_name, s.birth, long_job, cells[n % 2], s.doc_code or "")
+                 for n, s in enumerate(sheets))
+    listing = dataclasses.replace(cover(sheets), rows=rows)
+    path = tmp_path / "cover.pdf"
+    build_pdf(path, covering_list_flowables(listing), title="x", author="y")
+    text = pdf_lines(path)
+    for row in rows:
+        assert any(row.doc_code in line for line in text), row.doc_code
+    assert sum("Chi bộ khu 10" in line for line in text) == 15
+    # the addressee's company is not repeated after every job
+    assert not any("Công ty Than Mạo Khê" in line for line in text
+                   if "Sàng tuyển" in line or "than số 3" in line)
+
+
+def pdf_lines(path: Path) -> list[str]:
+    """The lines as poppler lays the page out (columns side by side)."""
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout.splitlines()
 
 
 # --- the batch ----------------------------------------------------------------------------------
@@ -289,9 +418,9 @@ def test_a_batch_puts_each_list_before_its_sheets_and_restarts_page_numbers(
         tmp_path: Path) -> None:
     path = tmp_path / "batch.pdf"
     calls: list[tuple[int, int]] = []
-    pages = comment_sheets_pdf(batch(), path, progress=lambda d, t: calls.append((d, t)))
+    printed = comment_sheets_pdf(batch(), path, progress=lambda d, t: calls.append((d, t)))
     reader = PdfReader(path)
-    assert pages == len(reader.pages)
+    assert printed.pages == len(reader.pages)
     kinds = document_pages(reader)
     assert kinds[:4] == [("list", ""), ("sheet", ""), ("sheet", ""), ("sheet", "")]
     assert kinds[4:7] == [("list", ""), ("sheet", ""), ("sheet", "")]
@@ -300,18 +429,27 @@ def test_a_batch_puts_each_list_before_its_sheets_and_restarts_page_numbers(
     names = [member_name(page_text(reader, i)) for i in (1, 2, 3, 5, 6, len(reader.pages) - 1)]
     assert names == ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Hường",
                      "Hoàng Thị Thủy", "Nguyễn Văn An 20"]
+    # the page 2 of the long sheet names it; the next document's first page does not
+    assert "Hoàng Thị Thủy, số 27-PNX/CB (tiếp theo)" in flat(page_text(reader, 7))
+    assert "tiếp theo" not in page_text(reader, len(reader.pages) - 1)
     assert calls[0] == (0, 6) and calls[-1] == (6, 6)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     assert_fonts_embedded_and_ours(reader)
     meta = reader.metadata
     assert meta is not None and meta.title == "Phiếu nhận xét đảng viên năm 2026"
     assert meta.author == "Đảng ủy phường Mạo Khê"
+    # printing says which sheet is longer than a page
+    ((long,),) = (printed.long_sheets,)
+    assert (long.full_name, long.doc_code) == ("Hoàng Thị Thủy", "27-PNX/CB")
+    assert long.pages == len(reader.pages) - 7  # its first page is the 7th, one sheet after
+    assert printed.warning().startswith("1 phiếu dài hơn một trang (Hoàng Thị Thủy (số 27-PNX/CB)")
 
 
 def test_each_member_is_named_on_their_own_page(tmp_path: Path) -> None:
     sheets = tuple(member(n) for n in range(12))
     path = tmp_path / "batch.pdf"
-    comment_sheets_pdf([SheetGroup(None, sheets)], path)
+    printed = comment_sheets_pdf([SheetGroup(None, sheets)], path)
+    assert printed.long_sheets == () and printed.warning() == ""
     reader = PdfReader(path)
     assert len(reader.pages) == 12
     assert [member_name(page_text(reader, i)) for i in range(12)] == [
@@ -334,20 +472,22 @@ def test_cancelling_writes_nothing(tmp_path: Path) -> None:
 @pytest.fixture
 def small_pool(monkeypatch: pytest.MonkeyPatch) -> None:
     """The pool from 10 sheets on (not 60), so the tests stay quick."""
-    monkeypatch.setattr(cs, "SINGLE_PROCESS_BELOW", 10)
+    monkeypatch.setattr(comment_batch, "SINGLE_PROCESS_BELOW", 10)
 
 
-def test_the_pool_gives_the_same_text_as_one_process(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_pool_gives_the_same_text_and_long_sheets_as_one_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     groups = [SheetGroup(cover(sheets), sheets) for sheets in (
         tuple(member(n) for n in range(14)), (long_sheet(),),
         tuple(member(n) for n in range(14, 30)))]
     single, pooled = tmp_path / "single.pdf", tmp_path / "pooled.pdf"
     calls: list[int] = []
-    pages = comment_sheets_pdf(groups, single)  # under 60 sheets: in this process
-    monkeypatch.setattr(cs, "SINGLE_PROCESS_BELOW", 10)
-    assert comment_sheets_pdf(groups, pooled, workers=2, chunk_size=6,
-                              progress=lambda d, t: calls.append(d)) == pages
+    alone = comment_sheets_pdf(groups, single)  # under 60 sheets: in this process
+    monkeypatch.setattr(comment_batch, "SINGLE_PROCESS_BELOW", 10)
+    together = comment_sheets_pdf(groups, pooled, workers=2, chunk_size=6,
+                                  progress=lambda d, t: calls.append(d))
+    assert together == alone and len(alone.long_sheets) == 1
+    pages = alone.pages
     one, two = PdfReader(single), PdfReader(pooled)
     assert len(one.pages) == len(two.pages) == pages
     assert [page_text(one, i) for i in range(pages)] == [page_text(two, i) for i in range(pages)]

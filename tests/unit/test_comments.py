@@ -34,7 +34,7 @@ from models.register.rules import MemberInput
 from models.register.service import add_member, update_member
 from models.store.db import Database
 from models.store.entities import ChangeLog, CommentSheet, Member
-from reports.documents.comment_print import print_sheets
+from reports.print_jobs import print_sheets
 from tests.unit.test_activities import Register, build
 
 ROUND = ["Trần Văn An", "Nguyễn Thị Ánh", "Lê Văn Bình", "Bùi Văn Giang", "Đặng Văn Hải",
@@ -106,14 +106,21 @@ def test_prefilled_items_count_participation(db: Database) -> None:
     an = get_sheet(db.session_factory, sheet_of(db, "Trần Văn An"))
     texts = [item.text for item in an.items]
     assert len(texts) == ITEMS
+    # each item's text is the case its figures fall in: some present, all present
     assert texts[2] == "Năm 2026 được mời dự 2 buổi sinh hoạt, có mặt 1 buổi."
-    assert texts[3] == ("Năm 2026 được mời dự 1 buổi họp, có mặt 1 buổi; "
+    assert texts[3] == ("Năm 2026 được mời dự 1 buổi họp, có mặt đủ 1 buổi; "
                         "thường xuyên giữ mối liên hệ.")
-    assert texts[4] == "Năm 2026 tham gia: Trồng cây đầu xuân; Ủng hộ quỹ khuyến học."
+    assert texts[4] == ("Năm 2026 tham gia đủ cả 2 lần được mời: Trồng cây đầu xuân; Ủng hộ "
+                        "quỹ khuyến học.")
     binh = get_sheet(db.session_factory, sheet_of(db, "Lê Văn Bình"))
-    # received 01/03: both periodic meetings; the movement he was excused from is not named
-    assert binh.items[2].text == "Năm 2026 được mời dự 2 buổi sinh hoạt, có mặt 2 buổi."
-    assert binh.items[4].text == "Năm 2026 tham gia: chưa ghi nhận hoạt động nào."
+    # received 01/03: both periodic meetings; the residents' meeting and both movements
+    # invited, present at none (excused from one movement, never marked at the rest)
+    assert binh.items[2].text == "Năm 2026 được mời dự 2 buổi sinh hoạt, có mặt đủ 2 buổi."
+    assert binh.items[3].text == ("Năm 2026 được mời dự 1 buổi họp, chưa có mặt buổi nào; cần "
+                                  "tăng cường giữ mối liên hệ.")
+    assert binh.items[4].text == ("Năm 2026 được mời 2 lần, chưa tham gia phong trào, hoạt "
+                                  "động nào.")
+    assert "thường xuyên" not in binh.items[3].text
     snap = an.snapshot
     assert snap["full_name"] == "Trần Văn An"
     assert snap["org_name"] == "Đảng ủy Công ty Than Mạo Khê"
@@ -270,7 +277,7 @@ def test_printed_round_shows_each_member_and_the_choice(db: Database, tmp_path: 
         assert sum(name in page for page in sheets) == 1, name
     an_page = next(p for p in sheets if "Trần Văn An" in p)
     assert "☒ Biểu dương" in an_page and "☐ Không đề nghị" in an_page
-    assert "Số 1-PNX/CB" in an_page and "Năm 2026" in an_page
+    assert "Số 1-PNX/CB" in an_page and "nơi cư trú năm 2026" in an_page
     assert "Kính gửi: Đảng ủy Công ty Than Mạo Khê" in an_page
     assert "DANH SÁCH PHIẾU NHẬN XÉT" in text
     assert all(s.status == "printed" for s in list_sheets(f, 2026))

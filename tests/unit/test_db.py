@@ -110,7 +110,7 @@ def test_read_only_file_is_refused_for_writing_but_opens_read_only(
     open_database(db_path, create=True).close()
     real_access = os.access
     # root may write anywhere, so make the check see what an ordinary user would
-    monkeypatch.setattr("models.store.dbcheck.os.access",
+    monkeypatch.setattr("models.store.sqlite.os.access",
                         lambda p, mode: False if mode == os.W_OK else real_access(p, mode))
     before = digest(db_path)
     with pytest.raises(DatabaseReadOnly, match="chỉ cho phép đọc"):
@@ -121,7 +121,7 @@ def test_read_only_file_is_refused_for_writing_but_opens_read_only(
 
 def test_read_only_database_refuses_writes(db: object, db_path: Path) -> None:
     ro = open_database(db_path, read_only=True)
-    with ro.engine.connect() as conn, pytest.raises(Exception, match="readonly"):
+    with ro.engine.connect() as conn, pytest.raises(DatabaseReadOnly, match="chỉ cho phép đọc"):
         conn.execute(text("UPDATE ward SET place_name = 'x'"))
     ro.close()
 
@@ -153,8 +153,8 @@ def test_an_older_file_is_backed_up_before_it_is_migrated(
     from sqlalchemy.engine import Engine
 
     import models.store.db
-    import models.store.dbcheck
     import models.store.migrations
+    import models.store.sqlite
 
     open_database(db_path, create=True).close()
     with sqlite3.connect(db_path) as con:
@@ -163,14 +163,16 @@ def test_an_older_file_is_backed_up_before_it_is_migrated(
                     "'Đông Triều', '2026-01-01 00:00:00')")
     calls: list[str] = []
 
-    def fake_upgrade(engine: Engine) -> None:
+    def fake_upgrade(engine: Engine) -> list[str]:
         backups = list((tmp_path / "backups").glob("*.sqlite"))
         calls.append(f"upgrade with {len(backups)} backup(s)")
         with engine.begin() as conn:
             conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+        return []
 
-    monkeypatch.setattr(models.store.dbcheck, "KNOWN_REVISIONS",
+    monkeypatch.setattr(models.store.sqlite, "KNOWN_REVISIONS",
                         (*models.store.migrations.KNOWN_REVISIONS, "0099"))
+    monkeypatch.setattr(models.store.sqlite, "HEAD_REVISION", "0099")
     monkeypatch.setattr(models.store.db, "HEAD_REVISION", "0099")
     monkeypatch.setattr(models.store.migrations, "upgrade_to_head", fake_upgrade)
     db = open_database(db_path, backup_dir=tmp_path / "backups")

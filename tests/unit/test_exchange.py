@@ -369,8 +369,48 @@ def test_three_wards_add_up_in_the_town_report(tmp_path: Path) -> None:
         db.close()
 
 
+def test_command_line_lists_the_wards_imported(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from main import main
+    from models.catalogues.ward import WardSetup, setup_ward
+
+    town = open_database(tmp_path / "town.sqlite", create=True)
+    setup_ward(town.session_factory, WardSetup("Thị ủy Đông Triều", "Tỉnh ủy Quảng Ninh",
+                                               "Đông Triều"))
+    town.close()
+    town_path = str(tmp_path / "town.sqlite")
+    assert main(["--db", town_path, "exchange", "wards", "--json"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[0] == "(0 gói báo cáo của phường)" and json.loads(out[-1]) == {"reports": []}
+
+    expected = []
+    for n, name in enumerate(("Mạo Khê", "Xuân Sơn")):
+        db = _ward(tmp_path / f"w{n}.sqlite", seed=40 + n, members=15, name=name)
+        [package] = export_packages(db.session_factory, YEAR, tmp_path / f"out{n}", orgs=False,
+                                    made_at=MADE_AT).packages
+        at_end = year_summary(db.session_factory, YEAR, today=MADE_AT.date()).movements.at_end
+        with db.session_factory() as s:
+            ward_uuid = s.scalars(select(Ward.uuid)).one()
+        db.close()
+        assert main(["--db", town_path, "exchange", "import", str(package.path)]) == 0
+        capsys.readouterr()
+        expected.append((f"Đảng bộ phường {name}", ward_uuid, at_end))
+    assert main(["--db", town_path, "exchange", "wards", "--json"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    reports = json.loads(lines[-1])["reports"]
+    assert sorted((r["ward"], r["ward_uuid"], r["at_end"]) for r in reports) == sorted(expected)
+    assert {r["year"] for r in reports} == {YEAR}
+    assert all(r["created_at"].startswith(MADE_AT.date().isoformat()) for r in reports)
+    assert "(2 gói báo cáo của phường)" in lines
+    for ward, _uuid, at_end in expected:
+        assert any(f"{YEAR} | {ward} | gói lập " in line and line.endswith(f"{at_end} đảng viên")
+                   for line in lines), (ward, lines)
+    # a missing database is refused like every other subcommand
+    assert main(["--db", str(tmp_path / "none.sqlite"), "exchange", "wards"]) == 1
+
+
 def done_rows(db: Database) -> int:
-    from models.figures.summary import member_list
+    from models.figures.member_list import member_list
 
     return len(member_list(db.session_factory).rows)
 

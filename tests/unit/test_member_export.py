@@ -102,7 +102,8 @@ def test_export_one_cell_from_the_command_line(db: Database, tmp_path: Path) -> 
     assert names == ["Nguyễn Văn An"]
     assert "Chi bộ khu 5" in wb.properties.title
     result = subprocess.run([sys.executable, "main.py", "--db", str(db.path), "export", "members",
-                             str(out), "--cell", "khu 42"], cwd=ROOT, capture_output=True,
+                             str(out), "--cell", "khu 42", "--overwrite"], cwd=ROOT,
+                            capture_output=True,
                             text=True, encoding="utf-8", timeout=120)
     assert result.returncode == 1 and "khu 42" in result.stderr
     result = subprocess.run([sys.executable, "main.py", "--db", str(tmp_path / "none.sqlite"),

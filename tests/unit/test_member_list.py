@@ -14,11 +14,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from reportlab.lib.units import mm
 
 from models.catalogues.documents import issuer_lines
-from models.figures.summary import Cancelled, ListedMember, MemberList, member_list, member_totals
+from models.figures.common import Cancelled
+from models.figures.member_list import ListedMember, MemberList, member_list, member_totals
 from models.store.db import Database
 from reports.documents.member_list import member_list_pdf, member_list_xlsx
+from tests.unit.test_party_doc import runs
 from tests.unit.test_summary import TODAY, build, numbers
 
 ORDER = ["Trần Văn An", "Nguyễn Thị Ánh", "Lê Văn Bình", "Phạm Văn Cường", "Đỗ Thị Dung",
@@ -73,14 +76,20 @@ def test_pdf_is_a_landscape_book_with_the_heading_on_every_page(db: Database,
     texts = [page.extract_text() for page in reader.pages]
     for number, text in enumerate(texts, start=1):
         assert "Họ và tên" in text and "Ngày tiếp" in text, number  # the heading row
-        assert f"Trang {number}/{pages}" in text
+        top = [r.text for r in runs(reader.pages[number - 1]) if r.y > 210 * mm - 25 * mm]
+        assert top == ([] if number == 1 else [f"{number}/{pages}"])  # HD 36: top margin
     first = texts[0]
     assert "DANH SÁCH ĐẢNG VIÊN" in first and "ĐẢNG ỦY PHƯỜNG MẠO KHÊ" in first
     assert "(Tính đến ngày 26/11/2026)" in first
+    # the ward's book is grouped by cell, its members numbered on across the groups
+    assert "Chi bộ khu 5: 200 đồng chí (nam: 120, nữ: 80)" in first
     assert "1 Trần Văn An 05/02/1980 Nam 03/03/2005" in first
     whole = "\n".join(texts)
-    assert "360 Ngô Văn Lâm" in whole
-    assert seen[-1] == (360, 360) and all(a <= b for (a, _), (b, _) in pairwise(seen))
+    assert "Chi bộ khu 6: 160 đồng chí" in whole and "360 " in whole
+    assert whole.index("Chi bộ khu 5:") < whole.index("Chi bộ khu 6:")
+    assert "Chi bộ khu 5 (tiếp theo)" in texts[1]  # a page inside a group names it
+    assert seen[-1] == (362, 362)  # the 360 members and the two cells' headings
+    assert all(a <= b for (a, _), (b, _) in pairwise(seen))
     flat = " ".join(texts[-1].split())
     assert "Tổng số: 360 đồng chí (nam: 240, nữ: 120)." in flat
     assert numbers(flat.split("Đang sinh hoạt:")[1].split(".")[0]) == [200, 40]
@@ -108,7 +117,7 @@ def test_workbook(db: Database, tmp_path: Path) -> None:
     book = load_workbook(out)
     sheet = book.active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("STT", "Họ và tên", "Năm sinh", "Nam/nữ", "Ngày vào Đảng",
+    assert rows[0] == ("STT", "Họ và tên", "Ngày sinh", "Nam/nữ", "Ngày vào Đảng",
                        "Đơn vị công tác, chức vụ", "Tổ chức đảng nơi sinh hoạt", "Nơi cư trú",
                        "Ngày tiếp nhận", "Ghi chú")
     assert [row[1] for row in rows[1:6]] == [
@@ -125,7 +134,7 @@ def test_workbook(db: Database, tmp_path: Path) -> None:
 def test_a_birth_year_alone_prints_as_the_year(tmp_path: Path) -> None:
     row = ListedMember(1, "Trần Văn An", None, 1975, "M", None, "", "", "", None, "", "", "",
                        "active", False)
-    from models.figures.summary import WardNames
+    from models.figures.common import WardNames
 
     data = MemberList(WardNames("Đảng ủy phường Mạo Khê", "Đảng bộ phường Mạo Khê", ""),
                       "Chi bộ khu 5", None, None, (row,), member_totals([row]))
@@ -133,13 +142,15 @@ def test_a_birth_year_alone_prints_as_the_year(tmp_path: Path) -> None:
     out = tmp_path / "one.xlsx"
     member_list_xlsx(data, out)
     assert load_workbook(out).active["C2"].value == 1975
+    assert load_workbook(out).active["C1"].value == "Năm sinh"  # only years: "Năm sinh"
     buffer = io.BytesIO()
     from models.catalogues.documents import IssuerLines
 
     issuer = IssuerLines(1, "ĐẢNG BỘ PHƯỜNG MẠO KHÊ", "CHI BỘ KHU 5", "CB", "T/M CHI BỘ",
                          "BÍ THƯ", "", "Đông Triều")
     assert member_list_pdf(data, issuer, buffer) == 1
-    assert "1 Trần Văn An 1975 Nam" in PdfReader(buffer).pages[0].extract_text()
+    text = PdfReader(buffer).pages[0].extract_text()
+    assert "1 Trần Văn An 1975 Nam" in text and "Năm sinh" in text and "Ngày sinh" not in text
 
 
 def test_command_line(db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -155,7 +166,7 @@ def test_command_line(db: Database, tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main.main(["--db", str(db.path), "print", "members", "--out", str(xlsx)]) == 0
     assert load_workbook(xlsx).active.max_row == 1 + 9 + 1 + 3
     assert main.main(["--db", str(db.path), "print", "members", "--cell", "khu 9",
-                      "--out", str(pdf)]) == 1
+                      "--out", str(pdf), "--overwrite"]) == 1
     assert "Không có chi bộ «khu 9»" in capsys.readouterr().err
     assert main.main(["--db", str(db.path), "print", "members",
                       "--out", str(tmp_path / "no" / "x.pdf")]) == 1

@@ -116,3 +116,40 @@ def test_a_0001_database_is_backed_up_and_migrated_when_opened(tmp_path: Path) -
     created = tmp_path / "created.sqlite"
     open_database(created, create=True).close()
     assert schema(old) == schema(created)
+
+
+def test_0005_keeps_a_number_stored_twice_on_the_first_member_and_says_so(
+        tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import select
+
+    from models.store.entities import ChangeLog, Member
+
+    old = tmp_path / "old.sqlite"
+    engine = create_engine(f"sqlite:///{old}")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection  # type: ignore[attr-defined]
+        command.upgrade(config, "0004")  # type: ignore[arg-type]
+        for uuid, name in (("u1", "Nguyễn Văn An"), ("u2", "Trần Văn Bình")):
+            connection.exec_driver_sql(
+                "INSERT INTO member (uuid, full_name, name_key, sort_key, sex, birth_year, "
+                "ethnicity, workplace_cell, employer_unit, job_title, address, letter_number, "
+                "letter_issuer, status, excused, excused_reason, notes, archived, created_at, "
+                "updated_at, card_number, citizen_id) VALUES (?, ?, '', '', 'M', 1980, 'Kinh', "
+                "'', '', '', '', '', '', 'active', 0, '', '', 0, '2025-01-01 00:00:00', "
+                "'2025-01-01 00:00:00', '12345678', ?)", (uuid, name, f"0220800000{uuid[1]}0"))
+    engine.dispose()
+    db = open_database(old, backup_dir=tmp_path / "backups")
+    try:
+        assert db.migrated_from == "0004"
+        assert len(db.notices) == 1 and "12345678" in db.notices[0]
+        assert "giữ ở Nguyễn Văn An" in db.notices[0]
+        with db.session_factory() as s:
+            first, second = s.scalars(select(Member).order_by(Member.id)).all()
+            assert (first.card_number, second.card_number) == ("12345678", None)
+            assert "12345678 trùng với đảng viên Nguyễn Văn An" in second.notes
+            logged = s.scalars(select(ChangeLog).where(ChangeLog.field == "card_number")).one()
+            assert (logged.entity_id, logged.old_value) == (second.id, "12345678")
+    finally:
+        db.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from dataclasses import dataclass
@@ -18,7 +19,14 @@ from reportlab.platypus import Flowable, Spacer
 
 from models.catalogues.documents import IssuerLines
 from reports.layout import party_doc as doc
-from reports.layout.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, register_fonts
+from reports.layout.fonts import (
+    SERIF,
+    SERIF_BOLD,
+    SERIF_BOLD_ITALIC,
+    SERIF_ITALIC,
+    SYMBOLS,
+    register_fonts,
+)
 from reports.layout.party_doc import DocHeader, Margins, SignatureBlock
 
 A4_PORTRAIT = (595.2756, 841.8898)  # 210 × 297 mm
@@ -162,6 +170,22 @@ def test_header_fonts_sizes_and_columns(tmp_path: Path) -> None:
     assert abs(when.y - star.y) < 3 and party.y > when.y
 
 
+def test_a_long_parent_line_keeps_14_pt_and_wraps_in_its_column(tmp_path: Path) -> None:
+    """HD 36 sets the parent line at 14 pt: too long beside the date, it takes two lines."""
+    ward = dataclasses.replace(CELL, parent_line="ĐẢNG BỘ THÀNH PHỐ ĐÔNG TRIỀU",
+                               name_line="ĐẢNG ỦY PHƯỜNG MẠO KHÊ", number_suffix="ĐU")
+    page = build(tmp_path, [doc.header(DocHeader.for_issuer(ward, "12-PTN/ĐU", "PTN", ON))]
+                 ).pages[0]
+    first, second = run_with(page, "ĐẢNG BỘ THÀNH PHỐ"), run_with(page, "ĐÔNG TRIỀU")
+    name, party = run_with(page, "ĐẢNG ỦY PHƯỜNG MẠO KHÊ"), run_with(page, "ĐẢNG CỘNG SẢN VIỆT NAM")
+    when = run_with(page, "Đông Triều, ngày 05 tháng 12 năm 2026")
+    assert first.size == second.size == name.size == when.size == 14 and party.size == 15
+    assert first.y > second.y > name.y and abs(first.y - party.y) < 2
+    assert when.x > first.x + width(first)  # the date stays whole in the right column
+    (rule,) = horizontal_rules(page)
+    assert party.y - 9 < rule[2] < party.y - 3
+
+
 def horizontal_rules(page: Any) -> list[tuple[float, float, float]]:
     """(x from, x to, y) of every horizontal line drawn, in page coordinates."""
     matrix, stack, start = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], [], (0.0, 0.0)
@@ -249,8 +273,19 @@ def test_the_checker_rejects_a_base14_font(tmp_path: Path) -> None:
 
 
 def test_registering_fonts_twice_is_harmless() -> None:
+    from reportlab.lib.fonts import tt2ps
+    from reportlab.pdfbase import pdfmetrics
+
+    names = (SERIF, SERIF_BOLD, SERIF_ITALIC, SERIF_BOLD_ITALIC, SYMBOLS)
     register_fonts()
+    first = {name: pdfmetrics.getFont(name) for name in names}
     register_fonts()
+    # the same font objects, each registered once, and the family still maps <b>/<i>
+    assert all(pdfmetrics.getFont(name) is font for name, font in first.items())
+    registered = pdfmetrics.getRegisteredFontNames()
+    assert [registered.count(name) for name in names] == [1] * len(names)
+    assert (tt2ps(SERIF, 1, 0), tt2ps(SERIF, 0, 1), tt2ps(SERIF, 1, 1)) == (
+        SERIF_BOLD, SERIF_ITALIC, SERIF_BOLD_ITALIC)
 
 
 def test_metadata(tmp_path: Path) -> None:
@@ -277,33 +312,39 @@ def test_text_stays_inside_the_margins(tmp_path: Path, margins: Margins) -> None
     assert min(r.x for r in runs(reader.pages[0])) <= margins.left_mm * mm + 1
 
 
+def top_margin_runs(reader: PdfReader, index: int, top_mm: float = 25) -> list[Run]:
+    return [r for r in runs(reader.pages[index]) if r.y > A4_PORTRAIT[1] - top_mm * mm]
+
+
 def test_long_text_flows_on_with_page_numbers_from_page_two(tmp_path: Path) -> None:
+    """HD 36: Arabic numerals, centred in the top margin, none on the first page."""
     reader = build(tmp_path, sheet(paragraphs=14))
     assert len(reader.pages) >= 2
     centre = (35 + (210 - 35 - 15) / 2) * mm
-
-    def numbers(index: int) -> list[Run]:
-        return [r for r in runs(reader.pages[index]) if r.y < 25 * mm]
-
-    assert numbers(0) == []
-    (second,) = numbers(1)
-    assert second.text == "2"
+    assert top_margin_runs(reader, 0) == []
+    assert [r.text for r in runs(reader.pages[0]) if r.y < 25 * mm] == []
+    (second,) = top_margin_runs(reader, 1)
+    assert second.text == "2" and second.size >= 13
     assert abs(second.x + width(second) / 2 - centre) < 1
+    assert abs(second.y - (A4_PORTRAIT[1] - 12.5 * mm)) < 3 * mm  # in the middle of the margin
 
 
 def test_page_x_of_y_restarts_with_each_document(tmp_path: Path) -> None:
     flowables = [*sheet(paragraphs=14), *doc.document_break(), *sheet(paragraphs=1)]
     reader = build(tmp_path, flowables, page_numbers="of_total")
     first_pages = len(reader.pages) - 1
-    for index in range(first_pages):
-        assert f"Trang {index + 1}/{first_pages}" in page_text(reader, index)
-    assert "Trang" not in page_text(reader, first_pages)  # a one-page document has no number
+    assert first_pages >= 2
+    assert top_margin_runs(reader, 0) == []  # never on a first page
+    for index in range(1, first_pages):
+        assert [r.text for r in top_margin_runs(reader, index)] == [
+            f"{index + 1}/{first_pages}"]
+    assert top_margin_runs(reader, first_pages) == []  # a one-page document has no number
     assert "PHIẾU NHẬN XÉT" in page_text(reader, first_pages)
 
 
 def test_no_page_numbers_when_asked(tmp_path: Path) -> None:
     reader = build(tmp_path, sheet(paragraphs=14), page_numbers="none")
-    assert all(r.y >= 25 * mm for i in range(len(reader.pages)) for r in runs(reader.pages[i]))
+    assert all(top_margin_runs(reader, i) == [] for i in range(len(reader.pages)))
 
 
 def test_a_signature_block_moves_to_the_next_page_whole(tmp_path: Path) -> None:

@@ -103,5 +103,5 @@ def test_exchange_packages_are_private_until_handed_over(tmp_path: Path) -> None
     from models.exchange.format import write_package
 
     out = tmp_path / "goi.zip"
-    write_package(out, {"format": "x"}, {"thanh-vien.xlsx": b"data"})
+    write_package(out, {"format": "x"}, {"thanh-vien.xlsx": b"data"}, overwrite=False)
     assert out.stat().st_mode & 0o077 == 0

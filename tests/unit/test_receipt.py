@@ -59,19 +59,23 @@ def test_the_slip_prints_the_header_the_member_and_the_signature(tmp_path: Path)
     assert is_size(reader, A4_PORTRAIT)
     found = lines(reader)
     for expected in (
-        "ĐẢNG BỘ THÀNH PHỐ ĐÔNG TRIỀU", "ĐẢNG ỦY PHƯỜNG MẠO KHÊ", "*", "Số 12-PTN/ĐU",
+        # the parent line keeps 14 pt and takes two lines beside the date
+        "ĐẢNG BỘ THÀNH PHỐ", "ĐÔNG TRIỀU", "ĐẢNG ỦY PHƯỜNG MẠO KHÊ", "*", "Số 12-PTN/ĐU",
         "ĐẢNG CỘNG SẢN VIỆT NAM", "Đông Triều, ngày 05 tháng 12 năm 2026", "PHIẾU TIẾP NHẬN",
         "Kính gửi: Đảng ủy Công ty Than Mạo Khê", "Nam/nữ: Nam", "Sinh ngày: 12/05/1978",
         "Ngày vào Đảng: 03/02/2005",
         "Chức vụ, đơn vị công tác: Quản đốc, Phân xưởng Khai thác 1",
-        "Hiện cư trú tại: Số 12, tổ 3, khu 5, phường Mạo Khê", "về sinh hoạt nơi cư trú.",
+        "Hiện cư trú tại: Số 12, tổ 3, khu 5, phường Mạo Khê",
         "Tiếp nhận ngày: 04/12/2026", "Đã giới thiệu về sinh hoạt tại: Chi bộ khu 5",
-        "T/M ĐẢNG ỦY", "BÍ THƯ", "Lê Văn Cường",
+        "T/M ĐẢNG ỦY", "BÍ THƯ", "Lê Văn Cường", "Nơi nhận:",
+        "- Đảng ủy Công ty Than Mạo Khê;", "- Chi bộ khu 5;", "- Lưu Văn phòng Đảng ủy.",
     ):
         assert expected in found, (expected, found)
     text = " ".join(found)
     assert ("Đảng ủy phường Mạo Khê đã tiếp nhận Giấy giới thiệu số 15-GGT/ĐU ngày 01/12/2026 "
-            "của Đảng ủy Công ty Than Mạo Khê giới thiệu đồng chí:") in text
+            "của Đảng ủy Công ty Than Mạo Khê giới thiệu đồng chí có tên dưới đây về sinh hoạt "
+            "nơi cư trú:") in text
+    assert "về sinh hoạt nơi cư trú." not in found  # no stray line of its own
     assert "Họ và tên: Nguyễn Văn An" in text
     assert "Đang sinh hoạt đảng tại: Chi bộ Phân xưởng Khai thác 1 – Đảng ủy Công ty" in text
     assert "None" not in text
@@ -82,9 +86,13 @@ def test_name_and_signer_are_bold(tmp_path: Path) -> None:
     for text in ("Nguyễn Văn An", "Lê Văn Cường", "T/M ĐẢNG ỦY", "ĐẢNG ỦY PHƯỜNG MẠO KHÊ"):
         assert run_with(page, text).font.endswith("LiberationSerif-Bold"), text
     assert run_with(page, "Đông Triều, ngày 05 tháng 12 năm 2026").font.endswith("-Italic")
-    # the signature stands in the right half, below the body
-    signer, body = run_with(page, "Lê Văn Cường"), run_with(page, "về sinh hoạt nơi cư trú.")
+    # the signature stands in the right half, below the body, beside "Nơi nhận"
+    signer = run_with(page, "Lê Văn Cường")
+    body = run_with(page, "Đã giới thiệu về sinh hoạt tại:")
+    recipients = run_with(page, "Nơi nhận:")
     assert signer.x > (35 + (210 - 50) / 2) * mm and signer.y < body.y
+    assert recipients.x < 40 * mm and recipients.y < body.y
+    assert recipients.font.endswith("-BoldItalic")
 
 
 def test_missing_values_print_dots_never_none(tmp_path: Path) -> None:
@@ -128,3 +136,21 @@ def test_writes_to_a_binary_file(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     assert receipt_slip_pdf(FULL, buffer) == 1
     assert "Nguyễn Văn An" in all_text(PdfReader(io.BytesIO(buffer.getvalue())))
+
+
+def test_a_long_name_wraps_in_its_own_box(tmp_path: Path) -> None:
+    """A name long enough for three lines stays left of "Nam/nữ" (it used to run into it)."""
+    import subprocess
+
+    name = ("Nguyễn Thị Phương Thảo Hoàng Lan Anh Ngọc Bích Thùy Dương Minh Châu Bảo Ngọc "
+            "Hồng Nhung")
+    make(tmp_path, dataclasses.replace(FULL, full_name=name, sex="Nữ"))
+    html = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "receipt.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    words = [(float(a), float(b), float(c), w) for a, b, c, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+        html)]
+    sex = next(w for w in words if w[3] == "Nam/nữ:")
+    mine = [w for w in words if w[3] in name.split() and abs(w[1] - sex[1]) < 45]
+    assert len({round(w[1]) for w in mine}) >= 2  # it wraps …
+    assert all(w[2] < sex[0] for w in mine)  # … inside its own box

@@ -83,6 +83,8 @@ def test_full_text_index_and_scan_give_the_same_members(tmp_path: object) -> Non
     from models.demo.sample import fill_demo
     from models.register.members import member_ids_statement
     from models.store.db import open_database
+    from models.store.sqlite import indexed_name_ids
+    from models.text.vntext import fold_query
 
     db = open_database(Path(str(tmp_path)) / "fts.sqlite", create=True)
     fill_demo(db.session_factory, members=300, seed=11)
@@ -102,7 +104,9 @@ def test_full_text_index_and_scan_give_the_same_members(tmp_path: object) -> Non
         for query in queries:
             flt = MemberFilter(text=query, include_archived=True)
             scanned = [r[0] for r in conn.execute(member_ids_statement(flt))]
-            indexed = [r[0] for r in conn.execute(member_ids_statement(flt, use_index=True))]
+            words = fold_query(query)
+            indexed = [r[0] for r in conn.execute(member_ids_statement(
+                flt, indexed=indexed_name_ids(words) if words else None))]
             assert indexed == scanned, query
     assert [r.full_name for r in search_members(db.session_factory, "quach xuyen")] == [
         "Quách Thị Xuyến"]
@@ -111,21 +115,24 @@ def test_full_text_index_and_scan_give_the_same_members(tmp_path: object) -> Non
 
 def test_bulk_insert_indexes_new_names_and_restores_the_trigger(db: Database) -> None:
     import pytest
-    from sqlalchemy import insert, text
+    from sqlalchemy import text
 
-    from models.store.db import bulk_member_insert
+    from models.register.rules import MemberInput
+    from models.register.service import insert_member_rows, new_member_row
+    from models.store.entities import now
 
     def row(name: str) -> dict[str, object]:
-        full = clean_name(name)
-        return {"full_name": full, "name_key": fold(full), "sort_key": sort_key(full),
-                "sex": "F", "birth_year": 1980, "uuid": f"u-{fold(full)}"}
+        return new_member_row(MemberInput(full_name=name, sex="F", birth_year=1980), now())
 
-    with db.session_factory.begin() as s, bulk_member_insert(s):
-        s.execute(insert(Member), [row("Quách Thị Xuyến"), row("Ông Văn Ích")])
+    with db.session_factory.begin() as s:
+        insert_member_rows(s, [row("Quách Thị Xuyến"), row("Ông Văn Ích")])
     add(db, "Lương Thị Ỷ")  # after the bulk insert: the trigger is back
-    with pytest.raises(RuntimeError), db.session_factory.begin() as s, bulk_member_insert(s):
-        s.execute(insert(Member), [row("Hứa Văn Rollback")])
+
+    def cancel(_done: int) -> None:
         raise RuntimeError("cancelled")
+
+    with pytest.raises(RuntimeError), db.session_factory.begin() as s:
+        insert_member_rows(s, [row("Hứa Văn Rollback")], cancel)
     with db.session_factory() as s:
         triggers = set(s.execute(text(
             "SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())

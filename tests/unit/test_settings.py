@@ -185,7 +185,7 @@ def test_add_and_edit_a_regulation(db: Database) -> None:
 def test_regulation_rules(db: Database) -> None:
     rows = list_regulations(db.session_factory)
     assert validate_regulation(RegulationInput(1989, "", " ")) == {
-        "from_year": "Năm áp dụng phải từ 1990 đến 2100.",
+        "from_year": "Năm áp dụng phải từ 1990 đến 2100 (đã nhập 1989).",
         "code": "Chưa nhập số hiệu quy định (ví dụ 213-QĐ/TW).",
         "basis_line": "Chưa nhập dòng căn cứ in trên văn bản.",
     }

@@ -237,9 +237,9 @@ def test_summary_workbook_has_the_same_figures(db: Database, tmp_path: Path) -> 
 
 def test_the_demo_ward_adds_up(tmp_path: Path) -> None:
     """Consistency on generated data: every table of the report agrees with the others."""
-    from models.activities.service import participation_many
     from models.demo.sample import fill_demo
-    from models.figures.summary import attendance_summary, total_of
+    from models.figures.attendance import attendance_summary
+    from models.membership import participation_many, total
     from models.store.db import open_database
 
     database = open_database(tmp_path / "demo.sqlite", create=True)
@@ -254,10 +254,10 @@ def test_the_demo_ward_adds_up(tmp_path: Path) -> None:
         assert sum(g.received for g in s.by_org) == mv.received
         assert sum(g.left for g in s.by_org) == mv.left_total
         every = participation_many(f, None, 2026)
-        assert s.attendance == total_of(p for groups in every.values() for p in groups.values())
+        assert s.attendance == total(p for groups in every.values() for p in groups.values())
         attendance = attendance_summary(f, 2026)
         assert attendance.total == s.attendance
-        assert total_of(c.counts for c in attendance.cells) == s.attendance
+        assert total(c.counts for c in attendance.cells) == s.attendance
         out = io.BytesIO()
         summary_pdf(s, issuer_lines(f, None, TODAY), out, printed_on=TODAY)
         text = "\n".join(p.extract_text() for p in PdfReader(out).pages)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableView,
@@ -20,13 +17,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
 from models.activities.service import (
     ALL_CELLS,
     WHOLE_WARD,
-    ActivityError,
     ActivityInput,
     ActivityRow,
     add_activity,
@@ -34,19 +29,23 @@ from models.activities.service import (
     update_activity,
 )
 from models.catalogues.ward import list_cells
-from models.formats import format_date
+from models.formats import format_date, format_int
 from models.labels import ACTIVITY_KIND
 from models.store.entities import ActivityKind, ActivityStatus
 from ui.activities.activity_dialog import ActivityDialog
 from ui.activities.roster_view import RosterDialog
 from ui.shell import messages
-from ui.shell.events import AppEvents
+from ui.shell.events import AppEvents, Change
+from ui.shell.flow_layout import FlowLayout, labelled
 from ui.shell.tasks import Task
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Ngày", "Chi bộ", "Loại", "Nội dung", "Tình trạng", "Mời", "Có mặt", "Vắng CLD",
            "Vắng KLD")
 PLANNED_COLOR = QColor("#6a6a6a")
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 class ActivityTableModel(QAbstractTableModel):
@@ -74,7 +73,7 @@ class ActivityTableModel(QAbstractTableModel):
             values = (format_date(row.date), row.cell_name, row.kind_label, row.title,
                       row.status_label, row.invited, row.present, row.excused, row.absent)
             value = values[column] if column < len(values) else None
-            return str(value) if isinstance(value, int) else value
+            return format_int(value) if isinstance(value, int) else value
         if role == Qt.ItemDataRole.ForegroundRole and row.status != ActivityStatus.HELD:
             return PLANNED_COLOR
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 5:
@@ -138,11 +137,9 @@ class ActivitiesView(QWidget):
                        self.record_action):
             self.toolbar.addAction(action)
 
-        filters = QHBoxLayout()
+        filters = FlowLayout()
         for text, combo in (("Năm:", self.year), ("Chi bộ:", self.cell), ("Loại:", self.kind)):
-            filters.addWidget(QLabel(text))
-            filters.addWidget(combo)
-        filters.addStretch()
+            filters.addWidget(labelled(text, combo))
         filters.addWidget(self.summary)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -187,15 +184,15 @@ class ActivitiesView(QWidget):
                                cell_id=self.cell.currentData(), kind=self.kind.currentData())
         self.model.set_rows(rows)
         held = sum(1 for r in rows if r.status == ActivityStatus.HELD)
-        self.summary.setText(f"{len(rows)} hoạt động · {held} đã tổ chức")
+        self.summary.setText(f"{format_int(len(rows))} hoạt động · {format_int(held)} đã tổ chức")
         if current is not None:
             self.select(current.id)
         self._update_actions()
 
-    def _on_data_changed(self, kind: str, _ids: list[int]) -> None:
-        if kind == "cells":
+    def _on_data_changed(self, kind: Change, _ids: tuple[int, ...]) -> None:
+        if kind is Change.CELLS:
             self._fill_cells()
-        if kind in ("cells", "activity", "member"):
+        if kind in (Change.CELLS, Change.ACTIVITIES, Change.MEMBERS):
             self.reload()
 
     def _update_actions(self, *_args: object) -> None:
@@ -220,23 +217,28 @@ class ActivitiesView(QWidget):
                 return
 
     # -- actions ---------------------------------------------------------------------------------
-    def add(self) -> None:
-        data = ActivityDialog.edit(self, list_cells(self._factory))
+    def add(self, data: ActivityInput | None = None) -> None:
+        """The form, then the save on a worker (a ward-wide activity invites tens of thousands
+        of members); a refused save opens the form again with what was typed."""
+        cells = list_cells(self._factory)
+        data = ActivityDialog.edit(self, cells, data)
         if data is None:
             return
+        factory, typed = self._factory, data
 
         def work(_progress: Any, _cancelled: Any) -> int:
-            # a ward-wide activity invites tens of thousands of members: off the GUI thread
-            return add_activity(self._factory, data)
+            return add_activity(factory, typed)
 
         def done(activity_id: int) -> None:
-            self.events.announce("activity", [activity_id])
+            self.events.announce(Change.ACTIVITIES, [activity_id])
             self.select(activity_id)
             self.added.emit(activity_id)
 
         def failed(exc: BaseException) -> None:
-            messages.error(self, "Không lưu được hoạt động",
-                           str(exc) if isinstance(exc, ActivityError) else repr(exc))
+            if not isinstance(exc, messages.REFUSED):
+                raise exc
+            messages.show_refusal(self, "Không lưu được hoạt động", exc)
+            self.add(typed)
 
         Task(self, "Đang ghi hoạt động và lập danh sách mời…", work, done, failed,
              cancellable=False)
@@ -245,16 +247,13 @@ class ActivitiesView(QWidget):
         a = self.current_activity()
         if a is None:
             return
-        data = ActivityDialog.edit(self, list_cells(self._factory), ActivityInput(
-            a.date, a.cell_id, a.kind, a.title, a.place, a.content, a.status))
-        if data is None:
-            return
-        try:
-            update_activity(self._factory, a.id, data)
-        except ActivityError as exc:
-            messages.error(self, "Không lưu được hoạt động", str(exc))
-            return
-        self.events.announce("activity", [a.id])
+        factory = self._factory
+        data = ActivityDialog.edit(
+            self, list_cells(factory),
+            ActivityInput(a.date, a.cell_id, a.kind, a.title, a.place, a.content, a.status),
+            commit=lambda value: update_activity(factory, a.id, value))
+        if data is not None:
+            self.events.announce(Change.ACTIVITIES, [a.id])
 
     def _on_table_double_clicked(self, _index: QModelIndex) -> None:
         self.open_current_roster()
@@ -264,7 +263,8 @@ class ActivitiesView(QWidget):
         if a is None:
             return
         dialog = RosterDialog(self._factory, a.id, self, self._read_only)
-        dialog.saved.connect(lambda activity_id: self.events.announce("activity", [activity_id]))
+        dialog.saved.connect(
+            lambda activity_id: self.events.announce(Change.ACTIVITIES, [activity_id]))
         dialog.exec()
 
     def print_current_sheet(self) -> None:
@@ -277,13 +277,6 @@ class ActivitiesView(QWidget):
         a = self.current_activity()
         if a is None:
             return
-        from ui.activities.attendance_print import attendance_pdf
-        from ui.shell.pdf_preview import PdfPreviewDialog
+        from ui.activities.attendance_print import print_activity
 
-        folder = Path(tempfile.mkdtemp(prefix="sodangvien-"))
-        try:
-            path, suggested, title = attendance_pdf(self._factory, a.id, folder, record=record)
-        except LookupError as exc:
-            messages.error(self, "Không in được", str(exc))
-            return
-        PdfPreviewDialog.show_pdf(self, path, title, suggested)
+        print_activity(self, self._factory, a.id, record=record)

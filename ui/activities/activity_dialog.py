@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QWidget,
-)
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from models import clock
 from models.activities.service import ACTIVITY_STATUS, WHOLE_WARD, ActivityInput, validate_activity
@@ -22,14 +15,18 @@ from models.dates import DateError, parse_date
 from models.formats import format_date
 from models.labels import ACTIVITY_KIND
 from models.store.entities import ActivityKind
+from ui.shell.forms import EditDialog
 
 
-class ActivityDialog(QDialog):
+class ActivityDialog(EditDialog):
+    WANTED = QSize(580, 460)
+
     def __init__(self, cells: list[CellRow], data: ActivityInput | None = None,
-                 parent: QWidget | None = None, today: date | None = None) -> None:
-        super().__init__(parent)
+                 parent: QWidget | None = None, today: date | None = None, *,
+                 commit: Callable[[ActivityInput], object] | None = None) -> None:
+        super().__init__("Sửa hoạt động" if data else "Ghi nhận hoạt động mới", parent,
+                         commit=commit)
         self._today = today or clock.today()
-        self.setWindowTitle("Sửa hoạt động" if data else "Ghi nhận hoạt động mới")
         self.on = QLineEdit(format_date(data.date if data else self._today))
         self.on.setPlaceholderText("dd/mm/yyyy")
         self.cell = QComboBox()
@@ -45,31 +42,18 @@ class ActivityDialog(QDialog):
         self.place.setPlaceholderText("vd Nhà văn hóa khu 5")
         self.content = QPlainTextEdit()
         self.content.setPlaceholderText("Nội dung, kết luận của buổi sinh hoạt")
+        self.content.setTabChangesFocus(True)
         self.status = QComboBox()
         for status, text in ACTIVITY_STATUS.items():
             self.status.addItem(text, status.value)
-        self.errors: dict[str, QLabel] = {}
-        form = QFormLayout(self)
+        form = QFormLayout(self.body)
         for label, name, widget in (("Ngày *", "date", self.on), ("Chi bộ", "cell_id", self.cell),
                                     ("Loại hoạt động *", "kind", self.kind),
                                     ("Tên / nội dung chính *", "title", self.title),
                                     ("Địa điểm", "place", self.place),
                                     ("Nội dung", "content", self.content),
                                     ("Tình trạng", "status", self.status)):
-            form.addRow(label, widget)
-            error = QLabel()
-            error.setStyleSheet("color: #b00020; font-size: 9pt;")
-            error.hide()
-            form.addRow("", error)
-            self.errors[name] = error
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Lưu")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
+            self.checks.add_row(form, name, label, widget)
         if data is not None:
             self.cell.setCurrentIndex(max(0, self.cell.findData(data.cell_id)))
             self.kind.setCurrentIndex(max(0, self.kind.findData(data.kind)))
@@ -77,18 +61,16 @@ class ActivityDialog(QDialog):
             self.place.setText(data.place)
             self.content.setPlainText(data.content)
             self.status.setCurrentIndex(max(0, self.status.findData(data.status)))
-        self._touched = data is not None
-        for edit in (self.on, self.title, self.place):
-            edit.textEdited.connect(self._on_edited)
+        # an empty title is reported once the user has typed (or pressed Lưu); the rest at once
+        self.checks.touched.update({"date", "cell_id", "kind", "place", "content", "status"})
+        if data is not None:
+            self.checks.touched.add("title")
+        for key, edit in (("date", self.on), ("title", self.title), ("place", self.place)):
+            edit.textEdited.connect(lambda _text, key=key: self.touch(key))
             edit.textChanged.connect(self.refresh)
         for combo in (self.cell, self.kind, self.status):
             combo.currentIndexChanged.connect(self.refresh)
-        self.refresh()
-        self.resize(560, 460)
-
-    def _on_edited(self, _text: str) -> None:
-        self._touched = True
-        self.refresh()
+        self.finish(scroll=False)
 
     def _parse(self) -> tuple[ActivityInput | None, dict[str, str]]:
         try:
@@ -103,13 +85,13 @@ class ActivityDialog(QDialog):
                              status=self.status.currentData())
         return data, validate_activity(data, self._today)
 
-    def refresh(self) -> None:
-        _data, errors = self._parse()
-        for name, label in self.errors.items():
-            text = errors.get(name, "") if self._touched or name != "title" else ""
-            label.setText(text)
-            label.setVisible(bool(text))
-        self.ok_button.setEnabled(not errors)
+    def errors(self) -> dict[str, str]:
+        return self._parse()[1]
+
+    def value(self) -> ActivityInput:
+        data = self._parse()[0]
+        assert data is not None
+        return data
 
     def values(self) -> ActivityInput | None:
         data, errors = self._parse()
@@ -117,8 +99,8 @@ class ActivityDialog(QDialog):
 
     @classmethod
     def edit(cls, parent: QWidget | None, cells: list[CellRow],
-             data: ActivityInput | None = None) -> ActivityInput | None:
-        dialog = cls(cells, data, parent)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.values()
+             data: ActivityInput | None = None, *,
+             commit: Callable[[ActivityInput], object] | None = None) -> ActivityInput | None:
+        """The input as saved (through ``commit``, when given), or None."""
+        dialog = cls(cells, data, parent, commit=commit)
+        return dialog.value() if dialog.exec() == dialog.DialogCode.Accepted else None

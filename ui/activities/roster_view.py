@@ -1,18 +1,22 @@
 """Attendance on one screen: every invited member, ticked from the keyboard, saved at once.
 
 Keys: arrows move; 1 / P = có mặt, 2 / E = vắng có lý do, 3 / A = vắng không lý do, 0 = chưa
-điểm danh (each also moves to the next row); F2 edits the note; Ctrl+S saves.
+điểm danh (each also moves to the next row); Enter moves down; F2 edits the note of the row;
+Ctrl+S saves.  Other letters do nothing (they used to jump to a name, and Enter then saved).
+No button is a default button: Enter never saves or closes by surprise.  A roster of many
+thousands is read on a worker while "Đang tính…" shows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QSize,
     Qt,
     Signal,
 )
@@ -32,11 +36,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
 from models.activities.service import (
-    ActivityError,
     ActivityInput,
     ActivityRow,
     RosterLine,
@@ -47,12 +49,20 @@ from models.activities.service import (
     uninvite,
     update_activity,
 )
-from models.formats import format_date
+from models.formats import format_date, format_int
 from models.labels import ATTENDANCE
 from models.register.members import search_members
-from models.store.dbcheck import DatabaseError
 from models.store.entities import ActivityStatus, AttendanceState
 from ui.shell import messages
+from ui.shell.keys import SearchKeys
+from ui.shell.screen import fit_to_screen
+from ui.shell.tasks import CALCULATING, Background
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+# above this many invitees the roster is read on a worker (84,000 take a second)
+READ_IN_BACKGROUND = 5_000
 
 Index = QModelIndex | QPersistentModelIndex
 STATES = (AttendanceState.PRESENT, AttendanceState.EXCUSED, AttendanceState.ABSENT)
@@ -88,6 +98,15 @@ class RosterTableModel(QAbstractTableModel):
     def __init__(self, lines: list[RosterLine], parent: Any = None) -> None:
         super().__init__(parent)
         self.marks = [_Mark(line, line.state, line.note) for line in lines]
+
+    def set_lines(self, lines: list[RosterLine]) -> None:
+        self.beginResetModel()
+        self.marks = [_Mark(line, line.state, line.note) for line in lines]
+        self.endResetModel()
+        self.counts_changed.emit()
+
+    def row_of(self, member_id: int) -> int:
+        return next((n for n, m in enumerate(self.marks) if m.line.member_id == member_id), -1)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.marks)
@@ -164,28 +183,48 @@ class RosterTableModel(QAbstractTableModel):
 
 
 class _RosterTable(QTableView):
-    """A table that turns 1/2/3, P/E/A and 0 into attendance marks and moves down."""
+    """A table that turns 1/2/3, P/E/A and 0 into attendance marks and moves down; F2 edits
+    the note of the current row; Enter moves down; other letters do nothing."""
 
     marked = Signal(list, str)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        state = KEYS.get(Qt.Key(event.key()))
-        if state is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+        key = Qt.Key(event.key())
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        current = self.currentIndex().row()
+        state = KEYS.get(key)
+        if state is not None and plain:
             rows = sorted({i.row() for i in self.selectionModel().selectedRows()})
-            current = self.currentIndex().row()
             if not rows and current >= 0:
                 rows = [current]
             self.marked.emit(rows, state.value)
-            if len(rows) <= 1 and current + 1 < self.model().rowCount():
-                self.setCurrentIndex(self.model().index(current + 1, 0))
+            if len(rows) <= 1:
+                self._move_to(current + 1)
             return
+        editable = self.editTriggers() != QAbstractItemView.EditTrigger.NoEditTriggers
+        if key == Qt.Key.Key_F2 and plain and current >= 0 and editable:
+            note = self.model().index(current, NOTE_COLUMN)
+            self.setCurrentIndex(note)
+            self.edit(note)
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain:
+            self._move_to(current + 1)
+            return  # accepted: the dialog never sees it
         super().keyPressEvent(event)
+
+    def keyboardSearch(self, search: str) -> None:
+        """Typing a name does not jump around a roll call."""
+
+    def _move_to(self, row: int) -> None:
+        if 0 <= row < self.model().rowCount():
+            self.setCurrentIndex(self.model().index(row, 0))
 
 
 class RosterDialog(QDialog):
     """Điểm danh: the attendance of one activity."""
 
     saved = Signal(int)  # the activity id
+    loaded = Signal()  # the roster is on screen (at once, or after reading it on a worker)
 
     def __init__(self, factory: sessionmaker[Session], activity_id: int,
                  parent: QWidget | None = None, read_only: bool = False) -> None:
@@ -193,6 +232,7 @@ class RosterDialog(QDialog):
         self._factory = factory
         self.activity_id = activity_id
         self._read_only = read_only
+        self._reading: Background | None = None
         self.activity: ActivityRow = get_activity(factory, activity_id)
         a = self.activity
         self.setWindowTitle(f"Điểm danh — {a.title}")
@@ -201,48 +241,54 @@ class RosterDialog(QDialog):
         heading.setWordWrap(True)
         self.held = QCheckBox("Hoạt động đã tổ chức (chỉ buổi đã tổ chức mới được tính)")
         self.held.setChecked(a.status == ActivityStatus.HELD)
-        self.model = RosterTableModel(roster(factory, activity_id), self)
+        self.model = RosterTableModel([], self)
         self.table = _RosterTable()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
-                                   | QAbstractItemView.EditTrigger.DoubleClicked)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers if read_only
+                                   else QAbstractItemView.EditTrigger.DoubleClicked)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((220, 80, 120, 250, 130)):
+        for column, width in enumerate((200, 80, 110, 220, 120)):
             self.table.setColumnWidth(column, width)
         self.table.marked.connect(self._on_table_marked)
         self.counts = QLabel()
+        self.counts.setWordWrap(True)
         self.status = QLabel()
         self.status.setStyleSheet("color: #1b5e20;")
         hint = QLabel("Phím: 1/P có mặt · 2/E vắng có lý do · 3/A vắng không lý do · 0 bỏ đánh dấu"
                       " · F2 ghi chú · Ctrl+S lưu")
         hint.setStyleSheet("color: #555;")
+        hint.setWordWrap(True)
 
         self.all_present = QPushButton("Tất cả có mặt")
         self.all_present.setToolTip("Đánh dấu mọi người chưa điểm danh là có mặt, rồi sửa từng"
                                     " người vắng")
         self.all_present.clicked.connect(self.mark_all_present)
         self.save_button = QPushButton("Lưu điểm danh")
+        self.save_button.setToolTip("Lưu điểm danh (Ctrl+S)")
         self.save_button.clicked.connect(self.save)
         self.remove_button = QPushButton("Bỏ khỏi danh sách mời")
         self.remove_button.clicked.connect(self.remove_selected)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Mời thêm: gõ tên (không cần dấu), số thẻ…")
+        self.search.setPlaceholderText("Mời thêm: gõ tên (không cần dấu), số thẻ… rồi ↓ và Enter")
+        self.search.setClearButtonEnabled(True)
         self.results = QListWidget()
         self.results.setMaximumHeight(90)
         self.results.hide()
+        self.search_keys = SearchKeys(self.search, self.results)
         self.search.textChanged.connect(self._on_search_changed)
         self.results.itemActivated.connect(self._on_result_activated)
         close = QPushButton("Đóng")
         close.clicked.connect(self.close)
+        for button in (self.all_present, self.save_button, self.remove_button, close):
+            button.setAutoDefault(False)  # Enter in the table or the list never presses them
 
         top = QHBoxLayout()
         top.addWidget(self.all_present)
         top.addWidget(self.remove_button)
-        top.addStretch()
-        top.addWidget(self.counts)
+        top.addWidget(self.counts, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.save_button)
@@ -260,14 +306,53 @@ class RosterDialog(QDialog):
         save_shortcut.activated.connect(self.save)
         self.model.counts_changed.connect(self._update_counts)
         self.model.dataChanged.connect(self._on_model_changed)
+        self._writable(True)
+        fit_to_screen(self, QSize(980, 680))
+        if a.invited > READ_IN_BACKGROUND:
+            self._read_in_background()
+        else:
+            self._show_lines(roster(factory, activity_id))
+
+    def _writable(self, ready: bool) -> None:
         for widget in (self.all_present, self.save_button, self.remove_button, self.search,
                        self.held):
-            widget.setEnabled(not read_only)
+            widget.setEnabled(ready and not self._read_only)
+        self.table.setEnabled(ready)
+
+    def _read_in_background(self) -> None:
+        self.counts.setText(f"{CALCULATING} (đọc danh sách {format_int(self.activity.invited)} "
+                            "người được mời)")
+        self._writable(False)
+        factory, activity_id = self._factory, self.activity_id
+
+        def done(lines: list[RosterLine]) -> None:
+            if runner is self._reading:  # not closed meanwhile
+                self._show_lines(lines)
+
+        def failed(exc: BaseException) -> None:
+            if runner is not self._reading:
+                return
+            self._reading = None
+            if not isinstance(exc, messages.REFUSED):
+                raise exc
+            self.counts.setText(f"Không đọc được danh sách mời: {messages.refusal(exc)}")
+
+        runner = Background(lambda _p, _c: roster(factory, activity_id), done, failed)
+        self._reading = runner
+
+    @property
+    def reading(self) -> bool:
+        return self._reading is not None
+
+    def _show_lines(self, lines: list[RosterLine]) -> None:
+        self._reading = None
+        self.model.set_lines(lines)
+        self._writable(True)
         self._update_counts()
-        self.resize(980, 680)
         if self.model.rowCount():
             self.table.setCurrentIndex(self.model.index(0, 0))
         self.table.setFocus()
+        self.loaded.emit()
 
     # -- marking ---------------------------------------------------------------------------------
     def _on_table_marked(self, rows: list[int], state: str) -> None:
@@ -283,8 +368,10 @@ class RosterDialog(QDialog):
         self.status.clear()
 
     def _update_counts(self) -> None:
-        c = self.model.counts()
-        total = len(self.model.marks)
+        if self.reading:
+            return
+        c = {k: format_int(v) for k, v in self.model.counts().items()}
+        total = format_int(len(self.model.marks))
         self.counts.setText(
             f"Mời <b>{total}</b> · có mặt <b>{c['present']}</b> · vắng có lý do "
             f"<b>{c['excused']}</b> · vắng không lý do <b>{c['absent']}</b> · chưa điểm danh "
@@ -308,26 +395,27 @@ class RosterDialog(QDialog):
                 status = ActivityStatus.HELD if self.held.isChecked() else ActivityStatus.PLANNED
                 update_activity(self._factory, self.activity_id, ActivityInput(
                     a.date, a.cell_id, a.kind, a.title, a.place, a.content, status.value))
-        except (ActivityError, DatabaseError) as exc:  # DatabaseError: the disk is full
-            messages.error(self, "Không lưu được điểm danh", str(exc))
+        except messages.REFUSED as exc:  # a rule, or the disk is full
+            messages.show_refusal(self, "Không lưu được điểm danh", exc)
             return False
         self.model.accept_marks()  # what is on screen is now what is stored: no re-read
         if self._held_changed():
             self.activity = get_activity(self._factory, self.activity_id)
-        self.status.setText(f"Đã lưu lúc {clock.now():%H:%M:%S} — {count} thay đổi.")
+        self.status.setText(f"Đã lưu lúc {clock.now():%H:%M:%S} — {format_int(count)} thay đổi.")
         self.saved.emit(self.activity_id)
         return True
 
-    def _reload(self) -> None:
+    def _reload(self, select_member: int | None = None) -> None:
         row = self.table.currentIndex().row()
         self.activity = get_activity(self._factory, self.activity_id)
-        self.model.beginResetModel()
-        self.model.marks = [_Mark(line, line.state, line.note)
-                            for line in roster(self._factory, self.activity_id)]
-        self.model.endResetModel()
+        self.model.set_lines(roster(self._factory, self.activity_id))
         self._update_counts()
+        if select_member is not None:
+            row = self.model.row_of(select_member)
         if 0 <= row < self.model.rowCount():
-            self.table.setCurrentIndex(self.model.index(row, 0))
+            index = self.model.index(row, 0)
+            self.table.setCurrentIndex(index)
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     # -- who is invited --------------------------------------------------------------------------
     def _on_search_changed(self, text: str) -> None:
@@ -345,11 +433,17 @@ class RosterDialog(QDialog):
         self.add_members([int(item.data(Qt.ItemDataRole.UserRole))])
 
     def add_members(self, member_ids: list[int]) -> None:
-        if self._read_only or not self._confirm_discard():
+        """Invite, then show the (last) person invited in the list, ready to be marked."""
+        if self._read_only or not member_ids or not self._confirm_discard():
             return
-        invite(self._factory, self.activity_id, member_ids)
+        try:
+            invite(self._factory, self.activity_id, member_ids)
+        except messages.REFUSED as exc:
+            messages.show_refusal(self, "Không mời thêm được", exc)
+            return
         self.search.clear()
-        self._reload()
+        self._reload(select_member=member_ids[-1])
+        self.table.setFocus()
         self.saved.emit(self.activity_id)
 
     def remove_selected(self) -> None:
@@ -361,7 +455,11 @@ class RosterDialog(QDialog):
         if not messages.confirm(self, "Bỏ khỏi danh sách mời",
                                 f"Bỏ {len(marks)} người khỏi danh sách mời ({names})?"):
             return
-        uninvite(self._factory, self.activity_id, [m.line.member_id for m in marks])
+        try:
+            uninvite(self._factory, self.activity_id, [m.line.member_id for m in marks])
+        except messages.REFUSED as exc:
+            messages.show_refusal(self, "Không bỏ được khỏi danh sách mời", exc)
+            return
         self._reload()
         self.saved.emit(self.activity_id)
 
@@ -373,11 +471,15 @@ class RosterDialog(QDialog):
 
     def done(self, result: int) -> None:
         # every way out (Đóng, Esc, the window's close button) passes here
-        if (self.has_unsaved_changes() and not self._read_only
-                and messages.confirm(self, "Chưa lưu điểm danh",
-                                     "Điểm danh có thay đổi chưa lưu. Lưu trước khi đóng?")
-                and not self.save()):
-            return
+        if self._reading is not None:
+            self._reading.cancel()
+            self._reading = None
+        if self.has_unsaved_changes() and not self._read_only:
+            answer = messages.ask_unsaved(self, "Chưa lưu điểm danh",
+                                          "Điểm danh có thay đổi chưa lưu. Lưu lại không?")
+            if answer is messages.Unsaved.CANCEL or (
+                    answer is messages.Unsaved.SAVE and not self.save()):
+                return
         super().done(result)
 
     @classmethod

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -33,46 +31,62 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from models import clock
-from models.catalogues.service import (
-    CellDetail,
-    CellEdit,
+from models.catalogues.issuers import (
     IssuerRow,
     IssuerVersionInput,
     IssuerVersionRow,
+    capitals_suggestions,
+    validate_issuer_version,
+)
+from models.catalogues.service import (
+    CellDetail,
+    CellEdit,
     OrgDetail,
     OrgInput,
-    capitals_suggestions,
+    cell_warning,
+    org_warning,
     validate_cell,
-    validate_issuer_version,
     validate_merge,
     validate_org,
 )
 from models.catalogues.settings import RegulationInput, RegulationRow, validate_regulation
 from models.catalogues.ward import CellInput
+from models.dates import FIRST_YEAR, LAST_YEAR
 from models.formats import format_date
 from models.text.vntext import fold
 from ui.shell import messages
+from ui.shell.forms import EditDialog, MessageLine, hint_label
+from ui.shell.keys import SearchKeys
+from ui.shell.screen import fit_to_screen
 
 T = TypeVar("T")
-ERROR_STYLE = "color: #b00020;"
-HINT_STYLE = "color: #555;"
 KNOWN_PARENTS = ("Đảng bộ Tập đoàn TKV", "Đảng bộ Than Quảng Ninh")
 SIGNER_TITLES = ("T/M ĐẢNG ỦY", "T/M CHI ỦY", "T/M CHI BỘ")
 SIGNER_ROLES = ("BÍ THƯ", "PHÓ BÍ THƯ")
+WARNING_STYLE = "color: #8a4b00;"  # a near-duplicate name: a warning, not a refusal
+
+
+def warning_label() -> QLabel:
+    label = QLabel("")
+    label.setStyleSheet(WARNING_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def show_warning(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
 
 
 def try_save(parent: QWidget | None, action: Callable[[], T]) -> T | None:
-    """Run a service call; a refusal or a database failure becomes a message, never a crash."""
+    """Run a service call outside a form; a refusal becomes a message, never a crash."""
     try:
         return action()
-    except ValueError as exc:
-        messages.error(parent, "Không lưu được", str(exc))
-    except SQLAlchemyError as exc:
-        messages.error(parent, "Không lưu được", f"Lỗi khi ghi dữ liệu: {exc.__class__.__name__}."
-                       " Tệp dữ liệu có thể đang chỉ đọc hoặc bị khóa.")
+    except messages.REFUSED as exc:
+        messages.show_refusal(parent, "Không lưu được", exc)
     return None
 
 
@@ -87,77 +101,27 @@ def date_edit(value: date) -> QDateEdit:
     return edit
 
 
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.hide()
-    return label
+class FormDialog(EditDialog):
+    """A catalogue form: each field is checked as it changes, by the same validation function
+    the service uses; its message frames the field and shows in the line above the buttons.
+    A required field left empty is only reported once the user has typed in it (or pressed
+    Lưu), so a new, empty form does not open full of red text."""
 
+    WANTED = QSize(600, 360)
 
-def with_error(widget: QWidget | QLayout, hint: str = "") -> tuple[QWidget, QLabel]:
-    """The widget (or a row of widgets) with a (hidden) red error line under it, and an
-    optional grey hint."""
-    box = QWidget()
-    column = QVBoxLayout(box)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(2)
-    if isinstance(widget, QLayout):
-        column.addLayout(widget)
-    else:
-        column.addWidget(widget)
-    if hint:
-        note = QLabel(hint)
-        note.setStyleSheet(HINT_STYLE)
-        note.setWordWrap(True)
-        column.addWidget(note)
-    label = error_label()
-    column.addWidget(label)
-    return box, label
-
-
-def show_errors(labels: dict[str, QLabel], errors: dict[str, str]) -> None:
-    for key, label in labels.items():
-        label.setText(errors.get(key, ""))
-        label.setVisible(key in errors)
-
-
-class FormDialog(QDialog):
-    """A form whose fields show their errors inline; OK stays disabled while one is invalid.
-
-    A required field left empty is only reported once the user has typed in it (or pressed OK),
-    so a new, empty form does not open full of red text.
-    """
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.form = QFormLayout()
+    def __init__(self, title: str, parent: QWidget | None = None, *,
+                 commit: Callable[[Any], object] | None = None) -> None:
+        super().__init__(title, parent, commit=commit)
+        self.form = QFormLayout(self.body)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.error_labels: dict[str, QLabel] = {}
-        self._touched: set[str] = set()
-        self._show_all = False
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Đồng ý")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.addLayout(self.form)
 
     def finish_layout(self) -> None:
-        self.layout_.addStretch()
-        self.layout_.addWidget(self.buttons)
-        self.validate()
-        self.setMinimumWidth(560)
-        self.adjustSize()
+        self.finish()
 
     def add_field(self, key: str, label: str, widget: QWidget, hint: str = "") -> None:
-        box, error = with_error(widget, hint)
-        self.error_labels[key] = error
-        self.form.addRow(label, box)
+        self.checks.add_row(self.form, key, label, widget)
+        if hint:
+            self.form.addRow("", hint_label(hint))
         signal = None
         if isinstance(widget, QLineEdit):
             signal = widget.textChanged
@@ -170,43 +134,20 @@ class FormDialog(QDialog):
         elif isinstance(widget, QDateEdit):
             signal = widget.dateChanged
         if signal is not None:
-            signal.connect(lambda *_: self._on_field_changed(key))
+            signal.connect(lambda *_: self.touch(key))
 
-    def _on_field_changed(self, key: str) -> None:
-        self._touched.add(key)
-        self.validate()
-
-    def errors(self) -> dict[str, str]:
-        raise NotImplementedError
-
-    def validate(self) -> bool:
-        """Check every field; show the messages of the touched ones; enable OK when all pass."""
-        errors = self.errors()
-        shown = errors if self._show_all else {k: v for k, v in errors.items()
-                                               if k in self._touched}
-        show_errors(self.error_labels, shown)
-        self.ok_button.setEnabled(not errors)
+    def refresh(self) -> None:
+        super().refresh()
         self.fields_changed()
-        self.fit_height()
-        return not errors
-
-    def fit_height(self) -> None:
-        """Grow to show wrapped messages whole (a window's minimum size ignores word wrap)."""
-        needed = self.layout_.totalHeightForWidth(self.width())
-        if needed > self.height():
-            self.resize(self.width(), needed)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.fit_height()
 
     def fields_changed(self) -> None:
         """Hook for hints that follow the fields."""
 
-    def accept(self) -> None:
-        self._show_all = True
-        if self.validate():
-            super().accept()
+    def value(self) -> Any:
+        return self.values()
+
+    def values(self) -> Any:
+        raise NotImplementedError
 
 
 def line_edit(text: str = "", placeholder: str = "") -> QLineEdit:
@@ -228,8 +169,10 @@ class CellDialog(FormDialog):
     """Thêm / sửa chi bộ nơi cư trú."""
 
     def __init__(self, others: Sequence[CellDetail], detail: CellDetail | None = None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__("Sửa chi bộ nơi cư trú" if detail else "Thêm chi bộ nơi cư trú", parent)
+                 parent: QWidget | None = None, *,
+                 commit: Callable[[Any], object] | None = None) -> None:
+        super().__init__("Sửa chi bộ nơi cư trú" if detail else "Thêm chi bộ nơi cư trú", parent,
+                         commit=commit)
         self._others = others
         self._detail = detail
         self.name = line_edit(detail.name if detail else "", "Ví dụ: Chi bộ khu 7")
@@ -251,11 +194,9 @@ class CellDialog(FormDialog):
                                       "chi bộ; văn bản trước ngày này giữ tên và người ký cũ.")
         self.issuer_from = date_edit(clock.today())
         if detail is None:
-            note = QLabel("Chương trình tạo luôn cơ quan ban hành văn bản của chi bộ "
-                          "(dòng tiêu đề, ký hiệu CB, người ký là bí thư).")
-            note.setStyleSheet(HINT_STYLE)
-            note.setWordWrap(True)
-            self.form.addRow("", note)
+            self.form.addRow("", hint_label("Chương trình tạo luôn cơ quan ban hành văn bản của "
+                                            "chi bộ (dòng tiêu đề, ký hiệu CB, người ký là bí "
+                                            "thư)."))
         else:
             row = QHBoxLayout()
             row.addWidget(self.update_issuer)
@@ -267,7 +208,14 @@ class CellDialog(FormDialog):
             self.has_committee.toggled.connect(self._suggest_issuer_update)
         self.update_issuer.toggled.connect(self.issuer_from.setEnabled)
         self.issuer_from.setEnabled(False)
+        self.similar = warning_label()
+        self.form.addRow("", self.similar)
         self.finish_layout()
+
+    def fields_changed(self) -> None:
+        if hasattr(self, "similar"):  # not while the form is being built
+            show_warning(self.similar, cell_warning(self.values(), self._others,
+                                                    self._detail.id if self._detail else None))
 
     def _suggest_issuer_update(self) -> None:
         if self._detail is None:
@@ -291,25 +239,31 @@ class CellDialog(FormDialog):
     def errors(self) -> dict[str, str]:
         return validate_cell(self.values(), self._others, self._detail.id if self._detail else None)
 
-    @classmethod
-    def add(cls, parent: QWidget | None, others: Sequence[CellDetail]) -> CellInput | None:
-        dialog = cls(others, None, parent)
-        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    def value(self) -> CellInput | CellEdit:
+        return self.values() if self._detail is None else self.edit_values()
 
     @classmethod
-    def edit(cls, parent: QWidget | None, detail: CellDetail,
-             others: Sequence[CellDetail]) -> CellEdit | None:
-        dialog = cls(others, detail, parent)
-        return dialog.edit_values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    def add(cls, parent: QWidget | None, others: Sequence[CellDetail], *,
+            commit: Callable[[CellInput], T]) -> T | None:
+        """What ``commit`` returned (the cell saved), or None."""
+        result: T | None = cls(others, None, parent, commit=commit).run()
+        return result
+
+    @classmethod
+    def edit(cls, parent: QWidget | None, detail: CellDetail, others: Sequence[CellDetail], *,
+             commit: Callable[[CellEdit], T]) -> T | None:
+        result: T | None = cls(others, detail, parent, commit=commit).run()
+        return result
 
 
 class OrgDialog(FormDialog):
     """Thêm / sửa tổ chức đảng nơi công tác."""
 
     def __init__(self, others: Sequence[OrgDetail], detail: OrgDetail | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 commit: Callable[[Any], object] | None = None) -> None:
         super().__init__("Sửa tổ chức đảng nơi công tác" if detail
-                         else "Thêm tổ chức đảng nơi công tác", parent)
+                         else "Thêm tổ chức đảng nơi công tác", parent, commit=commit)
         self._others = others
         self._detail = detail
         self.name = line_edit(detail.name if detail else "",
@@ -326,7 +280,14 @@ class OrgDialog(FormDialog):
         self.add_field("company", "Cơ quan, doanh nghiệp", self.company)
         self.add_field("address", "Địa chỉ", self.address)
         self.add_field("contact", "Liên hệ", self.contact)
+        self.similar = warning_label()
+        self.form.addRow("", self.similar)
         self.finish_layout()
+
+    def fields_changed(self) -> None:
+        if hasattr(self, "similar"):  # not while the form is being built
+            show_warning(self.similar, org_warning(self.values(), self._others,
+                                                   self._detail.id if self._detail else None))
 
     def values(self) -> OrgInput:
         return OrgInput(name=self.name.text(), parent_name=self.parent_name.currentText(),
@@ -337,15 +298,16 @@ class OrgDialog(FormDialog):
         return validate_org(self.values(), self._others, self._detail.id if self._detail else None)
 
     @classmethod
-    def add(cls, parent: QWidget | None, others: Sequence[OrgDetail]) -> OrgInput | None:
-        dialog = cls(others, None, parent)
-        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    def add(cls, parent: QWidget | None, others: Sequence[OrgDetail], *,
+            commit: Callable[[OrgInput], T]) -> T | None:
+        result: T | None = cls(others, None, parent, commit=commit).run()
+        return result
 
     @classmethod
-    def edit(cls, parent: QWidget | None, detail: OrgDetail,
-             others: Sequence[OrgDetail]) -> OrgInput | None:
-        dialog = cls(others, detail, parent)
-        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    def edit(cls, parent: QWidget | None, detail: OrgDetail, others: Sequence[OrgDetail], *,
+             commit: Callable[[OrgInput], T]) -> T | None:
+        result: T | None = cls(others, detail, parent, commit=commit).run()
+        return result
 
 
 class MergeOrgDialog(QDialog):
@@ -371,7 +333,8 @@ class MergeOrgDialog(QDialog):
                                    + (f"  ({org.parent_name})" if org.parent_name else ""))
             item.setData(Qt.ItemDataRole.UserRole, org.id)
             self.list.addItem(item)
-        self.error = error_label()
+        self.error = MessageLine()
+        self.search_keys = SearchKeys(self.search, self.list)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -389,7 +352,7 @@ class MergeOrgDialog(QDialog):
         self.list.currentItemChanged.connect(lambda *_: self.validate())
         self.list.itemDoubleClicked.connect(lambda *_: self.accept())
         self.validate()
-        self.resize(620, 440)
+        fit_to_screen(self, QSize(620, 440))
 
     def _on_search_text_changed(self, text: str) -> None:
         words = fold(text).split()
@@ -409,7 +372,6 @@ class MergeOrgDialog(QDialog):
         if target_id is not None:
             reason = validate_merge(self._source, self._orgs[target_id])
         self.error.setText(reason or "")
-        self.error.setVisible(bool(reason))
         self.ok_button.setEnabled(target_id is not None and reason is None)
         return target_id is not None and reason is None
 
@@ -427,9 +389,12 @@ class MergeOrgDialog(QDialog):
 class IssuerVersionDialog(FormDialog):
     """Thêm (hoặc thay) một phiên bản dòng tiêu đề và người ký của cơ quan ban hành."""
 
+    WANTED = QSize(680, 480)
+
     def __init__(self, issuer: IssuerRow, start: IssuerVersionRow | None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(f"Phiên bản tiêu đề văn bản — {issuer.name}", parent)
+                 parent: QWidget | None = None, *,
+                 commit: Callable[[Any], object] | None = None) -> None:
+        super().__init__(f"Phiên bản tiêu đề văn bản — {issuer.name}", parent, commit=commit)
         self._issuer = issuer
         self.valid_from = date_edit(start.valid_from if start else clock.today())
         self.add_field("valid_from", "Áp dụng từ ngày *", self.valid_from)
@@ -447,8 +412,7 @@ class IssuerVersionDialog(FormDialog):
         self.add_field("signer_title", "Thẩm quyền ký *", self.signer_title)
         self.add_field("signer_role", "Chức vụ người ký *", self.signer_role)
         self.add_field("signer_name", "Người ký", self.signer_name)
-        self.capitals = QLabel("Văn bản của Đảng in các dòng này bằng chữ hoa.")
-        self.capitals.setStyleSheet(HINT_STYLE)
+        self.capitals = hint_label("Văn bản của Đảng in các dòng này bằng chữ hoa.")
         self.capitals_button = QPushButton("Viết hoa các dòng")
         self.capitals_button.clicked.connect(self._on_capitals_clicked)
         hint_row = QHBoxLayout()
@@ -460,7 +424,6 @@ class IssuerVersionDialog(FormDialog):
         self.replaces.setWordWrap(True)
         self.form.addRow("", self.replaces)
         self.finish_layout()
-        self.setMinimumWidth(680)
 
     def values(self) -> IssuerVersionInput:
         return IssuerVersionInput(
@@ -497,30 +460,36 @@ class IssuerVersionDialog(FormDialog):
 
     @classmethod
     def add(cls, parent: QWidget | None, issuer: IssuerRow,
-            start: IssuerVersionRow | None = None) -> IssuerVersionInput | None:
+            start: IssuerVersionRow | None = None, *,
+            commit: Callable[[IssuerVersionInput], T]) -> T | None:
         """A new version, prefilled from ``start`` (the current one) but from today."""
-        dialog = cls(issuer, start, parent)
+        dialog = cls(issuer, start, parent, commit=commit)
         if start is not None and start.valid_from != clock.today():
             dialog.valid_from.setDate(to_qdate(clock.today()))
-        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+            dialog.mark_clean()  # what the dialog proposes is no edit of the user's
+        result: T | None = dialog.run()
+        return result
 
     @classmethod
-    def edit(cls, parent: QWidget | None, issuer: IssuerRow,
-             version: IssuerVersionRow) -> IssuerVersionInput | None:
-        dialog = cls(issuer, version, parent)
-        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    def edit(cls, parent: QWidget | None, issuer: IssuerRow, version: IssuerVersionRow, *,
+             commit: Callable[[IssuerVersionInput], T]) -> T | None:
+        result: T | None = cls(issuer, version, parent, commit=commit).run()
+        return result
 
 
 class RegulationDialog(FormDialog):
     """Thêm / sửa quy định áp dụng theo năm."""
 
+    WANTED = QSize(640, 360)
+
     def __init__(self, others: Sequence[RegulationRow], row: RegulationRow | None = None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__("Sửa quy định" if row else "Thêm quy định", parent)
+                 parent: QWidget | None = None, *,
+                 commit: Callable[[Any], object] | None = None) -> None:
+        super().__init__("Sửa quy định" if row else "Thêm quy định", parent, commit=commit)
         self._others = others
         self._row = row
         self.from_year = QSpinBox()
-        self.from_year.setRange(1990, 2100)
+        self.from_year.setRange(FIRST_YEAR, LAST_YEAR)
         self.from_year.setValue(row.from_year if row else clock.today().year)
         self.code = line_edit(row.code if row else "", "Ví dụ: 213-QĐ/TW")
         self.basis_line = QPlainTextEdit(row.basis_line if row else "")
@@ -530,7 +499,6 @@ class RegulationDialog(FormDialog):
         self.add_field("code", "Số hiệu quy định *", self.code)
         self.add_field("basis_line", "Dòng căn cứ in trên văn bản *", self.basis_line)
         self.finish_layout()
-        self.setMinimumWidth(640)
 
     def values(self) -> RegulationInput:
         return RegulationInput(self.from_year.value(), self.code.text(),
@@ -541,13 +509,13 @@ class RegulationDialog(FormDialog):
                                    self._row.id if self._row else None)
 
     @classmethod
-    def add(cls, parent: QWidget | None,
-            others: Sequence[RegulationRow]) -> RegulationInput | None:
-        dialog = cls(others, None, parent)
-        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    def add(cls, parent: QWidget | None, others: Sequence[RegulationRow], *,
+            commit: Callable[[RegulationInput], T]) -> T | None:
+        result: T | None = cls(others, None, parent, commit=commit).run()
+        return result
 
     @classmethod
-    def edit(cls, parent: QWidget | None, row: RegulationRow,
-             others: Sequence[RegulationRow]) -> RegulationInput | None:
-        dialog = cls(others, row, parent)
-        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    def edit(cls, parent: QWidget | None, row: RegulationRow, others: Sequence[RegulationRow], *,
+             commit: Callable[[RegulationInput], T]) -> T | None:
+        result: T | None = cls(others, row, parent, commit=commit).run()
+        return result

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QShowEvent
@@ -24,12 +24,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from models.catalogues.issuers import IssuerRow, IssuerVersionInput, IssuerVersionRow
 from models.catalogues.service import (
     CellDetail,
-    IssuerRow,
-    IssuerVersionRow,
     OrgDetail,
     add_cell,
     add_issuer_version,
@@ -43,7 +41,7 @@ from models.catalogues.service import (
     update_cell,
     update_org,
 )
-from models.formats import format_date
+from models.formats import format_date, format_int
 from ui.catalogues.catalogue_dialogs import (
     CellDialog,
     IssuerVersionDialog,
@@ -52,6 +50,10 @@ from ui.catalogues.catalogue_dialogs import (
     try_save,
 )
 from ui.shell import messages
+from ui.shell.events import Change
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 Index = QModelIndex | QPersistentModelIndex
 INACTIVE_COLOUR = QColor("#9a9a9a")
@@ -111,6 +113,8 @@ class CatalogueTableModel(QAbstractTableModel):
         column = self.columns[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             value = column.value(row)
+            if isinstance(value, int) and not isinstance(value, bool):
+                return format_int(value)
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.ForegroundRole and self._inactive(row):
             return INACTIVE_COLOUR
@@ -179,7 +183,7 @@ def state_text(active: bool, merged_into: str = "") -> str:
 class _ListTab(QWidget):
     """A table with Thêm… / Sửa… / Ngừng sử dụng buttons over rows that have ``id``/``active``."""
 
-    saved = Signal(str)  # what changed: "cells" / "orgs" / "issuers"
+    saved = Signal(object)  # what changed: a Change
     status = Signal(str)  # a line for the page's status label
 
     def __init__(self, columns: Sequence[Column], read_only: bool,
@@ -223,8 +227,8 @@ class _ListTab(QWidget):
         self.select_id(keep)
         rows = self.model.rows()
         in_use = sum(1 for r in rows if r.active)
-        self.count_label.setText(f"{in_use} mục đang dùng" + (
-            f", {len(rows) - in_use} ngừng sử dụng" if len(rows) > in_use else ""))
+        self.count_label.setText(f"{format_int(in_use)} mục đang dùng" + (
+            f", {format_int(len(rows) - in_use)} ngừng sử dụng" if len(rows) > in_use else ""))
 
     def update_buttons(self) -> None:
         row = self.current()
@@ -269,28 +273,25 @@ class CellsTab(_ListTab):
         return list_cell_details(self._factory)
 
     def add_entry(self) -> None:
-        value = CellDialog.add(self, self.model.rows())
-        if value is None:
-            return
-        cell = try_save(self, lambda: add_cell(self._factory, value))
+        factory = self._factory
+        cell = CellDialog.add(self, self.model.rows(),
+                              commit=lambda value: add_cell(factory, value))
         if cell is not None:
             self.reload(cell.id)
             self.status.emit(f"Đã thêm «{cell.name}».")
-            self.saved.emit("cells")
+            self.saved.emit(Change.CELLS)
 
     def edit_entry(self) -> None:
         row: CellDetail | None = self.current()
         if row is None or self.read_only:
             return
-        edit = CellDialog.edit(self, row, self.model.rows())
-        if edit is None:
-            return
-        cell = try_save(self, lambda: update_cell(self._factory, row.id, edit.cell,
-                                                  edit.issuer_from))
+        factory = self._factory
+        cell = CellDialog.edit(self, row, self.model.rows(), commit=lambda edit: update_cell(
+            factory, row.id, edit.cell, edit.issuer_from))
         if cell is not None:
             self.reload(cell.id)
             self.status.emit(f"Đã lưu «{cell.name}».")
-            self.saved.emit("cells")
+            self.saved.emit(Change.CELLS)
 
     def toggle_entry(self) -> None:
         row: CellDetail | None = self.current()
@@ -308,7 +309,7 @@ class CellsTab(_ListTab):
         if cell is not None:
             self.reload(cell.id)
             self.status.emit(f"«{cell.name}»: {state_text(cell.active).lower()}.")
-            self.saved.emit("cells")
+            self.saved.emit(Change.CELLS)
 
 
 class OrgsTab(_ListTab):
@@ -343,27 +344,24 @@ class OrgsTab(_ListTab):
                                          and row.merged_into_id is None)
 
     def add_entry(self) -> None:
-        value = OrgDialog.add(self, self.model.rows())
-        if value is None:
-            return
-        org = try_save(self, lambda: add_org(self._factory, value))
+        factory = self._factory
+        org = OrgDialog.add(self, self.model.rows(), commit=lambda value: add_org(factory, value))
         if org is not None:
             self.reload(org.id)
             self.status.emit(f"Đã thêm «{org.name}».")
-            self.saved.emit("orgs")
+            self.saved.emit(Change.ORGS)
 
     def edit_entry(self) -> None:
         row: OrgDetail | None = self.current()
         if row is None or self.read_only:
             return
-        value = OrgDialog.edit(self, row, self.model.rows())
-        if value is None:
-            return
-        org = try_save(self, lambda: update_org(self._factory, row.id, value))
+        factory = self._factory
+        org = OrgDialog.edit(self, row, self.model.rows(),
+                             commit=lambda value: update_org(factory, row.id, value))
         if org is not None:
             self.reload(org.id)
             self.status.emit(f"Đã lưu «{org.name}».")
-            self.saved.emit("orgs")
+            self.saved.emit(Change.ORGS)
 
     def toggle_entry(self) -> None:
         row: OrgDetail | None = self.current()
@@ -381,7 +379,7 @@ class OrgsTab(_ListTab):
         if org is not None:
             self.reload(org.id)
             self.status.emit(f"«{org.name}»: {state_text(org.active).lower()}.")
-            self.saved.emit("orgs")
+            self.saved.emit(Change.ORGS)
 
     def merge_entry(self) -> None:
         row: OrgDetail | None = self.current()
@@ -402,13 +400,13 @@ class OrgsTab(_ListTab):
             self.reload(target.id)
             self.status.emit(f"Đã gộp «{row.name}» vào «{target.name}»: "
                              f"chuyển {moved} đảng viên.")
-            self.saved.emit("orgs")
+            self.saved.emit(Change.ORGS)
 
 
 class IssuersTab(QWidget):
     """The issuers (ward committee and cells) above, the dated versions of the chosen one below."""
 
-    saved = Signal(str)
+    saved = Signal(object)  # Change.ISSUERS
     status = Signal(str)
 
     ISSUER_COLUMNS = (
@@ -511,24 +509,26 @@ class IssuersTab(QWidget):
         issuer = self.current_issuer()
         if issuer is None or self.read_only:
             return
-        value = IssuerVersionDialog.add(self, issuer, issuer.current())
-        self._save(issuer, value)
+        self._saved(issuer, IssuerVersionDialog.add(self, issuer, issuer.current(),
+                                                    commit=self._commit(issuer)))
 
     def edit_version(self) -> None:
         issuer, version = self.current_issuer(), self.current_version()
         if issuer is None or version is None or self.read_only:
             return
-        self._save(issuer, IssuerVersionDialog.edit(self, issuer, version))
+        self._saved(issuer, IssuerVersionDialog.edit(self, issuer, version,
+                                                     commit=self._commit(issuer)))
 
-    def _save(self, issuer: IssuerRow, value: Any) -> None:
-        if value is None:
-            return
-        saved = try_save(self, lambda: add_issuer_version(self._factory, issuer.id, value))
+    def _commit(self, issuer: IssuerRow) -> Callable[[IssuerVersionInput], IssuerVersionRow]:
+        factory = self._factory
+        return lambda value: add_issuer_version(factory, issuer.id, value)
+
+    def _saved(self, issuer: IssuerRow, saved: IssuerVersionRow | None) -> None:
         if saved is not None:
             self.reload(issuer.id, saved.id)
             self.status.emit(f"Đã lưu phiên bản từ ngày {format_date(saved.valid_from)} "
                              f"của «{issuer.name}».")
-            self.saved.emit("issuers")
+            self.saved.emit(Change.ISSUERS)
 
 
 def _now(issuer: IssuerRow, field: str) -> str:
@@ -540,7 +540,7 @@ def _now(issuer: IssuerRow, field: str) -> str:
 class CataloguesView(QWidget):
     """Danh mục: the three catalogues in tabs."""
 
-    changed = Signal(str)  # "cells" / "orgs" / "issuers", after a save
+    changed = Signal(object)  # the Change, after a save
 
     def __init__(self, factory: sessionmaker[Session], parent: QWidget | None = None, *,
                  read_only: bool = False) -> None:
@@ -575,7 +575,7 @@ class CataloguesView(QWidget):
         self.refresh()
         super().showEvent(event)
 
-    def _on_tab_saved(self, kind: str) -> None:
-        if kind == "cells":  # a new or renamed cell has its issuer
+    def _on_tab_saved(self, kind: Change) -> None:
+        if kind is Change.CELLS:  # a new or renamed cell has its issuer
             self.issuers_tab.reload()
         self.changed.emit(kind)

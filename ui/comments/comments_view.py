@@ -1,233 +1,56 @@
-"""Nhận xét hằng năm: create the round, review the sheets fast (list beside an editor), move
-them through their statuses in bulk, and print one, a selection or the whole round."""
+"""Nhận xét hằng năm: create the round, review the sheets fast (the list beside the editor, in an
+adjustable split), move them through their statuses in bulk, and print one, a selection or the
+whole round.  A year of many thousands of sheets is read on a worker, with "Đang tính…" shown."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QItemSelectionModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
-    QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
-    QPushButton,
-    QRadioButton,
-    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
-    QTableWidget,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
 from models.catalogues.ward import list_cells, list_orgs
-from models.comments import common, deadlines, printing, rounds, sheets, templates
-from models.labels import PROPOSAL, SHEET_STATUS
+from models.comments import common, deadlines, rounds, sheets
+from models.dates import FIRST_YEAR, LAST_YEAR
+from models.formats import format_date, format_int
+from models.labels import SHEET_STATUS
 from models.register.members import search_members
-from models.store.dbcheck import DatabaseError
-from models.store.entities import Proposal, SheetStatus
-from models.text.vntext import fold
-from reports.documents.comment_print import print_sheets
-from reports.documents.comment_sheet import Cancelled as PrintCancelled
+from models.store.entities import SheetStatus
+from reports.print_jobs import sheet_fits
+from ui.comments.batch_print import BatchPrint, preview_draft
+from ui.comments.options_dialogs import DeadlinesDialog, TemplatesDialog
+from ui.comments.round_dialogs import DatedTo, DateOrgDialog, OneOffDialog, OneOffInput
+from ui.comments.sheet_editor import SheetEditor
+from ui.comments.sheet_table import COLUMNS, STATUS_COLUMN, SheetTableModel
 from ui.shell import messages
-from ui.shell.events import AppEvents
-from ui.shell.pdf_preview import PdfPreviewDialog
+from ui.shell.events import AppEvents, Change
+from ui.shell.flow_layout import FlowLayout, labelled
+from ui.shell.keys import SearchKeys
 from ui.shell.tasks import Background, Task, TaskCancelled
 
-Factory = sessionmaker[Session]
-COLUMNS = ("Họ và tên", "Năm sinh", "Chi bộ", "Tổ chức đảng nơi công tác", "Trạng thái",
-           "Đề nghị", "Số phiếu")
-FIRST_CHUNK = 8  # sheets rendered first, so the preview opens at once
-# what a change may be refused with: a rule (CommentError), a full disk or a locked file
-REFUSED = (common.CommentError, DatabaseError, SQLAlchemyError, OSError)
-
-
-def refusal(exc: BaseException) -> str:
-    """The Vietnamese message of a refused change (a database error gets a plain one)."""
-    if isinstance(exc, SQLAlchemyError) and not isinstance(exc, common.CommentError):
-        return ("Cơ sở dữ liệu đang bận hoặc không ghi được; chưa có gì thay đổi. Hãy thử lại "
-                f"sau ít phút. ({type(exc).__name__})")
-    return str(exc)
-ALL = "__all__"
-
-
-def _qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def _pydate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
-class SheetModel(QAbstractTableModel):
-    """The year's sheets as the list shows them."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[sheets.SheetRow] = []
-
-    def set_rows(self, rows: list[sheets.SheetRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            values = (row.full_name, row.birth, row.cell_name, row.org_name, row.status_label,
-                      row.proposal_label, row.doc_code)
-            return values[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and row.reason:
-            return f"Phiếu riêng: {row.reason}"
-        return None
-
-    def refresh_row(self, detail: sheets.SheetDetail) -> None:
-        for n, row in enumerate(self.rows):
-            if row.id == detail.row.id:
-                self.rows[n] = detail.row
-                self.dataChanged.emit(self.index(n, 0), self.index(n, len(COLUMNS) - 1))
-                return
-
-
-class SheetEditor(QWidget):
-    """The seven items of one sheet; item 6 is the proposal."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.detail: sheets.SheetDetail | None = None
-        self.heading = QLabel("Chọn một phiếu trong danh sách.")
-        self.heading.setWordWrap(True)
-        self.heading.setTextFormat(Qt.TextFormat.RichText)
-        self.facts = QLabel("")
-        self.facts.setWordWrap(True)
-        self.facts.setStyleSheet("color: #444;")
-        body = QWidget()
-        grid = QVBoxLayout(body)
-        self.titles: list[QLabel] = []
-        self.edits: list[QPlainTextEdit] = []
-        self.proposal_group = QButtonGroup(self)
-        self.proposal_buttons: dict[str, QRadioButton] = {}
-        for number in range(1, common.ITEMS + 1):
-            title = QLabel()
-            title.setWordWrap(True)
-            title.setStyleSheet("font-weight: bold;")
-            grid.addWidget(title)
-            self.titles.append(title)
-            edit = QPlainTextEdit()
-            edit.setTabChangesFocus(True)
-            edit.setAccessibleName(f"Mục {number}")
-            if number == common.PROPOSAL_ITEM:
-                row = QHBoxLayout()
-                for value in (Proposal.PRAISE, Proposal.NONE, Proposal.DISCIPLINE):
-                    button = QRadioButton(PROPOSAL[value])
-                    self.proposal_group.addButton(button)
-                    self.proposal_buttons[value.value] = button
-                    row.addWidget(button)
-                row.addStretch(1)
-                grid.addLayout(row)
-                edit.hide()
-            else:
-                edit.setFixedHeight(64)
-                grid.addWidget(edit)
-            self.edits.append(edit)
-        grid.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.facts)
-        layout.addWidget(scroll, 1)
-        self.setEnabled(False)
-
-    def show_sheet(self, detail: sheets.SheetDetail | None) -> None:
-        self.detail = detail
-        self.setEnabled(detail is not None and detail.editable)
-        if detail is None:
-            self.heading.setText("Chọn một phiếu trong danh sách.")
-            self.facts.setText("")
-            for edit in self.edits:
-                edit.setPlainText("")
-            return
-        row, snap = detail.row, detail.snapshot
-        locked = "" if detail.editable else " — <i>đã gửi, không sửa được</i>"
-        self.heading.setText(f"<b style='font-size:13pt'>{row.full_name}</b> · {row.birth} · "
-                             f"{row.status_label}{' · Số ' + row.doc_code if row.doc_code else ''}"
-                             f"{locked}")
-        facts = [f"Đơn vị công tác, chức vụ: {snap.get('job') or '—'}",
-                 f"Sinh hoạt đảng tại: {snap.get('party_unit') or '—'}",
-                 f"Nơi cư trú: {snap.get('address') or '—'} ({row.cell_name or 'chưa có chi bộ'})"]
-        if row.reason:
-            facts.insert(0, f"Phiếu riêng — lý do: {row.reason}")
-        self.facts.setText("\n".join(facts))
-        for item, title, edit in zip(detail.items, self.titles, self.edits, strict=True):
-            title.setText(f"{item.number}. {item.title}")
-            edit.setPlainText(item.text)
-        button = self.proposal_buttons.get(row.proposal)
-        if button is not None:
-            button.setChecked(True)
-
-    def texts(self) -> list[str]:
-        return [edit.toPlainText() for edit in self.edits]
-
-    def proposal(self) -> str:
-        for value, button in self.proposal_buttons.items():
-            if button.isChecked():
-                return value
-        return Proposal.NONE.value
-
-    def dirty(self) -> bool:
-        if self.detail is None or not self.detail.editable:
-            return False
-        stored = [item.text for item in self.detail.items]
-        return self.texts() != stored or self.proposal() != self.detail.row.proposal
+Factory = common.Factory
+# above this many sheets in a year, the list is read on a worker ("Đang tính…") instead of
+# holding the window (87,000 sheets take seconds)
+READ_IN_BACKGROUND = 5_000
+CALCULATING = "Đang tính…"
 
 
 class CommentsView(QWidget):
@@ -240,12 +63,13 @@ class CommentsView(QWidget):
         self.factory = factory
         self.read_only = read_only
         self.task: Task | None = None  # the round being created, while it runs
+        self._reading: Background | None = None  # a big year being read
         self._year_rows: list[sheets.SheetRow] | None = None  # the year's sheets as last read
         self._rows_year = 0
         self.events = events or AppEvents(self)
         self.today = today
         self.year = QSpinBox()
-        self.year.setRange(1990, 2100)
+        self.year.setRange(FIRST_YEAR, LAST_YEAR)
         self.year.setValue(deadlines.current_round_year(factory, today()))
         self.year.setAccessibleName("Năm nhận xét")
         self.cell = QComboBox()
@@ -254,31 +78,38 @@ class CommentsView(QWidget):
         for value, text in SHEET_STATUS.items():
             self.status.addItem(text, value.value)
         self.org = QComboBox()
+        self.org.setMinimumContentsLength(14)
+        self.org.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Tìm theo tên (không cần dấu)")
+        self.search.setPlaceholderText("Tìm theo tên (không cần dấu), ↓ để vào danh sách")
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
         self.info = QLabel()
         self.info.setWordWrap(True)
-        self.model = SheetModel(self)
+        self.model = SheetTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.search_keys = SearchKeys(self.search, self.table)
         self.editor = SheetEditor()
+        self.editor.fit_check = lambda sheet_id, texts, proposal: sheet_fits(
+            self.factory, sheet_id, texts, proposal)
         self.toolbar = QToolBar()
         self._build_actions()
-        filters = QHBoxLayout()
+        filters = FlowLayout()
         for text, widget in (("Năm", self.year), ("Chi bộ", self.cell),
                              ("Trạng thái", self.status), ("Tổ chức", self.org)):
-            label = QLabel(text)
-            label.setBuddy(widget)
-            filters.addWidget(label)
-            filters.addWidget(widget)
-        filters.addWidget(self.search, 1)
+            filters.addWidget(labelled(text, widget))
+        filters.addWidget(self.search)
         editor_box = QWidget()
         editor_layout = QVBoxLayout(editor_box)
         editor_layout.setContentsMargins(6, 0, 0, 0)
@@ -286,21 +117,25 @@ class CommentsView(QWidget):
         buttons = QHBoxLayout()
         for action in (self.prev_action, self.save_action, self.finish_next_action,
                        self.next_action):
-            button = QPushButton(action.text())
-            button.setToolTip(f"{action.toolTip()} ({action.shortcut().toString()})")
-            button.clicked.connect(action.trigger)
+            button = QToolButton()
+            button.setDefaultAction(action)  # enabled and disabled with its action
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             buttons.addWidget(button)
+        buttons.addStretch(1)
         editor_layout.addLayout(buttons)
-        splitter = QSplitter()
-        splitter.addWidget(self.table)
-        splitter.addWidget(editor_box)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(editor_box)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.table.setMinimumWidth(260)
+        editor_box.setMinimumWidth(300)
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addLayout(filters)
         layout.addWidget(self.info)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.splitter, 1)
         self._fill_filters()
         self.year.valueChanged.connect(self.reload)
         for combo in (self.cell, self.status, self.org):
@@ -316,10 +151,12 @@ class CommentsView(QWidget):
     def _action(self, text: str, tip: str, slot: Callable[[], Any], keys: str = "",
                 toolbar: bool = True) -> QAction:
         action = QAction(text, self)
-        action.setToolTip(tip)
         if keys:
             action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            tip = f"{tip} ({shown})"
+        action.setToolTip(tip)
         action.triggered.connect(slot)
         self.addAction(action)
         if toolbar:
@@ -369,35 +206,82 @@ class CommentsView(QWidget):
     def _fill_filters(self) -> None:
         for combo in (self.cell, self.org):
             combo.blockSignals(True)
+            chosen = combo.currentData()
             combo.clear()
-        self.cell.addItem("Mọi chi bộ", None)
-        for cell in list_cells(self.factory):
-            self.cell.addItem(cell.name, cell.id)
-        self.org.addItem("Mọi tổ chức", None)
-        for org in list_orgs(self.factory):
-            self.org.addItem(org.name, org.id)
-        for combo in (self.cell, self.org):
+            if combo is self.cell:
+                combo.addItem("Mọi chi bộ", None)
+                for cell in list_cells(self.factory):
+                    combo.addItem(cell.name, cell.id)
+            else:
+                combo.addItem("Mọi tổ chức", None)
+                for org in list_orgs(self.factory):
+                    combo.addItem(org.name, org.id)
+            combo.setCurrentIndex(max(0, combo.findData(chosen)))
             combo.blockSignals(False)
 
     # --------------------------------------------------------------- list
+
+    @property
+    def reading(self) -> bool:
+        """A big year is being read on a worker."""
+        return self._reading is not None
 
     def reload(self) -> None:
         # an edit in progress is saved first: a filter, a search or another page's change
         # reloads the list, and must never throw the text away (a refused save keeps it)
         if self.editor.dirty() and not self.save_current(quiet=True):
             return
-        current = self.current_row()
         year = self.year.value()
-        reread = self._year_rows is None or self._rows_year != year
-        if reread:  # a filter or a keystroke in the search box only filters what was read
+        if self._year_rows is None or self._rows_year != year:
+            if self._reading is not None:
+                self._reading.cancel()
+                self._reading = None
+            if rounds.round_progress(self.factory, year).total > READ_IN_BACKGROUND:
+                self._read_in_background(year)
+                return
             self._year_rows, self._rows_year = sheets.year_sheets(self.factory, year), year
+            self._show_rows(reread=True)
+            return
+        self._show_rows(reread=False)
+
+    def _read_in_background(self, year: int) -> None:
+        """Show "Đang tính…" with an empty list until the year's sheets are read."""
+        self.model.set_rows([])
+        self.editor.show_sheet(None)
+        self.info.setText(f"{CALCULATING} (đọc các phiếu nhận xét năm {year})")
+        self.table.setEnabled(False)
+        factory = self.factory
+
+        def done(rows: list[sheets.SheetRow]) -> None:
+            if runner is not self._reading:
+                return  # another year was chosen meanwhile
+            self._reading = None
+            self.table.setEnabled(True)
+            self._year_rows, self._rows_year = rows, year
+            self._show_rows(reread=True)
+
+        def failed(exc: BaseException) -> None:
+            if runner is not self._reading:
+                return
+            self._reading = None
+            self.table.setEnabled(True)
+            if not isinstance(exc, messages.REFUSED):
+                raise exc
+            self.info.setText(f"Không đọc được các phiếu năm {year}: {messages.refusal(exc)}")
+
+        runner = Background(lambda _p, _c: sheets.year_sheets(factory, year), done, failed)
+        self._reading = runner
+        self._update_actions()  # nothing to act on until the list is in
+
+    def _show_rows(self, *, reread: bool) -> None:
+        current = self.current_row()
         assert self._year_rows is not None
         rows = sheets.filter_sheets(self._year_rows, status=self.status.currentData(),
-                                org_id=self.org.currentData(), cell_id=self.cell.currentData(),
-                                text=self.search.text())
+                                    org_id=self.org.currentData(),
+                                    cell_id=self.cell.currentData(), text=self.search.text())
         self.model.set_rows(rows)
         if reread:
-            self.table.resizeColumnsToContents()
+            self._fit_columns()
         self._update_info()
         if rows:
             target = 0
@@ -407,6 +291,13 @@ class CommentsView(QWidget):
         else:
             self.editor.show_sheet(None)
         self._update_actions()
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as their content, but the name and the status always in sight."""
+        self.table.resizeColumnsToContents()
+        for column, most in enumerate((200, 110, 110, 110, 90, 110)):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), most))
+        assert COLUMNS[STATUS_COLUMN] == "Trạng thái"
 
     def _refresh_row(self, detail: sheets.SheetDetail) -> None:
         """One sheet changed here: its line in the list and in the year's rows read."""
@@ -438,16 +329,16 @@ class CommentsView(QWidget):
             return
         parts = []
         if progress.reference_date:
-            parts.append(f"Danh sách chốt ngày {progress.reference_date:%d/%m/%Y}")
+            parts.append(f"Danh sách chốt ngày {format_date(progress.reference_date)}")
         if progress.deadline:
             left = deadlines.days_left_text(progress.deadline, self.today())
-            parts.append(f"hạn gửi {progress.deadline:%d/%m/%Y} ({left})")
-        counts = ", ".join(f"{progress.by_status.get(s.value, 0)} {SHEET_STATUS[s].lower()}"
-                           for s in SheetStatus)
-        parts.append(f"{progress.total} phiếu: {counts}")
+            parts.append(f"hạn gửi {format_date(progress.deadline)} ({left})")
+        counts = ", ".join(f"{format_int(progress.by_status.get(s.value, 0))} "
+                           f"{SHEET_STATUS[s].lower()}" for s in SheetStatus)
+        parts.append(f"{format_int(progress.total)} phiếu: {counts}")
         shown = self.model.rowCount()
         if shown != progress.total:
-            parts.append(f"đang hiện {shown}")
+            parts.append(f"đang hiện {format_int(shown)}")
         self.info.setText(" · ".join(parts) + ".")
 
     def select_row(self, row: int) -> None:
@@ -469,16 +360,24 @@ class CommentsView(QWidget):
 
     def _update_actions(self, *_: object) -> None:
         has = bool(self.selected_ids())
-        writable = not self.read_only
+        writable = not self.read_only and not self.reading
+        listed = self.model.rowCount() > 0
         for action in (self.finish_action, self.sent_action, self.ack_action,
                        self.print_selected_action):
             action.setEnabled(has and writable)
-        self.print_all_action.setEnabled(self.model.rowCount() > 0 and writable)
-        self.refresh_action.setEnabled(self.model.rowCount() > 0 and writable)
+        self.print_all_action.setEnabled(listed and writable)
+        self.refresh_action.setEnabled(listed and writable)
         for action in (self.create_action, self.one_off_action, self.deadline_action,
-                       self.templates_action, self.save_action, self.finish_next_action):
+                       self.templates_action):
             action.setEnabled(writable)
-        self.preview_action.setEnabled(self.editor.detail is not None)
+        detail = self.editor.detail
+        editing = detail is not None and detail.editable and writable
+        self.save_action.setEnabled(editing)
+        self.finish_next_action.setEnabled(editing)
+        row = self.table.currentIndex().row() if detail is not None else -1
+        self.prev_action.setEnabled(detail is not None and row > 0)
+        self.next_action.setEnabled(detail is not None and 0 <= row < self.model.rowCount() - 1)
+        self.preview_action.setEnabled(detail is not None)
 
     def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         if previous.isValid() and self.editor.dirty() and not self.save_current(quiet=True):
@@ -494,26 +393,47 @@ class CommentsView(QWidget):
             self.editor.setEnabled(False)
         self._update_actions()
 
-    def _on_data_changed(self, kind: str, _ids: list[int]) -> None:
-        if kind in ("cells", "orgs"):
+    def _on_data_changed(self, kind: Change, _ids: tuple[int, ...]) -> None:
+        if kind in (Change.CELLS, Change.ORGS):
             self._fill_filters()
-        if kind in ("comments", "member", "cells", "orgs"):
+        if kind in (Change.COMMENTS, Change.MEMBERS, Change.CELLS, Change.ORGS):
             self._year_rows = None  # read again
             self.reload()
+
+    def stop(self) -> None:
+        """The window closes: a year being read is no longer wanted."""
+        if self._reading is not None:
+            self._reading.cancel()
+            self._reading = None
+
+    # --------------------------------------------------------------- leaving the page
+
+    def has_unsaved_changes(self) -> bool:
+        return self.editor.dirty()
+
+    def save_changes(self) -> bool:
+        return self.save_current(quiet=True)
+
+    def discard_changes(self) -> None:
+        self.editor.show_sheet(self.editor.detail)
 
     # --------------------------------------------------------------- editing
 
     def save_current(self, quiet: bool = False) -> bool:
         detail = self.editor.detail
-        if detail is None or not self.editor.dirty():
+        # a damaged sheet is replaced by an explicit save, even unedited; never on the way past
+        if detail is None or not (self.editor.dirty() or (detail.damaged and not quiet)):
             return True
         try:
             saved = sheets.save_sheet(self.factory, detail.row.id, self.editor.texts(),
-                                  self.editor.proposal())
-        except REFUSED as exc:
+                                      self.editor.proposal(),
+                                      replace_damaged=bool(detail.damaged))
+        except messages.REFUSED as exc:
             messages.error(self, "Không lưu được phiếu",
-                           f"Phiếu của {detail.row.full_name}: {refusal(exc)}")
+                           f"Phiếu của {detail.row.full_name}: {messages.refusal(exc)}")
             return False
+        if detail.damaged:
+            self.editor.show_sheet(saved)  # the notice goes
         self.editor.detail = saved
         self._refresh_row(saved)
         if not quiet:
@@ -536,8 +456,8 @@ class CommentsView(QWidget):
         if detail.row.status == SheetStatus.DRAFT.value:
             try:
                 sheets.set_status(self.factory, [detail.row.id], SheetStatus.FINISHED.value)
-            except REFUSED as exc:
-                messages.error(self, "Không đổi được trạng thái", refusal(exc))
+            except messages.REFUSED as exc:
+                messages.show_refusal(self, "Không đổi được trạng thái", exc)
                 return
             self._refresh_row(sheets.get_sheet(self.factory, detail.row.id))
         self.step(1)
@@ -555,6 +475,7 @@ class CommentsView(QWidget):
                                 "có trong danh sách ngày chốt và không được miễn sinh hoạt sẽ có "
                                 "một phiếu; phiếu đã có được giữ nguyên."):
             return
+        factory = self.factory
 
         def work(progress: Any, cancelled: Any) -> rounds.CreateResult:
             def report(done: int, total: int) -> None:
@@ -562,32 +483,31 @@ class CommentsView(QWidget):
                     raise TaskCancelled
                 progress(done, total)
 
-            return rounds.create_round(self.factory, year, cell_id, progress=report)
+            return rounds.create_round(factory, year, cell_id, progress=report)
 
         def done(result: rounds.CreateResult) -> None:
             self.task = None
-            self.events.announce("comments")
-            text = (f"Đã tạo {result.created} phiếu mới (đã có {result.existing}; "
-                    f"{result.excused} đảng viên miễn sinh hoạt không lập phiếu).")
+            self.events.announce(Change.COMMENTS)
+            text = (f"Đã tạo {format_int(result.created)} phiếu mới (đã có "
+                    f"{format_int(result.existing)}; {format_int(result.excused)} đảng viên "
+                    "miễn sinh hoạt không lập phiếu).")
             if result.missing_issuer:
                 text += ("\n\nChưa có dòng tiêu đề văn bản cho: "
                          f"{', '.join(result.missing_issuer)} (Danh mục › Cơ quan ban hành).")
             messages.info(self, "Tạo phiếu nhận xét", text)
 
-        failed = self._failed("Không tạo được phiếu")
-
-        def refused(exc: BaseException) -> None:
+        def failed(exc: BaseException) -> None:
             self.task = None
-            failed(exc)
+            self._failed("Không tạo được phiếu", exc)
 
-        self.task = Task(self, "Đang tạo phiếu nhận xét…", work, done, refused)
+        self.task = Task(self, "Đang tạo phiếu nhận xét…", work, done, failed, unit="phiếu")
 
-    def _failed(self, title: str) -> Callable[[BaseException], None]:
-        def show(exc: BaseException) -> None:
-            if isinstance(exc, TaskCancelled | PrintCancelled):
-                return
-            messages.error(self, title, str(exc))
-        return show
+    def _failed(self, title: str, exc: BaseException) -> None:
+        if isinstance(exc, TaskCancelled):
+            return
+        if not isinstance(exc, messages.REFUSED):
+            raise exc  # a bug: on to the exception hook and the log
+        messages.show_refusal(self, title, exc)
 
     def refresh_drafts(self) -> None:
         """Renew drafts from the register: the sheets selected, or every draft of the year."""
@@ -595,7 +515,7 @@ class CommentsView(QWidget):
         note = "\nChỉ phiếu nháp được cập nhật; nội dung bạn đã sửa được giữ nguyên."
         year = self.year.value()
         if len(ids) > 1:
-            choices = [f"{len(ids)} phiếu đã chọn", f"Mọi phiếu nháp năm {year}"]
+            choices = [f"{format_int(len(ids))} phiếu đã chọn", f"Mọi phiếu nháp năm {year}"]
         elif ids:
             name = next((r.full_name for r in self.model.rows if r.id == ids[0]), "")
             choices = [f"Phiếu của {name}", f"Mọi phiếu nháp năm {year}"]
@@ -609,26 +529,25 @@ class CommentsView(QWidget):
         scope = ids if answer == 0 and ids else None
         try:
             count = rounds.refresh_drafts(self.factory, year, scope)
-        except REFUSED as exc:
-            messages.error(self, "Không cập nhật được", refusal(exc))
+        except messages.REFUSED as exc:
+            messages.show_refusal(self, "Không cập nhật được", exc)
             return
-        self.events.announce("comments")
-        messages.info(self, "Cập nhật từ sổ", f"Đã cập nhật {count} phiếu nháp.")
+        self.events.announce(Change.COMMENTS)
+        messages.info(self, "Cập nhật từ sổ", f"Đã cập nhật {format_int(count)} phiếu nháp.")
 
     def one_off(self) -> None:
         if not self.save_current(quiet=True):
             return
-        dialog = OneOffDialog(self.factory, self.year.value(), self)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.member_id is None:
-            return
-        try:
-            sheet_id = rounds.create_one_off(self.factory, dialog.member_id, self.year.value(),
-                                         dialog.reason.text(), self.today())
-        except REFUSED as exc:
-            messages.error(self, "Không lập được phiếu", refusal(exc))
-            return
-        self.events.announce("comments", [sheet_id])
-        self.select_sheet(sheet_id)
+        factory, year, today = self.factory, self.year.value(), self.today()
+
+        def commit(value: OneOffInput) -> int:
+            return rounds.create_one_off(factory, value.member_id, year, value.reason, today)
+
+        sheet_id = OneOffDialog.ask(self, year, lambda text: search_members(factory, text),
+                                    commit)
+        if isinstance(sheet_id, int):
+            self.events.announce(Change.COMMENTS, [sheet_id])
+            self.select_sheet(sheet_id)
 
     def select_sheet(self, sheet_id: int) -> None:
         for n, row in enumerate(self.model.rows):
@@ -639,38 +558,51 @@ class CommentsView(QWidget):
     def bulk_status(self, status: str, on: date | None = None, org_id: int | None = None) -> None:
         if not self.save_current(quiet=True):
             return
-        ids = self.selected_ids()
         try:
-            result = sheets.set_status(self.factory, ids, status, on=on, org_id=org_id)
-        except REFUSED as exc:
-            messages.error(self, "Không đổi được trạng thái", refusal(exc))
+            result = sheets.set_status(self.factory, self.selected_ids(), status, on=on,
+                                       org_id=org_id)
+        except messages.REFUSED as exc:
+            messages.show_refusal(self, "Không đổi được trạng thái", exc)
             return
-        self.events.announce("comments", ids)
+        self._status_changed(result)
+
+    def _status_changed(self, result: sheets.StatusResult) -> None:
+        self.events.announce(Change.COMMENTS, self.selected_ids())
         if result.skipped:
             shown = "\n".join(result.skipped[:15])
-            more = f"\n… và {len(result.skipped) - 15} phiếu khác." if len(result.skipped) > 15 \
-                else ""
+            more = (f"\n… và {format_int(len(result.skipped) - 15)} phiếu khác."
+                    if len(result.skipped) > 15 else "")
             messages.info(self, "Đổi trạng thái",
-                          f"Đã đổi {result.changed} phiếu; giữ nguyên {len(result.skipped)} "
-                          f"phiếu:\n{shown}{more}")
+                          f"Đã đổi {format_int(result.changed)} phiếu; giữ nguyên "
+                          f"{format_int(len(result.skipped))} phiếu:\n{shown}{more}")
+
+    def _dated_status(self, status: SheetStatus, title: str, label: str, with_org: bool) -> None:
+        if not self.save_current(quiet=True):
+            return
+        factory, ids = self.factory, self.selected_ids()
+
+        def commit(value: DatedTo) -> sheets.StatusResult:
+            return sheets.set_status(factory, ids, status.value, on=value.day,
+                                     org_id=value.org_id)
+
+        result = DateOrgDialog.ask(self, title, label, self.today(),
+                                   list_orgs(factory) if with_org else None, commit)
+        if isinstance(result, sheets.StatusResult):
+            self._status_changed(result)
 
     def mark_sent(self) -> None:
-        dialog = DateOrgDialog("Ghi đã gửi", "Ngày gửi", self.today(), self.factory, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.bulk_status(SheetStatus.SENT.value, dialog.day(), dialog.org_id())
+        self._dated_status(SheetStatus.SENT, "Ghi đã gửi", "Ngày gửi", True)
 
     def mark_acknowledged(self) -> None:
-        dialog = DateOrgDialog("Ghi đã nhận", "Ngày tổ chức đảng nhận", self.today(), None, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.bulk_status(SheetStatus.ACKNOWLEDGED.value, dialog.day())
+        self._dated_status(SheetStatus.ACKNOWLEDGED, "Ghi đã nhận", "Ngày tổ chức đảng nhận",
+                           False)
 
     def edit_deadlines(self) -> None:
         DeadlinesDialog(self.factory, self.year.value(), self.today(), self).exec()
         self._update_info()
 
     def edit_templates(self) -> None:
-        if TemplatesDialog(self.factory, self).exec() == QDialog.DialogCode.Accepted and \
-                self.model.rowCount():
+        if TemplatesDialog(self.factory, self).run() is not None and self.model.rowCount():
             messages.info(self, "Mẫu nội dung", "Đã lưu mẫu. Phiếu tạo từ nay dùng mẫu mới; "
                           "phiếu đã có giữ nội dung cũ.")
 
@@ -680,21 +612,7 @@ class CommentsView(QWidget):
         detail = self.editor.detail
         if detail is None or not self.save_current(quiet=True):
             return
-        folder = Path(tempfile.mkdtemp(prefix="sodangvien-"))
-        path = folder / "phieu-nhap.pdf"
-        try:
-            print_sheets(self.factory, [detail.row.id], path, printed_on=self.today(),
-                         final=False, covers=False)
-        except REFUSED as exc:
-            messages.error(self, "Không xem được phiếu", refusal(exc))
-            shutil.rmtree(folder, ignore_errors=True)
-            return
-        try:
-            PdfPreviewDialog.show_pdf(
-                self, path, f"Phiếu nhận xét (nháp) – {detail.row.full_name}",
-                f"phieu-nhan-xet-{fold(detail.row.full_name)}.pdf".replace(" ", "-"))
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+        preview_draft(self, self.factory, detail.row.id, detail.row.full_name, self.today())
 
     def print_selected(self) -> None:
         self.print_ids(self.selected_ids(), covers=len(self.selected_ids()) > 1)
@@ -702,326 +620,16 @@ class CommentsView(QWidget):
     def print_all(self) -> None:
         self.print_ids([r.id for r in self.model.rows], covers=True)
 
-    def print_ids(self, ids: Sequence[int], *, covers: bool) -> None:
-        """Number the sheets, show the first ones at once, the whole batch when it is ready;
-        the sheets become 'printed' when the user prints or saves the PDF. Closed without
-        either, the numbers this print took are given back."""
+    def print_ids(self, ids: list[int], *, covers: bool) -> None:
+        """Preview and print; see BatchPrint."""
         if not ids or not self.save_current(quiet=True):
             return
-        today = self.today()
+        batch = BatchPrint(self, self.factory, self.events, ids, self.year.value(), self.today(),
+                           covers=covers)
+        self.batch: BatchPrint | None = batch  # tests reach the open preview through it
         try:
-            fresh = printing.unnumbered(self.factory, list(ids))
-            ordered = printing.prepare_print(self.factory, list(ids), today, assign_numbers=True)
-        except REFUSED as exc:
-            messages.error(self, "Không in được phiếu", refusal(exc))
-            return
-        order = [s.sheet_id for s in ordered]
-        self.events.announce("comments", order)
-        folder = Path(tempfile.mkdtemp(prefix="sodangvien-"))
-        year = self.year.value()
-        title = f"Phiếu nhận xét năm {year}"
-        suggested = f"phieu-nhan-xet-{year}.pdf"
-        first = folder / "dau.pdf"
-        whole = folder / "ca-dot.pdf"
-        output = [False]  # printed or saved
-        try:
-            print_sheets(self.factory, order[:FIRST_CHUNK], first, printed_on=today,
-                         final=False, covers=covers and len(order) <= FIRST_CHUNK)
-        except REFUSED as exc:
-            messages.error(self, "Không in được phiếu", refusal(exc))
-            self._give_back(fresh)
-            shutil.rmtree(folder, ignore_errors=True)
-            return
-
-        def printed(*_: object) -> None:
-            output[0] = True
-            self._mark_printed(order)
-
-        dialog = PdfPreviewDialog(first, title, suggested, self)
-        dialog.printed.connect(printed)
-        dialog.saved.connect(printed)
-        runner: Background | None = None
-        showing = [True]  # until the dialog closes
-
-        def clean_up() -> None:  # once the dialog is closed and the worker has stopped
-            if not showing[0] and (runner is None or runner.finished):
-                shutil.rmtree(folder, ignore_errors=True)
-
-        if len(order) > FIRST_CHUNK or covers:
-            dialog.set_pending(f"Đang chuẩn bị {len(order)} phiếu… (đóng cửa sổ để hủy)")
-
-            def work(progress: Any, cancelled: Any) -> Path:
-                print_sheets(self.factory, order, whole, printed_on=today, final=False,
-                             covers=covers, progress=progress, cancelled=cancelled)
-                return whole
-
-            def ready(path: Path) -> None:
-                if showing[0] and dialog.set_document(path):
-                    dialog.set_pending(None)
-                clean_up()
-
-            def failed(exc: BaseException) -> None:
-                if not isinstance(exc, PrintCancelled) and showing[0]:
-                    dialog.set_pending("Không chuẩn bị được bản in đầy đủ.")
-                    messages.error(dialog, "Không in được phiếu", refusal(exc))
-                clean_up()
-
-            runner = Background(work, ready, failed)
-            runner.progressed.connect(lambda done, total: dialog.set_pending(
-                f"Đang chuẩn bị bản in đầy đủ: {done}/{total} phiếu… (đóng cửa sổ để hủy)")
-                if dialog.pending else None)
-        self.preview_dialog: PdfPreviewDialog | None = dialog  # tests reach the open dialog
-        try:
-            dialog.exec()
+            batch.run()
         finally:
-            showing[0] = False
-            if runner is not None:
-                runner.cancel()
-            self.preview_dialog = None
-            dialog.deleteLater()
-            if not output[0]:
-                self._give_back(fresh)
-            clean_up()
-
-    def _give_back(self, sheet_ids: list[int]) -> None:
-        """Numbers taken for a print that did not happen go back to their counters."""
-        try:
-            if sheet_ids and printing.release_numbers(self.factory, sheet_ids):
-                self.events.announce("comments", sheet_ids)
-        except REFUSED as exc:
-            messages.error(self, "Không trả lại được số phiếu", refusal(exc))
-
-    def _mark_printed(self, ids: list[int]) -> None:
-        count = printing.mark_printed(self.factory, ids)
-        self.events.announce("comments", ids)
-        self.info.setText(f"Đã ghi {count} phiếu là đã in.")
-
-
-class OneOffDialog(QDialog):
-    """Choose a member (any status, excused too) and say why the sheet is made."""
-
-    def __init__(self, factory: Factory, year: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Lập phiếu riêng năm {year}")
-        self.factory = factory
-        self.member_id: int | None = None
-        self.query = QLineEdit()
-        self.query.setPlaceholderText("Gõ tên, số thẻ hoặc CCCD (không cần dấu)")
-        self.results = QListWidget()
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText("Ví dụ: bổ nhiệm, khen thưởng, xem xét kỷ luật")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Lập phiếu")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        form = QFormLayout(self)
-        form.addRow("Đảng viên", self.query)
-        form.addRow("", self.results)
-        form.addRow("Lý do lập phiếu", self.reason)
-        form.addRow(self.buttons)
-        self.query.textChanged.connect(self._search)
-        self.results.currentItemChanged.connect(self._pick)
-        self.reason.textChanged.connect(self._check)
-        self._check()
-
-    def _search(self, text: str) -> None:
-        self.results.clear()
-        if len(text.strip()) < 2:
-            return
-        for row in search_members(self.factory, text)[:50]:
-            item = QListWidgetItem(" · ".join(p for p in (row.full_name, row.birth_text,
-                                                         row.cell, row.status_label) if p))
-            item.setData(Qt.ItemDataRole.UserRole, row.id)
-            self.results.addItem(item)
-        if self.results.count():
-            self.results.setCurrentRow(0)
-
-    def _pick(self, item: QListWidgetItem | None) -> None:
-        self.member_id = item.data(Qt.ItemDataRole.UserRole) if item else None
-        self._check()
-
-    def _check(self) -> None:
-        ok = self.member_id is not None and bool(self.reason.text().strip())
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
-
-
-class DateOrgDialog(QDialog):
-    """A date, and (for 'sent') the organisation the sheets went to."""
-
-    def __init__(self, title: str, date_label: str, today: date, factory: Factory | None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.date = QDateEdit(_qdate(today))
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
-        self.org = QComboBox()
-        form = QFormLayout(self)
-        form.addRow(date_label, self.date)
-        if factory is not None:
-            self.org.addItem("Tổ chức đảng nơi công tác của từng đảng viên", None)
-            for org in list_orgs(factory):
-                self.org.addItem(org.name, org.id)
-            form.addRow("Gửi đến", self.org)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Ghi")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def day(self) -> date:
-        return _pydate(self.date.date())
-
-    def org_id(self) -> int | None:
-        value = self.org.currentData()
-        return int(value) if value is not None else None
-
-
-class DeadlinesDialog(QDialog):
-    """The round's deadline and each organisation's own, with the days left."""
-
-    def __init__(self, factory: Factory, year: int, today: date,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Hạn gửi nhận xét năm {year}")
-        self.factory, self.year, self.today = factory, year, today
-        self.rows = deadlines.deadlines(factory, year)
-        self.table = QTableWidget(len(self.rows), 3)
-        self.table.setHorizontalHeaderLabels(["Tổ chức", "Hạn gửi", "Còn lại"])
-        self.table.verticalHeader().hide()
-        self.edits: list[QDateEdit] = []
-        self.overrides: list[QCheckBox] = []
-        for n, row in enumerate(self.rows):
-            self.table.setCellWidget(n, 0, QLabel(row.org_name))
-            edit = QDateEdit(_qdate(row.deadline or today))
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.setCalendarPopup(True)
-            self.edits.append(edit)
-            cell = QWidget()
-            line = QHBoxLayout(cell)
-            line.setContentsMargins(2, 0, 2, 0)
-            own = QCheckBox("riêng" if row.org_id is not None else "")
-            own.setChecked(row.overridden or row.org_id is None)
-            own.setEnabled(row.org_id is not None)
-            own.setToolTip("Tổ chức này có hạn riêng (bỏ chọn: theo hạn của cả đợt)")
-            self.overrides.append(own)
-            line.addWidget(edit)
-            line.addWidget(own)
-            self.table.setCellWidget(n, 1, cell)
-            self.table.setCellWidget(n, 2, QLabel(deadlines.days_left_text(row.deadline, today)))
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Lưu")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Đóng")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        if not self.rows:
-            layout.addWidget(QLabel("Năm này chưa có đợt nhận xét: hãy tạo phiếu trước."))
-        layout.addWidget(self.table)
-        layout.addWidget(buttons)
-        self.resize(640, 360)
-
-    def save(self) -> None:
-        if not self.rows:  # no round this year: nothing to set
-            self.accept()
-            return
-        deadline: date | None = None
-        own: dict[int, date | None] = {}
-        for row, edit, override in zip(self.rows, self.edits, self.overrides, strict=True):
-            day = _pydate(edit.date())
-            if row.org_id is None:
-                deadline = day
-            elif override.isChecked():
-                own[row.org_id] = day
-            elif row.overridden:
-                own[row.org_id] = None
-        try:
-            deadlines.set_deadlines(self.factory, self.year, deadline, own)
-        except REFUSED as exc:
-            messages.error(self, "Không lưu được hạn gửi", refusal(exc))
-            return
-        self.accept()
-
-
-class TemplatesDialog(QDialog):
-    """The default title and text of the seven items, and which signers the sheet has."""
-
-    def __init__(self, factory: Factory, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Mẫu nội dung phiếu nhận xét")
-        self.factory = factory
-        options = templates.load_form_options(factory)
-        body = QWidget()
-        grid = QGridLayout(body)
-        self.titles: list[QLineEdit] = []
-        self.texts: list[QPlainTextEdit] = []
-        for n, template in enumerate(options.templates):
-            title = QLineEdit(template.title)
-            text = QPlainTextEdit(template.text)
-            text.setFixedHeight(56)
-            if n + 1 == common.PROPOSAL_ITEM:
-                text.setPlainText("")
-                text.setEnabled(False)
-                text.setPlaceholderText("Mục đề nghị: in ba ô Biểu dương / Không đề nghị / "
-                                        "Xem xét xử lý")
-            grid.addWidget(QLabel(f"Mục {n + 1}"), 2 * n, 0)
-            grid.addWidget(title, 2 * n, 1)
-            grid.addWidget(text, 2 * n + 1, 1)
-            self.titles.append(title)
-            self.texts.append(text)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        tokens = QLabel("Có thể dùng: {năm}, {được mời}, {có mặt}, {vắng có lý do}, "
-                        "{vắng không lý do} (số buổi của loại hoạt động ứng với mục 3, 4, 5) và "
-                        "{các phong trào} (tên các phong trào đã tham gia).")
-        tokens.setWordWrap(True)
-        self.front = QCheckBox("Trưởng Ban công tác Mặt trận cùng ký")
-        self.front.setChecked(options.front_signs)
-        self.ward = QCheckBox("Có phần xác nhận của Đảng ủy phường")
-        self.ward.setChecked(options.ward_certifies)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel
-                                   | QDialogButtonBox.StandardButton.RestoreDefaults)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Lưu")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
-        defaults = buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
-        defaults.setText("Về mẫu mặc định")
-        defaults.clicked.connect(self._defaults)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(tokens)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(self.front)
-        layout.addWidget(self.ward)
-        layout.addWidget(buttons)
-        self.resize(760, 640)
-
-    def _defaults(self) -> None:
-        for template, title, text in zip(templates.DEFAULT_TEMPLATES, self.titles, self.texts,
-                                         strict=True):
-            title.setText(template.title)
-            if text.isEnabled():
-                text.setPlainText(template.text)
-
-    def options(self) -> templates.FormOptions:
-        return templates.FormOptions(
-            tuple(templates.ItemTemplate(t.text(), x.toPlainText())
-                  for t, x in zip(self.titles, self.texts, strict=True)),
-            self.front.isChecked(), self.ward.isChecked())
-
-    def save(self) -> None:
-        try:
-            templates.save_form_options(self.factory, self.options())
-        except REFUSED as exc:
-            messages.error(self, "Không lưu được mẫu", refusal(exc))
-            return
-        self.accept()
+            self.batch = None
+        if batch.marked:
+            self.info.setText(f"Đã ghi {format_int(batch.marked)} phiếu là đã in.")

@@ -9,9 +9,10 @@ what tests patch.
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -34,13 +35,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from models.dates import FIRST_YEAR, LAST_YEAR
+from models.formats import format_date, format_int
 from ui.shell import messages
-from ui.shell.events import AppEvents
+from ui.shell.events import AppEvents, Change
 from ui.shell.tasks import Task
 
-Factory = sessionmaker[Session]
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+Factory: TypeAlias = "sessionmaker[Session]"
 TITLE_EXPORT = "Lập gói trao đổi"
 TITLE_IMPORT = "Nhập gói trao đổi"
 
@@ -70,7 +75,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(TITLE_EXPORT)
         self.year = QSpinBox()
-        self.year.setRange(1990, 2100)
+        self.year.setRange(FIRST_YEAR, LAST_YEAR)
         self.year.setValue(year)
         self.orgs = QListWidget()
         for org in orgs:
@@ -175,7 +180,7 @@ def export_packages(parent: QWidget | None, factory: Factory) -> None:
     """Ask what to export, then write the packages with a progress dialog (Cancel removes what
     was written)."""
     from models.comments.deadlines import current_round_year
-    from models.figures.summary import Cancelled
+    from models.figures.common import Cancelled
     from reports.workbooks.exchange_export import export_packages as write_packages
 
     choice = ExportDialog.ask(parent, _org_choices(factory), current_round_year(factory),
@@ -190,14 +195,17 @@ def export_packages(parent: QWidget | None, factory: Factory) -> None:
 
     def done(result: Any) -> None:
         names = "\n".join(f"• {p.path.name}" for p in result.packages)
-        messages.info(parent, TITLE_EXPORT, f"Đã lập {len(result.packages)} gói năm "
+        messages.info(parent, TITLE_EXPORT, f"Đã lập {format_int(len(result.packages))} gói năm "
                                             f"{result.year} trong {result.folder}:\n{names}")
 
     def failed(exc: BaseException) -> None:
         if isinstance(exc, Cancelled):
             messages.info(parent, TITLE_EXPORT, "Đã hủy; không giữ lại gói nào của lần này.")
+        elif isinstance(exc, messages.REFUSED):
+            messages.error(parent, TITLE_EXPORT,
+                           f"Không lập được gói trao đổi: {messages.refusal(exc)}")
         else:
-            messages.error(parent, TITLE_EXPORT, f"Không lập được gói trao đổi: {exc}")
+            raise exc  # a bug: on to the exception hook and the log
 
     Task(parent, "Đang lập gói trao đổi…", work, done, failed)
 
@@ -221,9 +229,9 @@ def preview_of(result: Any) -> Preview:
 
     if isinstance(result, AnswerPlan):
         heading = (f"<b>Trả lời của {result.org_name}</b> — gói năm {result.year} của "
-                   f"{result.ward_name}, lập ngày {result.created_at:%d/%m/%Y}; "
-                   f"{result.rows_read} đảng viên. ")
-        heading += (f"<b>{len(result.changes)} thay đổi</b> sẽ được ghi vào sổ."
+                   f"{result.ward_name}, lập ngày {format_date(result.created_at)}; "
+                   f"{format_int(result.rows_read)} đảng viên. ")
+        heading += (f"<b>{format_int(len(result.changes))} thay đổi</b> sẽ được ghi vào sổ."
                     if result.changes else "Không có thay đổi nào để ghi."
                     + ("" if result.answered else " (Bảng tính chưa được đơn vị sửa.)"))
         rows = tuple((str(c.row), c.member_name, c.what, c.before or "—", c.after)
@@ -231,10 +239,11 @@ def preview_of(result: Any) -> Preview:
         notes = (*(f"Không ghi nhận: {p}" for p in result.problems),
                  *(f"Bỏ qua: {i}" for i in result.ignored))
         return Preview(heading, rows, notes, bool(result.changes), "Ghi vào sổ")
-    replaces = (f" Thay gói đã nhập lập ngày {result.replaces:%d/%m/%Y %H:%M}."
-                if result.replaces else "")
+    replaces = (f" Thay gói đã nhập lập ngày {format_date(result.replaces)} "
+                f"{result.replaces:%H:%M}." if result.replaces else "")
     heading = (f"<b>Báo cáo tổng hợp năm {result.year} của {result.ward_name}</b>: "
-               f"{result.at_end} đảng viên cuối kỳ, danh sách {result.members} dòng. Số liệu "
+               f"{format_int(result.at_end)} đảng viên cuối kỳ, danh sách "
+               f"{format_int(result.members)} dòng. Số liệu "
                f"được lưu riêng, không nhập vào sổ đảng viên của đơn vị.{replaces}")
     return Preview(heading, (), (), True, "Nhập báo cáo")
 
@@ -284,7 +293,7 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(self.table, 1)
         if preview.notes:
-            layout.addWidget(QLabel(f"Ghi chú ({len(preview.notes)}):"))
+            layout.addWidget(QLabel(f"Ghi chú ({format_int(len(preview.notes))}):"))
         layout.addWidget(self.notes)
         layout.addWidget(self.buttons)
         self.resize(900, 520 if preview.rows else 300)
@@ -295,7 +304,7 @@ class ImportPreviewDialog(QDialog):
         return cls(file_name, preview, parent).exec() == QDialog.DialogCode.Accepted
 
 
-def _plan(factory: Factory, path: Path, *, dry_run: bool) -> Any:
+def _plan(factory: Factory, path: Path, *, dry_run: bool, expected: Any = None) -> Any:
     from models.exchange.answers import apply_answers, plan_answers
     from models.exchange.format import KIND_WARD, open_package
     from models.exchange.packages import ward_identity
@@ -305,7 +314,9 @@ def _plan(factory: Factory, path: Path, *, dry_run: bool) -> Any:
     if package.kind == KIND_WARD:
         return import_ward_package(factory, package, ward_identity(factory).uuid,
                                    dry_run=dry_run)
-    return (plan_answers if dry_run else apply_answers)(factory, package)
+    if dry_run:
+        return plan_answers(factory, package)
+    return apply_answers(factory, package, expected)  # exactly what the preview showed
 
 
 def import_package(parent: QWidget | None, factory: Factory, events: AppEvents,
@@ -318,29 +329,32 @@ def import_package(parent: QWidget | None, factory: Factory, events: AppEvents,
     file = Path(path)
 
     def failed(exc: BaseException) -> None:
-        if isinstance(exc, ValueError | LookupError):  # PackageError, ExchangeError: the reason
-            messages.error(parent, TITLE_IMPORT, f"Không nhập gói {file.name}.\n\n{exc}")
+        if isinstance(exc, (*messages.REFUSED, zipfile.BadZipFile)):
+            # PackageError, ExchangeError (the reason), an unreadable file, a busy database
+            messages.error(parent, TITLE_IMPORT,
+                           f"Không nhập gói {file.name}.\n\n{messages.refusal(exc)}")
         else:
-            messages.error(parent, TITLE_IMPORT, f"Lỗi khi đọc gói {file.name}: {exc}")
+            raise exc  # a bug: on to the exception hook and the log
 
     def applied(result: Any) -> None:
         from models.exchange.answers import AnswerPlan
 
         if isinstance(result, AnswerPlan):
             members = sorted({c.member_id for c in result.changes})
-            events.announce("member", members)
-            events.announce("comments", [c.sheet_id for c in result.changes
-                                         if c.sheet_id is not None])
-            events.announce("orgs")
-            text = f"Đã ghi {len(result.changes)} thay đổi vào sổ."
+            events.announce(Change.MEMBERS, members)
+            events.announce(Change.COMMENTS, [c.sheet_id for c in result.changes
+                                              if c.sheet_id is not None])
+            events.announce(Change.ORGS)
+            text = f"Đã ghi {format_int(len(result.changes))} thay đổi vào sổ."
         else:
-            events.announce("ward_reports")
+            # a ward's summary is kept apart from the register: no page shows it to refresh
             text = f"Đã nhập báo cáo tổng hợp năm {result.year} của {result.ward_name}."
         messages.info(parent, TITLE_IMPORT, text)
 
     def planned(result: Any) -> None:
         if ImportPreviewDialog.review(parent, file.name, preview_of(result)):
-            Task(parent, "Đang ghi vào sổ…", lambda _p, _c: _plan(factory, file, dry_run=False),
+            Task(parent, "Đang ghi vào sổ…",
+                 lambda _p, _c: _plan(factory, file, dry_run=False, expected=result),
                  applied, failed, cancellable=False)
 
     Task(parent, "Đang kiểm tra gói…", lambda _p, _c: _plan(factory, file, dry_run=True),

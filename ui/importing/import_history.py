@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -14,10 +16,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from models.formats import format_date, format_int
 from models.importing.records import UndoRefused, list_imports, undo_import
 from ui.shell import messages
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 class ImportHistoryDialog(QDialog):
@@ -63,11 +68,13 @@ class ImportHistoryDialog(QDialog):
         self.records = list_imports(self._factory)
         self.table.setRowCount(len(self.records))
         for row, record in enumerate(self.records):
-            note = f"Đã hoàn tác {record.undone_at:%H:%M %d/%m/%Y}" if record.undone_at else ""
+            note = (f"Đã hoàn tác {record.undone_at:%H:%M} {format_date(record.undone_at)}"
+                    if record.undone_at else "")
             if record.legacy_columns:
                 note = "; ".join(n for n in (note, f"Mã cũ: {record.legacy_columns}") if n)
-            values = (f"{record.at:%H:%M %d/%m/%Y}", record.file_name, record.user,
-                      str(record.imported), str(record.updated), str(record.rejected), note)
+            values = (f"{record.at:%H:%M} {format_date(record.at)}", record.file_name,
+                      record.user, format_int(record.imported), format_int(record.updated),
+                      format_int(record.rejected), note)
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 if record.undone:
@@ -92,9 +99,10 @@ class ImportHistoryDialog(QDialog):
         record = self.records[row]
         if not messages.confirm(
                 self, "Hoàn tác lần nhập",
-                f"Hoàn tác lần nhập tệp {record.file_name} lúc {record.at:%H:%M %d/%m/%Y}?\n"
-                f"{record.imported} đảng viên đã thêm sẽ bị xóa khỏi sổ và {record.updated} đảng "
-                "viên đã cập nhật được trả lại thông tin cũ."):
+                f"Hoàn tác lần nhập tệp {record.file_name} lúc {record.at:%H:%M} "
+                f"{format_date(record.at)}?\n{format_int(record.imported)} đảng viên đã thêm sẽ "
+                f"bị xóa khỏi sổ và {format_int(record.updated)} đảng viên đã cập nhật được trả "
+                "lại thông tin cũ."):
             return
         try:
             deleted, restored = undo_import(self._factory, record.id)
@@ -104,5 +112,5 @@ class ImportHistoryDialog(QDialog):
         self.changed = True
         self.reload()
         messages.info(self, "Đã hoàn tác",
-                      f"Đã xóa {deleted} đảng viên và trả lại thông tin cũ cho {restored} "
-                      "đảng viên.")
+                      f"Đã xóa {format_int(deleted)} đảng viên và trả lại thông tin cũ cho "
+                      f"{format_int(restored)} đảng viên.")

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,13 +31,16 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
+from models.catalogues.ward import list_cells, list_orgs
+from models.formats import format_date, format_int
+from models.importing.files import SheetChoice, sheet_choice
 from models.importing.importer import (
     ImportCancelled,
     ImportPlan,
@@ -48,9 +51,15 @@ from models.importing.importer import (
 )
 from models.importing.read import FIELD_HEADERS, CellValue, ImportFileError, RawTable, with_mapping
 from models.importing.records import UndoRefused
+from models.store.output import output_file
 from ui.importing.import_history import ImportHistoryDialog
+from ui.importing.match_table import MatchTable
 from ui.shell import messages
+from ui.shell.screen import fit_to_screen
 from ui.shell.tasks import Task
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 PREVIEW_ROWS = 200
 SKIP = "(bỏ qua)"
@@ -71,10 +80,10 @@ def shown(value: CellValue) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y") if value.time() == time() else \
-            value.strftime("%d/%m/%Y %H:%M")
+        return format_date(value.date()) if value.time() == time() else \
+            f"{format_date(value.date())} {value:%H:%M}"
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return format_date(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, timedelta | time):
@@ -87,10 +96,15 @@ def summary_text(plan: ImportPlan, result: ImportResult | None = None,
     """The counts, as the preview and the last page say them."""
     s = plan.summary()
     verb = "Đã nhập" if result is not None else "Sẽ nhập"
-    lines = [f"{verb} {s['imported']} đảng viên mới, cập nhật {s['updated']} đảng viên "
-             f"(trùng số thẻ); {s['rejected']} dòng bị từ chối."]
+    def count(key: str) -> str:
+        value = s[key]
+        return format_int(value) if isinstance(value, int) else str(value)
+
+    lines = [f"{verb} {count('imported')} đảng viên mới, cập nhật {count('updated')} đảng viên "
+             f"(trùng số thẻ); {count('rejected')} dòng bị từ chối."]
     if s["year_only_births"]:
-        lines.append(f"{s['year_only_births']} đảng viên chỉ có năm sinh (thiếu ngày sinh đầy đủ).")
+        lines.append(f"{count('year_only_births')} đảng viên chỉ có năm sinh (thiếu ngày sinh "
+                     "đầy đủ).")
     for key, label in (("legacy_columns", "Đã chuyển chữ mã cũ (TCVN3/VNI) sang Unicode ở cột"),
                        ("new_cells", "Chi bộ mới sẽ được tạo"),
                        ("new_orgs", "Tổ chức đảng mới sẽ được tạo"),
@@ -114,10 +128,11 @@ class ImportWizardDialog(QDialog):
     def __init__(self, factory: sessionmaker[Session], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Nhập danh sách đảng viên từ Excel")
-        self.resize(1100, 680)
+        fit_to_screen(self, QSize(1100, 680))
         self._factory = factory
         self.plan: ImportPlan | None = None
         self.base_table: RawTable | None = None
+        self.sheets = SheetChoice((), "")
         self.import_result: ImportResult | None = None
         self.task: Task | None = None
         self._filling = False
@@ -177,6 +192,14 @@ class ImportWizardDialog(QDialog):
         self.legacy_label = QLabel()
         self.legacy_label.setWordWrap(True)
         self.legacy_label.setStyleSheet("background: #e8f1fb; padding: 4px")
+        # the sheet read: the one the user last looked at, or another visible one
+        self.sheet_label = QLabel("Trang tính:")
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.activated.connect(self._on_sheet_combo_activated)
+        sheet_row = QHBoxLayout()
+        sheet_row.addWidget(self.sheet_label)
+        sheet_row.addWidget(self.sheet_combo)
+        sheet_row.addStretch()
         self.only_problems = QCheckBox("Chỉ hiện các dòng có lỗi")
         self.only_problems.toggled.connect(self._fill_preview)
         self.preview = QTableWidget()
@@ -188,12 +211,22 @@ class ImportWizardDialog(QDialog):
                       "chưa đúng. Dòng tô đỏ sẽ không được nhập (xem cột «Lý do» hoặc di chuột "
                       "lên dòng); dòng tô vàng được nhập nhưng chỉ có năm sinh.")
         hint.setWordWrap(True)
+        rows_tab = QWidget()
+        rows_layout = QVBoxLayout(rows_tab)
+        rows_layout.setContentsMargins(0, 4, 0, 0)
+        rows_layout.addWidget(hint)
+        rows_layout.addWidget(self.only_problems)
+        rows_layout.addWidget(self.preview, 1)
+        self.matches = MatchTable()
+        self.matches.changed.connect(self._on_matches_changed)
+        self.preview_tabs = QTabWidget()
+        self.preview_tabs.addTab(rows_tab, "Các dòng của tệp")
+        self.preview_tabs.addTab(self.matches, "Tổ chức đảng, chi bộ")
         layout = QVBoxLayout(page)
+        layout.addLayout(sheet_row)
         layout.addWidget(self.preview_summary)
         layout.addWidget(self.legacy_label)
-        layout.addWidget(hint)
-        layout.addWidget(self.only_problems)
-        layout.addWidget(self.preview, 1)
+        layout.addWidget(self.preview_tabs, 1)
         return page
 
     def _summary_page(self) -> QWidget:
@@ -265,26 +298,45 @@ class ImportWizardDialog(QDialog):
             messages.info(self, "Đã hủy", "Đã hủy nhập: chưa có gì được ghi vào sổ.")
         elif isinstance(exc, ImportFileError | UndoRefused):
             messages.error(self, "Không nhập được", str(exc))
+        elif isinstance(exc, messages.REFUSED):
+            messages.show_refusal(self, "Không nhập được", exc)
         else:
-            messages.error(self, "Không nhập được", f"Lỗi khi nhập: {exc}")
+            raise exc  # a bug: on to the exception hook and the log
 
-    def load(self, path: str) -> None:
-        """Read and plan the file on a worker thread, then show the preview."""
+    def load(self, path: str, sheet: str | None = None) -> None:
+        """Read and plan the file (``sheet``, by default the active visible one) on a worker
+        thread, then show the preview."""
         if not path:
             messages.error(self, "Chưa chọn tệp", "Hãy chọn tệp danh sách cần nhập.")
             return
         factory = self._factory
 
         def work(_progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
-            table = read_table(path)
+            self.sheets = sheet_choice(path)
+            table = read_table(path, sheet=sheet)
             return table, plan_import(factory, table)
 
         self._run("Đang đọc tệp…", work, self._loaded, cancellable=False)
 
     def _loaded(self, loaded: tuple[RawTable, ImportPlan]) -> None:
         self.base_table, self.plan = loaded
+        names = self.sheets.names
+        self.sheet_combo.clear()
+        self.sheet_combo.addItems(list(names))
+        self.sheet_combo.setCurrentText(self.base_table.sheet)
+        self.sheet_combo.setEnabled(len(names) > 1)
+        shown = f"«{self.base_table.sheet}»" if self.base_table.sheet else "(tệp CSV)"
+        self.sheet_label.setText(f"Đọc trang tính {shown}" + (
+            f" — tệp có {len(names)} trang đang hiện; chọn trang khác:" if len(names) > 1
+            else "."))
+        self.sheet_combo.setVisible(len(names) > 1)
         self._fill_preview()
         self._show_page(1)
+
+    def _on_sheet_combo_activated(self, _index: int) -> None:
+        chosen = self.sheet_combo.currentText()
+        if self.base_table is not None and chosen and chosen != self.base_table.sheet:
+            self.load(self.path_edit.text().strip(), chosen)
 
     def remap(self, column: int, field: str | None) -> None:
         """The user chose another field for a column: plan again with the new mapping."""
@@ -316,9 +368,22 @@ class ImportWizardDialog(QDialog):
         self._run("Đang kiểm tra lại…", work, self._replanned, cancellable=False)
 
     def _replanned(self, plan: ImportPlan) -> None:
+        choices = self.matches.choices()  # the user's matches survive a new column mapping
         self.plan = plan
         self._fill_preview()
+        self.matches.restore(choices)
         self._show_page(1)
+
+    def _on_matches_changed(self) -> None:
+        if self.plan is not None:
+            self.preview_summary.setText(self._summary_of(self.plan))
+
+    @staticmethod
+    def _summary_of(plan: ImportPlan) -> str:
+        table = plan.table
+        return (f"Tệp {table.path.name}: tiêu đề ở dòng {table.header_row + 1}, "
+                f"{format_int(len(plan.rows))} dòng dữ liệu.\n"
+                + summary_text(plan, legacy=False))
 
     # -- preview ---------------------------------------------------------------------------------
     def column_field(self, table: RawTable, column: int) -> str | None:
@@ -337,9 +402,8 @@ class ImportWizardDialog(QDialog):
         if plan is None:
             return
         table = plan.table
-        self.preview_summary.setText(
-            f"Tệp {table.path.name}: tiêu đề ở dòng {table.header_row + 1}, "
-            f"{len(plan.rows)} dòng dữ liệu.\n" + summary_text(plan, legacy=False))
+        self.matches.show_plan(plan, list_orgs(self._factory), list_cells(self._factory))
+        self.preview_summary.setText(self._summary_of(plan))
         legacy = table.legacy_columns
         self.legacy_label.setVisible(bool(legacy))
         self.legacy_label.setText(
@@ -426,11 +490,13 @@ class ImportWizardDialog(QDialog):
         if not path:
             return
         try:
-            count = write_rejects(self.plan, path, self._factory)
+            with output_file(path, overwrite=True) as target:  # the dialog asked
+                count = write_rejects(self.plan, target, self._factory)
         except OSError as exc:
             messages.error(self, "Không lưu được", f"Không ghi được tệp {path}: {exc}")
             return
-        messages.info(self, "Đã lưu", f"Đã lưu {count} dòng bị từ chối vào {Path(path).name}.")
+        messages.info(self, "Đã lưu", f"Đã lưu {format_int(count)} dòng bị từ chối vào "
+                      f"{Path(path).name}.")
 
     def _open_list(self) -> None:
         self.open_list_requested.emit()
@@ -445,7 +511,8 @@ def save_template(parent: QWidget | None, factory: sessionmaker[Session] | None)
     if not path:
         return
     try:
-        write_template(path, factory)
+        with output_file(path, overwrite=True) as target:  # the dialog asked
+            write_template(target, factory)
     except OSError as exc:
         messages.error(parent, "Không lưu được", f"Không ghi được tệp {path}: {exc}")
         return
@@ -510,13 +577,18 @@ class ExchangeMenu(QObject):
         factory, flt = self.view._factory, self.view.current_filter()
 
         def work(_progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
-            return export_members(factory, path, member_filter=flt)
+            with output_file(path, overwrite=True) as target:  # the dialog asked
+                return export_members(factory, target, member_filter=flt)
 
         def done(count: int) -> None:
-            messages.info(self.view, "Đã xuất", f"Đã xuất {count} đảng viên ra {Path(path).name}.")
+            messages.info(self.view, "Đã xuất", f"Đã xuất {format_int(count)} đảng viên ra "
+                          f"{Path(path).name}.")
 
         def failed(exc: BaseException) -> None:
-            messages.error(self.view, "Không xuất được", f"Không ghi được tệp {path}: {exc}")
+            if not isinstance(exc, messages.REFUSED):
+                raise exc  # a bug: on to the exception hook and the log
+            messages.error(self.view, "Không xuất được",
+                           f"Không ghi được tệp {path}: {messages.refusal(exc)}")
 
         Task(self.view, "Đang xuất danh sách…", work, done, failed, cancellable=False)
 

@@ -1,19 +1,19 @@
-"""The member dialog: every field of a member, checked as you type by the register's own rules."""
+"""The member dialog: every field of a member, checked as you type by the register's own rules,
+saved from inside the dialog (which stays open with what was typed when the save is refused)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -25,50 +25,52 @@ from models.catalogues.ward import CellRow, OrgRow
 from models.dates import DateError, format_birth, parse_birth, parse_date
 from models.formats import format_date
 from models.register.rules import MemberInput, validate_member
+from models.register.service import DuplicateMatch
 from models.store.entities import Sex
+from ui.shell import messages
+from ui.shell.forms import EditDialog, hint_label
 
 NONE = "— chưa chọn —"
 DATE_HINT = "dd/mm/yyyy"
+NO_ORGS_HINT = ("Danh sách còn trống: thêm tổ chức đảng ở Danh mục › Tổ chức đảng nơi công tác, "
+                "hoặc nhập danh sách đảng viên từ Excel (tổ chức đảng được tạo theo tệp).")
+NO_CELLS_HINT = "Danh sách còn trống: thêm chi bộ ở Danh mục › Chi bộ nơi cư trú."
 
 
-class _Field(QWidget):
-    """An input with its error message underneath, shown only once the user has touched it."""
+@dataclass(frozen=True)
+class OpenExisting:
+    """The user chose to open the member already registered instead of saving a duplicate."""
 
-    def __init__(self, editor: QWidget) -> None:
-        super().__init__()
-        self.editor = editor
-        self.error = QLabel()
-        self.error.setObjectName("fieldError")
-        self.error.setStyleSheet("color: #b00020; font-size: 9pt;")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(1)
-        box.addWidget(editor)
-        box.addWidget(self.error)
-        self.touched = False
-
-    def show_error(self, text: str) -> None:
-        visible = bool(text) and self.touched
-        self.error.setText(text if visible else "")
-        self.error.setVisible(visible)
+    member_id: int
 
 
-class MemberDialog(QDialog):
+Duplicates = Callable[[MemberInput], Sequence[DuplicateMatch]]
+
+
+def same_identifier(match: DuplicateMatch) -> bool:
+    """A match on the card number or the citizen ID: certainly the same person."""
+    return "thẻ" in match.reason or "CCCD" in match.reason
+
+
+class MemberDialog(EditDialog):
+    WANTED = QSize(1040, 700)
+
     def __init__(self, cells: list[CellRow], orgs: list[OrgRow], data: MemberInput | None = None,
-                 parent: QWidget | None = None, today: date | None = None) -> None:
-        super().__init__(parent)
+                 parent: QWidget | None = None, today: date | None = None, *,
+                 commit: Callable[[MemberInput], object] | None = None,
+                 duplicates: Duplicates | None = None) -> None:
+        super().__init__("Sửa thông tin đảng viên" if data else "Tiếp nhận đảng viên mới",
+                         parent, commit=commit)
         self._today = today or clock.today()
-        self.setWindowTitle("Sửa thông tin đảng viên" if data else "Tiếp nhận đảng viên mới")
-        self.fields: dict[str, _Field] = {}
+        self._duplicates = duplicates
+        self.editors: dict[str, QWidget] = {}
 
         self.full_name = self._line("full_name", "Họ và tên đầy đủ, có dấu")
         self.sex = QComboBox()
         self.sex.addItem(NONE, "")
         self.sex.addItem("Nam", Sex.MALE.value)
         self.sex.addItem("Nữ", Sex.FEMALE.value)
-        self._register("sex", self.sex)
+        self.editors["sex"] = self.sex
         self.birth = self._line("birth", "dd/mm/yyyy, hoặc chỉ năm sinh (vd 1980)")
         self.ethnicity = self._line("ethnicity", "")
         self.citizen_id = self._line("citizen_id", "12 chữ số")
@@ -81,7 +83,10 @@ class MemberDialog(QDialog):
         self.org.addItem(NONE, None)
         for org in orgs:
             self.org.addItem(org.name, org.id)
-        self._register("workplace_org_id", self.org)
+        self.org.setMinimumContentsLength(16)
+        self.org.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.editors["workplace_org_id"] = self.org
         self.workplace_cell = self._line("workplace_cell", "vd Chi bộ Phân xưởng Khai thác 1")
         self.employer_unit = self._line("employer_unit", "vd Phân xưởng Khai thác 1, Công ty …")
         self.job_title = self._line("job_title", "")
@@ -90,17 +95,18 @@ class MemberDialog(QDialog):
         self.cell.addItem(NONE, None)
         for cell in cells:
             self.cell.addItem(cell.name, cell.id)
-        self._register("cell_id", self.cell)
+        self.editors["cell_id"] = self.cell
         self.letter_number = self._line("letter_number", "vd 125-GGT/ĐU")
         self.letter_date = self._line("letter_date", DATE_HINT)
         self.letter_issuer = self._line("letter_issuer", "vd Đảng ủy Công ty Than Mạo Khê")
         self.received_date = self._line("received_date", DATE_HINT)
         self.excused = QCheckBox("Miễn sinh hoạt nơi cư trú")
-        self._register("excused", self.excused)
+        self.editors["excused"] = self.excused
         self.excused_reason = self._line("excused_reason", "Lý do miễn (làm việc xa, đi học…)")
         self.notes = QPlainTextEdit()
         self.notes.setFixedHeight(54)
-        self._register("notes", self.notes)
+        self.notes.setTabChangesFocus(True)
+        self.editors["notes"] = self.notes
 
         identity = self._group("Thông tin cá nhân", [
             ("Họ và tên *", "full_name"), ("Giới tính *", "sex"), ("Ngày sinh *", "birth"),
@@ -110,10 +116,12 @@ class MemberDialog(QDialog):
             ("Ngày vào Đảng", "join_date"), ("Ngày chính thức", "official_date")])
         work = self._group("Nơi công tác", [
             ("Tổ chức đảng", "workplace_org_id"), ("Chi bộ nơi công tác", "workplace_cell"),
-            ("Đơn vị công tác", "employer_unit"), ("Chức vụ", "job_title")])
+            ("Đơn vị công tác", "employer_unit"), ("Chức vụ", "job_title")],
+            hints={"workplace_org_id": NO_ORGS_HINT} if not orgs else {})
         home = self._group("Nơi cư trú", [
             ("Địa chỉ", "address"), ("Chi bộ nơi cư trú", "cell_id"),
-            ("", "excused"), ("Lý do miễn", "excused_reason")])
+            ("", "excused"), ("Lý do miễn", "excused_reason")],
+            hints={"cell_id": NO_CELLS_HINT} if not cells else {})
         letter = self._group("Giấy giới thiệu (mẫu 1-213)", [
             ("Số giấy", "letter_number"), ("Ngày giấy", "letter_date"),
             ("Nơi giới thiệu", "letter_issuer"), ("Ngày tiếp nhận", "received_date"),
@@ -127,49 +135,38 @@ class MemberDialog(QDialog):
         grid.addWidget(letter, 1, 1, 2, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Lưu")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
-        self.buttons.accepted.connect(self._on_accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(grid)
-        note = QLabel("Các mục có dấu * là bắt buộc. Ngày viết dạng 05/02/1980.")
-        note.setStyleSheet("color: #555;")
-        layout.addWidget(note)
-        layout.addWidget(self.buttons)
+        grid.setRowStretch(3, 1)
+        column = QVBoxLayout(self.body)
+        column.addLayout(grid, 1)
+        column.addWidget(hint_label("Các mục có dấu * là bắt buộc. Ngày viết dạng 05/02/1980."))
 
         if data is not None:
             self._fill(data)
-            for field in self.fields.values():
-                field.touched = True
+            self.checks.touched.update(self.editors)
         else:
             self.ethnicity.setText("Kinh")
             self.received_date.setText(format_date(self._today))
         self._connect()
-        self.refresh()
-        self.resize(1000, 640)
+        self.finish()
+        self.full_name.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- building --------------------------------------------------------------------------------
-    def _register(self, name: str, editor: QWidget) -> _Field:
-        field = _Field(editor)
-        self.fields[name] = field
-        return field
-
     def _line(self, name: str, hint: str) -> QLineEdit:
         edit = QLineEdit()
         edit.setPlaceholderText(hint)
-        self._register(name, edit)
+        self.editors[name] = edit
         return edit
 
-    def _group(self, title: str, rows: list[tuple[str, str]]) -> QGroupBox:
+    def _group(self, title: str, rows: list[tuple[str, str]],
+               hints: dict[str, str] | None = None) -> QGroupBox:
         box = QGroupBox(title)
         form = QFormLayout(box)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for text, name in rows:
-            form.addRow(text, self.fields[name])
+            self.checks.add_row(form, name, text, self.editors[name])
+            if hints and name in hints:
+                form.addRow("", hint_label(hints[name]))
         return box
 
     def _fill(self, data: MemberInput) -> None:
@@ -198,12 +195,9 @@ class MemberDialog(QDialog):
         self.notes.setPlainText(data.notes)
 
     def _connect(self) -> None:
-        for name, field in self.fields.items():
-            editor = field.editor
-
-            def touched(*_args: object, field: _Field = field) -> None:
-                field.touched = True
-                self.refresh()
+        for name, editor in self.editors.items():
+            def touched(*_args: object, key: str = name) -> None:
+                self.touch(key)
 
             if isinstance(editor, QLineEdit):
                 editor.textEdited.connect(touched)
@@ -214,7 +208,6 @@ class MemberDialog(QDialog):
                 editor.toggled.connect(touched)
             elif isinstance(editor, QPlainTextEdit):
                 editor.textChanged.connect(touched)
-            del name
         self.excused.toggled.connect(self.excused_reason.setEnabled)
         self.excused_reason.setEnabled(self.excused.isChecked())
 
@@ -259,32 +252,56 @@ class MemberDialog(QDialog):
         rule_errors = validate_member(data, self._today)
         return data, {**rule_errors, **errors}
 
-    def validate(self) -> dict[str, str]:
+    def errors(self) -> dict[str, str]:
         return self._parse()[1]
+
+    def value(self) -> MemberInput:
+        return self._parse()[0]
 
     def values(self) -> MemberInput | None:
         data, errors = self._parse()
         return None if errors else data
 
-    def refresh(self) -> None:
-        errors = self.validate()
-        for name, field in self.fields.items():
-            field.show_error(errors.get(name, ""))
-        self.ok_button.setEnabled(not errors)
-        self.ok_button.setToolTip("\n".join(errors.values()))
-
-    def _on_accept(self) -> None:
-        if self.values() is not None:
+    def confirm(self, value: MemberInput) -> bool:
+        """A card number or citizen ID already registered cannot be saved again (the user may
+        open that member instead); the same name and birth date is asked about."""
+        if self._duplicates is None:
+            return True
+        matches = list(self._duplicates(value))
+        if not matches:
+            return True
+        certain = [m for m in matches if same_identifier(m)]
+        shown = certain or matches
+        listing = "\n".join(f"• {m.full_name} ({m.birth_text}, {m.cell or 'chưa có chi bộ'})"
+                            f" — {m.reason}" for m in shown[:10])
+        if certain:
+            choices = ["Mở hồ sơ đã có"]
+            title = "Đã có trong sổ"
+            text = (f"Không lưu được: đảng viên này đã có trong sổ.\n{listing}\n\nSửa số thẻ "
+                    "hoặc số CCCD nếu gõ nhầm, hoặc mở hồ sơ đã có (thông tin đang nhập sẽ "
+                    "không được lưu).")
+        else:
+            choices = ["Mở hồ sơ đã có", "Vẫn lưu"]
+            title = "Có thể bị trùng"
+            text = (f"Đảng viên này có thể đã có trong sổ:\n{listing}\n\nVẫn lưu thành một "
+                    "đảng viên khác?")
+        answer = messages.choose(self, title, text, choices, cancel="Quay lại sửa",
+                                 default=None, warning=True)
+        if answer == 0:
+            self.result_value = OpenExisting(shown[0].member_id)
+            self.mark_clean()  # chosen knowingly: no second question
             self.accept()
-        else:  # show every message, touched or not
-            for field in self.fields.values():
-                field.touched = True
-            self.refresh()
+            return False
+        return answer == 1
+
+    def save(self) -> bool:
+        self.result_value = None
+        return super().save()
 
     @classmethod
     def edit(cls, parent: QWidget | None, cells: list[CellRow], orgs: list[OrgRow],
-             data: MemberInput | None = None) -> MemberInput | None:
-        dialog = cls(cells, orgs, data, parent)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.values()
+             data: MemberInput | None = None, *,
+             commit: Callable[[MemberInput], object] | None = None,
+             duplicates: Duplicates | None = None) -> object:
+        """What ``commit`` returned, an ``OpenExisting``, or None when closed without saving."""
+        return cls(cells, orgs, data, parent, commit=commit, duplicates=duplicates).run()

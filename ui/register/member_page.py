@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,8 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.formats import format_date
+from models.formats import format_date, format_int, format_rate
 from models.register.detail import DatedEntry, MemberDetail
+from ui.shell.screen import fit_to_screen
 
 PAGE_STYLE = """
 <style>
@@ -75,9 +77,10 @@ def participation_html(detail: MemberDetail) -> str:
             p = groups.get(group)
             if p is None or not p.invited:
                 continue
-            rate = f"{100 * p.rate:.0f}%" if p.rate is not None else "—"
-            rows.append(f"<tr><td>{year}</td><td>{escape(label)}</td><td>{p.invited}</td>"
-                        f"<td>{p.present}</td><td>{p.excused}</td><td>{p.absent}</td>"
+            rate = format_rate(p.rate, 0) if p.rate is not None else "—"
+            counts = "".join(f"<td>{format_int(n)}</td>"
+                             for n in (p.invited, p.present, p.excused, p.absent))
+            rows.append(f"<tr><td>{year}</td><td>{escape(label)}</td>{counts}"
                         f"<td>{rate}</td></tr>")
     if not rows:
         return "<p>Chưa được mời buổi nào đã tổ chức.</p>"
@@ -99,7 +102,8 @@ def attendance_html(detail: MemberDetail) -> str:
 
 def history_html(detail: MemberDetail) -> str:
     body = "".join(
-        f"<tr><td>{h.at:%d/%m/%Y %H:%M}</td><td>{escape(h.user)}</td><td>{escape(h.text)}</td></tr>"
+        f"<tr><td>{format_date(h.at)} {h.at:%H:%M}</td><td>{escape(h.user)}</td>"
+        f"<td>{escape(h.text)}</td></tr>"
         for h in detail.history)
     return (f"{PAGE_STYLE}<table><tr><th>Thời điểm</th><th>Người sửa</th><th>Thay đổi</th></tr>"
             f"{body}</table>")
@@ -136,7 +140,7 @@ class MemberPageDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
-        self.resize(760, 620)
+        fit_to_screen(self, QSize(760, 620))
 
     def _request(self, action: str) -> None:
         self.requested = action

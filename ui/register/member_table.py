@@ -2,16 +2,20 @@
 
 The query for ids is one indexed SELECT in the wanted order; rows themselves are fetched in batches
 only when the view asks for them (STYLE.md §5).  Sorting asks the database again with another order
-instead of sorting in Qt.  A new filter first shows its first screenful (the ordered index scan
-stops after FIRST_PAGE matches, a millisecond even when half of 100,000 members match) and then,
-right after that paint, appends the rest of the ids; ``completed`` says when the list is whole.
+instead of sorting in Qt; "Tham gia năm nay" is not a column of the database, so that order reads
+the year's participation of every member of the list at once and sorts by it.
+
+A new filter first shows its first screenful (the ordered index scan stops after FIRST_PAGE
+matches, a millisecond even when half of 100,000 members match) and then, right after that
+paint, appends the rest of the ids; ``completed`` says when the list is whole.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -22,11 +26,18 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QColor
-from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
-from models.activities.service import participation_many
+from models.formats import format_int
+from models.membership import Participation, participation_many
 from models.register.members import MemberFilter, MemberRow, fetch_rows, query_member_ids
+from ui.shell.messages import DATABASE_FAILURES
+from ui.shell.tasks import Background
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -51,11 +62,42 @@ BATCH = 80  # about two screens of rows
 FIRST_PAGE = 120  # ids asked for first, enough for a tall window
 REST_DELAY_MS = 20
 CACHE_LIMIT = 10_000
+ORDER_AT_ONCE = 5_000  # up to this many members, ordering by participation takes ~0.1 s
 INACTIVE_COLOR = QColor("#7a7a7a")
+
+
+def participation_texts(counts: dict[int, dict[str, Participation]]) -> dict[int, str]:
+    """"present/invited" of each member this year ("—": nobody invited them)."""
+    texts = {}
+    for member_id, groups in counts.items():
+        invited = sum(p.invited for p in groups.values())
+        present = sum(p.present for p in groups.values())
+        texts[member_id] = f"{format_int(present)}/{format_int(invited)}" if invited else "—"
+    return texts
+
+
+def order_by_participation(factory: sessionmaker[Session], ids: list[int], year: int,
+                           descending: bool) -> tuple[list[int], dict[int, str]]:
+    """``ids`` (in name order) by this year's attendance rate, then by how often present;
+    members nobody invited come last either way, in name order.  Qt-free: runs on a worker."""
+    counts = participation_many(factory, ids, year)
+    sign = -1 if descending else 1
+    position = {member_id: n for n, member_id in enumerate(ids)}
+
+    def key(member_id: int) -> tuple[int, float, int, int]:
+        groups = counts.get(member_id, {}).values()
+        invited = sum(p.invited for p in groups)
+        present = sum(p.present for p in groups)
+        if not invited:
+            return (1, 0.0, 0, position[member_id])
+        return (0, sign * present / invited, sign * present, position[member_id])
+
+    return sorted(ids, key=key), participation_texts(counts)
 
 
 class MemberTableModel(QAbstractTableModel):
     completed = Signal(int)  # the whole list is in: how many members it has
+    busy = Signal(bool)  # a long list is being ordered by participation on a worker
 
     def __init__(self, factory: sessionmaker[Session], parent: Any = None) -> None:
         super().__init__(parent)
@@ -65,6 +107,9 @@ class MemberTableModel(QAbstractTableModel):
         self._rows: dict[int, MemberRow] = {}
         self._texts_cache: dict[int, tuple[str, ...]] = {}
         self._participation: dict[int, str] = {}
+        # the order of "Tham gia năm nay" (None: the database's order of the filter)
+        self._by_participation: Qt.SortOrder | None = None
+        self._ordering: Background | None = None  # that order being made on a worker
         self._year = clock.today().year
         self._loaded = False
         self._complete = True
@@ -88,12 +133,20 @@ class MemberTableModel(QAbstractTableModel):
 
     def set_filter(self, flt: MemberFilter) -> None:
         """Show the first ids of the new filter and order now, the rest right after."""
+        if self._by_participation is not None:
+            self._order_by_participation(flt)
+            return
+        if self._ordering is not None:  # another order was chosen meanwhile
+            self._ordering.cancel()
+            self._ordering = None
+            self.busy.emit(False)
         ids = query_member_ids(self._factory, flt, limit=FIRST_PAGE)
+        complete = len(ids) < FIRST_PAGE
         self.beginResetModel()
         self._filter = flt
         self._ids = ids
         self._loaded = True
-        self._complete = len(ids) < FIRST_PAGE
+        self._complete = complete
         if len(self._rows) > CACHE_LIMIT:
             self._rows.clear()
             self._texts_cache.clear()
@@ -171,12 +224,58 @@ class MemberTableModel(QAbstractTableModel):
             self._texts_cache.clear()
             wanted = self._ids[start:start + BATCH]
         self._rows.update(fetch_rows(self._factory, wanted))
-        counts = participation_many(self._factory, list(wanted), self._year)
-        for member_id in wanted:
-            groups = counts.get(member_id, {})
-            invited = sum(p.invited for p in groups.values())
-            present = sum(p.present for p in groups.values())
-            self._participation[member_id] = f"{present}/{invited}" if invited else "—"
+        self._remember_participation(participation_many(self._factory, list(wanted), self._year))
+
+    def _remember_participation(self, counts: dict[int, dict[str, Participation]]) -> None:
+        self._participation.update(participation_texts(counts))
+
+    def _order_by_participation(self, flt: MemberFilter) -> None:
+        """Order the filter's members by participation: at once for a short list, on a worker
+        for a long one (100,000 members take two seconds), the list staying as it was and
+        ``busy`` saying so meanwhile."""
+        if self._ordering is not None:
+            self._ordering.cancel()
+            self._ordering = None
+        factory, year = self._factory, self._year
+        descending = self._by_participation == Qt.SortOrder.DescendingOrder
+        ids = query_member_ids(factory, replace(flt, sort="name", descending=False))
+        if len(ids) <= ORDER_AT_ONCE:
+            self._show_ordered(flt, *order_by_participation(factory, ids, year, descending))
+            return
+
+        def done(result: tuple[list[int], dict[int, str]]) -> None:
+            if runner is self._ordering:
+                self._ordering = None
+                self.busy.emit(False)
+                self._show_ordered(flt, *result)
+
+        def failed(exc: BaseException) -> None:
+            if runner is self._ordering:
+                self._ordering = None
+                self.busy.emit(False)
+                raise exc  # not an expected refusal: on to the exception hook and the log
+
+        runner = Background(lambda _p, _c: order_by_participation(factory, ids, year,
+                                                                  descending), done, failed)
+        self._ordering = runner
+        self._filter = flt
+        self.busy.emit(True)
+
+    @property
+    def ordering(self) -> bool:
+        """The list is being ordered by participation on a worker."""
+        return self._ordering is not None
+
+    def _show_ordered(self, flt: MemberFilter, ids: list[int], texts: dict[int, str]) -> None:
+        self._participation.update(texts)
+        self.beginResetModel()
+        self._filter = flt
+        self._ids = ids
+        self._loaded = True
+        self._complete = True
+        self.endResetModel()
+        self._rest_timer.stop()
+        self.completed.emit(len(ids))
 
     # -- QAbstractTableModel -------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -201,7 +300,10 @@ class MemberTableModel(QAbstractTableModel):
             return None
         try:
             row = self.member_at(index.row())
-        except Exception:  # a view must never see an exception from data()
+        except DATABASE_FAILURES:
+            # the file is locked or gone while painting: the cell stays empty, the reason is
+            # logged; anything else is a bug and goes on to the exception hook
+            log.exception("could not read the rows around %d", index.row())
             return None
         if row is None:
             return None
@@ -230,11 +332,17 @@ class MemberTableModel(QAbstractTableModel):
         return str(section + 1)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(COLUMNS) or column == PARTICIPATION_COLUMN:
-            return  # counted per visible row, not sortable in the database
+        if not 0 <= column < len(COLUMNS):
+            return
+        if column == PARTICIPATION_COLUMN:
+            self._by_participation = order
+            if self._loaded:
+                self.set_filter(self._filter)
+            return
         descending = order == Qt.SortOrder.DescendingOrder
         wanted = replace(self._filter, sort=COLUMNS[column][0], descending=descending)
+        by_participation, self._by_participation = self._by_participation, None
         if not self._loaded:  # the header sorts while the view is set up: just remember it
             self._filter = wanted
-        elif wanted != self._filter:
+        elif wanted != self._filter or by_participation is not None:
             self.set_filter(wanted)

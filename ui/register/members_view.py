@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -21,15 +27,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
 from models.catalogues.ward import list_cells, list_orgs
+from models.formats import format_int
 from models.labels import MEMBER_STATUS
 from models.register.detail import member_detail
 from models.register.members import MemberFilter
 from models.register.rules import MemberInput
 from models.register.service import (
-    RegisterError,
     add_member,
     change_status,
     find_duplicates,
@@ -37,18 +42,20 @@ from models.register.service import (
     set_archived,
     update_member,
 )
-from models.store.dbcheck import DatabaseError
 from models.store.entities import MemberStatus
-from ui.register.member_dialog import MemberDialog
+from ui.register.member_dialog import MemberDialog, OpenExisting
 from ui.register.member_page import MemberPageDialog
 from ui.register.member_table import MemberTableModel
-from ui.register.status_dialog import StatusDialog
+from ui.register.status_dialog import StatusDialog, StatusInput
 from ui.shell import messages
-from ui.shell.events import AppEvents
+from ui.shell.events import AppEvents, Change
+from ui.shell.flow_layout import FlowLayout, labelled
+from ui.shell.keys import SearchKeys
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 ALL = "— Tất cả —"
-
-
 class MembersView(QWidget):
     """Đảng viên: the list of the register."""
 
@@ -86,16 +93,16 @@ class MembersView(QWidget):
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         header.setStretchLastSection(True)
-        for column, width in enumerate((210, 90, 70, 120, 250, 120, 190)):
+        # the whole row in sight at 1366 px; the names are in the tooltips when cut
+        for column, width in enumerate((190, 82, 62, 108, 215, 105, 150)):
             self.table.setColumnWidth(column, width)
 
-        filters = QHBoxLayout()
+        # a flow: on a narrow window the filters wrap onto a second line instead of widening it
+        filters = FlowLayout()
         for text, combo in (("Chi bộ:", self.cell_combo), ("Nơi công tác:", self.org_combo),
                             ("Trạng thái:", self.status_combo), ("Miễn SH:", self.excused_combo)):
-            filters.addWidget(QLabel(text))
-            filters.addWidget(combo, 1 if combo is self.org_combo else 0)
+            filters.addWidget(labelled(text, combo))
         filters.addWidget(self.archived_check)
-        filters.addStretch()
         filters.addWidget(self.count_label)
 
         self.toolbar = QToolBar()
@@ -121,23 +128,29 @@ class MembersView(QWidget):
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)
+        self.table.setTabKeyNavigation(False)
+        self.search_keys = SearchKeys(self.search_edit, self.table)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.model.modelReset.connect(self._update_actions)
         self.events.data_changed.connect(self._on_data_changed)
         self.model.completed.connect(self._on_model_completed)
+        self.model.busy.connect(self._on_model_busy)
         self.apply_filter()
 
     # -- actions ---------------------------------------------------------------------------------
     def _action(self, text: str, slot: object,
                 shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                tip: str = "") -> QAction:
+                tip: str = "", *, table_only: bool = False) -> QAction:
+        """An action of the page; ``table_only``: its key works only in the list (Enter in
+        the search box moves into the list instead of opening whoever is selected)."""
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut if table_only
+                                      else Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.setToolTip(tip or text)
         action.triggered.connect(slot)
-        self.addAction(action)
+        (self.table if table_only else self).addAction(action)
         return action
 
     def _build_actions(self) -> None:
@@ -145,8 +158,9 @@ class MembersView(QWidget):
                                        QKeySequence.StandardKey.New,
                                        "Tiếp nhận đảng viên mới từ giấy giới thiệu (Ctrl+N)")
         self.open_action = self._action("Xem hồ sơ", self.open_current, "Return",
-                                        "Xem hồ sơ đảng viên đang chọn (Enter)")
-        self.edit_action = self._action("Sửa…", self.edit_current, "F2")
+                                        "Xem hồ sơ đảng viên đang chọn (Enter)", table_only=True)
+        self.edit_action = self._action("Sửa…", self.edit_current, "F2",
+                                        "Sửa thông tin đảng viên đang chọn (F2)", table_only=True)
         self.status_action = self._action("Đổi trạng thái…", self.change_current_status)
         self.receipt_action = self._action("In phiếu tiếp nhận…", self.print_current_receipt)
         self.archive_action = self._action("Lưu trữ", self.archive_selected,
@@ -207,54 +221,47 @@ class MembersView(QWidget):
                 menu.addAction(action)
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
-    def _on_data_changed(self, kind: str, ids: list[int]) -> None:
-        if kind == "member" and ids and all(self.model.row_of(i) >= 0 for i in ids):
+    def _on_data_changed(self, kind: Change, ids: tuple[int, ...]) -> None:
+        if kind is Change.MEMBERS and ids and all(self.model.row_of(i) >= 0 for i in ids):
             self.model.refresh_members(ids)
-        elif kind in ("member", "cells", "orgs"):
-            if kind != "member":
+        elif kind in (Change.MEMBERS, Change.CELLS, Change.ORGS):
+            if kind is not Change.MEMBERS:
                 self._fill_filters()
             self.model.reload()
 
-    def _ask_member(self, data: MemberInput | None, exclude_id: int | None) -> MemberInput | None:
-        """The dialog, then the duplicate warning; back to the dialog if the user wants to."""
-        cells, orgs = list_cells(self._factory), list_orgs(self._factory)
-        while True:
-            result = MemberDialog.edit(self, cells, orgs, data)
-            if result is None:
-                return None
-            matches = find_duplicates(self._factory, result, exclude_id)
-            if not matches:
-                return result
-            listing = "\n".join(f"• {m.full_name} ({m.birth_text}, {m.cell or 'chưa có chi bộ'})"
-                                 f" — {m.reason}" for m in matches[:10])
-            if messages.confirm(self, "Có thể bị trùng",
-                                f"Đảng viên này có thể đã có trong sổ:\n{listing}\n\n"
-                                "Vẫn lưu? (Chọn «Không» để quay lại sửa.)"):
-                return result
-            data = result
+    def _member_dialog(self, data: MemberInput | None, member_id: int | None) -> object:
+        """The member form, which checks duplicates and saves from inside itself."""
+        factory = self._factory
+
+        def commit(value: MemberInput) -> int:
+            if member_id is None:
+                return add_member(factory, value)
+            update_member(factory, member_id, value)
+            return member_id
+
+        return MemberDialog.edit(
+            self, list_cells(factory), list_orgs(factory), data, commit=commit,
+            duplicates=lambda value: find_duplicates(factory, value, member_id))
+
+    def _after_dialog(self, result: object) -> int | None:
+        """The saved member's id; opens the registered member the user chose instead."""
+        if isinstance(result, OpenExisting):
+            self.select_member(result.member_id)
+            self.open_member(result.member_id)
+            return None
+        return result if isinstance(result, int) else None
 
     def add_member(self) -> None:
-        data = self._ask_member(None, None)
-        if data is None:
-            return
-        try:
-            member_id = add_member(self._factory, data)
-        except (RegisterError, DatabaseError) as exc:  # DatabaseError: the disk is full
-            messages.error(self, "Không lưu được", str(exc))
-            return
-        self.events.announce("member")
-        self.select_member(member_id)
+        member_id = self._after_dialog(self._member_dialog(None, None))
+        if member_id is not None:
+            self.events.announce(Change.MEMBERS)
+            self.select_member(member_id)
 
     def edit_member(self, member_id: int) -> None:
-        data = self._ask_member(member_input(self._factory, member_id), member_id)
-        if data is None:
-            return
-        try:
-            update_member(self._factory, member_id, data)
-        except (RegisterError, DatabaseError) as exc:  # DatabaseError: the disk is full
-            messages.error(self, "Không lưu được", str(exc))
-            return
-        self.events.announce("member", [member_id])
+        saved = self._after_dialog(self._member_dialog(member_input(self._factory, member_id),
+                                                       member_id))
+        if saved is not None:
+            self.events.announce(Change.MEMBERS, [member_id])
 
     def edit_current(self) -> None:
         member_id = self.current_member_id()
@@ -265,15 +272,14 @@ class MembersView(QWidget):
         detail = member_detail(self._factory, member_id)
         if detail is None:
             return
-        answer = StatusDialog.ask(self, detail.full_name, detail.status)
-        if answer is None:
-            return
-        try:
-            change_status(self._factory, member_id, answer.status, answer.on, answer.reason)
-        except RegisterError as exc:
-            messages.error(self, "Không đổi được trạng thái", str(exc))
-            return
-        self.events.announce("member", [member_id])
+        factory = self._factory
+
+        def commit(answer: StatusInput) -> None:
+            change_status(factory, member_id, answer.status, answer.on, answer.reason)
+
+        since = max((s.start for s in detail.statuses if s.start), default=None)
+        if StatusDialog.ask(self, detail.full_name, detail.status, commit=commit, since=since):
+            self.events.announce(Change.MEMBERS, [member_id])
 
     def change_current_status(self) -> None:
         member_id = self.current_member_id()
@@ -314,11 +320,15 @@ class MembersView(QWidget):
         names = ", ".join(r.full_name for r in rows[:5]) + ("…" if len(rows) > 5 else "")
         if archived and not messages.confirm(
                 self, "Lưu trữ hồ sơ",
-                f"Lưu trữ {len(rows)} hồ sơ ({names})?\nHồ sơ được ẩn khỏi danh sách, "
+                f"Lưu trữ {format_int(len(rows))} hồ sơ ({names})?\nHồ sơ được ẩn khỏi danh sách, "
                 "không bị xóa; có thể khôi phục bất cứ lúc nào."):
             return
-        set_archived(self._factory, [r.id for r in rows], archived)
-        self.events.announce("member")
+        try:
+            set_archived(self._factory, [r.id for r in rows], archived)
+        except messages.REFUSED as exc:
+            messages.show_refusal(self, "Lưu trữ hồ sơ", exc)
+            return
+        self.events.announce(Change.MEMBERS, [r.id for r in rows])
 
     def archive_selected(self) -> None:
         self._set_archived(True)
@@ -354,9 +364,10 @@ class MembersView(QWidget):
         self.org_combo.addItem(ALL, None)
         for org in list_orgs(self._factory):
             self.org_combo.addItem(org.name, org.id)
-        self.org_combo.setMinimumContentsLength(18)
-        self.org_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        for combo, letters in ((self.org_combo, 18), (self.status_combo, 14)):
+            combo.setMinimumContentsLength(letters)  # long names are cut, not the window
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.status_combo.addItem(ALL, None)
         for status in MemberStatus:
             self.status_combo.addItem(MEMBER_STATUS[status], status.value)
@@ -396,8 +407,12 @@ class MembersView(QWidget):
     def apply_filter(self) -> None:
         self.model.set_filter(self.current_filter())
 
+    def _on_model_busy(self, busy: bool) -> None:
+        if busy:
+            self.count_label.setText("Đang tính… (sắp xếp theo tham gia năm nay)")
+
     def _on_model_completed(self, count: int) -> None:
-        self.count_label.setText(f"{count:,} đảng viên".replace(",", "."))
+        self.count_label.setText(f"{format_int(count)} đảng viên")
         self.count_changed.emit(count)
 
     def focus_search(self) -> None:

@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
-from models.catalogues.documents import NoIssuer, issuer_lines
-from models.catalogues.settings import load_settings
+from models.catalogues.documents import NoIssuer
 from models.catalogues.ward import list_cells, list_orgs
-from models.figures.summary import Cancelled, attendance_summary, member_list, year_summary
-from models.text.vntext import fold
-from reports.layout.party_doc import Margins
+from models.dates import FIRST_YEAR, LAST_YEAR
+from models.figures.common import Cancelled
+from models.store.output import output_file
+from reports import print_jobs
 from ui.shell import messages
 from ui.shell.events import AppEvents
 from ui.shell.pdf_preview import PdfPreviewDialog
@@ -48,10 +48,6 @@ REPORTS = (
      "Gửi Thành ủy và Đảng ủy Than: số đảng viên theo tổ chức và chi bộ, tiếp nhận, chuyển đi, "
      "miễn sinh hoạt, buổi sinh hoạt, tỷ lệ tham gia, phiếu nhận xét."),
 )
-
-
-def _slug(text: str) -> str:
-    return "-".join(fold(text).split()) or "bao-cao"
 
 
 class ReportsView(QWidget):
@@ -77,7 +73,7 @@ class ReportsView(QWidget):
             choices.addWidget(note)
         self.kind.button(0).setChecked(True)
         self.year = QSpinBox()
-        self.year.setRange(1990, 2100)
+        self.year.setRange(FIRST_YEAR, LAST_YEAR)
         self.year.setValue(today().year)
         self.scope = QComboBox()
         self.scope.setMinimumContentsLength(30)
@@ -143,14 +139,12 @@ class ReportsView(QWidget):
         return (key, None) if kind == "cell" else (None, key)
 
     def make(self, *, excel: bool) -> None:
-        """Build the chosen report on a worker thread (progress and Cancel after half a
-        second), then open the PDF in the preview or save the workbook."""
+        """Write the chosen report through its print job on a worker thread (progress and
+        Cancel after half a second), then open the PDF in the preview or save the workbook."""
         report, year = self.report(), self.year.value()
         cell_id, org_id = self._scope()
-        names = {"members": "danh-sach-dang-vien", "attendance": f"tong-hop-sinh-hoat-{year}",
-                 "summary": f"bao-cao-tong-hop-{year}"}
-        scope_name = self.scope.currentText() if self.scope.isEnabled() else ""
-        suggested = names[report] + (f"-{_slug(scope_name)}" if cell_id or org_id else "")
+        scope_name = self.scope.currentText() if cell_id or org_id else ""
+        suggested = print_jobs.file_stem(report, year, scope_name)
         target: Path | None = None
         if excel:
             chosen = messages.save_file(self, "Lưu bảng tính", f"{suggested}.xlsx",
@@ -161,38 +155,27 @@ class ReportsView(QWidget):
         else:
             target = Path(tempfile.mkdtemp(prefix="sodangvien-")) / f"{suggested}.pdf"
         factory, today = self.factory, self.today()
-        margins = Margins(*load_settings(factory).margins_mm)
+        final = target
 
         def work(progress: Any, cancelled: Any) -> Path:
-            issuer: Any = None if excel else issuer_lines(factory, cell_id, today)
+            # the one output function: owner-only, never onto the register (the save dialog
+            # has asked about replacing another file)
+            with output_file(final, overwrite=True) as written:
+                write(progress, cancelled, written)
+            return final
+
+        def write(progress: Any, cancelled: Any, target: Path) -> Path:
             if report == "members":
-                data: Any = member_list(factory, cell_id=cell_id, workplace_org_id=org_id,
-                                        progress=progress, cancelled=cancelled)
-                from reports.documents.member_list import member_list_pdf, member_list_xlsx
-                if excel:
-                    member_list_xlsx(data, target, made_on=today, progress=progress,
-                                     cancelled=cancelled)
-                else:
-                    member_list_pdf(data, issuer, target, margins, printed_on=today,
-                                    progress=progress, cancelled=cancelled)
+                print_jobs.member_book(factory, target, cell_id=cell_id, org_id=org_id,
+                                       excel=excel, today=today, progress=progress,
+                                       cancelled=cancelled)
             elif report == "attendance":
-                data = attendance_summary(factory, year, cell_id=cell_id, progress=progress)
-                from reports.documents.attendance_summary import (
-                    attendance_summary_pdf,
-                    attendance_summary_xlsx,
-                )
-                if excel:
-                    attendance_summary_xlsx(data, target, made_on=today)
-                else:
-                    attendance_summary_pdf(data, issuer, target, margins, printed_on=today,
-                                           progress=progress, cancelled=cancelled)
+                print_jobs.attendance_summary(factory, year, target, cell_id=cell_id,
+                                              excel=excel, today=today, progress=progress,
+                                              cancelled=cancelled)
             else:
-                data = year_summary(factory, year, today=today, progress=progress)
-                from reports.documents.summary_report import summary_pdf, summary_xlsx
-                if excel:
-                    summary_xlsx(data, target, made_on=today)
-                else:
-                    summary_pdf(data, issuer, target, margins, printed_on=today)
+                print_jobs.year_summary(factory, year, target, excel=excel, today=today,
+                                        progress=progress)
             return target
 
         def done(path: Path) -> None:

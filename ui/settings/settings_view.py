@@ -1,21 +1,21 @@
 """Cài đặt: the ward's names, print margins, the comment round's dates, backups, the user's name,
 and the regulation in force by year.
 
-The form is saved by «Lưu» in one transaction and reloaded by «Hoàn tác»; every message appears in
-red under its field, from the same ``validate_settings`` the service checks with.  Regulations are
-a list of their own, saved one by one through their dialog.
+The form is saved by «Lưu» in one transaction and reloaded by «Hoàn tác»; a wrong field is framed
+in red and its message, from the same ``validate_settings`` the service checks with, shows in the
+line beside the buttons (nothing moves).  Leaving the page or closing the window with changes asks
+Lưu / Không lưu / Hủy.  Regulations are a list of their own, saved one by one through their dialog.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QDateEdit,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -23,11 +23,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
 from models.catalogues.settings import (
     OPTION_BY_KEY,
@@ -44,16 +42,15 @@ from models.catalogues.settings import (
     validate_ward_names,
 )
 from models.catalogues.ward import party_org_name_for
-from ui.catalogues.catalogue_dialogs import (
-    ERROR_STYLE,
-    HINT_STYLE,
-    RegulationDialog,
-    show_errors,
-    try_save,
-    with_error,
-)
+from ui.catalogues.catalogue_dialogs import RegulationDialog, try_save
 from ui.catalogues.catalogues_view import CatalogueTableModel, Column, button, make_table
 from ui.shell import messages
+from ui.shell.events import Change
+from ui.shell.forms import INVALID_STYLE, FieldChecks, MessageLine, hint_label
+from ui.shell.screen import scrolling
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 MARGINS = ("margin_top", "margin_bottom", "margin_left", "margin_right")
 # day/month pickers run in a year without 29 February, as the rule does (validate_settings)
@@ -61,10 +58,9 @@ PICKER_YEAR = 2001
 VIETNAMESE = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
 
 
-def choose_folder(parent: QWidget | None, title: str, start: str) -> str | None:
-    """Ask for a folder; None when the user cancels.  (Tests patch this function.)"""
-    folder = QFileDialog.getExistingDirectory(parent, title, start)
-    return folder or None
+# below this width the groups stand in one column
+TWO_COLUMNS = 860
+SAVED_STYLE = "color: #1b5e20;"
 
 
 def _day_month_edit() -> QDateEdit:
@@ -87,40 +83,39 @@ def _left(widget: QWidget) -> QHBoxLayout:
 class SettingsView(QWidget):
     """Cài đặt."""
 
-    changed = Signal(str)  # "settings" / "ward", after a save
+    changed = Signal(object)  # Change.SETTINGS / Change.WARD, after a save
 
     def __init__(self, factory: sessionmaker[Session], parent: QWidget | None = None, *,
                  read_only: bool = False) -> None:
         super().__init__(parent)
         self._factory = factory
         self.read_only = read_only
-        self.error_labels: dict[str, QLabel] = {}
         self._loaded: tuple[Settings, WardNames | None] | None = None
+        self.setStyleSheet(INVALID_STYLE)
+        self.message_line = MessageLine()
+        self.checks = FieldChecks(self.message_line, self)
+        self.checks.show_all = True  # a stored value is never "untouched": show at once
 
         title = QLabel("Cài đặt")
         title.setObjectName("pageTitle")
         content = QWidget()
-        grid = QGridLayout(content)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
-        grid.addWidget(self._ward_group(), 0, 0)
-        grid.addWidget(self._margins_group(), 0, 1)
-        grid.addWidget(self._round_group(), 1, 0)
-        grid.addWidget(self._user_group(), 1, 1)
-        grid.addWidget(self._regulations_group(), 2, 0, 1, 2)
-        grid.setRowStretch(3, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(content)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._grid = QGridLayout(content)
+        self._groups = (self._ward_group(), self._margins_group(), self._round_group(),
+                        self._user_group())
+        self._regulations = self._regulations_group()
+        self._columns = 0
+        self._arrange(2)
+        scroll = scrolling(content)
 
         self.save_button = QPushButton("Lưu")
         self.save_button.setDefault(True)
         self.revert_button = QPushButton("Hoàn tác")
         self.revert_button.setToolTip("Bỏ các thay đổi chưa lưu, nạp lại cài đặt đã lưu")
         self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
         bar = QHBoxLayout()
-        bar.addWidget(self.status_label, 1)
+        bar.addWidget(self.message_line, 1)
+        bar.addWidget(self.status_label)
         bar.addWidget(self.revert_button)
         bar.addWidget(self.save_button)
         layout = QVBoxLayout(self)
@@ -145,12 +140,38 @@ class SettingsView(QWidget):
         self.revert()
         self.reload_regulations()
 
+    def _arrange(self, columns: int) -> None:
+        """The four groups in two columns, or in one on a narrow window; regulations below."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for group in (*self._groups, self._regulations):
+            self._grid.removeWidget(group)
+        for n, group in enumerate(self._groups):
+            self._grid.addWidget(group, n // columns, n % columns)
+        rows = (len(self._groups) + columns - 1) // columns
+        self._grid.addWidget(self._regulations, rows, 0, 1, columns)
+        for column in range(2):
+            self._grid.setColumnStretch(column, 1 if column < columns else 0)
+        self._grid.setRowStretch(rows + 1, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange(2 if event.size().width() >= TWO_COLUMNS else 1)
+        super().resizeEvent(event)
+
     # -- building ----------------------------------------------------------------------------
-    def _add(self, form: QFormLayout, key: str, label: str, widget: QWidget | QHBoxLayout,
-             hint: str = "") -> None:
-        box, error = with_error(widget, hint)
-        self.error_labels[key] = error
-        form.addRow(label, box)
+    def _add(self, form: QFormLayout, key: str, label: str, widget: QWidget,
+             hint: str = "", row: QHBoxLayout | None = None) -> None:
+        """A field framed in red when wrong; ``row``: the layout it stands in, if not alone."""
+        text = QLabel(label)
+        text.setBuddy(widget)
+        if row is None:
+            form.addRow(text, widget)
+        else:
+            form.addRow(text, row)
+        self.checks.add(key, widget, text)
+        if hint:
+            form.addRow("", hint_label(hint))
 
     def _ward_group(self) -> QGroupBox:
         group = QGroupBox("Đảng ủy phường (xã)")
@@ -161,17 +182,13 @@ class SettingsView(QWidget):
         self.parent_name.setPlaceholderText("Ví dụ: Đảng bộ thành phố Đông Triều")
         self.place_name = QLineEdit()
         self.place_name.setPlaceholderText("Ví dụ: Đông Triều")
-        self.party_org_label = QLabel()
-        self.party_org_label.setStyleSheet(HINT_STYLE)
+        self.party_org_label = hint_label("")
         self._add(form, "committee_name", "Tên đảng ủy *", self.committee_name)
         form.addRow("Tên đảng bộ", self.party_org_label)
         self._add(form, "parent_name", "Tổ chức đảng cấp trên *", self.parent_name)
         self._add(form, "place_name", "Địa danh ghi ngày tháng *", self.place_name)
-        note = QLabel("Dòng tiêu đề và người ký in trên văn bản sửa ở Danh mục › Cơ quan ban "
-                      "hành văn bản (theo ngày áp dụng).")
-        note.setStyleSheet(HINT_STYLE)
-        note.setWordWrap(True)
-        form.addRow(note)
+        form.addRow(hint_label("Dòng tiêu đề và người ký in trên văn bản sửa ở Danh mục › Cơ quan "
+                               "ban hành văn bản (theo ngày áp dụng)."))
         return group
 
     def _margins_group(self) -> QGroupBox:
@@ -189,11 +206,9 @@ class SettingsView(QWidget):
             spin.setFixedWidth(110)
             self.margins[key] = spin
             minimum = f"{option.minimum:g}"
-            self._add(form, key, f"{option.label} (tối thiểu {minimum})", _left(spin))
-        note = QLabel("Mặc định theo Hướng dẫn 36-HD/VPTW: trên 25, dưới 25, trái 35, phải 15.")
-        note.setStyleSheet(HINT_STYLE)
-        note.setWordWrap(True)
-        form.addRow(note)
+            self._add(form, key, f"{option.label} (tối thiểu {minimum})", spin, row=_left(spin))
+        form.addRow(hint_label("Mặc định theo Hướng dẫn 36-HD/VPTW: trên 25, dưới 25, trái 35, "
+                               "phải 15."))
         return group
 
     def _round_group(self) -> QGroupBox:
@@ -201,11 +216,12 @@ class SettingsView(QWidget):
         form = QFormLayout(group)
         self.reference = _day_month_edit()
         self.deadline = _day_month_edit()
-        self._add(form, "reference_day", "Ngày chốt danh sách", _left(self.reference),
+        self._add(form, "reference_day", "Ngày chốt danh sách", self.reference,
                   "Đảng viên có tên trong sổ vào ngày này (và không miễn sinh hoạt) được lập "
-                  "phiếu nhận xét của năm.")
-        self._add(form, "deadline_day", "Hạn gửi nhận xét", _left(self.deadline),
-                  "Hạn mặc định của mỗi đợt; sửa được cho từng năm và từng tổ chức đảng.")
+                  "phiếu nhận xét của năm.", _left(self.reference))
+        self._add(form, "deadline_day", "Hạn gửi nhận xét", self.deadline,
+                  "Hạn mặc định của mỗi đợt; sửa được cho từng năm và từng tổ chức đảng.",
+                  _left(self.deadline))
         return group
 
     def _user_group(self) -> QGroupBox:
@@ -222,14 +238,14 @@ class SettingsView(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.backup_dir, 1)
         row.addWidget(self.choose_button)
-        self._add(form, "backup_dir", "Thư mục sao lưu", row,
-                  "Nên chọn ổ đĩa khác hoặc thẻ nhớ để giữ bản sao an toàn.")
+        self._add(form, "backup_dir", "Thư mục sao lưu", self.backup_dir,
+                  "Nên chọn ổ đĩa khác hoặc thẻ nhớ để giữ bản sao an toàn.", row)
         return group
 
     def _regulations_group(self) -> QGroupBox:
         group = QGroupBox("Quy định áp dụng theo năm")
         self.regulation_model = CatalogueTableModel((
-            Column("Áp dụng từ năm", lambda r: r.from_year, 110),
+            Column("Áp dụng từ năm", lambda r: str(r.from_year), 110),  # a year: no dot
             Column("Quy định", lambda r: r.code, 110),
             Column("Dòng căn cứ in trên văn bản", lambda r: r.basis_line, 600),
         ), self, inactive=lambda r: False)
@@ -238,17 +254,16 @@ class SettingsView(QWidget):
         self.add_regulation_button = button("Thêm…", self.add_regulation)
         self.edit_regulation_button = button("Sửa…", self.edit_regulation)
         self.delete_regulation_button = button("Xóa", self.delete_regulation)
-        note = QLabel("Thay đổi trong bảng này được lưu ngay. Mỗi năm dùng quy định có năm áp "
-                      "dụng gần nhất.")
-        note.setStyleSheet(HINT_STYLE)
+        note = hint_label("Thay đổi trong bảng này được lưu ngay. Mỗi năm dùng quy định có năm "
+                          "áp dụng gần nhất.")
         bar = QHBoxLayout()
         for push in (self.add_regulation_button, self.edit_regulation_button,
                      self.delete_regulation_button):
             bar.addWidget(push)
         bar.addStretch()
-        bar.addWidget(note)
         layout = QVBoxLayout(group)
         layout.addLayout(bar)
+        layout.addWidget(note)
         layout.addWidget(self.regulation_table)
         self.regulation_table.activated.connect(lambda *_: self.edit_regulation())
         self.regulation_table.selectionModel().selectionChanged.connect(
@@ -308,18 +323,28 @@ class SettingsView(QWidget):
                 or (ward is not None and self.ward_values() != ward))
 
     def _on_form_changed(self) -> None:
-        show_errors(self.error_labels, self.form_errors())
+        self.checks.show(self.form_errors())
         dirty = self.is_dirty()
         self.save_button.setEnabled(dirty and not self.read_only)
         self.revert_button.setEnabled(dirty)
         self.status_label.setStyleSheet("")
         self.status_label.setText("Có thay đổi chưa lưu." if dirty else "")
 
+    # -- leaving the page --------------------------------------------------------------------
+    def has_unsaved_changes(self) -> bool:
+        return self.is_dirty() and not self.read_only
+
+    def save_changes(self) -> bool:
+        return self.save()
+
+    def discard_changes(self) -> None:
+        self.revert()
+
     def _on_committee_changed(self) -> None:
         self.party_org_label.setText(party_org_name_for(self.committee_name.text()) or "—")
 
     def _on_choose_clicked(self) -> None:
-        folder = choose_folder(self, "Chọn thư mục sao lưu", self.backup_dir.text())
+        folder = messages.open_folder(self, "Chọn thư mục sao lưu", self.backup_dir.text())
         if folder:
             self.backup_dir.setText(folder)
 
@@ -332,16 +357,24 @@ class SettingsView(QWidget):
             edit.setEnabled(ward is not None and not self.read_only)
         self._fill(settings, ward)
         self._on_form_changed()
+        if self.read_only:  # shown, not editable: nothing typed here could be saved
+            for widget in (*self.margins.values(), self.reference, self.deadline,
+                           self.user_name, self.backup_dir, self.choose_button):
+                widget.setEnabled(False)
+            self.status_label.setText("Chế độ chỉ xem: không sửa được cài đặt.")
 
     def save(self) -> bool:
         """Lưu: everything on the form in one transaction; nothing when a field is invalid."""
         if self._loaded is None or self.read_only:
             return False
         errors = self.form_errors()
-        show_errors(self.error_labels, errors)
+        self.checks.show(errors)
         if errors:
-            self.status_label.setStyleSheet(ERROR_STYLE)
+            self.status_label.setStyleSheet("")
             self.status_label.setText("Chưa lưu: hãy sửa các mục báo đỏ.")
+            first = self.checks.first_invalid()
+            if first is not None:
+                first.setFocus(Qt.FocusReason.OtherFocusReason)
             return False
         old_settings, old_ward = self._loaded
         settings, ward = self.settings_values(), self.ward_values() if old_ward else None
@@ -350,12 +383,12 @@ class SettingsView(QWidget):
         if saved is None:
             return False
         self.revert()
-        self.status_label.setStyleSheet("color: #1b5e20;")
+        self.status_label.setStyleSheet(SAVED_STYLE)
         self.status_label.setText("Đã lưu cài đặt.")
         if saved != old_settings:
-            self.changed.emit("settings")
+            self.changed.emit(Change.SETTINGS)
         if ward is not None and old_ward is not None and self._loaded[1] != old_ward:
-            self.changed.emit("ward")
+            self.changed.emit(Change.WARD)
         return True
 
     # -- regulations -------------------------------------------------------------------------
@@ -381,25 +414,24 @@ class SettingsView(QWidget):
             selected and self.regulation_model.rowCount() > 1)
 
     def add_regulation(self) -> None:
-        value = RegulationDialog.add(self, self.regulation_model.rows())
-        if value is None:
-            return
-        row = try_save(self, lambda: save_regulation(self._factory, value))
+        factory = self._factory
+        row = RegulationDialog.add(self, self.regulation_model.rows(),
+                                   commit=lambda value: save_regulation(factory, value))
         if row is not None:
             self.reload_regulations(row.id)
-            self.changed.emit("settings")
+            self.changed.emit(Change.SETTINGS)
 
     def edit_regulation(self) -> None:
         current = self._current_regulation()
         if current is None or self.read_only:
             return
-        value = RegulationDialog.edit(self, current, self.regulation_model.rows())
-        if value is None:
-            return
-        row = try_save(self, lambda: save_regulation(self._factory, value, current.id))
+        factory = self._factory
+        row = RegulationDialog.edit(
+            self, current, self.regulation_model.rows(),
+            commit=lambda value: save_regulation(factory, value, current.id))
         if row is not None:
             self.reload_regulations(row.id)
-            self.changed.emit("settings")
+            self.changed.emit(Change.SETTINGS)
 
     def delete_regulation(self) -> None:
         current = self._current_regulation()
@@ -415,4 +447,4 @@ class SettingsView(QWidget):
 
         if try_save(self, delete):
             self.reload_regulations()
-            self.changed.emit("settings")
+            self.changed.emit(Change.SETTINGS)

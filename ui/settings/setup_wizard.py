@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.catalogues.ward import CellInput, WardSetup, validate_setup
+from ui.shell import messages
 
 START_PAGE, WARD_PAGE, CELLS_PAGE, SAMPLE_PAGE = range(4)
 
@@ -199,6 +200,41 @@ class FirstRunDialog(QWizard):
             secretary_name=self.ward_page.secretary.text(),
             cells=self.cells_page.cells(),
         )
+
+    def has_typed(self) -> bool:
+        """Something of the user's own ward was typed (the sample choice types nothing)."""
+        page = self.ward_page
+        return not self.start_page.sample.isChecked() and (
+            any(e.text().strip() for e in (page.committee, page.parent_name, page.place,
+                                           page.secretary)) or bool(self.cells_page.cells()))
+
+    def reject(self) -> None:
+        """Hủy, Esc or the window's close button with the ward typed in: Lưu (finish here, if
+        what was typed is complete) / Không lưu / Hủy (back to the assistant)."""
+        if self.has_typed():
+            answer = messages.ask_unsaved(self, self.windowTitle(),
+                                          "Thông tin đảng ủy phường đã nhập chưa được lưu. Lưu "
+                                          "lại không?")
+            if answer is messages.Unsaved.CANCEL:
+                return
+            if answer is messages.Unsaved.SAVE:
+                self._finish_now()
+                return
+        super().reject()
+
+    def _finish_now(self) -> None:
+        if not self.ward_page.isComplete():
+            self.ward_page.error.setText("Chưa lưu: hãy nhập đủ các mục có dấu *.")
+            while self.currentPage() is not self.ward_page and self.currentId() > WARD_PAGE:
+                self.back()
+            return
+        errors = validate_setup(self._setup())
+        if errors:
+            if self.currentPage() is not self.cells_page:
+                self.next()
+            self.cells_page.error.setText("\n".join(errors.values()))
+            return
+        self.accept()
 
     def validateCurrentPage(self) -> bool:
         if self.currentPage() is self.cells_page:

@@ -20,12 +20,15 @@ from models.store.backups import lock_for
 from models.store.db import Database, DatabaseError, default_database_path, open_database
 from models.store.dbcheck import FileCheck
 from ui.settings.setup_wizard import FirstRunChoice, FirstRunDialog
-from ui.shell import messages
+from ui.shell import errors, messages
 from ui.shell.fonts import register_fonts, ui_font
 from ui.shell.main_window import MainWindow
 from ui.shell.tasks import Task, TaskCancelled
+from ui.shell.translations import QtVietnamese
+from ui.shell.translations import install as install_translator
 
 APP_NAME = "Sổ đảng viên 213"
+SELF_CHECK_ENV = "SDV_SELF_CHECK"
 
 
 def application() -> QApplication:
@@ -34,6 +37,8 @@ def application() -> QApplication:
         app = QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("SoDangVien213")
+    if not app.findChildren(QtVietnamese):
+        install_translator(app)
     register_fonts()
     app.setFont(ui_font(10))
     return app
@@ -133,6 +138,7 @@ def open_for_window(path: Path, lock: FileLock,
 def run_gui(db_arg: Path | None, precheck: Future[FileCheck] | None = None) -> int:
     """Start the window on a database; ``precheck`` is its check already under way, if any."""
     app = application()
+    _hook, uninstall_hook = errors.install()  # an error nobody caught: logged, then told
     path = Path(db_arg) if db_arg is not None else default_database_path()
     lock = instance_lock(path)
     try:
@@ -145,9 +151,17 @@ def run_gui(db_arg: Path | None, precheck: Future[FileCheck] | None = None) -> i
         gc.freeze()
         if os.environ.get("SDV_BENCH_FIRST_PAINT"):
             _report_first_paint(window)
-        window.show()
+        if os.environ.get(SELF_CHECK_ENV):  # packaging/smoke.py: is everything in the build?
+            from ui.shell.selfcheck import check_after_start
+
+            check_after_start(window, Path(os.environ[SELF_CHECK_ENV]))
+        window.show_for_screen()
         return app.exec()
+    except Exception as exc:  # before the window shows: nothing else would tell the user
+        errors.fatal(exc)
+        return 1
     finally:
+        uninstall_hook()
         if lock.is_locked:
             lock.release()
 

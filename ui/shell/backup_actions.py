@@ -8,7 +8,6 @@ restored file in place of the old one.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,8 +16,13 @@ from PySide6.QtWidgets import QWidget
 
 from models import clock
 from models.catalogues.settings import load_settings
-from models.store import history
-from models.store.backups import RestoreResult, backup_database, restore_database
+from models.store import history, output
+from models.store.backups import (
+    RestoreResult,
+    backup_database,
+    compare_registers,
+    restore_database,
+)
 from models.store.db import Database, open_database
 from models.store.dbcheck import DatabaseError, check_file
 from ui.shell import messages
@@ -35,7 +39,10 @@ _WINDOWS: list[MainWindow] = []
 
 
 def install_file_menu(window: MainWindow) -> None:
-    """Add the "Tệp" menu with both actions to a main window."""
+    """Add the "Tệp" menu with both actions to a main window; guard the register's backup
+    folder against every file the window saves."""
+    db = window.db
+    output.protect(db.path, lambda: [backup_folder(db)])
     menu = window.menuBar().addMenu("&Tệp")
     backup = QAction("Sao lưu ngay…", window)
     backup.triggered.connect(lambda: back_up_now(window, window.db))
@@ -61,7 +68,7 @@ def back_up_now(parent: QWidget | None, db: Database) -> Path | None:
         out = out.with_suffix(".sqlite")
     try:
         saved = backup_database(db.path, out)
-    except DatabaseError as exc:
+    except (DatabaseError, OSError) as exc:
         messages.error(parent, "Không sao lưu được", str(exc))
         return None
     messages.info(parent, "Đã sao lưu",
@@ -85,17 +92,12 @@ def restore_from_backup(window: MainWindow) -> MainWindow | None:
         if source.resolve() == db.path.resolve():
             raise DatabaseError("Đây chính là cơ sở dữ liệu đang mở, không phải một bản sao lưu.")
         check_file(source)  # a bad file is refused before the question, not after it
+        facts = compare_registers(db.path, source)  # whose data it is, beside ours
     except DatabaseError as exc:
         messages.error(window, "Không khôi phục được", str(exc))
         return None
     folder = backup_folder(db)
-    taken = datetime.fromtimestamp(source.stat().st_mtime)
-    if not messages.confirm(
-            window, RESTORE_TITLE,
-            f"Toàn bộ dữ liệu đang dùng sẽ được THAY THẾ bằng dữ liệu của bản sao lưu:\n{source}\n"
-            f"(tệp lưu lúc {taken:%H:%M ngày %d/%m/%Y}).\n\n"
-            "Những gì đã nhập sau thời điểm đó sẽ không còn trong sổ. Dữ liệu hiện tại được lưu "
-            f"lại trước khi thay, trong thư mục:\n{folder}\n\nKhôi phục?"):
+    if not messages.confirm(window, RESTORE_TITLE, restore_question(source, facts, folder)):
         return None
     db.close()  # no connection may stay open on the file being replaced
     try:
@@ -106,6 +108,20 @@ def restore_from_backup(window: MainWindow) -> MainWindow | None:
                        f"{exc}\n\nDữ liệu hiện tại không bị thay đổi.")
         return None
     return reopen(window, result, source)
+
+
+def restore_question(source: Path, facts: list[str], folder: Path) -> str:
+    """The question before a restore: the backup's ward, members and date beside the current
+    ones, the warning first when the wards differ."""
+    warning = [line for line in facts if line.startswith("CẢNH BÁO")]
+    rest = [line for line in facts if not line.startswith("CẢNH BÁO")]
+    return "\n\n".join([
+        *warning,
+        f"Toàn bộ dữ liệu đang dùng sẽ được THAY THẾ bằng dữ liệu của bản sao lưu:\n{source}",
+        "\n".join(rest),
+        "Những gì đã nhập sau thời điểm của bản sao lưu sẽ không còn trong sổ. Dữ liệu hiện tại "
+        f"được lưu lại trước khi thay, trong thư mục:\n{folder}",
+        "Khôi phục?"])
 
 
 def reopen(old: MainWindow, result: RestoreResult, source: Path) -> MainWindow | None:

@@ -1,14 +1,31 @@
-"""Change propagates as data: after a mutation the caller announces it once; views refresh
-themselves (STYLE.md §7)."""
+"""Change propagates as data: after a mutation the caller announces it once, with the ids that
+changed; views refresh themselves (STYLE.md §7)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
 
 from PySide6.QtCore import QObject, Signal
 
 
-class AppEvents(QObject):
-    # kind ("member", "cells", "orgs", "settings", ...), and the ids that changed (may be empty)
-    data_changed = Signal(str, object)
+class Change(StrEnum):
+    """What kind of record changed.  A ``StrEnum``: code that still compares with the plain
+    words keeps working while it moves over."""
 
-    def announce(self, kind: str, ids: list[int] | None = None) -> None:
-        self.data_changed.emit(kind, list(ids or []))
+    MEMBERS = "member"
+    CELLS = "cells"
+    ORGS = "orgs"
+    ISSUERS = "issuers"
+    ACTIVITIES = "activity"
+    COMMENTS = "comments"
+    SETTINGS = "settings"
+    WARD = "ward"
+
+
+class AppEvents(QObject):
+    # a Change, and the tuple of ids that changed (empty: anything of that kind may have)
+    data_changed = Signal(object, object)
+
+    def announce(self, kind: Change, ids: Iterable[int] = ()) -> None:
+        self.data_changed.emit(Change(kind), tuple(ids))

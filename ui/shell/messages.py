@@ -1,8 +1,42 @@
-"""Every message box and file dialog of the program goes through here, so tests can patch them."""
+"""Every message box and file dialog of the program goes through here, so tests can patch them;
+and the one way a refused change becomes a Vietnamese message (``refusal``)."""
 
 from __future__ import annotations
 
+import logging
+from enum import Enum
+
 from PySide6.QtWidgets import QMessageBox, QWidget
+from sqlalchemy.exc import SQLAlchemyError
+
+from models.store.dbcheck import DatabaseError
+
+log = logging.getLogger(__name__)
+
+# What a change may be refused with, and shown as a message instead of a crash: a rule of the
+# models (their errors are ValueError or LookupError subclasses with a Vietnamese text), a full
+# disk or a locked file.  Anything else is a bug: it goes on to the exception hook and the log.
+REFUSED: tuple[type[BaseException], ...] = (ValueError, LookupError, DatabaseError,
+                                            SQLAlchemyError, OSError)
+# what reading the database may fail with while the program is fine (a locked or vanished file)
+DATABASE_FAILURES: tuple[type[BaseException], ...] = (DatabaseError, SQLAlchemyError)
+
+
+def refusal(exc: BaseException) -> str:
+    """The Vietnamese message of a refused change; a database failure gets a plain one."""
+    if isinstance(exc, SQLAlchemyError):
+        log.warning("database refused a change", exc_info=exc)
+        return ("Cơ sở dữ liệu đang bận hoặc không ghi được; chưa có gì thay đổi. Hãy thử lại "
+                f"sau ít phút. ({type(exc).__name__})")
+    if isinstance(exc, OSError) and not isinstance(exc, DatabaseError):
+        log.warning("a file could not be read or written", exc_info=exc)
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"Không đọc hoặc ghi được tệp{where}: {exc.strerror or exc}."
+    return str(exc)
+
+
+def show_refusal(parent: QWidget | None, title: str, exc: BaseException) -> None:
+    error(parent, title, refusal(exc))
 
 
 def error(parent: QWidget | None, title: str, text: str) -> None:
@@ -23,6 +57,32 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     box.setEscapeButton(no)
     box.exec()
     return box.clickedButton() is yes
+
+
+class Unsaved(Enum):
+    """The answer to "there are unsaved changes"."""
+
+    SAVE = "save"
+    DISCARD = "discard"
+    CANCEL = "cancel"  # stay where you are, with what you typed
+
+
+def ask_unsaved(parent: QWidget | None, title: str, text: str) -> Unsaved:
+    """Lưu / Không lưu / Hủy, with Esc (and the window's close button) meaning Hủy."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton,
+                      parent)
+    save = box.addButton("Lưu", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("Không lưu", QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton("Hủy", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(save)
+    box.setEscapeButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is save:
+        return Unsaved.SAVE
+    if clicked is discard:
+        return Unsaved.DISCARD
+    return Unsaved.CANCEL
 
 
 def save_file(parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:
@@ -49,15 +109,18 @@ def open_folder(parent: QWidget | None, title: str, start: str = "") -> str | No
     return path or None
 
 
-def choose(parent: QWidget | None, title: str, text: str, choices: list[str]) -> int | None:
-    """A question with several answers (Vietnamese buttons, the last one "Hủy"); the index of
-    the answer chosen, None for "Hủy"."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton,
-                      parent)
+def choose(parent: QWidget | None, title: str, text: str, choices: list[str], *,
+           cancel: str = "Hủy", default: int | None = 0, warning: bool = False) -> int | None:
+    """A question with several answers (Vietnamese buttons, the last one ``cancel``, also the
+    Esc key); the index of the answer chosen, None for ``cancel``.  ``default`` is the answer
+    Enter gives (None: ``cancel``); ``warning`` shows the warning sign instead of the question
+    mark."""
+    icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Question
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
     buttons = [box.addButton(choice, QMessageBox.ButtonRole.AcceptRole) for choice in choices]
-    cancel = box.addButton("Hủy", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(buttons[0])
-    box.setEscapeButton(cancel)
+    cancel_button = box.addButton(cancel, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(buttons[default] if default is not None else cancel_button)
+    box.setEscapeButton(cancel_button)
     box.exec()
     clicked = box.clickedButton()
     return next((n for n, button in enumerate(buttons) if button is clicked), None)

@@ -43,7 +43,10 @@ from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QHBoxLayout,
     QLabel,
+    QProgressBar,
+    QPushButton,
     QSizePolicy,
     QSpinBox,
     QStyle,
@@ -52,6 +55,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.formats import format_int
+from models.store.output import write_bytes
 from ui.shell import messages
 from ui.shell.tasks import Task
 
@@ -232,10 +237,19 @@ class PdfPreviewDialog(QDialog):
         self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.view.viewport().installEventFilter(self)
         self._build_toolbar()
+        # what the print job wants read before printing (a sheet over one page, a roll call
+        # not finished): above the pages, never in a box the user must click away
+        self.notice = QLabel("", self)
+        self.notice.setWordWrap(True)
+        self.notice.setObjectName("printNotice")
+        self.notice.setStyleSheet("background: #fff4ce; color: #5c3c00; padding: 6px 8px;")
+        self.notice.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
+        layout.addWidget(self.pending_bar)
+        layout.addWidget(self.notice)
         layout.addWidget(self.view, 1)
         self.view.pageNavigator().currentPageChanged.connect(self._on_navigator_page_changed)
         self.view.zoomFactorChanged.connect(self._on_view_zoom_changed)
@@ -249,12 +263,14 @@ class PdfPreviewDialog(QDialog):
     @classmethod
     def show_pdf(cls, parent: QWidget | None, path: str | Path, title: str,
                  suggested_name: str, *, on_printed: Callable[[], None] | None = None,
-                 on_saved: Callable[[str], None] | None = None) -> None:
-        """Preview ``path`` modally; the callbacks say what the user did with it."""
+                 on_saved: Callable[[str], None] | None = None, notice: str = "") -> None:
+        """Preview ``path`` modally, `notice` (a warning of the print job) above the pages;
+        the callbacks say what the user did with it."""
         dialog = cls(path, title, suggested_name, parent)
         try:
             if dialog.document is None:
                 return  # the error has been shown
+            dialog.set_notice(notice)
             if on_printed is not None:
                 dialog.printed.connect(on_printed)
             if on_saved is not None:
@@ -299,7 +315,7 @@ class PdfPreviewDialog(QDialog):
         self.page_spin.blockSignals(True)
         self.page_spin.setRange(1, count)
         self.page_spin.blockSignals(False)
-        self.page_total.setText(f"/ {count}")
+        self.page_total.setText(f"/ {format_int(count)}")
         self._go_to(min(page, count - 1))
         title = (self._title or document.metaData(QPdfDocument.MetaDataField.Title)
                  or Path(path).stem)
@@ -308,16 +324,28 @@ class PdfPreviewDialog(QDialog):
         self._update_actions()
         return True
 
-    def set_pending(self, text: str | None) -> None:
-        """Say that only the first part is shown yet ("Đang chuẩn bị … 40%"): printing and
-        saving wait until ``set_pending(None)``, when the whole document is in place."""
+    def set_pending(self, text: str | None, done: int = 0, total: int = 0) -> None:
+        """Say that only the first part is shown yet ("Đang chuẩn bị … 40/1.568 phiếu"), with
+        a progress bar when ``total`` is known: printing and saving wait until
+        ``set_pending(None)``, when the whole document is in place.  The line sits under the
+        toolbar, never in its overflow menu, with a Hủy button beside it."""
         self._pending = text or ""
         self.pending_label.setText(self._pending)
+        self.pending_bar.setVisible(bool(self._pending))
+        self.pending_progress.setVisible(total > 0)
+        if total > 0:
+            self.pending_progress.setRange(0, total)
+            self.pending_progress.setValue(min(done, total))
         self._update_actions()
 
     @property
     def pending(self) -> bool:
         return bool(self._pending)
+
+    def set_notice(self, text: str | None) -> None:
+        """Show (or, with None or '', hide) a warning above the pages."""
+        self.notice.setText(text or "")
+        self.notice.setVisible(bool(text))
 
     # ----------------------------------------------------------------- building
 
@@ -398,9 +426,22 @@ class PdfPreviewDialog(QDialog):
         self.save_action = self._action("Lưu PDF…", "Lưu một bản PDF vào máy",
                                         self._on_save_triggered, ("Ctrl+S",),
                                         (theme.DocumentSave, pixmap.SP_DialogSaveButton))
-        self.pending_label = QLabel("", self)
-        self.pending_label.setStyleSheet("color: #8a5a00; padding-left: 8px;")
-        self.toolbar.addWidget(self.pending_label)
+        self.pending_bar = QWidget(self)
+        self.pending_label = QLabel("", self.pending_bar)
+        self.pending_label.setStyleSheet("color: #8a5a00;")
+        self.pending_label.setWordWrap(True)
+        self.pending_progress = QProgressBar(self.pending_bar)
+        self.pending_progress.setTextVisible(False)
+        self.pending_progress.setMaximumWidth(220)
+        self.pending_cancel = QPushButton("Hủy", self.pending_bar)
+        self.pending_cancel.setToolTip("Dừng chuẩn bị bản in và đóng cửa sổ xem trước")
+        self.pending_cancel.clicked.connect(self.reject)
+        pending_row = QHBoxLayout(self.pending_bar)
+        pending_row.setContentsMargins(8, 2, 8, 2)
+        pending_row.addWidget(self.pending_label, 1)
+        pending_row.addWidget(self.pending_progress)
+        pending_row.addWidget(self.pending_cancel)
+        self.pending_bar.hide()
         spacer = QWidget(self)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.toolbar.addWidget(spacer)
@@ -409,7 +450,9 @@ class PdfPreviewDialog(QDialog):
         self._sync_zoom_combo()
 
     def _fit_to_screen(self) -> None:
-        screen = self.screen().availableGeometry()
+        from ui.shell.screen import available
+
+        screen = available(self)
         self.resize(min(1000, int(screen.width() * 0.9)), int(screen.height() * 0.9))
 
     # ----------------------------------------------------------------- navigation
@@ -597,7 +640,7 @@ class PdfPreviewDialog(QDialog):
         path = Path(target)
         if not path.suffix:
             path = path.with_suffix(".pdf")
-        path.write_bytes(self._data)
+        write_bytes(path, self._data, overwrite=True)  # the save dialog asked already
         self.saved.emit(str(path))
 
     # ----------------------------------------------------------------- closing

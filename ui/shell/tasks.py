@@ -11,12 +11,16 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from models.formats import format_int
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 Work = Callable[[Progress, Cancelled], Any]
+CALCULATING = "Đang tính…"  # shown until the work reports how far it is
 
 
 class TaskCancelled(Exception):
@@ -48,19 +52,29 @@ class _Runnable(QRunnable):
 _RUNNING: set[Task] = set()
 
 
+def _alive(callback: Callable[..., Any]) -> bool:
+    """False when the callback is a method of a Qt object already deleted (its window closed
+    while the work ran): calling it would touch freed widgets."""
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
+
+
 class Task(QObject):
     """One running piece of work. It keeps itself alive until it has finished and its callback
     has run, so a caller may drop its reference at any time, even inside that callback."""
 
     def __init__(self, parent: QWidget | None, title: str, work: Work,
                  on_done: Callable[[Any], None], on_error: Callable[[BaseException], None],
-                 *, cancellable: bool = True) -> None:
-        super().__init__(parent)
+                 *, cancellable: bool = True, unit: str = "") -> None:
+        super().__init__()  # kept alive by _RUNNING, not by the window: it must outlive it
         self._stop = threading.Event()
         self._signals = _Signals()
         self._on_done = on_done
         self._on_error = on_error
-        self.dialog = QProgressDialog(title, "Hủy" if cancellable else "", 0, 0, parent)
+        self._title = title
+        self._unit = unit
+        self.dialog = QProgressDialog(f"{title}\n{CALCULATING}", "Hủy" if cancellable else "",
+                                      0, 0, parent)
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(500)
@@ -80,11 +94,16 @@ class Task(QObject):
         self._stop.set()
 
     def _on_progress(self, done: int, total: int) -> None:
-        if total > 0:
+        if total > 0 and shiboken6.isValid(self.dialog):
             self.dialog.setMaximum(total)
             self.dialog.setValue(min(done, total))
+            unit = f" {self._unit}" if self._unit else ""
+            self.dialog.setLabelText(
+                f"{self._title}\n{format_int(min(done, total))}/{format_int(total)}{unit}")
 
     def _close(self) -> None:
+        if not shiboken6.isValid(self.dialog):  # deleted with the window it belonged to
+            return
         self.dialog.canceled.disconnect(self._stop.set)
         was_active = self.dialog.isActiveWindow()
         self.dialog.close()
@@ -105,14 +124,16 @@ class Task(QObject):
     def _on_finished(self, result: object) -> None:
         self._close()
         try:
-            self._on_done(result)
+            if _alive(self._on_done):
+                self._on_done(result)
         finally:
             self._release()
 
     def _on_failed(self, exc: BaseException) -> None:
         self._close()
         try:
-            self._on_error(exc)
+            if _alive(self._on_error):
+                self._on_error(exc)
         finally:
             self._release()
 
@@ -150,14 +171,16 @@ class Background(QObject):
     def _finished(self, result: object) -> None:
         self.finished = True
         try:
-            self._on_done(result)
+            if _alive(self._on_done):
+                self._on_done(result)
         finally:
             self._release()
 
     def _failed(self, exc: BaseException) -> None:
         self.finished = True
         try:
-            self._on_error(exc)
+            if _alive(self._on_error):
+                self._on_error(exc)
         finally:
             self._release()
 

@@ -7,15 +7,18 @@ the scripts in ``versions/``.
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
-SCRIPT_LOCATION = Path(__file__).resolve().parent
+# found through importlib.resources, as every shipped file is: a wheel installs the scripts
+# beside this module, the frozen build places them where its resource reader looks
+SCRIPT_LOCATION = Path(str(resources.files(__name__)))
 
 
 def include_object(_obj: object, name: str | None, type_: str, _reflected: bool,
@@ -32,11 +35,16 @@ def alembic_config() -> object:
     return config
 
 
-def upgrade_to_head(engine: Engine) -> None:
-    """Run every missing migration in one connection (Alembic's env.py reuses it)."""
+def upgrade_to_head(engine: Engine) -> list[str]:
+    """Run every missing migration in one connection (Alembic's env.py reuses it); what the
+    migrations changed that the user should know (a migration appends to
+    ``context.config.attributes["notices"]``)."""
     from alembic import command
 
     config = alembic_config()
+    notices: list[str] = []
     with engine.begin() as connection:
         config.attributes["connection"] = connection  # type: ignore[attr-defined]
+        config.attributes["notices"] = notices  # type: ignore[attr-defined]
         command.upgrade(config, "head")  # type: ignore[arg-type]
+    return notices

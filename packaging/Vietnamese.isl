@@ -1,0 +1,101 @@
+﻿; Vietnamese wording for the installer's pages, buttons and questions. Inno Setup ships no
+; Vietnamese translation, so SoDangVien213.iss loads Default.isl first and this file over it:
+; what is written here shows in Vietnamese, anything rarer (disk and registry errors) in English.
+
+[LangOptions]
+LanguageName=Tiếng Việt
+LanguageID=$042A
+LanguageCodePage=0
+
+[Messages]
+SetupAppTitle=Cài đặt
+SetupWindowTitle=Cài đặt %1
+UninstallAppTitle=Gỡ cài đặt
+UninstallAppFullTitle=Gỡ cài đặt %1
+InformationTitle=Thông tin
+ConfirmTitle=Xác nhận
+ErrorTitle=Lỗi
+SetupLdrStartupMessage=Chương trình này sẽ cài đặt %1. Bạn có muốn tiếp tục?
+SetupAlreadyRunning=Trình cài đặt đang chạy.
+WindowsVersionNotSupported=Chương trình không hỗ trợ phiên bản Windows trên máy này.
+OnlyOnTheseArchitectures=Chương trình chỉ cài được trên Windows dành cho các loại bộ xử lý sau:%n%n%1
+SetupAppRunningError=%1 đang chạy.%n%nHãy đóng chương trình rồi bấm OK để tiếp tục, hoặc Hủy để thoát.
+UninstallAppRunningError=%1 đang chạy.%n%nHãy đóng chương trình rồi bấm OK để tiếp tục, hoặc Hủy để thoát.
+ErrorCreatingDir=Không tạo được thư mục "%1"
+ExitSetupTitle=Thoát cài đặt
+ExitSetupMessage=Việc cài đặt chưa xong. Nếu thoát bây giờ, chương trình sẽ không được cài.%n%nBạn có thể chạy lại trình cài đặt vào lúc khác.%n%nThoát cài đặt?
+ButtonBack=< &Quay lại
+ButtonNext=&Tiếp >
+ButtonInstall=&Cài đặt
+ButtonOK=OK
+ButtonCancel=Hủy
+ButtonYes=&Có
+ButtonYesToAll=Có cho &tất cả
+ButtonNo=&Không
+ButtonNoToAll=K&hông cho tất cả
+ButtonFinish=&Xong
+ButtonBrowse=&Chọn...
+ButtonWizardBrowse=C&họn...
+ButtonNewFolder=&Tạo thư mục mới
+ClickNext=Bấm Tiếp để tiếp tục, hoặc Hủy để thoát.
+BrowseDialogTitle=Chọn thư mục
+BrowseDialogLabel=Chọn một thư mục trong danh sách rồi bấm OK.
+NewFolderName=Thư mục mới
+WelcomeLabel1=Cài đặt [name]
+WelcomeLabel2=Trình cài đặt sẽ cài [name/ver] cho tài khoản của bạn trên máy này (không cần quyền quản trị).%n%nNên đóng các chương trình khác trước khi tiếp tục.
+WizardSelectDir=Chọn thư mục cài đặt
+SelectDirDesc=Cài [name] vào đâu?
+SelectDirLabel3=Trình cài đặt sẽ cài [name] vào thư mục sau.
+SelectDirBrowseLabel=Bấm Tiếp để tiếp tục. Muốn chọn thư mục khác thì bấm Chọn.
+DiskSpaceMBLabel=Cần ít nhất [mb] MB dung lượng trống.
+DirExistsTitle=Thư mục đã có
+DirExists=Thư mục:%n%n%1%n%nđã có. Vẫn cài vào thư mục này?
+DirDoesntExistTitle=Thư mục chưa có
+DirDoesntExist=Thư mục:%n%n%1%n%nchưa có. Tạo thư mục này?
+WizardSelectTasks=Chọn thêm
+SelectTasksDesc=Trình cài đặt làm thêm những việc nào?
+SelectTasksLabel2=Chọn những việc trình cài đặt làm thêm khi cài [name], rồi bấm Tiếp.
+WizardReady=Sẵn sàng cài đặt
+ReadyLabel1=Trình cài đặt đã sẵn sàng cài [name] trên máy này.
+ReadyLabel2a=Bấm Cài đặt để bắt đầu, hoặc Quay lại nếu muốn xem lại hay đổi lựa chọn.
+ReadyLabel2b=Bấm Cài đặt để bắt đầu.
+ReadyMemoDir=Thư mục cài đặt:
+ReadyMemoGroup=Thư mục trong menu Start:
+ReadyMemoTasks=Việc làm thêm:
+WizardPreparing=Chuẩn bị cài đặt
+PreparingDesc=Trình cài đặt đang chuẩn bị cài [name] trên máy này.
+CannotContinue=Không thể tiếp tục. Bấm Hủy để thoát.
+ApplicationsFound=Các chương trình sau đang dùng những tệp cần cập nhật. Nên để trình cài đặt tự đóng chúng.
+ApplicationsFound2=Các chương trình sau đang dùng những tệp cần cập nhật. Nên để trình cài đặt tự đóng chúng; cài xong, trình cài đặt sẽ mở lại.
+CloseApplications=&Tự đóng các chương trình đó
+DontCloseApplications=&Không đóng
+WizardInstalling=Đang cài đặt
+InstallingLabel=Xin chờ trong khi [name] được cài trên máy này.
+FinishedHeadingLabel=Đã cài xong [name]
+FinishedLabelNoIcons=[name] đã được cài trên máy này.
+FinishedLabel=[name] đã được cài trên máy này. Mở chương trình bằng biểu tượng ở màn hình nền hoặc trong menu Start.
+ClickFinish=Bấm Xong để đóng trình cài đặt.
+RunEntryExec=Mở %1
+SetupAborted=Việc cài đặt chưa hoàn tất.%n%nHãy khắc phục lỗi rồi chạy lại trình cài đặt.
+StatusClosingApplications=Đang đóng các chương trình...
+StatusCreateDirs=Đang tạo thư mục...
+StatusExtractFiles=Đang chép tệp...
+StatusCreateIcons=Đang tạo biểu tượng...
+StatusCreateRegistryEntries=Đang ghi thông tin vào Windows...
+StatusSavingUninstall=Đang lưu thông tin gỡ cài đặt...
+StatusRunProgram=Đang hoàn tất...
+StatusRollback=Đang hoàn lại các thay đổi...
+ConfirmUninstall=Gỡ bỏ %1 khỏi máy này?%n%nDữ liệu (sổ đảng viên, các bản sao lưu, nhật ký) vẫn được giữ lại.
+UninstallStatusLabel=Xin chờ trong khi %1 được gỡ khỏi máy.
+UninstalledAll=Đã gỡ %1 khỏi máy này.
+UninstalledMost=Đã gỡ %1.%n%nMột vài mục không xóa được; có thể tự xóa sau.
+WizardUninstalling=Đang gỡ cài đặt
+StatusUninstalling=Đang gỡ %1...
+UninstallDisplayNameMarkCurrentUser=Người dùng hiện tại
+
+[CustomMessages]
+NameAndVersion=%1 phiên bản %2
+AdditionalIcons=Biểu tượng:
+CreateDesktopIcon=Tạo biểu tượng ở &màn hình nền
+UninstallProgram=Gỡ cài đặt %1
+LaunchProgram=Mở %1
