@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
 from models.store.dbcheck import (
@@ -49,6 +49,8 @@ if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Connection, Table
     from sqlalchemy.engine import Engine, ExceptionContext
     from sqlalchemy.orm import Session
+
+    from models.store.access import Access
 
 NAME = "sqlite"
 HEADER = b"SQLite format 3\x00"
@@ -472,6 +474,9 @@ class RowInserter:
     session: Session
     table: Table
     columns: tuple[str, ...]
+    # the driver's placeholder and its limit of bound values per statement
+    placeholder: ClassVar[str] = "?"
+    max_variables: ClassVar[int] = _MAX_VARIABLES
 
     def __post_init__(self) -> None:
         dialect = self.session.connection().dialect
@@ -480,7 +485,7 @@ class RowInserter:
             processor = self.table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
                 self._processors.append((index, processor))
-        self._per_statement = max(1, _MAX_VARIABLES // len(self.columns))
+        self._per_statement = max(1, self.max_variables // len(self.columns))
         # every column from a full row in one C call; rows missing some go the slow way
         self._pick = operator.itemgetter(*self.columns)
         self._sql: dict[tuple[int, str], str] = {}
@@ -489,7 +494,7 @@ class RowInserter:
         sql = self._sql.get((count, key))
         if sql is None:
             names = ", ".join(f'"{c}"' for c in self.columns)
-            one = "(" + ", ".join("?" for _ in self.columns) + ")"
+            one = "(" + ", ".join(self.placeholder for _ in self.columns) + ")"
             sql = (f'INSERT INTO "{self.table.name}" ({names}) VALUES '
                    + ", ".join(one for _ in range(count))
                    + f' RETURNING id{f", {chr(34)}{key}{chr(34)}" if key else ""}')
@@ -535,6 +540,7 @@ class SqliteStore:
 
     path: Path
     name: str = NAME
+    server: bool = False
 
     @property
     def location(self) -> str:
@@ -573,3 +579,10 @@ class SqliteStore:
     @staticmethod
     def create_extras(connection: Connection) -> None:
         create_extras(connection)
+
+    @staticmethod
+    def access(_connection: Connection) -> Access:
+        """The person at the PC does everything in a local file."""
+        from models.store.access import FULL_ACCESS
+
+        return FULL_ACCESS
