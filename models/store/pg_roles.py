@@ -128,6 +128,7 @@ def install(connection: Connection) -> None:
     # an earlier groundwork also had sdv_role(); the groups are the truth now
     _run(connection, "DROP FUNCTION IF EXISTS sdv_role()")
 
+    _revoke_strangers(connection, set(groups.values()))
     tables = _tables(connection)
     for table in tables:
         t = _q(table)
@@ -153,6 +154,19 @@ def install(connection: Connection) -> None:
     _run(connection,
          f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {ward}")
     _cell_policies(connection, cell, tables)
+
+
+def _revoke_strangers(connection: Connection, ours: set[str]) -> None:
+    """Take back what other roles were granted on this database's tables and sequences (a
+    database copied from another ward's, with that ward's groups in its grants)."""
+    strangers = set(connection.execute(text(
+        "SELECT DISTINCT r.rolname FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a "
+        "JOIN pg_roles r ON r.oid = a.grantee "
+        "WHERE c.relnamespace = current_schema()::regnamespace AND a.grantee <> c.relowner"
+    )).scalars()) - ours
+    for role in sorted(strangers):
+        _run(connection, f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {_q(role)}",
+             f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {_q(role)}")
 
 
 def _cell_policies(connection: Connection, cell: str, tables: list[str]) -> None:
@@ -249,6 +263,10 @@ def add_user(connection: Connection, name: str, password: str, role: str,
         raise RoleError(f"Người dùng «{name}» đã có trên máy chủ.")
     database = connection.execute(text("SELECT current_database()")).scalar_one()
     group = group_names(database)[role]
+    if connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"),
+                          {"n": group}).first() is None:
+        raise RoleError(f"Cơ sở dữ liệu «{database}» chưa được phân quyền: chạy server init "
+                        "trước.")
     verifier = _verifier(connection, name, password)
     # DDL takes no bound parameters; a SCRAM verifier is base64, digits, '$', ':' and '='
     if not re.fullmatch(r"SCRAM-SHA-256\$[A-Za-z0-9+/=:$]+", verifier):

@@ -37,7 +37,7 @@ from models.store.dbcheck import (
     ServerUnavailable,
 )
 from models.store.migrations import HEAD_REVISION, KNOWN_REVISIONS
-from models.store.sqlite import SIGNATURE_TABLES, RowInserter
+from models.store.sqlite import SIGNATURE_TABLES, WRITE_OPTION, RowInserter
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Connection, Table
@@ -52,6 +52,9 @@ CONNECT_TIMEOUT_S = 5
 # a write waits this long for a row another user is writing, then says so (SQLite: busy timeout)
 LOCK_TIMEOUT_MS = 5000
 APPLICATION = "SoDangVien213"
+# the advisory lock every write transaction of a ward database takes (any constant; each ward
+# has its own database, so its own lock)
+WRITER_LOCK = 0x5D_0214
 _OUR_REVISION = re.compile(r"\d{4}")
 
 # Word-prefix search over the folded names: every query word must start a word of name_key.
@@ -293,7 +296,17 @@ def make_engine(store: PostgresStore, read_only: bool) -> Engine:
     def translate_error(context: ExceptionContext) -> BaseException | None:
         return translate(context.original_exception, address)
 
+    def begin(connection: Any) -> None:
+        # one writer at a time in a ward's database, as in a file (BEGIN IMMEDIATE): what a
+        # write transaction reads cannot change under it before it writes, so every service
+        # keeps its guarantees (two imports, two rounds, two numberings at once are
+        # serialised); a writer waits lock_timeout for the one before it, then says so
+        if connection.get_execution_options().get(WRITE_OPTION):
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
+
     event.listen(engine, "handle_error", translate_error)
+    if not read_only:
+        event.listen(engine, "begin", begin)
     _stores[engine] = store
     return engine
 
