@@ -414,3 +414,32 @@ def test_backup_of_an_open_server_database_is_a_copy_in_a_file(pg_url: str, tmp_
     copy.close()
     restored = run("--db", shown(pg_url), "restore", str(out))
     assert restored.returncode == 1 and "copy" in restored.stderr
+
+
+# --- many at once ---------------------------------------------------------------------------------
+
+def test_two_imports_at_once_in_two_processes_store_each_member_once(pg_url: str,
+                                                                     tmp_path: Path) -> None:
+    """Writes on a server are serialised per ward database, as in a file: the second import
+    waits for the first and then finds every member there (updates, no duplicates)."""
+    from tests.unit.test_safety import member_list
+
+    listing = member_list(tmp_path / "ds.xlsx", 400)
+    url = shown(pg_url)
+    children = [subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--db", url, "import",
+                                  str(listing), "--json"], cwd=ROOT, text=True,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                for _ in range(2)]
+    results = [c.communicate(timeout=180) for c in children]
+    assert [c.returncode for c in children] == [0, 0], results
+    import json
+
+    summaries = [json.loads(out.splitlines()[-1]) for out, _err in results]
+    assert sorted(s["imported"] for s in summaries) == [0, 400]
+    db = open_database(pg_url)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM member")).scalar() == 400
+        assert conn.execute(text(
+            "SELECT count(*) FROM (SELECT card_number FROM member WHERE card_number IS NOT NULL "
+            "GROUP BY card_number HAVING count(*) > 1) x")).scalar() == 0
+    db.close()
