@@ -173,6 +173,10 @@ def _exchange_parser(sub: Any) -> None:
                          help="báo cáo (.pdf, hoặc .xlsx)")
     ex_town.add_argument("--members", type=Path, metavar="LIST.xlsx",
                          help="danh sách đảng viên của các phường (.xlsx hoặc .pdf)")
+    ex_town.add_argument("--server", type=_database_arg, metavar="URL",
+                         help="đọc trực tiếp mọi phường trên máy chủ này (postgresql://…; mặc "
+                              "định: máy chủ của --db khi --db là máy chủ), cộng với các gói "
+                              "đã nhập của các phường không dùng máy chủ")
     ex_town.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     ex_town.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     ex_wards = action.add_parser("wards", help="các gói báo cáo của phường đã nhập")

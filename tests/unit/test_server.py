@@ -443,3 +443,53 @@ def test_two_imports_at_once_in_two_processes_store_each_member_once(pg_url: str
             "SELECT count(*) FROM (SELECT card_number FROM member WHERE card_number IS NOT NULL "
             "GROUP BY card_number HAVING count(*) > 1) x")).scalar() == 0
     db.close()
+
+
+# --- the town reads the wards on the server ------------------------------------------------------
+
+def test_the_town_summary_reads_every_ward_on_the_server_and_the_offline_packages(
+        pg_cluster: Cluster, tmp_path: Path) -> None:
+    import json
+
+    from models.catalogues.ward import WardSetup, setup_ward
+
+    n = next(_users)
+    wards = {f"sdv_mk{n}": "Đảng ủy phường Mạo Khê", f"sdv_ta{n}": "Đảng ủy phường Tràng An"}
+    for name, committee in wards.items():
+        url = shown(pg_cluster.url(pg_cluster.create_database(name)))
+        assert run("--db", url, "server", "init", "--ward", committee).returncode == 0
+        made = run("--db", url, "demo", "--members", "60", "--seed", str(len(name)))
+        assert made.returncode == 0, made.stderr
+        assert committee in made.stdout or "Đã tạo" in made.stdout
+    town_user = f"thi_uy{n}"
+    add_user(pg_cluster.url(next(iter(wards))), town_user, PASSWORD, "town")
+    # a ward that stays offline sends its package; the town imports it into its own file
+    offline = tmp_path / "binh-khe.sqlite"
+    assert run("--db", str(offline), "demo", "--members", "40", "--seed", "97").returncode == 0
+    exported = run("--db", str(offline), "exchange", "export", "--year", "2026", "--only",
+                   "town", "--out", str(tmp_path / "goi"))
+    assert exported.returncode == 0, exported.stderr
+    town = tmp_path / "thi-uy.sqlite"
+    db = open_database(town, create=True)
+    setup_ward(db.session_factory, WardSetup("Thị ủy Đông Triều", "Tỉnh ủy Quảng Ninh",
+                                             "Đông Triều"))
+    db.close()
+    package = next((tmp_path / "goi").glob("*.zip"))
+    assert run("--db", str(town), "exchange", "import", str(package)).returncode == 0
+    server = shown(pg_cluster.url(next(iter(wards)), town_user))
+    result = run("--db", str(town), "exchange", "town", "--year", "2026", "--server", server,
+                 "--out", str(tmp_path / "town.pdf"), "--members", str(tmp_path / "ds.xlsx"),
+                 "--json", env={"PGPASSWORD": PASSWORD})
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.splitlines()[-1])
+    # every ward database of the cluster the town user may enter (other tests' too)
+    live = {w["ward"] for w in report["wards"] if w["live"]}
+    assert {"Đảng bộ phường Mạo Khê", "Đảng bộ phường Tràng An"} <= live
+    assert [w["live"] for w in report["wards"]].count(False) == 1  # the offline package
+    assert report["at_end"] == sum(w["at_end"] for w in report["wards"])
+    text_of = subprocess.run(["pdftotext", str(tmp_path / "town.pdf"), "-"],
+                             capture_output=True, text=True, check=True).stdout
+    assert "đọc trực tiếp" in " ".join(text_of.split())
+    # the town user may read every ward but write none
+    refused = run("--db", server, "demo", env={"PGPASSWORD": PASSWORD})
+    assert refused.returncode == 1 and "chỉ được xem" in refused.stderr
