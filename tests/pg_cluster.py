@@ -90,8 +90,10 @@ class Cluster:
         return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
 
-def start_cluster(folder: Path) -> Cluster:
-    """initdb + pg_ctl start in ``folder``; raises ClusterUnavailable with the reason."""
+def start_cluster(folder: Path, *, durable: bool = False) -> Cluster:
+    """initdb + pg_ctl start in ``folder``; raises ClusterUnavailable with the reason.
+    ``durable``: PostgreSQL's own settings (a benchmark); otherwise nothing is flushed to the
+    disk (a test's data is thrown away)."""
     bindir = _bindir()
     as_user = "postgres" if os.geteuid() == 0 else None
     folder.mkdir(parents=True, exist_ok=True)
@@ -103,11 +105,13 @@ def start_cluster(folder: Path) -> Cluster:
     cluster = Cluster(folder, _free_port(), bindir, as_user)
     init = cluster._run("initdb", "-D", str(folder / "data"), "-U", SUPERUSER,
                         "-A", "scram-sha-256", f"--pwfile={password_file}", "-E", "UTF8",
-                        "--locale=C.UTF-8", "--no-sync")
+                        "--locale=C.UTF-8", *(() if durable else ("--no-sync",)))
     if init.returncode != 0:
         raise ClusterUnavailable(f"initdb failed: {init.stderr.strip() or init.stdout.strip()}")
-    options = (f"-p {cluster.port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
+    options = f"-p {cluster.port} -k {folder} -c listen_addresses=127.0.0.1"
+    if not durable:
+        options += (" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+                    " -c max_connections=60")
     start = cluster._run("pg_ctl", "-D", str(folder / "data"), "-o", options,
                          "-l", str(folder / "server.log"), "-w", "start")
     if start.returncode != 0:
