@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
         self._restoring = False
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
         self.members.count_changed.connect(self._on_members_count_changed)
-        self._path_label = QLabel(str(db.path))
+        self._path_label = QLabel(db.location)  # the file, or the server without password
         if clock.is_pinned():  # a demo or support session: nobody should take it for today
             self._clock_label = QLabel(f"Ngày giả định: {format_date(clock.today())}")
             self._clock_label.setToolTip("Chương trình đang chạy với ngày đặt bằng biến môi "
