@@ -16,7 +16,7 @@ from models import clock
 from models.exchange.town import WardEntry
 from models.figures.member_list import MemberList
 from models.store.dbcheck import DatabaseError, ForeignDatabase, NotInitialised
-from models.store.postgres import ServerAddress, raw_connection
+from models.store.postgres import ServerAddress, databases_of
 
 
 @dataclass(frozen=True)
@@ -24,15 +24,6 @@ class ServerWards:
     entries: tuple[WardEntry, ...]  # in the order of the databases' names
     lists: tuple[tuple[WardEntry, MemberList], ...]  # when asked for
     skipped: tuple[str, ...]  # databases that hold a register but could not be read, and why
-
-
-def ward_databases(address: ServerAddress) -> list[str]:
-    """The databases of the server the user may connect to (templates aside)."""
-    with raw_connection(address) as connection:
-        rows = connection.execute(
-            "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate "
-            "AND has_database_privilege(datname, 'CONNECT') ORDER BY datname").fetchall()
-    return [str(r[0]) for r in rows]
 
 
 def read_server_wards(address: ServerAddress, year: int, *, own_ward_uuid: str = "",
@@ -52,7 +43,7 @@ def read_server_wards(address: ServerAddress, year: int, *, own_ward_uuid: str =
     entries: list[WardEntry] = []
     lists: list[tuple[WardEntry, MemberList]] = []
     skipped: list[str] = []
-    for name in ward_databases(address):
+    for name in databases_of(address):
         if progress is not None:
             progress(name)
         try:

@@ -272,6 +272,15 @@ def check_server(address: ServerAddress) -> FileCheck:
     return FileCheck(revision=revision, writable=writable)
 
 
+def databases_of(address: ServerAddress) -> list[str]:
+    """The databases of the server the user may connect to (templates aside), by name."""
+    with raw_connection(address) as connection:
+        rows = connection.execute(
+            "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate "
+            "AND has_database_privilege(datname, 'CONNECT') ORDER BY datname").fetchall()
+    return [str(r[0]) for r in rows]
+
+
 # --- connecting -----------------------------------------------------------------------------------
 
 _stores: weakref.WeakKeyDictionary[Any, PostgresStore] = weakref.WeakKeyDictionary()
