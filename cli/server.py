@@ -87,7 +87,7 @@ def cmd_users(args: argparse.Namespace) -> int:
             users = server.list_users(url)
             for u in users:
                 where = f" | {u.cell_name}" if u.cell_name else ""
-                print(f"{u.name} | {u.role} ({ROLE_LABELS[u.role]}){where}")
+                print(f"{u.name} | {u.role}: {ROLE_LABELS[u.role]}{where}")
             print(f"({len(users)} người dùng)")
             if args.json:
                 emit_json({"users": [{"name": u.name, "role": u.role, "cell": u.cell_name or None}

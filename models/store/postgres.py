@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -380,10 +380,27 @@ def bulk_member_insert(session: Session, rows: int = 0) -> Iterator[Callable[[Se
 
 
 class PgRowInserter(RowInserter):
-    """RowInserter with psycopg's placeholder and PostgreSQL's limit of 65,535 bound values."""
+    """RowInserter for PostgreSQL: ``INSERT … SELECT * FROM unnest(%s::type[], …)`` with one
+    array per column, so a statement of 20,000 rows has as many parameters as columns (psycopg
+    parses a query of 60,000 placeholders on every call: two seconds for 10,000 members)."""
 
-    placeholder: ClassVar[str] = "%s"
-    max_variables: ClassVar[int] = 65000
+    rows_per_statement: ClassVar[int] = 20_000
+
+    def _insert(self, rows: Sequence[Mapping[str, Any]], key: str) -> list[Any]:
+        connection = self.session.connection()
+        dialect = connection.dialect
+        types = [self.table.c[name].type.compile(dialect) for name in self.columns]
+        names = ", ".join(f'"{c}"' for c in self.columns)
+        arrays = ", ".join(f"%s::{t}[]" for t in types)
+        returning = f', "{key}"' if key else ""
+        sql = (f'INSERT INTO "{self.table.name}" ({names}) SELECT * FROM unnest({arrays}) '
+               f"RETURNING id{returning}")
+        returned: list[Any] = []
+        for start in range(0, len(rows), self.rows_per_statement):
+            lines = self.lines(rows[start:start + self.rows_per_statement])
+            columns = tuple(list(values) for values in zip(*lines, strict=True))
+            returned.extend(connection.exec_driver_sql(sql, columns).fetchall())
+        return returned
 
 
 # --- the interface (models.store.dialect.Store) ---------------------------------------------------

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from models.store.dbcheck import (
@@ -474,9 +474,6 @@ class RowInserter:
     session: Session
     table: Table
     columns: tuple[str, ...]
-    # the driver's placeholder and its limit of bound values per statement
-    placeholder: ClassVar[str] = "?"
-    max_variables: ClassVar[int] = _MAX_VARIABLES
 
     def __post_init__(self) -> None:
         dialect = self.session.connection().dialect
@@ -485,7 +482,7 @@ class RowInserter:
             processor = self.table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
                 self._processors.append((index, processor))
-        self._per_statement = max(1, self.max_variables // len(self.columns))
+        self._per_statement = max(1, _MAX_VARIABLES // len(self.columns))
         # every column from a full row in one C call; rows missing some go the slow way
         self._pick = operator.itemgetter(*self.columns)
         self._sql: dict[tuple[int, str], str] = {}
@@ -494,7 +491,7 @@ class RowInserter:
         sql = self._sql.get((count, key))
         if sql is None:
             names = ", ".join(f'"{c}"' for c in self.columns)
-            one = "(" + ", ".join(self.placeholder for _ in self.columns) + ")"
+            one = "(" + ", ".join("?" for _ in self.columns) + ")"
             sql = (f'INSERT INTO "{self.table.name}" ({names}) VALUES '
                    + ", ".join(one for _ in range(count))
                    + f' RETURNING id{f", {chr(34)}{key}{chr(34)}" if key else ""}')
@@ -509,24 +506,29 @@ class RowInserter:
         """The ids of the rows inserted, by the value of their ``key`` column (e.g. uuid)."""
         return {row[1]: row[0] for row in self._insert(rows, key)}
 
-    def _insert(self, rows: Sequence[Mapping[str, Any]], key: str) -> list[Any]:
-        connection = self.session.connection()
-        returned: list[Any] = []
+    def lines(self, rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+        """The rows as lists of the columns' values, ready for the driver."""
         columns = self.columns
         pick = self._pick
         processors = self._processors
+        out: list[list[Any]] = []
+        for row in rows:
+            try:
+                line = list(pick(row))
+            except KeyError:  # a row without some columns: those are NULL
+                line = [row.get(name) for name in columns]
+            for index, processor in processors:
+                if line[index] is not None:
+                    line[index] = processor(line[index])
+            out.append(line)
+        return out
+
+    def _insert(self, rows: Sequence[Mapping[str, Any]], key: str) -> list[Any]:
+        connection = self.session.connection()
+        returned: list[Any] = []
         for start in range(0, len(rows), self._per_statement):
             chunk = rows[start:start + self._per_statement]
-            values: list[Any] = []
-            for row in chunk:
-                try:
-                    line = list(pick(row))
-                except KeyError:  # a row without some columns: those are NULL
-                    line = [row.get(name) for name in columns]
-                for index, processor in processors:
-                    if line[index] is not None:
-                        line[index] = processor(line[index])
-                values.extend(line)
+            values = [value for line in self.lines(chunk) for value in line]
             result = connection.exec_driver_sql(self._statement(len(chunk), key), tuple(values))
             returned.extend(result.fetchall())
         return returned
