@@ -71,6 +71,19 @@ class Store(Protocol):
     def access(self, connection: Connection) -> Access: ...
 
 
+def words_start_name_words(words: Sequence[str]) -> ColumnElement[bool]:
+    """Every folded query word starts the folded name or one of its words — the portable form of
+    the search, which each store's index condition keeps beside its own (a cheap filter where
+    the database walks the names in order).  fold() leaves only [a-z0-9 ], so the words need no
+    LIKE escaping; two LIKEs beat concatenating a space on every row."""
+    from sqlalchemy import and_, or_
+
+    from models.store.entities import Member
+
+    return and_(*(or_(Member.name_key.like(f"{word}%"), Member.name_key.like(f"% {word}%"))
+                  for word in words))
+
+
 SERVER_SCHEMES = ("postgresql://", "postgres://")
 _stand_ins: dict[Path, Store] = {}
 

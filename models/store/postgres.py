@@ -65,6 +65,12 @@ _OUR_REVISION = re.compile(r"\d{4}")
 NAME_INDEX = "ix_member_name_words"
 NAME_INDEX_DDL = (f"CREATE INDEX IF NOT EXISTS {NAME_INDEX} ON member "
                   "USING gin (to_tsvector('simple', name_key))")
+# A cell user's list is its cell's members in name order (row-level security adds the cell):
+# this index walks just that cell, in order, without touching the table (a tenth of the ward's
+# index otherwise, with a visit to the table for each member's cell).
+CELL_INDEX = "ix_member_cell_sort"
+CELL_INDEX_DDL = (f"CREATE INDEX IF NOT EXISTS {CELL_INDEX} ON member "
+                  "(cell_id, sort_key, id, name_key, archived)")
 
 
 # --- the address ----------------------------------------------------------------------------------
@@ -329,21 +335,27 @@ def ts_query(words: Sequence[str]) -> str:
 
 def name_condition(words: Sequence[str]) -> ColumnElement[bool]:
     """Every word a prefix of a word of the folded name, in the form the GIN index serves (the
-    configuration written as a literal, so the expression is the index's own)."""
-    from sqlalchemy import func, literal_column
+    configuration written as a literal, so the expression is the index's own), and the same in
+    LIKEs: where the server walks the names in order instead (a broad query, a cell user's
+    list), it checks the cheap LIKEs first and parses a name into words only when they pass —
+    a cell user's "dang huong" in 3 ms instead of 30 at 100,000 members."""
+    from sqlalchemy import and_, func, literal_column
 
+    from models.store.dialect import words_start_name_words
     from models.store.entities import Member
 
     simple: ColumnElement[str] = literal_column("'simple'")
-    return func.to_tsvector(simple, Member.name_key).bool_op("@@")(
-        func.to_tsquery(simple, ts_query(words)))
+    return and_(func.to_tsvector(simple, Member.name_key).bool_op("@@")(
+        func.to_tsquery(simple, ts_query(words))), words_start_name_words(words))
 
 
 def create_extras(connection: Connection) -> None:
-    """What a new database has beside the models' tables: the name index."""
+    """What a server's ward database has beside the models' tables: the name index and the
+    cell users' index (``server init`` makes them, again after every upgrade)."""
     from sqlalchemy import text
 
     connection.execute(text(NAME_INDEX_DDL))
+    connection.execute(text(CELL_INDEX_DDL))
 
 
 # --- bulk inserts ---------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ SCRIPT_LOCATION = Path(str(resources.files(__name__)))
 
 # what each database has beside the models (models.store.sqlite / postgres / pg_roles)
 EXTRA_TABLES = ("member_fts", "app_user")
-EXTRA_INDEXES = ("ix_member_name_words",)
+EXTRA_INDEXES = ("ix_member_name_words", "ix_member_cell_sort")
 
 
 def include_object(_obj: object, name: str | None, type_: str, _reflected: bool,
