@@ -20,8 +20,9 @@ ward) between runs.  Measured, each the median of the rounds:
   for a cell user beside the owner's, and the server's plan for it;
 - import of 10,000 rows: ``main.py --db URL import bench/data/import-10000.xlsx`` into a new
   ward database (whole process);
-- the round's 1,800 sheets: create the round of the 1,800-member sample ward and print every
-  sheet as one PDF (bench/comments.py's measure), on a fresh copy of that ward each round.
+- the round's 1,800 sheets: create the round of a 2,070-member sample ward (1,800 members on the
+  list of 30 November) and print every sheet as one PDF (bench/comments.py's measure), on a
+  fresh copy of that ward each round.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PASSWORD = "mat-khau-do-toc-do"
+PARTS = ("start", "keys", "list", "import", "round")
 
 
 def main_py(*args: str, env: dict[str, str] | None = None,
@@ -160,17 +162,18 @@ def import_10000(cluster: Any, rounds: int) -> list[float]:
     return times
 
 
-def round_of_1800(cluster: Any, rounds: int) -> tuple[list[float], list[float], int, int]:
+def round_of(cluster: Any, rounds: int, members: int
+             ) -> tuple[list[float], list[float], int, int]:
     from models.comments.printing import year_sheet_ids
     from models.comments.rounds import create_round
     from models.store.db import open_database
     from reports.print_jobs import print_sheets
 
-    template = f"bench_1800_{os.getpid()}"
+    template = f"bench_round_{os.getpid()}"
     cluster.create_database(template)
     url = cluster.url(template, password="")
     main_py("--db", url, "server", "init", "--ward", "Đảng ủy phường Mạo Khê")
-    main_py("--db", url, "demo", "--members", "1800")
+    main_py("--db", url, "demo", "--members", str(members))
     creates, prints = [], []
     pages = sheets = 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -199,6 +202,10 @@ def main() -> int:
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="the cluster's folder, kept between runs")
+    parser.add_argument("--round-members", type=int, default=2070,
+                        help="members of the ward whose round is printed (2,070: 1,800 sheets)")
+    parser.add_argument("--only", nargs="+", choices=PARTS, default=PARTS,
+                        help="only these measures")
     args = parser.parse_args()
 
     from tests.pg_cluster import SUPERUSER_PASSWORD, Cluster, _bindir, start_cluster
@@ -238,30 +245,37 @@ def main() -> int:
         users = {"owner": (owner, SUPERUSER_PASSWORD),
                  "ward user": (cluster.url(ward, "bench_phuong", ""), PASSWORD),
                  "cell user": (cluster.url(ward, "bench_khu5", ""), PASSWORD)}
-        print(f"\n## start → painted list ({args.members:,} members)")
-        for who, (url, password) in users.items():
+        if "start" in args.only:
+            print(f"\n## start → painted list ({args.members:,} members)")
+        for who, (url, password) in users.items() if "start" in args.only else ():
             first_paint(url, password)  # the server's caches warm, as on any working day
             runs = [first_paint(url, password) for _ in range(args.rounds)]
             print(f"{who}: {median_ms(runs)}")
-        print("\n## keystroke → list (window, offscreen)")
-        for who in ("owner", "cell user"):
+        if "keys" in args.only:
+            print("\n## keystroke → list (window, offscreen)")
+        for who in ("owner", "cell user") if "keys" in args.only else ():
             url, password = users[who]
             firsts, wholes = keystrokes(url, password, max(1, args.rounds // 2))
             print(f"{who}: first screenful {median_ms(firsts)}; whole list {median_ms(wholes)}")
-        print("\n## the member list's ids query (the row-level security's cost)")
-        for who in ("owner", "cell user"):
+        if "list" in args.only:
+            print("\n## the member list's ids query (the row-level security's cost)")
+        for who in ("owner", "cell user") if "list" in args.only else ():
             url, password = users[who]
             times, plan = list_query(url, password, args.rounds)
             print(f"{who}: {median_ms(times)}")
             if who == "cell user":
                 print("plan (cell user, whole list):\n" + plan)
-        print("\n## import of 10,000 rows into a new ward database (whole process)")
-        print(median_ms(import_10000(cluster, min(args.rounds, 3))))
-        print("\n## the round of the 1,800-member ward")
-        creates, prints, sheets, pages = round_of_1800(cluster, min(args.rounds, 3))
-        print(f"create round: {median_ms(creates)}")
-        print(f"{sheets} sheets, {pages} pages as one PDF: {median_ms(prints)}")
-        print(f"create + print: {median_ms([c + p for c, p in zip(creates, prints, strict=True)])}")
+        if "import" in args.only:
+            print("\n## import of 10,000 rows into a new ward database (whole process)")
+            print(median_ms(import_10000(cluster, min(args.rounds, 3))))
+        if "round" in args.only:
+            print(f"\n## the round of a {args.round_members:,}-member sample ward")
+            creates, prints, sheets, pages = round_of(cluster, min(args.rounds, 3),
+                                                      args.round_members)
+            both = [c + p for c, p in zip(creates, prints, strict=True)]
+            print(f"create round: {median_ms(creates)}")
+            print(f"{sheets} sheets, {pages} pages as one PDF: {median_ms(prints)}")
+            print(f"create + print: {median_ms(both)}")
     finally:
         if args.keep:
             cluster._run("pg_ctl", "-D", str(folder / "data"), "-m", "fast", "-w", "stop")
