@@ -126,10 +126,17 @@ _pg_databases = itertools.count(1)
 @pytest.fixture
 def pg_url(pg_cluster: Cluster, pg_template: str) -> Iterator[str]:
     """The URL of a fresh ward database (a copy of the template), dropped after the test."""
-    name = f"sdv_t{next(_pg_databases)}"
-    pg_cluster.admin(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
+    name = copy_database(pg_cluster, pg_template)
     yield pg_cluster.url(name)
     pg_cluster.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def copy_database(cluster: Cluster, template: str) -> str:
+    """A new database copied from ``template`` (file by file: twice as fast as through the
+    write-ahead log for these small databases); its name."""
+    name = f"sdv_t{next(_pg_databases)}"
+    cluster.admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+    return name
 
 
 def _open_either(request: pytest.FixtureRequest) -> Database:

@@ -3,6 +3,7 @@ may see and change what — checked with raw SQL as each role, the way a user wi
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -28,7 +29,7 @@ from models.store.dbcheck import (
 from models.store.pg_roles import RoleError
 from models.store.postgres import ServerAddress
 from models.store.server import add_user, initialise, list_users, remove_user
-from tests.conftest import SAMPLE_SETUP
+from tests.conftest import SAMPLE_SETUP, copy_database
 from tests.pg_cluster import Cluster
 
 pytestmark = pytest.mark.postgres
@@ -36,11 +37,40 @@ ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "mat-khau-du-dai"
 
 
-def run(*args: str, stdin: str = "", env: dict[str, str] | None = None
-        ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], input=stdin,
-                          capture_output=True, text=True, cwd=ROOT, timeout=180,
-                          env={**os.environ, **(env or {})})
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> Result:
+    """A ``main.py`` command run in this process, as the command line runs it (without the
+    interpreter's start-up, which would cost most of these tests' time); the two-process test
+    below starts real processes."""
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = {key: os.environ.get(key) for key in env or {}}
+    os.environ.update(env or {})
+    stdin_before = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:
+                code = int(exc.code or 0)
+    finally:
+        sys.stdin = stdin_before
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return Result(code, out.getvalue(), err.getvalue())
 
 
 def shown(url: str) -> str:
@@ -73,20 +103,31 @@ class Ward:
 _users = iter(range(1, 10_000))
 
 
-@pytest.fixture
-def ward(pg_cluster: Cluster, pg_url: str) -> Iterator[Ward]:
-    """A ward database with 200 sample members and one user of each role (names unique in the
-    cluster: roles are cluster-wide)."""
+@pytest.fixture(scope="module")
+def sample_ward(pg_cluster: Cluster, pg_template: str) -> str:
+    """The template ward filled with 200 sample members, once for this module."""
     from models.demo.sample import fill_demo
 
-    initialise(pg_url, None)  # the copy of the template gets its own groups and policies
-    db = open_database(pg_url)
+    name = copy_database(pg_cluster, pg_template)
+    db = open_database(pg_cluster.url(name))
     fill_demo(db.session_factory, members=200)
+    db.close()
+    return name
+
+
+@pytest.fixture
+def ward(pg_cluster: Cluster, sample_ward: str) -> Iterator[Ward]:
+    """A copy of the sample ward with its own groups and policies (``server init``)."""
+    name = copy_database(pg_cluster, sample_ward)
+    url = pg_cluster.url(name)
+    initialise(url, None)
+    db = open_database(url)
     with db.engine.connect() as conn:
         cells = {str(n): int(i) for i, n in conn.execute(text(
             "SELECT id, name FROM residence_cell"))}
     db.close()
-    yield Ward(pg_cluster, pg_url, ServerAddress.parse(pg_url).database, cells)
+    yield Ward(pg_cluster, url, name, cells)
+    pg_cluster.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def users_of(ward: Ward) -> dict[str, str]:
