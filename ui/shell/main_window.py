@@ -306,7 +306,8 @@ class MainWindow(QMainWindow):
         self.overview.stop()
         if self.comments is not None:
             self.comments.stop()
-        if self._changed and not self.db.read_only:
+        # a server's backups are its administrator's (a copy into a file is «Sao lưu ngay…»)
+        if self._changed and not self.db.read_only and not self.db.server:
             self._changed = False
             self.back_up_on_close()
         self.db.close()
