@@ -534,3 +534,28 @@ def test_the_town_summary_reads_every_ward_on_the_server_and_the_offline_package
     # the town user may read every ward but write none
     refused = run("--db", server, "demo", env={"PGPASSWORD": PASSWORD})
     assert refused.returncode == 1 and "chỉ được xem" in refused.stderr
+
+
+def test_every_subcommand_on_a_server(ward: Ward, tmp_path: Path) -> None:
+    """The command line's contract holds on a server as on a file."""
+    url = shown(ward.url)
+    commands = [
+        ("search", "nguyen van", "--json"),
+        ("export", "members", str(tmp_path / "ds.xlsx"), "--cell", "khu 5"),
+        ("comments", "create", "--year", "2026", "--cell", "chi bo khu 6", "--json"),
+        ("print", "members", "--cell", "khu 6", "--out", str(tmp_path / "so.pdf")),
+        ("print", "summary", "--year", "2026", "--out", str(tmp_path / "bao-cao.xlsx")),
+        ("exchange", "export", "--year", "2026", "--only", "town", "--out", str(tmp_path / "g")),
+        ("exchange", "wards"),
+        ("backup", str(tmp_path / "sao-luu.sqlite")),
+        ("import", str(ROOT / "tests" / "data" / "khong-co.xlsx")),
+    ]
+    for command in commands:
+        result = run("--db", url, *command)
+        if command[0] == "import":
+            assert result.returncode == 1 and "Không tìm thấy tệp" in result.stderr
+            continue
+        assert result.returncode == 0, (command, result.stderr)
+    for made in ("ds.xlsx", "so.pdf", "bao-cao.xlsx", "sao-luu.sqlite"):
+        assert (tmp_path / made).stat().st_size > 0
+    assert list((tmp_path / "g").glob("*.zip"))
