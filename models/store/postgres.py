@@ -55,6 +55,7 @@ APPLICATION = "SoDangVien213"
 # the advisory lock every write transaction of a ward database takes (any constant; each ward
 # has its own database, so its own lock)
 WRITER_LOCK = 0x5D_0214
+CELL_LOCKS = 0x5D_0215  # (this, cell id): the lock of one cell's writers
 _OUR_REVISION = re.compile(r"\d{4}")
 
 # Word-prefix search over the folded names: every query word must start a word of name_key.
@@ -311,13 +312,27 @@ def make_engine(store: PostgresStore, read_only: bool) -> Engine:
     def translate_error(context: ExceptionContext) -> BaseException | None:
         return translate(context.original_exception, address)
 
+    cell_of_user: list[int | None] = []  # asked once: this engine's user is always the same
+
     def begin(connection: Any) -> None:
         # one writer at a time in a ward's database, as in a file (BEGIN IMMEDIATE): what a
         # write transaction reads cannot change under it before it writes, so every service
         # keeps its guarantees (two imports, two rounds, two numberings at once are
-        # serialised); a writer waits lock_timeout for the one before it, then says so
-        if connection.get_execution_options().get(WRITE_OPTION):
+        # serialised); a writer waits lock_timeout for the one before it, then says so.  A cell
+        # user writes only its own cell's activities and roll calls, which no other cell's
+        # writes touch: cell users of different cells write side by side (each holds the
+        # ward's lock shared and its cell's lock alone), and wait only for the ward's writers.
+        if not connection.get_execution_options().get(WRITE_OPTION):
+            return
+        if not cell_of_user:
+            cell_of_user.append(connection.exec_driver_sql("SELECT sdv_cell()").scalar())
+        cell = cell_of_user[0]
+        if cell is None:
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
+        else:
+            connection.exec_driver_sql(
+                "SELECT pg_advisory_xact_lock_shared(%s), pg_advisory_xact_lock(%s, %s)",
+                (WRITER_LOCK, CELL_LOCKS, cell))
 
     event.listen(engine, "handle_error", translate_error)
     if not read_only:

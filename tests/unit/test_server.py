@@ -559,3 +559,40 @@ def test_every_subcommand_on_a_server(ward: Ward, tmp_path: Path) -> None:
     for made in ("ds.xlsx", "so.pdf", "bao-cao.xlsx", "sao-luu.sqlite"):
         assert (tmp_path / made).stat().st_size > 0
     assert list((tmp_path / "g").glob("*.zip"))
+
+
+def test_writers_wait_for_each_other_but_not_for_another_cell(ward: Ward) -> None:
+    """Writes in a ward's database are serialised as in a file, except cell users of different
+    cells, whose writes never touch the same rows."""
+    import threading
+    import time
+
+    names = users_of(ward)
+    k5 = open_database(ward.cluster.url(ward.database, names["k5"], PASSWORD))
+    others = {who: open_database(ward.cluster.url(ward.database, *user), read_only=None)
+              for who, user in (("k6", (names["k6"], PASSWORD)),
+                                ("k5 again", (names["k5"], PASSWORD)),
+                                ("owner", ("postgres", None)))}
+    holding = threading.Event()
+
+    def hold() -> None:
+        with k5.session_factory.begin() as session:
+            session.execute(text("SELECT 1"))
+            holding.set()
+            time.sleep(0.8)
+
+    waited = {}
+    for who, db in others.items():
+        holding.clear()
+        holder = threading.Thread(target=hold)
+        holder.start()
+        holding.wait()
+        started = time.perf_counter()
+        with db.session_factory.begin() as session:
+            session.execute(text("SELECT 1"))
+        waited[who] = time.perf_counter() - started
+        holder.join()
+    for db in (k5, *others.values()):
+        db.close()
+    assert waited["k6"] < 0.4, waited
+    assert waited["k5 again"] > 0.4 and waited["owner"] > 0.4, waited
