@@ -1,6 +1,7 @@
 """Benchmark: importing a member list (.xlsx) into a new database.
 
 Run by hand (not a test):  python bench/importer.py [--rows 10000 100000] [--rounds 3]
+                                                   [--compare OTHER_CHECKOUT ...]
 
 For each size, a realistic list is written once to bench/data/import-N.xlsx (a title line above the
 header, Vietnamese names, dates as date cells and as text, card numbers, organisations, cells, a few
@@ -8,6 +9,10 @@ rows rejected).  Then:
 - whole process: ``main.py --db NEW import FILE --json`` in a fresh process, wall time and peak
   resident memory (from wait4), the median of the rounds;
 - in process, one round: read_table, plan_import and apply_import separately.
+
+``--compare`` runs the same import with other checkouts of the program (a copy of main in a
+temporary folder, say) in turn with this one, round by round, so that all are measured in the
+same minutes of a shared machine; the load average is printed with each size.
 """
 
 from __future__ import annotations
@@ -85,18 +90,19 @@ def build(count: int) -> Path:
     return path
 
 
-def whole_process(path: Path) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds and peak MB of ``main.py import`` into a new database."""
+def whole_process(path: Path, root: Path = ROOT) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak MB of ``main.py import`` (of the checkout at ``root``)
+    into a new database."""
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "new.sqlite"
         start = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "main.py", "--db", str(db), "import", str(path),
-                                 "--json"], cwd=ROOT, stdout=subprocess.DEVNULL)
+                                 "--json"], cwd=root, stdout=subprocess.DEVNULL)
         _pid, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
-            raise SystemExit(f"import failed with {proc.returncode}")
+            raise SystemExit(f"import failed with {proc.returncode} ({root})")
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
@@ -121,15 +127,26 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--compare", type=Path, nargs="*", default=[],
+                        help="other checkouts, measured in turn with this one")
     args = parser.parse_args()
+    roots = [ROOT, *(p.resolve() for p in args.compare)]
     for count in args.rows:
         path = build(count)
-        runs = [whole_process(path) for _ in range(args.rounds)]
-        times = sorted(t for t, _, _ in runs)
-        cpu = sorted(c for _, c, _ in runs)
-        print(f"{count:>7} rows  whole process: median {statistics.median(times):.2f} s "
-              f"(min {times[0]:.2f}, max {times[-1]:.2f}), CPU median "
-              f"{statistics.median(cpu):.2f} s, peak {max(m for _, _, m in runs):.0f} MB")
+        load = os.getloadavg()[0]
+        runs: dict[Path, list[tuple[float, float, float]]] = {root: [] for root in roots}
+        for _ in range(args.rounds):
+            for root in roots:
+                runs[root].append(whole_process(path, root))
+        for root in roots:
+            times = sorted(t for t, _, _ in runs[root])
+            cpu = sorted(c for _, c, _ in runs[root])
+            label = "" if root == ROOT else f" [{root}]"
+            print(f"{count:>7} rows  whole process{label}: median "
+                  f"{statistics.median(times):.2f} s (min {times[0]:.2f}, max {times[-1]:.2f}), "
+                  f"CPU median {statistics.median(cpu):.2f} s, "
+                  f"peak {max(m for _, _, m in runs[root]):.0f} MB")
+        print(f"          load average {load:.2f} → {os.getloadavg()[0]:.2f}")
         parts = in_process(path)
         print("          in process: " + ", ".join(f"{k} {v:.2f} s" for k, v in parts.items()))
     return 0

@@ -7,7 +7,8 @@ refuses, with a Vietnamese message, what no member list needs: more than MAX_ARE
 rectangle (declared or actually used), more than MAX_ENTRIES parts, a part unpacking to more than
 its limit (measured while unpacking, not taken from the header), a compression ratio above
 MAX_RATIO, a shared-strings table above MAX_SHARED_STRINGS.  The same checks guard the workbooks
-inside exchange packages.  Standard library only.
+inside exchange packages (.xls workbooks: ``models.importing.xls_bounds``).  Standard library
+only.
 """
 
 from __future__ import annotations
@@ -56,14 +57,14 @@ def column_number(letters: bytes | str) -> int:
     return number
 
 
-def _refuse(name: str, what: str) -> BoundsError:
+def refuse(name: str, what: str) -> BoundsError:
     return BoundsError(f"Không đọc tệp {name}: {what}. Tệp này không phải một danh sách bình "
                        "thường (có thể bị hỏng hoặc được làm ra để gây hại).")
 
 
 def check_extent(name: str, extent: Extent) -> None:
     if extent.rows > MAX_ROWS or extent.columns > MAX_COLUMNS or extent.area > MAX_AREA:
-        raise _refuse(name, f"trang tính trải tới {extent.rows:,} dòng × {extent.columns:,} cột "
+        raise refuse(name, f"trang tính trải tới {extent.rows:,} dòng × {extent.columns:,} cột "
                             f"(quá {MAX_AREA:,} ô)".replace(",", "."))
 
 
@@ -76,10 +77,10 @@ def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit: int
             while chunk := part.read(_CHUNK):
                 produced += len(chunk)
                 if produced > limit:
-                    raise _refuse(name, f"phần «{info.filename}» giải nén ra hơn "
+                    raise refuse(name, f"phần «{info.filename}» giải nén ra hơn "
                                         f"{limit // (1024 * 1024)} MB")
                 if produced > _CHUNK and produced > MAX_RATIO * max(info.compress_size, 1):
-                    raise _refuse(name, f"phần «{info.filename}» nén quá mức bình thường "
+                    raise refuse(name, f"phần «{info.filename}» nén quá mức bình thường "
                                         f"(hơn {MAX_RATIO} lần)")
                 yield chunk
     except BoundsError:
@@ -100,15 +101,15 @@ def check_zip_parts(zf: zipfile.ZipFile, name: str) -> None:
     """The number of parts, their declared sizes and ratios."""
     infos = zf.infolist()
     if len(infos) > MAX_ENTRIES:
-        raise _refuse(name, f"có {len(infos)} phần bên trong (tối đa {MAX_ENTRIES})")
+        raise refuse(name, f"có {len(infos)} phần bên trong (tối đa {MAX_ENTRIES})")
     total = 0
     for info in infos:
         total += info.file_size
         if info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES:
-            raise _refuse(name, f"phần «{info.filename}» giải nén ra "
+            raise refuse(name, f"phần «{info.filename}» giải nén ra "
                                 f"{info.file_size // (1024 * 1024)} MB")
         if info.file_size > _CHUNK and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise _refuse(name, f"phần «{info.filename}» nén quá mức bình thường (hơn "
+            raise refuse(name, f"phần «{info.filename}» nén quá mức bình thường (hơn "
                                 f"{MAX_RATIO} lần)")
 
 
@@ -119,14 +120,6 @@ _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _REL = re.compile(rb'<Relationship\b([^>]*)/?>')
 _ACTIVE_TAB = re.compile(rb'<workbookView\b[^>]*\bactiveTab="(\d+)"')
 _DIMENSION = re.compile(rb'<dimension\b[^>]*\bref="([A-Za-z]*)(\d*)(?::([A-Za-z]*)(\d*))?"')
-_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
-_ROW_PLAIN = re.compile(rb'<row r="(\d+)"')  # how Excel and openpyxl write it: the quick path
-# a cell reference of two or three letters (column AA and beyond), wherever the attribute sits in
-# its tag: only wide sheets have any, so an ordinary list costs one quick scan
-_WIDE_CELL = re.compile(rb' r="([A-Za-z]{2,3})\d')
-_WIDE_CELL_ANY_SPACE = re.compile(rb'\sr="([A-Za-z]{2,3})\d')
-
-
 @dataclass(frozen=True)
 class SheetInfo:
     name: str
@@ -183,42 +176,159 @@ def xlsx_sheets(zf: zipfile.ZipFile, name: str) -> Sheets:
     return Sheets(tuple(sheets), chosen.name)
 
 
+# --- the rectangle of an .xlsx sheet ------------------------------------------------------------
+# python-calamine places a cell by the last attribute named r of its <c> element (letters for the
+# column, digits for the row, any case, quoted either way, spaces allowed around "=", with or
+# without a space before it), and a cell without one after the cell before it in its row; a row
+# without r follows the row before it.  The quick pass proves, with three scans of each chunk,
+# that every <row> and <c> of the chunk is written the usual way — r first and alone, in double
+# quotes, attributes one space apart, no namespace prefix — with a one-letter column and a row
+# no greater than the rows named so far; any element written otherwise sends the chunk to the
+# careful pass, which reads every element's attributes as calamine would.
+
+_ATTRS = rb'(?: (?!r=)[\w:.-]++="[^"]*+")*+ ?/?>'  # the rest of a usual tag: no other r
+_ROW_TAG = re.compile(rb'<row(?: r="(\d{1,7})"' + _ATTRS + rb')?')  # b"" when unusual
+_PREFIXED = re.compile(rb':(?:c|row)(?=[\s/>])')
+_TAG_START = rb'<(?:[\w.-]+:)?(row|c)(?=[\s/>])'
+_TAG = re.compile(_TAG_START + rb'((?:[^>"\']++|"[^"]*+"|\'[^\']*+\')*+)>')
+_TAG_STARTS = re.compile(_TAG_START)
+_R_ATTR = re.compile(rb'(?:^|[\s"\'])r\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+_LETTERS = re.compile(rb"[A-Za-z]+")
+_DIGITS = re.compile(rb"\d+")
+_HUGE = MAX_ROWS * MAX_COLUMNS  # a reference past every bound
+# a sheet is scanned 4 MB at a time: few enough chunks that the pattern for the rows named so
+# far is built a few times, not once a megabyte
+_SCAN_BYTES = 4 * _CHUNK
+
+
+def _at_most(limit: int) -> bytes:
+    """A pattern for the decimal numbers up to ``limit`` (leading zeros allowed): shorter
+    numbers, or as long and not after it in dictionary order."""
+    text = str(limit).encode()
+    size = len(text)
+    options = [rb"\d{1,%d}" % (size - 1)] if size > 1 else []
+    for index in range(size):
+        digit = text[index] - 48
+        if digit:
+            options.append(text[:index] + b"[0-%d]" % (digit - 1) + rb"\d" * (size - index - 1))
+    options.append(text)
+    return b"(?:" + b"|".join(options) + b")"
+
+
+def _reference(value: bytes) -> tuple[int, int]:
+    """(row, column) of a cell reference as calamine reads it, or more (never less)."""
+    letters = b"".join(_LETTERS.findall(value))
+    digits = b"".join(_DIGITS.findall(value)).lstrip(b"0")
+    row = int(digits or b"0") if len(digits) <= 9 else _HUGE
+    column = column_number(letters) if len(letters) <= 4 else _HUGE
+    return row, column
+
+
+@dataclass
+class _SheetScan:
+    """The rectangle a sheet's XML spans, read chunk by chunk."""
+
+    name: str
+    rows: int = 0  # the largest row named or counted
+    columns: int = 0  # the largest column named or counted
+    row: int = 0  # where the careful pass is: the current row, the last cell's column
+    column: int = 0
+    _cells: re.Pattern[bytes] | None = None
+    _cells_limit: int = -1
+
+    def chunk(self, body: bytes | memoryview) -> None:
+        numbers = _ROW_TAG.findall(body)
+        if b"" in numbers or _PREFIXED.search(body):
+            self.careful(body)
+            return
+        if numbers:
+            self.rows = max(self.rows, max(map(int, numbers)))
+        unusual = self.cell_pattern().findall(body)
+        if any(not letters for letters, _digits in unusual):
+            self.careful(body)
+            return
+        for letters, digits in unusual:  # usual cells beyond column Z or the rows named
+            self.rows = max(self.rows, int(digits))
+            self.columns = max(self.columns, column_number(letters))
+        if numbers:
+            self.row = int(numbers[-1])
+        self.column = max(self.columns, 26)  # at most: where a cell without r would go next
+
+    def cell_pattern(self) -> re.Pattern[bytes]:
+        """A <c> not written the usual way with a one-letter column and a row up to the rows
+        named so far; for a usual one, its column letters and row digits."""
+        if self._cells is None or self._cells_limit != self.rows:
+            self._cells_limit = self.rows
+            self._cells = re.compile(
+                rb'<c(?=[\s/>])(?! r="[A-Za-z]' + _at_most(self.rows) + b'"' + _ATTRS
+                + rb')(?: r="([A-Za-z]{1,3})(\d{1,7})"' + _ATTRS + rb')?')
+        return self._cells
+
+    def careful(self, body: bytes | memoryview) -> None:
+        """Every <row> and <c> element's place, as calamine works it out."""
+        tags = _TAG.findall(body)
+        if len(tags) != len(_TAG_STARTS.findall(body)):  # a tag whose quotes never close
+            raise refuse(self.name, "trang tính viết sai cấu trúc")
+        for kind, attributes in tags:
+            found = [_reference(a or b) for a, b in _R_ATTR.findall(attributes)]
+            if kind == b"row":
+                self.row = max((r for r, _c in found), default=self.row + 1)
+                self.column = 0
+                self.rows = max(self.rows, self.row)
+                continue
+            if found:
+                row, self.column = max(r for r, _c in found), max(c for _r, c in found)
+            else:
+                row, self.column = self.row, self.column + 1
+            self.rows, self.columns = max(self.rows, row), max(self.columns, self.column)
+
+    @property
+    def extent(self) -> Extent:
+        return Extent(self.rows, max(self.columns, 26))
+
+
+def _check_declared(name: str, start: bytes | memoryview) -> None:
+    """The rectangle the sheet says it spans (<dimension>, near its start)."""
+    declared = _DIMENSION.search(start)
+    if declared:
+        last_col, last_row = declared.group(3) or declared.group(1), \
+            declared.group(4) or declared.group(2)
+        check_extent(name, Extent(int(last_row or 0),
+                                  column_number(last_col) if last_col else 0))
+
+
 def xlsx_extent(zf: zipfile.ZipFile, part: str, name: str) -> Extent:
-    """The rectangle a sheet spans: declared (<dimension>) and used (every row and cell named,
-    counted while unpacking)."""
+    """The rectangle a sheet spans: declared (<dimension>) and used (every row and cell named
+    or counted, while unpacking)."""
     try:
         info = zf.getinfo(part)
     except KeyError:
         return Extent(0, 0)
-    rows = columns = 0
-    counted_rows = 0
-    tail = b""
+    scan = _SheetScan(name)
     first = True
-    for chunk in _stream(zf, info, name, MAX_PART_BYTES):
-        data = tail + chunk
+    pending: list[bytes] = []  # what is unpacked and not scanned yet, from a tag's start
+    held = 0
+    for piece in _stream(zf, info, name, MAX_PART_BYTES):
+        pending.append(piece)
+        held += len(piece)
+        if held < _SCAN_BYTES:
+            continue
+        data = b"".join(pending)
         cut = data.rfind(b"<")
-        body, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+        body = memoryview(data)[:cut] if cut > 0 else data
+        pending = [data[cut:]] if cut > 0 else []
+        held = len(pending[0]) if pending else 0
         if first:
             first = False
-            declared = _DIMENSION.search(body)
-            if declared:
-                last_col, last_row = declared.group(3) or declared.group(1), \
-                    declared.group(4) or declared.group(2)
-                check_extent(name, Extent(int(last_row or 0),
-                                          column_number(last_col) if last_col else 0))
-        in_chunk = body.count(b"<row")
-        numbers = _ROW_PLAIN.findall(body)
-        if len(numbers) < in_chunk:  # another writer's attribute order: the general pattern
-            numbers = _ROW.findall(body)
-        if numbers:
-            rows = max(rows, max(map(int, numbers)))
-        counted_rows += in_chunk
-        wide = _WIDE_CELL_ANY_SPACE if (b'\nr="' in body or b'\tr="' in body
-                                        or b'\rr="' in body) else _WIDE_CELL
-        for letters in set(wide.findall(body)):
-            columns = max(columns, column_number(letters))
-        check_extent(name, Extent(max(rows, counted_rows), max(columns, 26)))
-    return Extent(max(rows, counted_rows), max(columns, 26))
+            _check_declared(name, body)
+        scan.chunk(body)
+        check_extent(name, scan.extent)
+    tail = b"".join(pending)
+    if first:
+        _check_declared(name, tail)
+    scan.chunk(tail)  # the last tag, closed or not
+    check_extent(name, scan.extent)
+    return scan.extent
 
 
 def check_xlsx(source: Path | bytes, name: str, sheet: str | None = None) -> Sheets:
@@ -313,117 +423,3 @@ def check_file_size(path: Path) -> None:
     if size > MAX_FILE_BYTES:
         raise BoundsError(f"Không đọc tệp {path.name}: tệp lớn {size // (1024 * 1024)} MB, quá "
                           f"{MAX_FILE_BYTES // (1024 * 1024)} MB của một danh sách.")
-
-
-# --- .xls (BIFF8 inside a compound file) -------------------------------------------------------
-
-_CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-_END_OF_CHAIN = 0xFFFFFFFE
-_BIFF_CELLS = {0x0203, 0x0204, 0x00FD, 0x027E, 0x0201, 0x0205, 0x0006, 0x00D6}
-_BIFF_MULTI = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column, ..., last column
-
-
-def _u16(data: bytes, at: int) -> int:
-    return int.from_bytes(data[at:at + 2], "little")
-
-
-def _u32(data: bytes, at: int) -> int:
-    return int.from_bytes(data[at:at + 4], "little")
-
-
-def _workbook_stream(data: bytes, name: str) -> bytes:
-    """The "Workbook" stream of a compound file, read with every chain bounded."""
-    broken = BoundsError(f"Không đọc được tệp {name}: tệp .xls hỏng hoặc không phải bảng tính.")
-    if len(data) < 512 or data[:8] != _CFB_MAGIC:
-        raise broken
-    shift = _u16(data, 0x1E)
-    if shift not in (9, 12):
-        raise broken
-    size = 1 << shift
-    sectors = max(0, (len(data) - 512) // size)
-
-    def sector(index: int) -> bytes:
-        if index >= sectors:
-            raise broken
-        start = 512 + index * size
-        return data[start:start + size]
-
-    fat_sectors = [_u32(data, 0x4C + 4 * i) for i in range(109)]
-    difat, seen = _u32(data, 0x44), set()
-    while difat < sectors and difat not in seen and len(fat_sectors) < sectors + 109:
-        seen.add(difat)
-        block = sector(difat)
-        fat_sectors += [_u32(block, 4 * i) for i in range(size // 4 - 1)]
-        difat = _u32(block, size - 4)
-    fat: list[int] = []
-    for index in fat_sectors[:_u32(data, 0x2C)]:
-        block = sector(index)
-        fat += [_u32(block, 4 * i) for i in range(size // 4)]
-
-    def chain(start: int, table: list[int], read: object, limit: int) -> bytes:
-        parts: list[bytes] = []
-        seen: set[int] = set()
-        current = start
-        while current not in (_END_OF_CHAIN, 0xFFFFFFFF) and current < len(table):
-            if current in seen or len(parts) * size > limit:
-                raise broken
-            seen.add(current)
-            parts.append(read(current))  # type: ignore[operator]
-            current = table[current]
-        return b"".join(parts)
-
-    directory = chain(_u32(data, 0x30), fat, sector, len(data))
-    entries = [directory[i:i + 128] for i in range(0, len(directory) - 127, 128)]
-    if not entries:
-        raise broken
-    root = entries[0]
-    for entry in entries:
-        label = entry[:max(0, min(64, _u16(entry, 0x40)) - 2)].decode("utf-16-le", "replace")
-        if label not in ("Workbook", "Book"):
-            continue
-        start, length = _u32(entry, 0x74), _u32(entry, 0x78)
-        if length > MAX_PART_BYTES:
-            raise _refuse(name, f"bảng tính khai báo {length // (1024 * 1024)} MB")
-        if length >= _u32(data, 0x38):
-            return chain(start, fat, sector, length)[:length]
-        mini_size = 1 << _u16(data, 0x20)
-        mini_stream = chain(_u32(root, 0x74), fat, sector, len(data))
-        mini_fat_bytes = chain(_u32(data, 0x3C), fat, sector, len(data))
-        mini_fat = [_u32(mini_fat_bytes, 4 * i) for i in range(len(mini_fat_bytes) // 4)]
-
-        def mini(index: int, stream: bytes = mini_stream, step: int = mini_size) -> bytes:
-            return stream[index * step:(index + 1) * step]
-
-        return chain(start, mini_fat, mini, length)[:length]
-    raise broken
-
-
-def check_xls(path: Path, name: str) -> Sheets:
-    """Check an Excel 97–2003 workbook: the cells every sheet names (records BIFF8), before
-    calamine builds their rectangle; its sheets."""
-    stream = _workbook_stream(path.read_bytes(), name)
-    at, rows, columns = 0, 0, 0
-    sheets: list[SheetInfo] = []
-    active = 0
-    while at + 4 <= len(stream):
-        kind, length = _u16(stream, at), _u16(stream, at + 2)
-        record = stream[at + 4:at + 4 + length]
-        at += 4 + length
-        if kind in _BIFF_CELLS and len(record) >= 4:
-            rows, columns = max(rows, _u16(record, 0) + 1), max(columns, _u16(record, 2) + 1)
-        elif kind in _BIFF_MULTI and len(record) >= 6:
-            rows, columns = max(rows, _u16(record, 0) + 1), max(columns, _u16(record, length - 2)
-                                                                + 1)
-        elif kind == 0x0200 and len(record) >= 12:  # DIMENSIONS: the declared rectangle
-            check_extent(name, Extent(_u32(record, 4), _u16(record, 10)))
-        elif kind == 0x0085 and len(record) >= 8:  # BOUNDSHEET: a sheet, its visibility, name
-            count, wide = record[6], record[7] & 1
-            raw = record[8:8 + count * (2 if wide else 1)]
-            sheets.append(SheetInfo(raw.decode("utf-16-le" if wide else "latin-1", "replace"),
-                                    record[4] & 3 == 0))
-        elif kind == 0x003D and len(record) >= 12:  # WINDOW1: the active sheet
-            active = _u16(record, 10)
-        check_extent(name, Extent(rows, columns))
-    chosen = sheets[active] if active < len(sheets) and sheets[active].visible else next(
-        (s for s in sheets if s.visible), SheetInfo("", True))
-    return Sheets(tuple(sheets), chosen.name)

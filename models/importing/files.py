@@ -59,7 +59,9 @@ def _sheets(path: Path) -> tuple[list[str], str]:
         found = bounds.check_xlsx(path, path.name)
         return found.visible, found.active
     if suffix == ".xls":
-        found = bounds.check_xls(path, path.name)
+        from models.importing.xls_bounds import check_xls
+
+        found = check_xls(path, path.name)
         return found.visible, found.active
     active = bounds.check_ods(path, path.name)
     from python_calamine import CalamineWorkbook
@@ -104,7 +106,10 @@ def _read_spreadsheet(path: Path, sheet: str | None) -> tuple[list[list[Any]], s
         raise ImportFileError(
             f"Không đọc được tệp {path.name}: tệp hỏng hoặc không phải bảng tính ({exc})."
         ) from exc
-    return [[None if v == "" else v for v in row] for row in rows], wanted
+    for row in rows:  # calamine gives "" for an empty cell, the importer None; most rows are full
+        if "" in row:
+            row[:] = [None if v == "" else v for v in row]
+    return rows, wanted
 
 
 def _read_csv(path: Path) -> list[list[Any]]:

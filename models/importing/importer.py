@@ -36,6 +36,7 @@ from models.importing.read import (
     cell_date,
     cell_sex,
     cell_text,
+    clean_cell,
     is_blank,
     number_text,
     read_table,
@@ -205,68 +206,119 @@ _TEXT_FIELDS = ("employer_unit", "job_title", "address", "notes", "ethnicity")
 _DATE_FIELDS = ("join_date", "official_date", "received_date")
 
 
-def _read_row(table: RawTable, row: list[CellValue], plan: RowPlan,
+@dataclass(frozen=True)
+class _Layout:
+    """Where each field is in the rows of a table, worked out once for all its rows: a field
+    the file has no column for is left out (the input keeps its default)."""
+
+    width: int  # the rows are read padded to this width
+    name: int | None
+    birth: int | None
+    sex: int | None
+    sex_columns: tuple[int, int] | None
+    dates: tuple[tuple[str, int], ...]
+    card: int | None
+    citizen: int | None
+    phone: int | None
+    texts: tuple[tuple[str, int], ...]
+    status: int | None
+    cell: int | None
+    org: int | None
+
+    @classmethod
+    def of(cls, table: RawTable) -> _Layout:
+        columns = table.columns
+        used = [*columns.values(), *(table.sex_columns or ())]
+        return cls(
+            width=max(used, default=-1) + 1, name=columns.get("full_name"),
+            birth=columns.get("birth"), sex=columns.get("sex"), sex_columns=table.sex_columns,
+            dates=tuple((n, columns[n]) for n in _DATE_FIELDS if n in columns),
+            card=columns.get("card_number"), citizen=columns.get("citizen_id"),
+            phone=columns.get("phone"),
+            texts=tuple((n, columns[n]) for n in _TEXT_FIELDS if n in columns),
+            status=columns.get("status"), cell=columns.get("cell"),
+            org=columns.get("workplace_org"))
+
+
+def _text(value: CellValue) -> str:
+    """cell_text(), with the common cases first (this runs for every cell of a list)."""
+    if value.__class__ is str:
+        return clean_cell(value)
+    return "" if value is None else cell_text(value)
+
+
+def _read_row(layout: _Layout, row: list[CellValue], plan: RowPlan,
               failed: set[str]) -> dict[str, object]:
     """Field values of one row; the problems go to plan.reasons, their fields to failed."""
-    width = len(row)
-    cells = {name: row[col] for name, col in table.columns.items() if col < width}
-    get = cells.get
+    if len(row) < layout.width:
+        row = [*row, *([None] * (layout.width - len(row)))]
     values: dict[str, object] = {}
-    values["full_name"] = clean_name(cell_text(get("full_name")))
-    birth_value = get("birth")
-    sex = cell_sex(get("sex")) if "sex" in cells else None
-    if table.sex_columns is not None:
-        male, female = (row[c] if c < width else None for c in table.sex_columns)
+    values["full_name"] = clean_name(_text(row[layout.name])) if layout.name is not None \
+        else ""
+    birth_value = row[layout.birth] if layout.birth is not None else None
+    sex_value = row[layout.sex] if layout.sex is not None else None
+    sex = cell_sex(sex_value) if layout.sex is not None else None
+    if layout.sex_columns is not None:
+        male, female = (row[c] for c in layout.sex_columns)
         if not is_blank(male) and not is_blank(female):
             plan.reasons.append("Ghi ngày sinh ở cả cột Nam và cột Nữ.")
             failed.update(("birth", "sex"))
         elif not is_blank(male) or not is_blank(female):
             birth_value = male if not is_blank(male) else female
             sex = Sex.MALE if not is_blank(male) else Sex.FEMALE
-    if sex is None and not is_blank(get("sex")):
-        plan.reasons.append(f"Giới tính «{cell_text(get('sex'))}» không rõ (ghi Nam hoặc Nữ).")
+    if sex is None and not is_blank(sex_value):
+        plan.reasons.append(f"Giới tính «{_text(sex_value)}» không rõ (ghi Nam hoặc Nữ).")
         failed.add("sex")
     values["sex"] = sex or ""
-    try:
-        birth = cell_birth(birth_value)
-    except DateError as exc:
-        plan.reasons.append(f"Ngày sinh: {exc}")
-        failed.add("birth")
-        birth = None
-    if birth is not None:
-        values["birth_date"], values["birth_year"] = birth.exact, (
-            None if birth.exact else birth.year)
-        if birth.year_only:
-            plan.notes.append("Chỉ có năm sinh.")
-    for name in _DATE_FIELDS:
-        value = get(name)
+    if birth_value.__class__ is date:  # a date cell: the exact birth date
+        values["birth_date"], values["birth_year"] = birth_value, None
+    else:
+        try:
+            birth = cell_birth(birth_value)
+        except DateError as exc:
+            plan.reasons.append(f"Ngày sinh: {exc}")
+            failed.add("birth")
+            birth = None
+        if birth is not None:
+            values["birth_date"], values["birth_year"] = birth.exact, (
+                None if birth.exact else birth.year)
+            if birth.year_only:
+                plan.notes.append("Chỉ có năm sinh.")
+    for name, col in layout.dates:
+        value = row[col]
         if value is None:
+            continue
+        if value.__class__ is date:
+            values[name] = value
             continue
         try:
             values[name] = cell_date(value)
         except DateError as exc:
             plan.reasons.append(f"{FIELD_LABELS[name]}: {exc}")
             failed.add(name)
-    values["card_number"] = number_text(get("card_number"), 8)
-    values["citizen_id"] = number_text(get("citizen_id"), 12)
-    phone_cell = get("phone")
-    phone = number_text(phone_cell, 0)
-    if isinstance(phone_cell, int | float) and len(phone) == 9:
-        phone = "0" + phone  # Excel dropped the leading 0
-    values["phone"] = phone
-    for name in _TEXT_FIELDS:
-        values[name] = cell_text(get(name))
-    if not values["ethnicity"]:
+    if layout.card is not None:
+        values["card_number"] = number_text(row[layout.card], 8)
+    if layout.citizen is not None:
+        values["citizen_id"] = number_text(row[layout.citizen], 12)
+    if layout.phone is not None:
+        phone_cell = row[layout.phone]
+        phone = number_text(phone_cell, 0)
+        if isinstance(phone_cell, int | float) and len(phone) == 9:
+            phone = "0" + phone  # Excel dropped the leading 0
+        values["phone"] = phone
+    for name, col in layout.texts:
+        values[name] = _text(row[col])
+    if not values.get("ethnicity"):
         values["ethnicity"] = "Kinh"
-    status = cell_text(get("status"))
+    status = _text(row[layout.status]) if layout.status is not None else ""
     if status and _fold(status) not in _ACTIVE_WORDS:
         # a list exported from the register holds the members who left too: they must not
         # come back as active members; their dated change is recorded by hand
         plan.reasons.append(f"Trạng thái «{status}»: chỉ nhập đảng viên đang sinh hoạt; người "
                             "đã chuyển đi, từ trần… hãy nhập rồi ghi «Đổi trạng thái» có ngày.")
         failed.add("status")
-    plan.cell_key = _cell_key(cell_text(get("cell")))
-    plan.org_key = _org_key(cell_text(get("workplace_org")))
+    plan.cell_key = _cell_key(_text(row[layout.cell])) if layout.cell is not None else ""
+    plan.org_key = _org_key(_text(row[layout.org])) if layout.org is not None else ""
     return values
 
 
@@ -318,6 +370,7 @@ def plan_in(session: Session | None, table: RawTable, today: date | None = None)
     cell_names: dict[str, str] = {}
     org_names: dict[str, str] = {}
     updates: dict[int, RowPlan] = {}
+    layout = _Layout.of(table)
     for number, row in table.data_rows():
         if isinstance(row, MalformedRow):
             plans.append(RowPlan(row_number=number, values=list(row), action="rejected",
@@ -327,7 +380,7 @@ def plan_in(session: Session | None, table: RawTable, today: date | None = None)
             continue
         plan = RowPlan(row_number=number, values=row, action="new")
         failed: set[str] = set()
-        values = _read_row(table, row, plan, failed)
+        values = _read_row(layout, row, plan, failed)
         data = MemberInput(**values)  # type: ignore[arg-type]
         card = data.card_number  # digits only already (number_text)
         if card not in existing.cards or card in seen_cards:
@@ -380,14 +433,14 @@ def plan_in(session: Session | None, table: RawTable, today: date | None = None)
         plans.append(plan)
     if updates and session is not None:
         _merge_updates(session, table, updates, today)
-    for plan in plans:
+    for plan in plans:  # the first spelling of each cell and organisation names it
         if plan.action != "rejected":
-            if plan.cell_key:
-                cell_names.setdefault(plan.cell_key, _cell_text(cell_text(
-                    plan.values[table.columns["cell"]])))
-            if plan.org_key:
-                org_names.setdefault(plan.org_key,
-                                     cell_text(plan.values[table.columns["workplace_org"]]))
+            if plan.cell_key and plan.cell_key not in cell_names:
+                cell_names[plan.cell_key] = _cell_text(cell_text(
+                    plan.values[table.columns["cell"]]))
+            if plan.org_key and plan.org_key not in org_names:
+                org_names[plan.org_key] = cell_text(
+                    plan.values[table.columns["workplace_org"]])
     alias: dict[str, str] = {}  # "khu 9" -> "chi bo khu 9": one new cell for both spellings
     for key, text in cell_names.items():
         if key not in existing.cell_ids:
@@ -469,32 +522,30 @@ def _merge_updates(session: Session, table: RawTable, updates: dict[int, RowPlan
 # --- applying -----------------------------------------------------------------------------------
 
 def _create_cells(session: Session, names: dict[str, str]) -> dict[str, int]:
-    from models.catalogues.ward import CellInput, add_cell
-
-    ids: dict[str, int] = {}
     ward = session.scalars(select(Ward)).first()
     position = session.scalar(select(func.max(Cell.position))) or 0
-    for key, name in names.items():
-        position += 1
-        if ward is not None:
-            cell = add_cell(session, ward, CellInput(name=name), position, date(2000, 1, 1))
-        else:  # the ward is not set up yet: the issuer gets its header lines at set-up
-            cell = Cell(name=name, name_key=fold(name), position=position)
-            session.add(cell)
-            session.flush()
-            session.add(Issuer(cell_id=cell.id))
-        ids[key] = cell.id
-    return ids
+    if ward is not None:
+        from models.catalogues.ward import CellInput, add_cell
+
+        ids: dict[str, int] = {}
+        for offset, (key, name) in enumerate(names.items(), start=1):
+            ids[key] = add_cell(session, ward, CellInput(name=name), position + offset,
+                                date(2000, 1, 1)).id
+        return ids
+    # the ward is not set up yet: the issuers get their header lines at set-up
+    cells = [Cell(name=name, name_key=fold(name), position=position + offset)
+             for offset, name in enumerate(names.values(), start=1)]
+    session.add_all(cells)
+    session.flush()  # one flush for all the new cells: their ids
+    session.add_all([Issuer(cell_id=cell.id) for cell in cells])
+    return {key: cell.id for key, cell in zip(names, cells, strict=True)}
 
 
 def _create_orgs(session: Session, names: dict[str, str]) -> dict[str, int]:
-    ids: dict[str, int] = {}
-    for key, name in names.items():
-        org = WorkplaceOrg(name=name, name_key=fold(name))
-        session.add(org)
-        session.flush()
-        ids[key] = org.id
-    return ids
+    orgs = [WorkplaceOrg(name=name, name_key=fold(name)) for name in names.values()]
+    session.add_all(orgs)
+    session.flush()
+    return {key: org.id for key, org in zip(names, orgs, strict=True)}
 
 
 # The member fields an update may change (models.register.service.stored_values), kept so an
@@ -593,8 +644,10 @@ def _write(session: Session, plan: ImportPlan, progress: Progress | None,
     places = [(cell_ids.get(r.cell_key) if r.cell_key else None,
                org_ids.get(r.org_key) if r.org_key else None) for r in new_rows]
     try:
+        # the plan read every text through the cleaning rule (cell_text) and checked every row
         new_ids = create_members(session, inputs, today=today, reason=NEW_MEMBER_REASON,
-                                 validated=True, places=places, chunk_done=chunk_done)
+                                 validated=True, cleaned=True, places=places,
+                                 chunk_done=chunk_done)
     except RegisterError as exc:
         raise ImportFileError(str(exc)) from exc
     for low, high in id_ranges(new_ids):

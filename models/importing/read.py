@@ -105,14 +105,14 @@ def is_blank(value: CellValue) -> bool:
 EXCEL_EPOCH = date(1899, 12, 30)
 
 # lists repeat the same organisation, cell, unit and title on every row: clean each once
-_clean = lru_cache(maxsize=1 << 14)(clean)
+clean_cell = lru_cache(maxsize=1 << 14)(clean)
 
 
 def cell_text(value: CellValue) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return _clean(value)
+        return clean_cell(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
@@ -132,6 +132,11 @@ def _whole(value: CellValue) -> bool:
 
 def number_text(value: CellValue, width: int) -> str:
     """An identifier; a number cell lost its leading zeros in Excel, so they are put back."""
+    if value.__class__ is str:  # the usual cell: tried first
+        if value.isdigit():  # the cleaning rule leaves digits as they are (and numbers are
+            return value  # mostly unique: they would only push the names out of the cache)
+        text = clean_cell(value)
+        return text if text.isdigit() or not text else digits_only(text)
     if _whole(value) and isinstance(value, int | float):
         return str(int(value)).zfill(width)
     text = cell_text(value)
@@ -176,9 +181,18 @@ def cell_birth(value: CellValue) -> Birth | None:
 _fold = lru_cache(maxsize=1 << 10)(fold)  # "Nam" / "Nữ" on every row
 
 
+_SEXES = {"nam": Sex.MALE, "nu": Sex.FEMALE}
+
+
 def cell_sex(value: CellValue) -> str | None:
-    key = _fold(cell_text(value))
-    return {"nam": Sex.MALE, "nu": Sex.FEMALE}.get(key)
+    if value.__class__ is str:
+        return _text_sex(value)
+    return _SEXES.get(_fold(cell_text(value)))
+
+
+@lru_cache(maxsize=256)  # "Nam" / "Nữ" on every row
+def _text_sex(text: str) -> str | None:
+    return _SEXES.get(_fold(clean_cell(text)))
 
 
 def _match_header(rows: list[list[CellValue]]) -> tuple[int, dict[int, str]]:

@@ -16,6 +16,7 @@ own copy of the full-text DDL: a migration must keep doing what it did when it s
 
 from __future__ import annotations
 
+import itertools
 import operator
 import os
 import re
@@ -462,6 +463,7 @@ def id_ranges(ids: Sequence[int]) -> list[tuple[int, int]]:
 
 # SQLite's default limit of bound values per statement is 32,766 (3.32 and later)
 _MAX_VARIABLES = 32000
+_MEMO_SIZE = 1 << 16  # converted values kept per column
 
 
 @dataclass
@@ -476,12 +478,19 @@ class RowInserter:
     columns: tuple[str, ...]
 
     def __post_init__(self) -> None:
+        from sqlalchemy import Boolean, Date, DateTime
+
         dialect = self.session.connection().dialect
-        self._processors: list[tuple[int, Callable[[Any], Any]]] = []
+        self._processors: list[tuple[int, Callable[[Any], Any], dict[Any, Any] | None]] = []
         for index, name in enumerate(self.columns):
-            processor = self.table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            kind = self.table.c[name].type
+            processor = kind.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
-                self._processors.append((index, processor))
+                # dates, time stamps and flags repeat from row to row (one time stamp for a
+                # whole import): each distinct value is converted once
+                memo: dict[Any, Any] | None = (
+                    {} if isinstance(kind, Date | DateTime | Boolean) else None)
+                self._processors.append((index, processor, memo))
         self._per_statement = max(1, _MAX_VARIABLES // len(self.columns))
         # every column from a full row in one C call; rows missing some go the slow way
         self._pick = operator.itemgetter(*self.columns)
@@ -517,9 +526,19 @@ class RowInserter:
                 line = list(pick(row))
             except KeyError:  # a row without some columns: those are NULL
                 line = [row.get(name) for name in columns]
-            for index, processor in processors:
-                if line[index] is not None:
-                    line[index] = processor(line[index])
+            for index, processor, memo in processors:
+                value = line[index]
+                if value is None:
+                    continue
+                if memo is None:
+                    line[index] = processor(value)
+                    continue
+                done = memo.get(value)
+                if done is None:
+                    if len(memo) >= _MEMO_SIZE:
+                        memo.clear()
+                    done = memo[value] = processor(value)
+                line[index] = done
             out.append(line)
         return out
 
@@ -528,8 +547,8 @@ class RowInserter:
         returned: list[Any] = []
         for start in range(0, len(rows), self._per_statement):
             chunk = rows[start:start + self._per_statement]
-            values = [value for line in self.lines(chunk) for value in line]
-            result = connection.exec_driver_sql(self._statement(len(chunk), key), tuple(values))
+            values = tuple(itertools.chain.from_iterable(self.lines(chunk)))
+            result = connection.exec_driver_sql(self._statement(len(chunk), key), values)
             returned.extend(result.fetchall())
         return returned
 

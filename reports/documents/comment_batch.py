@@ -101,19 +101,19 @@ def documents_of(groups: Sequence[SheetGroup]) -> list[Document]:
     return [d for g in groups for d in ((g.cover,) if g.cover else ()) + g.sheets]
 
 
-def _flowables(document: Document) -> list[Flowable]:
+def _flowables(document: Document, margins: Margins) -> list[Flowable]:
     if isinstance(document, CoveringList):
         return covering_list_flowables(document)
-    return comment_sheet_flowables(document)
+    return comment_sheet_flowables(document, margins)
 
 
-def _batch_flowables(documents: Sequence[Document],
+def _batch_flowables(documents: Sequence[Document], margins: Margins,
                      after_sheet: Callable[[], None] | None = None) -> list[Flowable]:
     flowables: list[Flowable] = []
     for document in documents:
         if flowables:
             flowables += doc.document_break()
-        flowables += _flowables(document)
+        flowables += _flowables(document, margins)
         if after_sheet is not None and isinstance(document, CommentSheetData):
             flowables.append(_Checkpoint(after_sheet))
     return flowables
@@ -130,7 +130,7 @@ def _render_chunk(documents: Sequence[Document], margins: Margins) -> tuple[byte
     document (top level: picklable)."""
     buffer = io.BytesIO()
     pages: list[int] = []
-    doc.build_pdf(buffer, _batch_flowables(documents), margins, title="", author="",
+    doc.build_pdf(buffer, _batch_flowables(documents, margins), margins, title="", author="",
                   document_pages=pages)
     return buffer.getvalue(), pages
 
@@ -158,7 +158,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 def _render_single(documents: Sequence[Document], target: IO[bytes], margins: Margins,
                    title: str, author_name: str, report: Callable[[], None]) -> list[int]:
     pages: list[int] = []
-    doc.build_pdf(target, _batch_flowables(documents, report), margins, title=title,
+    doc.build_pdf(target, _batch_flowables(documents, margins, report), margins, title=title,
                   author=author_name, document_pages=pages)
     return pages
 

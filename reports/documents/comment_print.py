@@ -12,8 +12,9 @@ from models.catalogues.documents import IssuerLines
 from models.comments.common import NO_ORG, PROPOSAL_ITEM
 from models.comments.printing import PrintSheet
 from reports.documents.comment_batch import SheetGroup
-from reports.documents.comment_sheet import CommentSheetData, SheetItem, Signer
+from reports.documents.comment_sheet import Certification, CommentSheetData, SheetItem, Signer
 from reports.documents.covering_list import CoveringList, CoverRow
+from reports.layout import party_doc as doc
 
 FRONT_TITLE = ("T/M BAN CÔNG TÁC MẶT TRẬN",)
 FRONT_ROLE = "TRƯỞNG BAN"
@@ -28,20 +29,24 @@ def _signers(sheet: PrintSheet, issuer: IssuerLines) -> tuple[Signer, ...]:
 
 
 def certifying_body(ward: IssuerLines) -> str:
-    """'ĐẢNG ỦY' from the signer's title 'T/M ĐẢNG ỦY' (the sheet's header already names the
-    ward, and a short heading keeps the certification's column to four lines); the ward's
-    name line when the title says nothing else."""
+    """For the compact arrangement's narrow column: 'ĐẢNG ỦY' from the signer's title
+    'T/M ĐẢNG ỦY' (the sheet's header already names the ward); the ward's name line when the
+    title says nothing else."""
     title = ward.signer_title.strip()
     body = title[4:].strip() if title.upper().startswith("T/M ") else ""
     return (body or ward.name_line).upper()
 
 
-def _certification(sheet: PrintSheet) -> Signer | None:
+def _certification(sheet: PrintSheet) -> Certification | None:
+    """'XÁC NHẬN CỦA ĐẢNG ỦY PHƯỜNG MẠO KHÊ' from the ward's issuer lines (valid on the print
+    date, or kept from the first print), its signer's title, role and name."""
     ward = sheet.ward_issuer
     if ward is None or not sheet.snapshot.get("ward_certifies", True) or sheet.cell_id is None:
         return None  # (a member in no cell: the ward committee issues the sheet itself)
-    return Signer((f"XÁC NHẬN CỦA {certifying_body(ward)}", ward.signer_title),
-                  ward.signer_role, "")
+    short = f"XÁC NHẬN CỦA {certifying_body(ward)}"
+    name_line = doc.nfc(ward.name_line).strip().upper()
+    return Certification(f"XÁC NHẬN CỦA {name_line}" if name_line else short, short,
+                         ward.signer_title, ward.signer_role, ward.signer_name.strip())
 
 
 def sheet_data(sheet: PrintSheet, printed_on: date | None) -> CommentSheetData:

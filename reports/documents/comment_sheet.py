@@ -4,23 +4,34 @@ Pure data in, flowables or a PDF out: `reports.documents.comment_print` turns a 
 `CommentSheetData`; `reports.documents.comment_batch` prints a round.  `sheet_fit` measures a sheet
 without printing it, fast enough for the editor to ask on every pause in typing.
 
-What one page holds (at the default margins 25/25/35/15 mm): the header, the title, the member,
-the seven items with their default texts and at least 600 more characters, both signatures and
-the ward's certification with 30 mm left free for its signature and seal.  That takes a 13 pt
-body (HD 36 allows 13–14) on single spacing, and three signature blocks in one row (the ward's
-certification beside the two who comment, not under them: the room for the seal is then shared
-with the room to sign).  A sheet still too long goes on to a second page that names the member,
-the year and the sheet's number at its top, and printing says so.
+Each sheet is measured, then laid out in the first of two arrangements that keeps it on one page
+(at the user's margins):
+
+- **the form's** (`Arrangement.REFERENCE`, form-reference-comment-sheet.png): the subtitle, then
+  "Năm 2026" on its own italic line; the Front head and the cell side by side with room to sign
+  and their names; then, centred below, the ward's certification ("XÁC NHẬN CỦA ĐẢNG ỦY PHƯỜNG
+  MẠO KHÊ", "T/M ĐẢNG ỦY", "BÍ THƯ", "(ký tên, đóng dấu)") with 30 mm left free for its
+  signature and seal above its signer's name;
+- **the compact one** (`Arrangement.COMPACT`), for sheets too long for that: the year at the end
+  of the subtitle's line and the certification beside the two signers ("XÁC NHẬN CỦA ĐẢNG ỦY",
+  three blocks in one row), its 30 mm shared with the room to sign.  It is what holds the
+  promise that a sheet with the default texts and 600 more characters over items 1–7 still
+  prints on one page, with a 13 pt body (HD 36 allows 13–14).
+
+A sheet too long even compact goes on to a second page that names the member, the year and the
+sheet's number at its top, and printing says so.  `sheet_fit` measures the arrangement printed.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from enum import Enum
 
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -35,12 +46,14 @@ from models.labels import PROPOSAL
 from reports.layout import party_doc as doc
 from reports.layout.blocks import (
     SplittableWidthDependent,
+    frame_spare,
     grid,
     measured,
+    remembered,
     shared_block,
     short_paragraph,
 )
-from reports.layout.fonts import SERIF, SERIF_BOLD
+from reports.layout.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC
 from reports.layout.names import without_addressee
 from reports.layout.party_doc import DEFAULT_MARGINS, Margins, Out
 
@@ -57,9 +70,18 @@ _LINE = ParagraphStyle("sheet-line", parent=doc.LINE_STYLE, fontSize=BODY_SIZE,
                        leading=BODY_LEADING, spaceAfter=0)
 _CENTRED_BOLD = ParagraphStyle("sheet-to", parent=_LINE, fontName=SERIF_BOLD, alignment=TA_CENTER)
 _TITLE = ParagraphStyle("sheet-title", parent=doc.TITLE_STYLE, leading=16.5)
+_YEAR = ParagraphStyle("sheet-year", parent=_LINE, fontName=SERIF_ITALIC, alignment=TA_CENTER)
 
 SIGN_SPACE_MM = 14  # room to sign for the Front head and the cell, without the certification
 CERTIFY_ROOM_MM = 30  # free under the certification's lines, for the signature and the seal
+CERTIFY_NOTE = "(ký tên, đóng dấu)"
+
+
+class Arrangement(Enum):
+    """How a sheet places its year and the ward's certification (see the module's doc)."""
+
+    REFERENCE = "reference"  # as the form: the year on its own line, the certification below
+    COMPACT = "compact"  # the year on the subtitle's line, the certification beside the signers
 
 
 @dataclass(frozen=True)
@@ -70,6 +92,22 @@ class Signer:
     role: str  # "TRƯỞNG BAN" / "BÍ THƯ"
     name: str  # "Trần Thị Bình"; "" leaves the space blank
     note: str | None = None  # "(ký tên, đóng dấu)"
+
+
+@dataclass(frozen=True)
+class Certification:
+    """The ward committee's certification of the sheet, in both arrangements' words."""
+
+    heading: str  # "XÁC NHẬN CỦA ĐẢNG ỦY PHƯỜNG MẠO KHÊ" (the form's, centred below)
+    short_heading: str  # "XÁC NHẬN CỦA ĐẢNG ỦY" (compact: beside the signers, a narrow column)
+    title: str  # "T/M ĐẢNG ỦY"
+    role: str  # "BÍ THƯ"
+    name: str = ""  # the ward's signer, under the room for the seal; "" leaves it blank
+
+    def signer(self, arrangement: Arrangement) -> Signer:
+        if arrangement is Arrangement.REFERENCE:
+            return Signer((self.heading, self.title), self.role, self.name, CERTIFY_NOTE)
+        return Signer((self.short_heading, self.title), self.role, "")
 
 
 @dataclass(frozen=True)
@@ -99,7 +137,7 @@ class CommentSheetData:
     items: tuple[SheetItem, ...]  # the 7 items; item 6's text is replaced by the proposal boxes
     proposal: str  # "praise" / "none" / "discipline" (models.store.entities.Proposal values)
     signers: tuple[Signer, ...]  # side by side: the Front head (left) and the cell (right)
-    certification: Signer | None  # the ward committee's certification
+    certification: Certification | None  # the ward committee's, when it certifies
     member_key: str = ""  # the member's uuid; not printed (lets callers find the sheet's pages)
 
 
@@ -237,16 +275,28 @@ def _need(signer: Signer) -> float:
     return float(widest + 3 * mm)
 
 
-def _make_signatures(signers: Sequence[Signer],
-                     certification: Signer | None) -> list[Flowable]:
-    """The signers side by side (the Front head left, the cell right); with the ward's
-    certification, three blocks in one row, the certification first (a higher body certifies on
-    the left), each column as wide as its lines ask and the Front's the rest (its title wraps):
-    the certification's column keeps CERTIFY_ROOM_MM free under its lines, names included."""
-    if certification is None:
-        return doc.signature_rows(_blocks(signers, SIGN_SPACE_MM), gap_mm=3, size=BODY_SIZE,
-                                  leading=BODY_LEADING)
-    ordered = [certification, *signers]
+def _signers_row(signers: Sequence[Signer]) -> list[Flowable]:
+    """The Front head (left) and the cell (right) side by side, with room to sign."""
+    return doc.signature_rows(_blocks(signers, SIGN_SPACE_MM), gap_mm=3, size=BODY_SIZE,
+                              leading=BODY_LEADING)
+
+
+def _certified_below(signers: Sequence[Signer], certification: Certification) -> list[Flowable]:
+    """The form's arrangement: the signers side by side, the certification centred under them
+    with its note, CERTIFY_ROOM_MM free for the signature and seal, then its signer's name."""
+    ward = certification.signer(Arrangement.REFERENCE)
+    block = doc.SignatureBlock(ward.title_lines, ward.role, ward.name, ward.note, CERTIFY_ROOM_MM)
+    return [*(_signers_row(signers) if signers else []),
+            *doc.signature_rows([block], single="centre", gap_mm=2 if signers else 3,
+                                size=BODY_SIZE, leading=BODY_LEADING)]
+
+
+def _certified_beside(signers: Sequence[Signer], certification: Certification) -> list[Flowable]:
+    """The compact arrangement: three blocks in one row, the certification first (a higher
+    body certifies on the left), each column as wide as its lines ask and the Front's the rest
+    (its title wraps); the certification's column keeps CERTIFY_ROOM_MM free under its lines,
+    the names' line included."""
+    ordered = [certification.signer(Arrangement.COMPACT), *signers]
     needs = [_need(s) for s in ordered]
     if len(ordered) == 3:  # the middle one (the Front) takes what the other two leave
         needs[1] = max(needs[1], 160 * mm - needs[0] - needs[2])
@@ -255,19 +305,31 @@ def _make_signatures(signers: Sequence[Signer],
                               shares=needs, single="centre")
 
 
-def _signatures(signers: Sequence[Signer], certification: Signer | None) -> list[Flowable]:
+def _signatures(signers: Sequence[Signer], certification: Certification | None,
+                arrangement: Arrangement) -> list[Flowable]:
     if not signers and certification is None:
         return []
-    return _shared(("signatures", tuple(signers), certification),
-                   lambda: _make_signatures(signers, certification))
+
+    def make() -> list[Flowable]:
+        if certification is None:
+            return _signers_row(signers)
+        if arrangement is Arrangement.REFERENCE:
+            return _certified_below(signers, certification)
+        return _certified_beside(signers, certification)
+
+    return _shared(("signatures", tuple(signers), certification, arrangement), make)
 
 
-def _make_title(year: int) -> list[Flowable]:
-    """PHIẾU NHẬN XÉT, then the subtitle with the year on one line (shrunk to fit, down to
-    11 pt), tighter than `doc.title`."""
-    out: list[Flowable] = [
-        Spacer(1, 1 * mm), Paragraph(doc.escape(TITLE.upper()), _TITLE),
-        _OneLine(f"{SUBTITLE} năm {year}"), Spacer(1, 1 * mm)]
+def _make_title(year: int, arrangement: Arrangement) -> list[Flowable]:
+    """PHIẾU NHẬN XÉT, the subtitle on one line (shrunk to fit, down to 11 pt), and the year in
+    italics on the next (the form), or at the end of the subtitle (compact); tighter than
+    `doc.title`."""
+    if arrangement is Arrangement.REFERENCE:
+        lines = [_OneLine(SUBTITLE), short_paragraph(doc.escape(f"Năm {year}"), _YEAR)]
+    else:
+        lines = [_OneLine(f"{SUBTITLE} năm {year}")]
+    out: list[Flowable] = [Spacer(1, 1 * mm), Paragraph(doc.escape(TITLE.upper()), _TITLE),
+                           *lines, Spacer(1, 1 * mm)]
     for flowable in out:
         flowable.keepWithNext = True
     return out
@@ -280,8 +342,31 @@ def continuation_text(data: CommentSheetData) -> str:
             f"{number} (tiếp theo)")
 
 
-def comment_sheet_flowables(data: CommentSheetData) -> list[Flowable]:
-    """One sheet as flowables (DESIGN.md §3.5, form-reference-comment-sheet.png)."""
+def _member_part(data: CommentSheetData) -> list[Flowable]:
+    """What only this sheet prints, from the identity line to the last item, each paragraph
+    measured once per width (the sheet is measured before it is laid out)."""
+    flowables: list[Flowable] = [
+        _identity_row(data),
+        remembered(doc.field("Đơn vị công tác, chức vụ",
+                             without_addressee(data.job, data.addressee), style=_LINE)),
+        remembered(doc.field("Sinh hoạt đảng tại",
+                             without_addressee(data.party_unit, data.addressee), style=_LINE)),
+        remembered(doc.field("Nơi cư trú", data.address, style=_LINE)),
+        Spacer(1, 0.5 * mm),
+    ]
+    for item in data.items:
+        if item.number == PROPOSAL_ITEM:
+            flowables += _shared(("proposal", item.title, data.proposal),
+                                 functools.partial(_proposal, item, data.proposal))
+        else:
+            flowables.append(remembered(_item(item)))
+    return flowables
+
+
+def _arranged(data: CommentSheetData, member: list[Flowable],
+              arrangement: Arrangement) -> list[Flowable]:
+    """The whole sheet in one arrangement around the member's part (not copied: the part's
+    flowables go into the list returned)."""
     head = doc.DocHeader.for_issuer(data.issuer, data.doc_code, KIND, data.printed_on)
     intro = _intro(data)
     addressee = f"Kính gửi: {doc.or_dots(data.addressee)}"
@@ -292,30 +377,47 @@ def comment_sheet_flowables(data: CommentSheetData) -> list[Flowable]:
                  lambda: [doc.header(head, with_number=False)]),
         doc.number_line(head),
         doc.continued(continuation_text(data)),
-        *_shared(("title", data.year), lambda: _make_title(data.year)),
+        *_shared(("title", data.year, arrangement),
+                 lambda: _make_title(data.year, arrangement)),
         *_shared(("to", addressee), lambda: [
             measured(lambda: Paragraph(doc.escape(addressee), _CENTRED_BOLD)),
             Spacer(1, 1 * mm)]),
         *_shared(("intro", intro), lambda: [measured(lambda: doc.body(intro, style=_BODY))]),
-        _identity_row(data),
-        doc.field("Đơn vị công tác, chức vụ", without_addressee(data.job, data.addressee),
-                  style=_LINE),
-        doc.field("Sinh hoạt đảng tại", without_addressee(data.party_unit, data.addressee),
-                  style=_LINE),
-        doc.field("Nơi cư trú", data.address, style=_LINE),
-        Spacer(1, 0.5 * mm),
+        *member,
     ]
-    for item in data.items:
-        if item.number == PROPOSAL_ITEM:
-            flowables += _shared(("proposal", item.title, data.proposal),
-                                 functools.partial(_proposal, item, data.proposal))
-        else:
-            flowables.append(_item(item))
-    signatures = _signatures(data.signers, data.certification)
+    signatures = _signatures(data.signers, data.certification, arrangement)
     if signatures:
         # the signatures and the last item share a page: a signature never stands alone
         flowables.append(KeepTogether([flowables.pop(), *signatures]))
     return flowables
+
+
+def _frame_size(margins: Margins) -> tuple[float, float]:
+    return (A4[0] - (margins.left_mm + margins.right_mm) * mm,
+            A4[1] - (margins.top_mm + margins.bottom_mm) * mm)
+
+
+def _laid_out(data: CommentSheetData, margins: Margins, *, measure_both: bool = False
+              ) -> tuple[list[Flowable], float, float | None]:
+    """The sheet in the form's arrangement when that fits one page, else compact; the room (mm)
+    left under the form's arrangement and under the compact one (None when the form's fits and
+    not `measure_both`).  The member's paragraphs are measured once for both."""
+    width, height = _frame_size(margins)
+    member = _member_part(data)
+    reference = _arranged(data, member, Arrangement.REFERENCE)
+    spare = frame_spare(reference, width, height) / mm
+    if spare >= 0 and not measure_both:
+        return reference, spare, None
+    compact = _arranged(data, member, Arrangement.COMPACT)
+    compact_spare = frame_spare(compact, width, height) / mm
+    return (reference if spare >= 0 else compact), spare, compact_spare
+
+
+def comment_sheet_flowables(data: CommentSheetData,
+                            margins: Margins = DEFAULT_MARGINS) -> list[Flowable]:
+    """One sheet as flowables (DESIGN.md §3.5, form-reference-comment-sheet.png), in the
+    arrangement that keeps it on one page at `margins` (the margins it is printed with)."""
+    return _laid_out(data, margins)[0]
 
 
 def sheet_title(data: CommentSheetData) -> str:
@@ -328,7 +430,7 @@ def author(issuer: IssuerLines) -> str:
 
 def comment_sheet_pdf(data: CommentSheetData, out: Out, margins: Margins = DEFAULT_MARGINS) -> int:
     """One sheet as a PDF; returns its pages."""
-    return doc.build_pdf(out, comment_sheet_flowables(data), margins,
+    return doc.build_pdf(out, comment_sheet_flowables(data, margins), margins,
                          title=sheet_title(data), author=author(data.issuer))
 
 
@@ -336,9 +438,23 @@ def comment_sheet_pdf(data: CommentSheetData, out: Out, margins: Margins = DEFAU
 
 @dataclass(frozen=True)
 class SheetFit:
-    """Whether a sheet prints on one page, and by how much room."""
+    """Whether a sheet prints on one page, in which arrangement, and by how much room."""
 
-    spare_mm: float  # free height left at the foot of the page; negative: how much too long
+    reference_spare_mm: float  # room left at the page's foot as the form; negative: too long
+    compact_spare_mm: float  # the same, compact
+    certified: bool  # the ward certifies (compact then prints it beside the signers)
+
+    @property
+    def arrangement(self) -> Arrangement:
+        """The one printed: the form's whenever it fits."""
+        return Arrangement.REFERENCE if self.reference_spare_mm >= 0 else Arrangement.COMPACT
+
+    @property
+    def spare_mm(self) -> float:
+        """The room left under the arrangement printed; negative: how much too long."""
+        if self.arrangement is Arrangement.REFERENCE:
+            return self.reference_spare_mm
+        return self.compact_spare_mm
 
     @property
     def fits(self) -> bool:
@@ -347,38 +463,36 @@ class SheetFit:
     @property
     def lines(self) -> int:
         """The spare room (or the excess) in lines of the sheet's text, rounded down (up)."""
-        per_line = BODY_LEADING / mm
-        count = abs(self.spare_mm) / per_line
-        return int(count) if self.fits else -int(-count // 1)
+        return _in_lines(self.spare_mm, up=not self.fits)
 
     @property
     def message(self) -> str:
-        """What the editor shows: 'Vừa một trang (còn khoảng 6 dòng).' or a warning."""
-        if self.fits:
-            return f"Vừa một trang (còn khoảng {self.lines} dòng)."
-        return (f"Quá một trang khoảng {self.lines} dòng: phiếu sẽ in sang trang 2. "
-                "Hãy rút gọn nội dung.")
+        """What the editor shows: the room left as the form and compact ('Vừa một trang (còn
+        khoảng 2 dòng theo mẫu, 11 dòng nếu in gọn).'); when compact is needed, what it changes
+        and how much to cut to print as the form; or a warning."""
+        if not self.fits:
+            return (f"Quá một trang khoảng {self.lines} dòng: phiếu sẽ in sang trang 2. "
+                    "Hãy rút gọn nội dung.")
+        if self.arrangement is Arrangement.REFERENCE:
+            compact = _in_lines(self.compact_spare_mm, up=False)
+            return (f"Vừa một trang (còn khoảng {self.lines} dòng theo mẫu, {compact} dòng nếu "
+                    "in gọn).")
+        moved = ("xác nhận của Đảng ủy in bên cạnh chữ ký" if self.certified
+                 else "năm in cùng dòng tiêu đề")
+        cut = _in_lines(self.reference_spare_mm, up=True)
+        return (f"Vừa một trang khi in gọn: {moved} (còn khoảng {self.lines} dòng). "
+                f"Bớt khoảng {cut} dòng thì phiếu in theo mẫu.")
 
 
-def _flattened(flowables: Sequence[Flowable]) -> list[Flowable]:
-    out: list[Flowable] = []
-    for flowable in flowables:
-        if isinstance(flowable, KeepTogether):
-            out += _flattened(flowable._content)
-        else:
-            out.append(flowable)
-    return out
+def _in_lines(height_mm: float, *, up: bool) -> int:
+    count = abs(height_mm) / (BODY_LEADING / mm)
+    return math.ceil(count) if up else int(count)
 
 
 def sheet_fit(data: CommentSheetData, margins: Margins = DEFAULT_MARGINS) -> SheetFit:
-    """Measure the sheet as the page frame would stack it, without printing (about a
-    millisecond); `comment_sheets_pdf` prints exactly what this measures, which a test holds
-    over the whole sample round."""
-    width = A4[0] - (margins.left_mm + margins.right_mm) * mm
-    height = A4[1] - (margins.top_mm + margins.bottom_mm) * mm
-    used = 0.0
-    for index, flowable in enumerate(_flattened(comment_sheet_flowables(data))):
-        _, tall = flowable.wrap(width, height)
-        # at the top of the frame the space before a flowable is dropped, as platypus does
-        used += (flowable.getSpaceBefore() if index else 0) + tall + flowable.getSpaceAfter()
-    return SheetFit((height - used) / mm)
+    """Measure the sheet as the page frame stacks it, in the arrangement it would print in,
+    without printing (about a millisecond): `comment_sheet_flowables` lays out exactly what
+    this measures, which a test holds over the whole sample round."""
+    _, reference, compact = _laid_out(data, margins, measure_both=True)
+    assert compact is not None  # (measured both)
+    return SheetFit(reference, compact, data.certification is not None)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from reports.layout.fonts import SERIF
 
@@ -75,7 +75,11 @@ class SplittableWidthDependent(WidthDependent):
     """Like `WidthDependent`, for a table that may split across pages (a long list)."""
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        return list(self._build(avail_width).split(avail_width, avail_height))
+        parts = list(self._build(avail_width).split(avail_width, avail_height))
+        # splitting may change what was split (a paragraph none of whose lines fit forgets
+        # them): the next wrap measures again
+        self._inner = None
+        return parts
 
 
 def grid(rows: list[list[Any]], widths: list[float], valign: str = "TOP",
@@ -141,3 +145,47 @@ def shared_block(flowables: Sequence[Flowable]) -> Flowable:
         return items[0] if len(items) == 1 else grid([[f] for f in items], [width])
 
     return _FormBlock(WidthDependent(build))
+
+
+def remembered(flowable: Flowable) -> Flowable:
+    """`flowable` (a paragraph that may split across pages) measured once per width: a document
+    measured before it is laid out (`frame_spare`) breaks its lines once, not at every ask."""
+    return SplittableWidthDependent(lambda _width: flowable)
+
+
+def _flattened(flowables: Sequence[Flowable]) -> list[Flowable]:
+    out: list[Flowable] = []
+    for flowable in flowables:
+        if isinstance(flowable, KeepTogether):
+            out += _flattened(flowable._content)
+        else:
+            out.append(flowable)
+    return out
+
+
+def frame_spare(flowables: Sequence[Flowable], width: float, height: float) -> float:
+    """The height (points) left under the flowables stacked from the top of an empty frame of
+    `width` × `height`, as platypus stacks them (`Frame._add`): the space before a flowable is
+    dropped at the top of the frame and overlaps the space after the one above; the last
+    flowable's space after takes no room.  Negative: by how much they overflow the frame.
+    Flowables whose height depends on the room left (tables split, KeepInFrame) are measured
+    whole; a KeepTogether is measured as its content."""
+    y, after, at_top = height, 0.0, True
+    bottom = height
+    for flowable in _flattened(flowables):
+        if getattr(flowable, "frameAction", None):
+            continue  # (SetPageTopFlowables, page breaks): acts on the frame, takes no room
+        before = 0.0
+        if not at_top:
+            own = after if getattr(flowable, "_SPACETRANSFER", False) or getattr(
+                flowable, "_ZEROSIZE", False) else flowable.getSpaceBefore()
+            before = max(own - after, 0)
+        _, tall = flowable.wrap(width, height)
+        bottom = y - before - tall
+        space_after = flowable.getSpaceAfter()
+        if not getattr(flowable, "_SPACETRANSFER", False):
+            after = space_after
+        if before + tall + space_after:
+            at_top = False
+        y = bottom - space_after
+    return bottom

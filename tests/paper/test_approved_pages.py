@@ -8,6 +8,7 @@ and where the rendered page and an image of the differences are.
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
@@ -16,7 +17,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from models.comments.rounds import refresh_drafts
 from models.comments.sheets import get_sheet, list_sheets, save_sheet
+from models.comments.templates import load_form_options, save_form_options
 from models.exchange.format import SHEETS_PDF, WARD_REPORT_PDF
 from models.store.db import Database
 from reports import print_jobs
@@ -36,6 +39,31 @@ def _sheet(db: Database, ward: Ward, out: Path) -> None:
 def _one_off(db: Database, ward: Ward, out: Path) -> None:
     print_jobs.print_sheets(db.session_factory, [ward.one_off], out, printed_on=DAY,
                             covers=False)
+
+
+def _sheet_600_more(db: Database, ward: Ward, out: Path) -> None:
+    """Over 600 more characters (whole sentences) in items 1, 2 and 4: too long for the form's
+    arrangement, the sheet prints compact, on one page."""
+    f = db.session_factory
+    sheet = list_sheets(f, YEAR)[2]
+    texts = [i.text for i in get_sheet(f, sheet.id).items]
+    sentence = FREE_TEXT[:FREE_TEXT.index(". ") + 1]
+    more = {0: f"{sentence} {sentence}", 1: "Gia đình hòa thuận, nuôi dạy con cái tốt.",
+            3: sentence}
+    for index, text in more.items():
+        texts[index] = f"{texts[index]} {text}"
+    assert sum(len(t) + 1 for t in more.values()) >= 600
+    save_sheet(f, sheet.id, texts, sheet.proposal)
+    print_jobs.print_sheets(f, [sheet.id], out, printed_on=DAY, covers=False)
+
+
+def _sheet_without_certification(db: Database, ward: Ward, out: Path) -> None:
+    """Cài đặt › Mẫu nội dung with the ward's certification off: the two signers only."""
+    f = db.session_factory
+    save_form_options(f, dataclasses.replace(load_form_options(f), ward_certifies=False))
+    first = list_sheets(f, YEAR)[0]
+    refresh_drafts(f, YEAR, [first.id])
+    print_jobs.print_sheets(f, [first.id], out, printed_on=DAY, covers=False)
 
 
 def _long_sheet(db: Database, ward: Ward, out: Path) -> None:
@@ -72,6 +100,8 @@ def _exchange(name: str) -> Job:
 
 DOCUMENTS: dict[str, tuple[Job, tuple[int, ...]]] = {
     "sheet": (_sheet, (1,)),
+    "sheet-600-more": (_sheet_600_more, (1,)),
+    "sheet-without-certification": (_sheet_without_certification, (1,)),
     "one-off-sheet": (_one_off, (1,)),
     "long-sheet": (_long_sheet, (1, 2)),
     "covering-list": (_covering_list, (1, 2)),

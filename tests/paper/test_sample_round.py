@@ -1,6 +1,7 @@
 """The whole sample round (the ward `demo` makes: 1,800 members, seed 1) printed as the office
-prints it: every sheet on one page, every document number whole on its line, and every sheet
-still on one page with 600 more characters of comments."""
+prints it: every sheet on one page, in the arrangement `sheet_fit` said (the form's for nearly
+all), every document number whole on its line, and every sheet still on one page with 600 more
+characters of comments."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from models.demo.sample import fill_demo
 from models.store.db import Database, open_database
 from reports import print_jobs
 from reports.documents.comment_print import sheet_groups
-from reports.documents.comment_sheet import CommentSheetData, sheet_fit
+from reports.documents.comment_sheet import Arrangement, CommentSheetData, sheet_fit
 from tests.unit.test_comment_sheet import with_more_text
 
 YEAR = 2026
@@ -60,6 +61,12 @@ def test_every_sheet_of_the_round_is_one_page_and_no_number_breaks(
     lines = text.splitlines()
     assert not [line for line in lines if re.search(r"\d+-PNX/?\s*$|\d+-\s*$", line)]
     assert not [line for line in lines if re.match(r"\s*(PNX/CB|/CB|CB)\b", line)]
+    # each sheet printed in the arrangement its measure named (the sheets' pages, in order)
+    printed_as = [Arrangement.REFERENCE if "(ký tên, đóng dấu)" in page else Arrangement.COMPACT
+                  for page in text.split("\f") if "Họ và tên:" in page]
+    measured = [sheet_fit(d).arrangement for d in sheets(sample)]
+    assert printed_as == measured
+    assert measured.count(Arrangement.REFERENCE) > 0.9 * len(measured)
 
 
 def sheets(db: Database) -> list[CommentSheetData]:

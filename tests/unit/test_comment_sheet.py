@@ -1,6 +1,7 @@
 """The comment sheet, its covering list and the batch PDF (DOMAIN.md §3.3, DESIGN.md §3.5):
-one page with room for 600 more characters and the ward's seal, what page 2 says when a sheet
-is longer, and the fit measure the editor asks while typing."""
+the form's arrangement whenever it fits one page, the compact one with room for 600 more
+characters and the ward's seal, what page 2 says when a sheet is longer even compact, and the
+fit measure the editor asks while typing."""
 
 from __future__ import annotations
 
@@ -17,11 +18,15 @@ from pypdf import PdfReader
 from reportlab.lib.units import mm
 
 from models.catalogues.documents import IssuerLines
+from models.comments.printing import PrintSheet
 from models.figures.common import Cancelled
 from models.labels import PROPOSAL
 from reports.documents import comment_batch
 from reports.documents.comment_batch import SheetGroup, comment_sheets_pdf
+from reports.documents.comment_print import sheet_data
 from reports.documents.comment_sheet import (
+    Arrangement,
+    Certification,
     CommentSheetData,
     SheetItem,
     Signer,
@@ -68,7 +73,8 @@ ITEMS = (
 )
 FRONT = Signer(("T/M BAN CÔNG TÁC MẶT TRẬN",), "TRƯỞNG BAN", "Trần Thị Bình")
 CELL_SIGNER = Signer(("T/M CHI ỦY",), "BÍ THƯ", "Lê Văn Cường")
-CERTIFICATION = Signer(("XÁC NHẬN CỦA ĐẢNG ỦY", "T/M ĐẢNG ỦY"), "BÍ THƯ", "")
+CERTIFICATION = Certification("XÁC NHẬN CỦA ĐẢNG ỦY PHƯỜNG MẠO KHÊ", "XÁC NHẬN CỦA ĐẢNG ỦY",
+                              "T/M ĐẢNG ỦY", "BÍ THƯ", "Phạm Văn Dũng")
 SHEET = CommentSheetData(
     issuer=CELL, doc_code="27-PNX/CB", printed_on=date(2026, 12, 5), year=2026,
     addressee="Đảng ủy Công ty Than Mạo Khê",
@@ -154,12 +160,13 @@ def test_a_sheet_prints_header_title_member_items_and_signatures(tmp_path: Path)
         "Nơi cư trú: Số 12, tổ 3, khu 5, phường Mạo Khê", "6. Đề nghị:",
         "T/M BAN CÔNG TÁC MẶT TRẬN", "TRƯỞNG BAN", "T/M CHI ỦY", "BÍ THƯ", "Trần Thị Bình",
         "Lê Văn Cường",
+        # the form's title: the subtitle, then the year on its own line
+        "đảng viên đang công tác giữ mối liên hệ với tổ chức đảng và nhân dân nơi cư trú",
+        "Năm 2026",
     ):
         assert expected in found, (expected, found)
     text = flat(all_text(reader))
     assert "Họ và tên: Nguyễn Văn An" in text
-    assert ("đảng viên đang công tác giữ mối liên hệ với tổ chức đảng và nhân dân nơi cư trú "
-            "năm 2026") in text
     assert ("nhân dân nơi cư trú, Chi ủy Chi bộ khu 5 phối hợp với Ban công tác Mặt trận khu 5 "
             "nhận xét đảng viên như sau:") in text
     for item in ITEMS:
@@ -195,11 +202,60 @@ def test_name_is_bold_the_body_13_pt_and_the_layout_follows_the_form(tmp_path: P
     assert name.x < sex.x < birth.x
 
 
-def test_the_certification_keeps_30_mm_for_the_signature_and_seal(tmp_path: Path) -> None:
-    """The ward certifies beside the two who comment; under its lines, 30 mm of its column
-    stay empty, above the bottom margin."""
-    reader = sheet_pdf(tmp_path, dataclasses.replace(SHEET, certification=CERTIFICATION))
+def words_on(words: list[tuple[float, float, float, float, str]], top: float
+             ) -> list[tuple[float, float, float, float, str]]:
+    """The words of the line whose top is at `top` (poppler's boxes), left to right."""
+    return sorted((w for w in words if abs(w[1] - top) < 2), key=lambda w: w[0])
+
+
+def test_a_sheet_that_fits_is_laid_out_as_the_form(tmp_path: Path) -> None:
+    """The form's arrangement: the year on its own line under the subtitle; the Front head and
+    the cell side by side; then the certification centred below them, its note, 30 mm free
+    for the signature and seal, and the ward's signer, all inside the margins."""
+    data = dataclasses.replace(SHEET, certification=CERTIFICATION)
+    assert sheet_fit(data).arrangement is Arrangement.REFERENCE
+    reader = sheet_pdf(tmp_path, data)
     assert len(reader.pages) == 1
+    found = lines(all_text(reader))
+    for line in ("Năm 2026", "XÁC NHẬN CỦA ĐẢNG ỦY PHƯỜNG MẠO KHÊ", "T/M ĐẢNG ỦY",
+                 "(ký tên, đóng dấu)", "Phạm Văn Dũng"):
+        assert line in found, (line, found)
+    assert "nơi cư trú năm 2026" not in flat(all_text(reader))
+    words = page_words(tmp_path / "sheet.pdf", 1)
+    year = next(w for w in words if w[4] == "Năm")
+    to = next(w for w in words if w[4] == "Kính")
+    subtitle = next(w for w in words if w[4] == "trú" and w[1] < to[1])
+    assert subtitle[3] <= year[1] and year[3] <= to[1]  # between the subtitle and "Kính gửi"
+    assert abs((year[0] + words_on(words, year[1])[-1][2]) / 2 - (35 + 80) * mm) < 2
+    # the two signers side by side, their names on one line
+    fronts = [w for w in words if w[4] == "T/M" and w[1] < year[1] + 500]
+    names = [w for w in words if w[4] in ("Bình", "Cường")]
+    assert abs(names[0][1] - names[1][1]) < 1 and abs(fronts[0][1] - fronts[1][1]) < 1
+    # the certification centred under them
+    heading = words_on(words, next(w for w in words if w[4] == "XÁC")[1])
+    assert " ".join(w[4] for w in heading) == "XÁC NHẬN CỦA ĐẢNG ỦY PHƯỜNG MẠO KHÊ"
+    assert heading[0][1] > max(n[3] for n in names)
+    assert abs((heading[0][0] + heading[-1][2]) / 2 - (35 + 80) * mm) < 2
+    note = words_on(words, next(w for w in words if w[4] == "(ký")[1])
+    ward = words_on(words, next(w for w in words if w[4] == "Dũng")[1])
+    assert " ".join(w[4] for w in ward) == "Phạm Văn Dũng"
+    assert ward[0][1] - note[0][3] >= 30 * mm  # the room for the signature and seal …
+    assert [w for w in words if note[0][3] < w[1] < ward[0][1]] == []  # … left empty
+    assert ward[0][3] <= A4_PORTRAIT[1] - 25 * mm  # and all of it above the bottom margin
+
+
+def test_a_sheet_too_long_for_the_form_certifies_beside_the_signers(tmp_path: Path) -> None:
+    """The compact arrangement: the year ends the subtitle; the ward certifies beside the two
+    who comment; under its lines, 30 mm of its column stay empty, above the bottom margin."""
+    data = with_more_text(dataclasses.replace(SHEET, certification=CERTIFICATION), 600, (1, 7))
+    fit = sheet_fit(data)
+    assert fit.arrangement is Arrangement.COMPACT and fit.fits
+    reader = sheet_pdf(tmp_path, data)
+    assert len(reader.pages) == 1
+    text = flat(all_text(reader))
+    assert "nơi cư trú năm 2026" in text
+    assert "Năm 2026" not in lines(all_text(reader))
+    assert "PHƯỜNG MẠO KHÊ XÁC" not in text and "(ký tên, đóng dấu)" not in text
     # the signatures are a form object: poppler places it where it stands, pypdf does not
     words = page_words(tmp_path / "sheet.pdf", 1)
     certify = next(w for w in words if w[4] == "XÁC")
@@ -216,6 +272,66 @@ def test_the_certification_keeps_30_mm_for_the_signature_and_seal(tmp_path: Path
     names = [w for w in words if w[4] in ("Bình", "Cường")]
     assert all(n[3] - room_top >= 30 * mm - 1 for n in names)  # the signers' names under it
 
+
+def test_without_the_certification_the_form_is_the_two_signers(tmp_path: Path) -> None:
+    assert sheet_fit(SHEET).arrangement is Arrangement.REFERENCE
+    text = all_text(sheet_pdf(tmp_path, SHEET))
+    assert "Năm 2026" in lines(text) and "XÁC NHẬN" not in text
+    # the first sheet longer than the form still fits compact: it saves the year's own line
+    long = next(d for d in (with_more_text(SHEET, n, (1,)) for n in range(20, 3000, 20))
+                if sheet_fit(d).arrangement is Arrangement.COMPACT)
+    fit = sheet_fit(long)
+    assert fit.fits and -fit.reference_spare_mm < 13 * 1.1 / mm, fit
+    text = flat(all_text(sheet_pdf(tmp_path, long)))
+    assert "nơi cư trú năm 2026" in text and "XÁC NHẬN" not in text
+    assert fit.message.startswith("Vừa một trang khi in gọn: năm in cùng dòng tiêu đề")
+
+
+def test_the_arrangement_follows_the_margins(tmp_path: Path) -> None:
+    """The same sheet fits the form at the default margins and not at wider ones; the fit and
+    the print agree at both."""
+    data = with_more_text(dataclasses.replace(SHEET, certification=CERTIFICATION), 100, (1,))
+    wide = Margins(35, 30, 35, 15)
+    assert sheet_fit(data).arrangement is Arrangement.REFERENCE
+    assert sheet_fit(data, wide).arrangement is Arrangement.COMPACT
+    for margins, expected in ((Margins(), True), (wide, False)):
+        path = tmp_path / "m.pdf"
+        assert comment_sheet_pdf(data, path, margins) == 1
+        assert ("(ký tên, đóng dấu)" in all_text(PdfReader(path))) is expected
+
+
+def test_without_a_ward_signer_the_room_runs_to_the_foot(tmp_path: Path) -> None:
+    data = dataclasses.replace(SHEET, certification=dataclasses.replace(CERTIFICATION, name=""))
+    assert sheet_fit(data).arrangement is Arrangement.REFERENCE
+    reader = sheet_pdf(tmp_path, data)
+    assert len(reader.pages) == 1 and "Phạm Văn Dũng" not in all_text(reader)
+    words = page_words(tmp_path / "sheet.pdf", 1)
+    note = next(w for w in words if w[4] == "(ký")
+    assert max(w[3] for w in words) == note[3]  # nothing under the note …
+    assert A4_PORTRAIT[1] - 25 * mm - note[3] >= 30 * mm  # … and 30 mm of the page free
+
+
+def stored_sheet(**snapshot: object) -> PrintSheet:
+    return PrintSheet(1, "m1", "Nguyễn Văn An", "an", 5, "Chi bộ khu 5", 1,
+                      "Đảng ủy Công ty Than Mạo Khê", None, CELL, WARD,
+                      {"ward_certifies": True, "front_signs": True, "front_head": "Trần Thị Bình",
+                       **snapshot}, (), "none", 2026)
+
+
+def test_the_certification_comes_from_the_ward_issuer_lines() -> None:
+    data = sheet_data(stored_sheet(), date(2026, 12, 5))
+    assert data.certification == CERTIFICATION
+    assert data.signers == (FRONT, CELL_SIGNER)
+    assert sheet_data(stored_sheet(ward_certifies=False), None).certification is None
+    unsigned = dataclasses.replace(stored_sheet(), ward_issuer=dataclasses.replace(
+        WARD, signer_name=" ", signer_title="T/M BAN THƯỜNG VỤ"))
+    certification = sheet_data(unsigned, None).certification
+    assert certification is not None and certification.name == ""
+    assert certification.short_heading == "XÁC NHẬN CỦA BAN THƯỜNG VỤ"
+    assert certification.heading == "XÁC NHẬN CỦA ĐẢNG ỦY PHƯỜNG MẠO KHÊ"
+    # a member in no cell: the ward committee issues the sheet itself, nobody certifies it
+    assert sheet_data(dataclasses.replace(stored_sheet(), cell_id=None), None
+                      ).certification is None
 
 @pytest.mark.parametrize("proposal", ["praise", "none", "discipline"])
 def test_the_chosen_proposal_is_ticked(tmp_path: Path, proposal: str) -> None:
@@ -285,6 +401,20 @@ def test_a_long_comment_continues_on_a_page_that_names_the_member_year_and_numbe
     assert {"7. Ý kiến khác: Không.", "Lê Văn Cường"} <= set(last)
 
 
+
+def test_items_too_long_for_any_page_foot_lose_no_word(tmp_path: Path) -> None:
+    """Paragraphs measured once per width are measured again after a split that found no
+    room for them (a paragraph then forgets its lines)."""
+    first, last = LONG_WORDS[:300], LONG_WORDS[300:600]
+    items = tuple(dataclasses.replace(i, text=" ".join(first)) if i.number == 1 else
+                  dataclasses.replace(i, text=" ".join(last)) if i.number == 7 else i
+                  for i in ITEMS)
+    data = dataclasses.replace(SHEET, items=items, certification=CERTIFICATION)
+    reader = sheet_pdf(tmp_path, data)
+    assert len(reader.pages) >= 2 and not sheet_fit(data).fits
+    words = flat(all_text(reader)).split()
+    assert [w for w in words if w.startswith("việc")] == first + last
+
 # --- one page, and the editor's measure of it ---------------------------------------------------
 
 FREE_TEXT = ("Đồng chí gương mẫu chấp hành chủ trương của Đảng, chính sách, pháp luật của Nhà "
@@ -313,18 +443,39 @@ def test_600_more_characters_still_fit_one_page_with_the_certification(
     assert len(sheet_pdf(tmp_path, data).pages) == 1
 
 
-@pytest.mark.parametrize("extra", [0, 600, 900, 1200, 2000])
+@pytest.mark.parametrize("extra", [0, 100, 200, 300, 600, 900, 1200, 2000])
 @pytest.mark.parametrize("margins", [Margins(), Margins(20, 20, 30, 15)])
 def test_the_measure_agrees_with_the_printed_pages(tmp_path: Path, extra: int,
                                                    margins: Margins) -> None:
-    data = with_more_text(dataclasses.replace(SHEET, certification=CERTIFICATION), extra,
-                          (1, 7)) if extra else SHEET
+    certified = dataclasses.replace(SHEET, certification=CERTIFICATION)
+    data = with_more_text(certified, extra, (1, 7)) if extra else certified
     path = tmp_path / f"fit{extra}.pdf"
     pages = comment_sheet_pdf(data, path, margins)
     fit = sheet_fit(data, margins)
     assert fit.fits == (pages == 1), (fit, pages)
+    # and it names the arrangement printed: only the form's has the note under the heading
+    printed = all_text(PdfReader(path))
+    assert ("(ký tên, đóng dấu)" in printed) == (fit.arrangement is Arrangement.REFERENCE)
     assert ("Vừa một trang" in fit.message) == fit.fits
     assert "trang 2" in fit.message or fit.fits
+
+
+def test_the_message_says_which_arrangement_and_what_to_cut() -> None:
+    fit = sheet_fit(dataclasses.replace(SHEET, certification=CERTIFICATION))
+    assert fit.arrangement is Arrangement.REFERENCE and 0 < fit.lines < 5
+    # how much room is left as the form, and how much compact: it still fits after that
+    assert fit.message == (f"Vừa một trang (còn khoảng {fit.lines} dòng theo mẫu, "
+                           f"{int(fit.compact_spare_mm / (13 * 1.1 / mm))} dòng nếu in gọn).")
+    assert 8 < fit.compact_spare_mm / (13 * 1.1 / mm) < 15
+    data = with_more_text(dataclasses.replace(SHEET, certification=CERTIFICATION), 600, (1, 7))
+    fit = sheet_fit(data)
+    assert fit.arrangement is Arrangement.COMPACT
+    cut = -(fit.reference_spare_mm // (13 * 1.1 / mm))
+    assert fit.message == (
+        f"Vừa một trang khi in gọn: xác nhận của Đảng ủy in bên cạnh chữ ký (còn khoảng "
+        f"{fit.lines} dòng). Bớt khoảng {cut:.0f} dòng thì phiếu in theo mẫu.")
+    # cutting that many lines' worth brings the form back
+    assert 0 < fit.lines < 10 and 0 < cut < 10
 
 
 def test_the_measure_is_quick() -> None:
