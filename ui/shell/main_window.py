@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
         self._restoring = False
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
         self.members.count_changed.connect(self._on_members_count_changed)
-        self._path_label = QLabel(str(db.path))
+        self._path_label = QLabel(db.location)  # the file, or the server without password
         if clock.is_pinned():  # a demo or support session: nobody should take it for today
             self._clock_label = QLabel(f"Ngày giả định: {format_date(clock.today())}")
             self._clock_label.setToolTip("Chương trình đang chạy với ngày đặt bằng biến môi "
@@ -306,7 +306,8 @@ class MainWindow(QMainWindow):
         self.overview.stop()
         if self.comments is not None:
             self.comments.stop()
-        if self._changed and not self.db.read_only:
+        # a server's backups are its administrator's (a copy into a file is «Sao lưu ngay…»)
+        if self._changed and not self.db.read_only and not self.db.server:
             self._changed = False
             self.back_up_on_close()
         self.db.close()
