@@ -6,15 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli.common import _waiting, database_path
+from cli.common import _waiting, database_location, database_path, server_url
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from models.store.backups import backup_database
 
-    path = database_path(args)
-    out = backup_database(path, Path(args.out), overwrite=args.overwrite)
-    print(f"Đã sao lưu {path.name} vào {out}.")
+    location = database_location(args)
+    out = backup_database(location, Path(args.out), overwrite=args.overwrite)
+    shown = location.name if isinstance(location, Path) else location
+    print(f"Đã sao lưu {shown} vào {out}.")
     return 0
 
 
@@ -22,6 +23,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from models.store.backups import compare_registers, restore_database
     from models.store.dbcheck import DatabaseError
 
+    url = server_url(args)
+    if url is not None:
+        from models.store.dialect import store_for
+
+        store_for(url).ensure_alone()  # a server is never restored over: its refusal says how
     path = database_path(args)
     source = Path(args.source)
     try:

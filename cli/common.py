@@ -44,7 +44,25 @@ def count_arg(value: str) -> int:
     return number
 
 
+def server_url(args: argparse.Namespace) -> str | None:
+    """The server's ``postgresql://`` URL when ``--db`` names one, else None."""
+    from models.store.dialect import is_server_location
+
+    return str(args.db) if is_server_location(args.db) else None
+
+
+def database_location(args: argparse.Namespace) -> Path | str:
+    """What ``--db`` names: a server's URL, or the file (the per-user one by default)."""
+    return server_url(args) or database_path(args)
+
+
 def database_path(args: argparse.Namespace) -> Path:
+    """The database file; for a server, its local stand-in path (its backups' folder)."""
+    url = server_url(args)
+    if url is not None:
+        from models.store.postgres import ServerAddress
+
+        return ServerAddress.parse(url).stand_in()
     if args.db is not None:
         return Path(args.db)
     from models.store.db import default_database_path
@@ -62,6 +80,12 @@ def open_db(args: argparse.Namespace, *, create: bool = False, write: bool = Fal
     writer's lock first (waiting a few seconds for another program) and holds it until the
     database is closed.  A command that only reads works on a read-only file too;
     ``read_only`` opens it so even when it could be written (nothing, not even a migration)."""
+    url = server_url(args)
+    if url is not None:  # the server serialises writers itself: no lock file, no file check
+        from models.store.db import open_database
+
+        return open_database(url, read_only=False if write or create else (
+            True if read_only else None))
     path = database_path(args)
     from models.store import locking
 

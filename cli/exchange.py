@@ -4,7 +4,8 @@ report, the wards imported."""
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+import sys
+from typing import TYPE_CHECKING, Any
 
 from cli.common import CommandError, emit_json, open_db, output_path
 
@@ -78,28 +79,48 @@ def _exchange_import(db: Database, args: argparse.Namespace) -> int:
 def _exchange_town(db: Database, args: argparse.Namespace) -> int:
 
     from models.catalogues.documents import NoIssuer
-    from models.exchange.town import town_summary
+    from models.exchange.town import town_member_list, town_summary
+    from models.store.postgres import PostgresStore, ServerAddress
     from reports import print_jobs
 
-    town = town_summary(db.session_factory, args.year)
+    if args.server is not None and not isinstance(args.server, str):
+        raise CommandError("--server cần địa chỉ máy chủ postgresql://NGƯỜI_DÙNG@MÁY_CHỦ:CỔNG/TÊN.")
+    server = ServerAddress.parse(args.server) if args.server else (
+        db.store.address if isinstance(db.store, PostgresStore) else None)
+    live: tuple[Any, ...] = ()
+    lists: tuple[Any, ...] = ()
+    if server is not None:
+        from models.catalogues.ward import get_ward
+        from models.exchange.server_wards import read_server_wards
+
+        own = get_ward(db.session_factory)
+        wards = read_server_wards(server, args.year, own_ward_uuid=own.uuid if own else "",
+                                  with_lists=args.members is not None)
+        live, lists = wards.entries, wards.lists
+        for reason in wards.skipped:
+            print(f"Lưu ý: không đọc được {reason}", file=sys.stderr)
+    town = town_summary(db.session_factory, args.year, live)
     try:
         with output_path(args, args.out) as target:
             print_jobs.town_report(db.session_factory, args.year, target, data=town)
         if args.members is not None:
+            members = town_member_list(db.session_factory, args.year, lists)
             with output_path(args, args.members) as target:
-                print_jobs.town_members(db.session_factory, args.year, target)
+                print_jobs.town_members(db.session_factory, args.year, target, data=members)
     except NoIssuer as exc:
         raise CommandError(str(exc)) from exc
     t = town.total
     print(f"Đã in báo cáo tổng hợp năm {args.year} của {len(town.wards)} phường ra {args.out}: "
           f"{t.movements.at_end} đảng viên đến ngày {t.as_of:%d/%m/%Y}.")
     for w in town.wards:
-        print(f"  {w.party_org_name}: {w.summary.movements.at_end} đảng viên")
+        source = "trực tiếp trên máy chủ" if w.live else \
+            f"gói lập ngày {w.package_created_at:%d/%m/%Y}"
+        print(f"  {w.party_org_name}: {w.summary.movements.at_end} đảng viên ({source})")
     if args.json:
         emit_json({"year": args.year, "wards": [
             {"ward": w.party_org_name, "at_end": w.summary.movements.at_end,
              "received": w.summary.movements.received, "left": w.summary.movements.left_total,
-             "sheets": w.summary.comments.total} for w in town.wards],
+             "sheets": w.summary.comments.total, "live": w.live} for w in town.wards],
             "at_start": t.movements.at_start, "received": t.movements.received,
             "left": t.movements.left_total, "at_end": t.movements.at_end,
             "sheets": t.comments.total})

@@ -11,16 +11,18 @@ from typing import Any
 
 from cli.backups import cmd_backup, cmd_restore
 from cli.comments import cmd_comments
-from cli.common import CommandError, database_path
+from cli.common import CommandError, database_path, server_url
 from cli.exchange import cmd_exchange
 from cli.members import cmd_demo, cmd_export, cmd_import, cmd_search
 from cli.parser import build_parser
 from cli.printing import cmd_print
+from cli.server import cmd_copy, cmd_server, cmd_users
 from models.support.logs import log, log_unexpected, setup_logging, unexpected_error_text
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "export": cmd_export,
             "search": cmd_search, "backup": cmd_backup, "restore": cmd_restore,
-            "comments": cmd_comments, "print": cmd_print, "exchange": cmd_exchange}
+            "comments": cmd_comments, "print": cmd_print, "exchange": cmd_exchange,
+            "server": cmd_server, "users": cmd_users, "copy": cmd_copy}
 
 
 def _use_utf8_output() -> None:
@@ -49,6 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging()
     if args.command is None:
+        url = server_url(args)
+        if url is not None:
+            from ui.shell.app import run_gui
+
+            return run_gui(url)
         path = database_path(args)
         from models.store.dbcheck import start_check
 
@@ -59,12 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     from models.store import output
     from models.store.dbcheck import DatabaseError
 
-    # whatever the command writes, never onto its own register (nor its companions)
-    output.protect(database_path(args))
     # the command's name only: its arguments may hold a member's name (search, import)
     log.info("Lệnh %s", " ".join(filter(None, (args.command, getattr(args, "action", None),
                                                  getattr(args, "what", None)))))
     try:
+        # whatever the command writes, never onto its own register (nor its companions)
+        output.protect(database_path(args))
         _check_outputs(args)
         return COMMANDS[args.command](args)
     except (DatabaseError, CommandError, output.OutputError) as exc:
@@ -74,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         from models.store.dbcheck import DISK_FULL_MESSAGE
         from models.store.sqlite import is_disk_full
 
-        full = is_disk_full(exc, database_path(args).parent)
+        full = server_url(args) is None and is_disk_full(exc, database_path(args).parent)
         text = DISK_FULL_MESSAGE if full else output.failure(Path(exc.filename or "?"), exc)
         print(f"Lỗi: {text}", file=sys.stderr)
         return 1

@@ -6,7 +6,15 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cli.common import CommandError, cell_id_arg, database_path, emit_json, open_db, output_path
+from cli.common import (
+    CommandError,
+    cell_id_arg,
+    database_path,
+    emit_json,
+    open_db,
+    output_path,
+    server_url,
+)
 
 if TYPE_CHECKING:
     from models.register.members import MemberRow
@@ -24,7 +32,7 @@ def _remove_if_new(created: bool, path: Path) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     path = database_path(args)
-    created = not path.exists()
+    created = server_url(args) is None and not path.exists()
     done = False
     try:
         db = open_db(args, create=True, write=True)
@@ -34,8 +42,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         try:
             if count_members(db.session_factory):
                 raise CommandError(
-                    f"Cơ sở dữ liệu {db.path} đã có dữ liệu; dữ liệu mẫu chỉ nạp vào tệp trống."
-                )
+                    f"Cơ sở dữ liệu {db.location} đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở "
+                    "dữ liệu trống.")
             summary = fill_demo(db.session_factory, members=args.members, seed=args.seed)
             done = True
         finally:
@@ -43,11 +51,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     finally:
         if not done:  # refused, failed or stopped: a database this command made is not kept
             _remove_if_new(created, path)
-    print(f"Đã tạo dữ liệu mẫu trong {db.path}: {summary.members} đảng viên, "
+    print(f"Đã tạo dữ liệu mẫu trong {db.location}: {summary.members} đảng viên, "
           f"{summary.cells} chi bộ, {summary.orgs} tổ chức đảng nơi công tác, "
           f"{summary.activities} hoạt động, {summary.attendances} lượt mời dự.")
     if args.json:
-        emit_json({"database": str(db.path), **summary.as_dict()})
+        emit_json({"database": db.location, **summary.as_dict()})
     return 0
 
 
@@ -129,9 +137,10 @@ def cmd_import(args: argparse.Namespace) -> int:
                 write_rejects(plan, target, factory)
 
     path = database_path(args)
+    server = server_url(args) is not None
     if args.dry_run:
         db: Database | None = None
-        if path.exists():  # a dry run writes nothing, not even a migration
+        if server or path.exists():  # a dry run writes nothing, not even a migration
             db = open_db(args, read_only=True)
         # else: a dry run never creates the database; it plans against an empty register
         try:
@@ -141,7 +150,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             if db is not None:
                 db.close()
     else:
-        created = not path.exists()
+        created = not server and not path.exists()
         db = open_db(args, create=True, write=True)
         done = False
         try:

@@ -33,8 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_VersionAction,
                         help="in phiên bản của chương trình rồi thoát")
-    parser.add_argument("--db", type=Path, metavar="PATH",
-                        help="tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
+    parser.add_argument("--db", type=_database_arg, metavar="PATH|URL",
+                        help="tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu của người dùng), "
+                             "hoặc cơ sở dữ liệu trên máy chủ "
+                             "postgresql://NGƯỜI_DÙNG@MÁY_CHỦ:CỔNG/TÊN (mật khẩu lấy từ "
+                             "PGPASSWORD hoặc ~/.pgpass)")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
 
     demo = sub.add_parser("demo", help="tạo / nạp dữ liệu mẫu")
@@ -92,7 +95,53 @@ def build_parser() -> argparse.ArgumentParser:
     print_summary.add_argument("--out", type=Path, required=True, metavar="OUT.pdf")
     print_summary.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     _exchange_parser(sub)
+    _server_parser(sub)
     return parser
+
+
+def _database_arg(value: str) -> Path | str:
+    """A file path, or a server's URL kept as typed (a Path would fold its "//")."""
+    from models.store.dialect import is_server_location
+
+    return value if is_server_location(value) else Path(value)
+
+
+def _server_parser(sub: Any) -> None:
+    server = sub.add_parser("server", help="cơ sở dữ liệu của phường trên máy chủ PostgreSQL")
+    action = server.add_subparsers(dest="action", metavar="VIỆC", required=True)
+    init = action.add_parser(
+        "init", help="chuẩn bị cơ sở dữ liệu (trống) cho một phường: cấu trúc, phường, nhóm "
+                     "quyền; chạy lại để nâng cấp và áp dụng lại quyền")
+    init.add_argument("--ward", metavar="NAME",
+                      help="tên Đảng ủy phường (lần đầu bắt buộc), ví dụ "
+                           "\"Đảng ủy phường Mạo Khê\"")
+    init.add_argument("--parent", metavar="NAME", default=None,
+                      help="tổ chức đảng cấp trên (mặc định: Đảng bộ thành phố Đông Triều)")
+    init.add_argument("--place", metavar="NAME", default=None,
+                      help="địa danh ghi trước ngày tháng (mặc định: Đông Triều)")
+    init.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+
+    users = sub.add_parser("users", help="người dùng của phường trên máy chủ")
+    action = users.add_subparsers(dest="action", metavar="VIỆC", required=True)
+    add = action.add_parser("add", help="thêm người dùng (mật khẩu đọc từ đầu vào chuẩn)")
+    add.add_argument("name", metavar="NAME", help="tên đăng nhập: chữ thường không dấu, số, _")
+    add.add_argument("--role", required=True, choices=("ward", "cell", "viewer", "town"),
+                     help="ward: toàn quyền trong phường; cell: hoạt động và điểm danh của một "
+                          "chi bộ; viewer: chỉ xem phường; town: xem mọi phường")
+    add.add_argument("--cell", metavar="NAME", help="chi bộ của người dùng vai trò cell")
+    listing = action.add_parser("list", help="danh sách người dùng của phường")
+    listing.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    remove = action.add_parser("remove", help="bỏ một người dùng")
+    remove.add_argument("name", metavar="NAME")
+
+    copy = sub.add_parser("copy", help="chép toàn bộ dữ liệu của phường sang nơi khác: từ tệp "
+                                       "lên máy chủ, từ máy chủ về tệp, hoặc tệp sang tệp")
+    copy.add_argument("dest", type=_database_arg, metavar="DEST",
+                      help="tệp mới (.sqlite), hoặc cơ sở dữ liệu trên máy chủ đã «server init»")
+    copy.add_argument("--overwrite", action="store_true",
+                      help="máy chủ: THAY THẾ dữ liệu phường đã có ở đó; tệp: ghi đè tệp không "
+                           "phải cơ sở dữ liệu (không bao giờ ghi đè một cơ sở dữ liệu)")
+    copy.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
 
 def _exchange_parser(sub: Any) -> None:
@@ -124,6 +173,10 @@ def _exchange_parser(sub: Any) -> None:
                          help="báo cáo (.pdf, hoặc .xlsx)")
     ex_town.add_argument("--members", type=Path, metavar="LIST.xlsx",
                          help="danh sách đảng viên của các phường (.xlsx hoặc .pdf)")
+    ex_town.add_argument("--server", type=_database_arg, metavar="URL",
+                         help="đọc trực tiếp mọi phường trên máy chủ này (postgresql://…; mặc "
+                              "định: máy chủ của --db khi --db là máy chủ), cộng với các gói "
+                              "đã nhập của các phường không dùng máy chủ")
     ex_town.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     ex_town.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     ex_wards = action.add_parser("wards", help="các gói báo cáo của phường đã nhập")

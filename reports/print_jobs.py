@@ -303,13 +303,15 @@ def town_report(factory: Factory, year: int, out: Out, *, excel: bool | None = N
 
 
 def town_members(factory: Factory, year: int, out: Out, *, excel: bool | None = None,
-                 today: date | None = None) -> Written:
-    """The imported wards' member lists as one book."""
+                 today: date | None = None, data: object | None = None) -> Written:
+    """The wards' member lists as one book (`data`: the list already read, e.g. with the wards
+    read from the server)."""
     from models.exchange.town import town_member_list
+    from models.figures.member_list import MemberList
     from reports.documents.member_list import member_list_pdf, member_list_xlsx
 
     on = today or clock.today()
-    members = town_member_list(factory, year)
+    members = data if isinstance(data, MemberList) else town_member_list(factory, year)
     if _format(out, excel) == "xlsx":
         return Written(0, member_list_xlsx(members, _path(out), made_on=on))
     pages = member_list_pdf(members, issuer_lines(factory, None, on), out,

@@ -162,14 +162,15 @@ def mark_printed(factory: Factory, sheet_ids: Sequence[int], at: datetime | None
 
 
 def unnumbered(factory: Factory, sheet_ids: Sequence[int]) -> list[int]:
-    """The sheets among these that have no document number yet."""
+    """The sheets among these that have no document number yet, in the order given (a
+    database returns rows in whatever order it finds them)."""
     with factory() as session:
-        found: list[int] = []
+        found: set[int] = set()
         for chunk in _chunks(sheet_ids):
-            found += session.scalars(select(CommentSheet.id).where(
+            found.update(session.scalars(select(CommentSheet.id).where(
                 CommentSheet.id.in_(chunk),
-                CommentSheet.doc_code.is_(None)))
-        return found
+                CommentSheet.doc_code.is_(None))))
+        return [i for i in sheet_ids if i in found]
 
 
 def release_numbers(factory: Factory, sheet_ids: Sequence[int]) -> int:

@@ -120,9 +120,14 @@ def fill_demo(
     with factory.begin() as session:
         if _count_members(session):  # someone filled it meanwhile
             raise ValueError(REFUSAL)
-        setup_ward_in(session, WardSetup(committee_name=WARD_NAME, parent_name=WARD_PARENT,
-                                         place_name=PLACE, secretary_name=ward_secretary,
-                                         cells=new_cells, valid_from=date(2015, 1, 1)))
+        # a ward already set up (the first-run assistant, a server's «server init») keeps its
+        # names; the sample fills it
+        names = session.scalars(select(Ward)).first() if had_ward else None
+        setup_ward_in(session, WardSetup(
+            committee_name=names.committee_name if names else WARD_NAME,
+            parent_name=names.parent_name if names else WARD_PARENT,
+            place_name=names.place_name if names else PLACE, secretary_name=ward_secretary,
+            cells=new_cells, valid_from=date(2015, 1, 1)))
         if not had_ward:
             session.execute(update(table_of("ward")).values(uuid=ward_uuid, created_at=SET_UP_AT))
         cell_ids: list[int] = []

@@ -148,6 +148,7 @@ class WardEntry:
     imported_at: datetime
     members_listed: int
     summary: YearSummary
+    live: bool = False  # read just now from the ward's database on the server, not a package
 
 
 @dataclass(frozen=True)
@@ -370,14 +371,21 @@ def _entries(session: Session, year: int) -> list[WardEntry]:
     return entries
 
 
-def town_summary(factory: Factory, year: int) -> TownSummary:
-    """The imported wards of a year added up (LookupError when none was imported)."""
+def town_summary(factory: Factory, year: int, live: Sequence[WardEntry] = ()) -> TownSummary:
+    """The wards of a year added up: those read just now from the server (``live``, see
+    ``models.exchange.server_wards``) and the imported packages of the others (a ward both on
+    the server and in a package counts once, as the server has it).  LookupError when there is
+    no ward at all."""
     with factory() as session:
         names = _names(session)
         entries = _entries(session, year)
+    on_server = {e.ward_uuid for e in live}
+    entries = [e for e in entries if e.ward_uuid not in on_server] + list(live)
     if not entries:
         raise LookupError(f"Chưa nhập gói báo cáo tổng hợp năm {year} của phường nào "
-                          f"(exchange import TỆP.zip).")
+                          f"(exchange import TỆP.zip), và không đọc được phường nào trên máy "
+                          f"chủ.")
+    entries.sort(key=lambda e: (sort_key(_short(e)), e.ward_uuid))
     total = aggregate(names, year, [e.summary for e in entries])
     return TownSummary(year, total, tuple(entries))
 
@@ -389,27 +397,37 @@ def list_ward_reports(factory: Factory) -> list[WardEntry]:
         return [e for y in years for e in _entries(session, y)]
 
 
-def town_member_list(factory: Factory, year: int) -> MemberList:
-    """The imported wards' member lists as one list: by ward, each in Vietnamese order; the
-    ward is named in the residence column."""
+def town_member_list(factory: Factory, year: int,
+                     live: Sequence[tuple[WardEntry, MemberList]] = ()) -> MemberList:
+    """The wards' member lists as one list: by ward, each in Vietnamese order; the ward is named
+    in the residence column.  ``live``: wards read just now from the server, with their lists
+    (they replace the same wards' packages)."""
     with factory() as session:
         names = _names(session)
+        on_server = {entry.ward_uuid for entry, _list in live}
         reports = {r.id: r for r in session.scalars(select(WardReport)
-                                                    .where(WardReport.year == year))}
+                                                    .where(WardReport.year == year))
+                   if r.ward_uuid not in on_server}
         lines = session.scalars(select(WardReportMember).where(
             WardReportMember.report_id.in_(list(reports)))).all()
-    if not reports:
+    if not reports and not live:
         raise LookupError(f"Chưa nhập gói báo cáo tổng hợp năm {year} của phường nào.")
 
-    def ward_of(line: WardReportMember) -> str:
-        return reports[line.report_id].party_org_name
+    def line(ward: str, x: WardReportMember | ListedMember) -> ListedMember:
+        cell = x.cell
+        return ListedMember(
+            id=x.id, full_name=x.full_name, birth_date=x.birth_date, birth_year=x.birth_year,
+            sex=x.sex, join_date=x.join_date, job=x.job, party_unit=x.party_unit,
+            address=", ".join(p for p in (x.address, cell, ward) if p),
+            received_date=x.received_date, notes=x.notes, cell=f"{cell} – {ward}",
+            workplace_org=x.workplace_org, status=x.status, excused=x.excused)
 
-    ordered = sorted(lines, key=lambda x: (sort_key(ward_of(x)), x.sort_key, x.position))
-    rows = tuple(ListedMember(
-        id=x.id, full_name=x.full_name, birth_date=x.birth_date, birth_year=x.birth_year,
-        sex=x.sex, join_date=x.join_date, job=x.job, party_unit=x.party_unit,
-        address=", ".join(p for p in (x.address, x.cell, ward_of(x)) if p),
-        received_date=x.received_date, notes=x.notes, cell=f"{x.cell} – {ward_of(x)}",
-        workplace_org=x.workplace_org, status=x.status, excused=x.excused) for x in ordered)
+    keyed = [((sort_key(reports[x.report_id].party_org_name), x.sort_key, x.position),
+              line(reports[x.report_id].party_org_name, x)) for x in lines]
+    for entry, listing in live:
+        ward = sort_key(entry.party_org_name)
+        keyed += [((ward, sort_key(x.full_name), n), line(entry.party_org_name, x))
+                  for n, x in enumerate(listing.rows)]
+    rows = tuple(x for _key, x in sorted(keyed, key=lambda k: k[0]))
     return MemberList(ward=names, scope=f"{names.party_org or names.committee} (các phường)",
                       cell_id=None, workplace_org_id=None, rows=rows, totals=member_totals(rows))

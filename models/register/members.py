@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, or_, select
+from sqlalchemy import ColumnElement, Select, case, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.chunks import chunked
 from models.formats import format_date
 from models.labels import MEMBER_STATUS, SEX, label
-from models.store.dialect import store_of
+from models.store.dialect import store_of, words_start_name_words
 from models.store.entities import Cell, Member, WorkplaceOrg
 from models.text.vntext import base_letters, clean, fold, fold_query, tone_of
 
@@ -91,14 +91,7 @@ def search_condition(text: str, *, indexed: ColumnElement[bool] | None = None
     words = fold_query(text)
     if not words:
         return None
-    name_match: ColumnElement[bool]
-    if indexed is not None:
-        name_match = indexed
-    else:
-        # fold() leaves only [a-z0-9 ], so the words need no LIKE escaping; a word starts the
-        # key or follows a space (two LIKEs beat concatenating a space on every row)
-        name_match = and_(*(or_(Member.name_key.like(f"{word}%"),
-                                Member.name_key.like(f"% {word}%")) for word in words))
+    name_match = indexed if indexed is not None else words_start_name_words(words)
     number = identifier_query(text)
     if number is None:
         return name_match

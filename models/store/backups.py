@@ -47,10 +47,11 @@ class RestoreResult:
     migrated_from: str | None  # the copy's older schema revision, brought up to date
 
 
-def backup_database(path: Path, out: Path, *, overwrite: bool = False) -> Path:
-    """Copy the database at ``path`` into ``out`` (a new file, or with ``overwrite`` any file
-    that is not a database)."""
-    check_file(path)
+def backup_database(path: Path | str, out: Path, *, overwrite: bool = False) -> Path:
+    """Copy the database at ``path`` (a file, a server's URL or the stand-in path of an open
+    server database) into ``out`` (a new file, or with ``overwrite`` any file that is not a
+    database)."""
+    store_for(path).check()
     return backup_file(path, out, overwrite=overwrite)
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
 from models.store import history, locking, output
+from models.store.access import Access
 from models.store.dbcheck import (
     DatabaseError,
     DatabaseMissing,
@@ -31,7 +32,7 @@ from models.store.dbcheck import (
     ForeignDatabase,
     check_file,
 )
-from models.store.dialect import Store, store_for
+from models.store.dialect import Store, is_server_location, register_stand_in, store_for
 from models.store.entities import Base, Regulation
 from models.store.migrations import HEAD_REVISION
 from models.store.sqlite import write_engine
@@ -53,7 +54,11 @@ class Sessions(sessionmaker[Session]):
 
 @dataclass
 class Database:
-    """An open database: the engine and the session factory services use."""
+    """An open database: the engine and the session factory services use.
+
+    ``path`` is the file; for a database on a server it is the local stand-in path (never
+    opened: its folder holds the backups, which are copies of the ward in a file) and
+    ``location`` is the server's address, without any password."""
 
     path: Path
     engine: Engine
@@ -64,10 +69,29 @@ class Database:
     store: Store = field(default=None)  # type: ignore[assignment]
     notices: tuple[str, ...] = ()  # what opening changed that the user should know
     lock: FileLock | None = None  # the writer's lock this database holds until closed
+    _access: Access | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.store is None:
             self.store = store_for(self.path)
+
+    @property
+    def server(self) -> bool:
+        """On a server: many users at once, roles enforced there, no writer's lock."""
+        return self.store.server
+
+    @property
+    def location(self) -> str:
+        """The file, or the server's address (for people: the title bar, messages)."""
+        return self.store.location
+
+    @property
+    def access(self) -> Access:
+        """What the connected user may do (everything on a local file); asked once."""
+        if self._access is None:
+            with self.engine.connect() as connection:
+                self._access = self.store.access(connection)
+        return self._access
 
     def close(self) -> None:
         self.engine.dispose()
@@ -101,7 +125,7 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-def _initialise_schema(store: Store, engine: Engine) -> None:
+def initialise_schema(store: Store, engine: Engine) -> None:
     """Build a new database at the head revision directly from the models (no Alembic needed);
     a test proves this equals running every migration."""
     with engine.begin() as conn:
@@ -136,10 +160,12 @@ def seed_reference_data(session: Session) -> None:
     ])
 
 
-def backup_file(source: Path, target: Path, *, overwrite: bool = False) -> Path:
+def backup_file(source: Path | str, target: Path, *, overwrite: bool = False) -> Path:
     """Copy a database into ``target`` with the store's online backup (safe while another
-    connection writes), through the one output function: a killed copy leaves no file that
-    would block the next one.  DatabaseError (its message names the file) when refused."""
+    connection writes; a server's ward is copied into a register file), through the one output
+    function: a killed copy leaves no file that would block the next one.  DatabaseError (its
+    message names the file) when refused.  ``source``: a file, a server's URL, or the
+    stand-in path of an open server database."""
     from models.store.dbcheck import DatabaseFull
 
     try:
@@ -202,13 +228,17 @@ def open_database(
     read_only: bool | None = False,
     backup_dir: Path | None = None,
     precheck: Future[FileCheck] | None = None,
+    password: str | None = None,
 ) -> Database:
     """Open (and, with ``create``, make) a database, checking it first; raise DatabaseError.
 
-    ``read_only`` None: read-only when the file or its folder cannot be written (readers still
-    work there).  ``precheck`` is a check of the same file already started with
-    ``dbcheck.start_check``.
+    ``path`` is a file or a server's ``postgresql://`` URL (``password``: one the user typed;
+    otherwise libpq finds it).  ``read_only`` None: read-only when the file or its folder
+    cannot be written, or the server's user may only read.  ``precheck`` is a check of the same
+    file already started with ``dbcheck.start_check``.
     """
+    if is_server_location(path):
+        return _open_server(str(path), read_only=read_only, password=password)
     path = Path(path)
     store = store_for(path)
     created = False
@@ -241,7 +271,7 @@ def open_database(
             )
         engine = store.engine(read_only=False)
         try:
-            _initialise_schema(store, engine)
+            initialise_schema(store, engine)
         finally:
             engine.dispose()
     elif check.revision != HEAD_REVISION:
@@ -270,3 +300,43 @@ def open_database(
         notices=tuple(notices),
     )
 
+
+
+def _open_server(location: str, *, read_only: bool | None, password: str | None) -> Database:
+    """A ward database on a server: prepared by ``server init`` (never here: the schema, the
+    roles and their policies go together, and only the database's owner makes them), at this
+    program's schema revision, opened read-only for a user who may only read."""
+    from models.store.dbcheck import NotInitialised, UpgradeNeeded
+    from models.store.postgres import PostgresStore
+
+    store = PostgresStore.from_url(location, password=password)
+    address = store.address
+    check = store.check()
+    if check.revision is None:
+        raise NotInitialised(
+            f"Cơ sở dữ liệu «{address.database}» trên máy chủ {address.server} chưa được khởi "
+            f"tạo. Người quản trị chạy: main.py --db {address.shown} server init --ward "
+            "\"Đảng ủy phường …\"")
+    if check.revision != HEAD_REVISION:
+        engine = store.engine(read_only=True)
+        try:
+            with engine.connect() as connection:
+                owner = store.access(connection).owner
+        finally:
+            engine.dispose()
+        older = (f"Cơ sở dữ liệu «{address.database}» trên máy chủ có phiên bản dữ liệu cũ hơn "
+                 f"({check.revision}, chương trình này dùng {HEAD_REVISION}). ")
+        raise UpgradeNeeded(older + (
+            f"Hãy nâng cấp: main.py --db {address.shown} server init" if owner else
+            "Hãy nhờ người quản trị máy chủ nâng cấp (lệnh server init) rồi mở lại."))
+    if read_only is None:
+        read_only = not check.writable
+    if not check.writable and not read_only:
+        raise DatabaseReadOnly(
+            f"Người dùng «{address.user}» chỉ được xem cơ sở dữ liệu «{address.database}» trên "
+            "máy chủ, không được ghi.")
+    engine = store.engine(read_only=read_only)
+    path = address.stand_in()
+    register_stand_in(path, store)
+    return Database(path=path, engine=engine, session_factory=make_session_factory(engine),
+                    read_only=read_only, store=store)

@@ -56,6 +56,27 @@ class DatabaseFull(DatabaseError):
     """The disk (or the database's size limit) is full: the write was rolled back."""
 
 
+class ServerUnavailable(DatabaseError):
+    """A server that cannot be reached, or that dropped the connection: nothing was written."""
+
+
+class PasswordRequired(DatabaseError):
+    """The server wants a password it was not given, or refused the one it was given: the
+    window asks for it (again)."""
+
+
+class AccessDenied(DatabaseError):
+    """The server refused what the connected user's role may not do: nothing was written."""
+
+
+class NotInitialised(DatabaseError):
+    """A server database that ``server init`` has not prepared yet."""
+
+
+class UpgradeNeeded(DatabaseError):
+    """A server database of an older schema: only its owner upgrades it (``server init``)."""
+
+
 DISK_FULL_MESSAGE = (
     "Ổ đĩa đầy hoặc cơ sở dữ liệu đã đạt giới hạn dung lượng; chưa ghi gì. "
     "Dữ liệu đã lưu trước đó vẫn còn nguyên. Hãy giải phóng chỗ trống trên ổ đĩa "

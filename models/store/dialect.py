@@ -3,10 +3,15 @@
 Services write portable SQLAlchemy; the few things every database does its own way sit behind
 ``Store``: connecting and tuning, the read-only look at a database before it is used, the online
 backup, proving nobody else has it open (restore), the full-text search over the folded names,
-the bulk-insert switch, and inserts that hand back their ids.  ``store_for`` picks the side from
-what ``--db`` names (today a file: SQLite, ``models.store.sqlite``); ``store_of`` from the
-connection a service already holds.  A PostgreSQL side is a second class with the same methods,
-chosen for ``postgresql://`` URLs, without a change in the services.
+the bulk-insert switch, inserts that hand back their ids, and what the connected user may do.
+``store_for`` picks the side from what ``--db`` names: a file is SQLite (``models.store.sqlite``),
+a ``postgresql://USER@HOST:PORT/DATABASE`` URL is a ward database on a server
+(``models.store.postgres``); ``store_of`` finds it from the connection a service already holds.
+
+A server database has no file, but the program keeps a local stand-in path for it
+(``Database.path``): its folder holds the backups (copies of the ward in a file) and its name
+names them.  ``store_for`` given that stand-in returns the server's store, so code written for
+files (backup, the automatic backup on close) works on a server unchanged.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
 
+    from models.store.access import Access
     from models.store.dbcheck import DatabaseError, FileCheck
 
 
@@ -34,10 +40,13 @@ class Store(Protocol):
     """One database, whatever its kind."""
 
     @property
-    def name(self) -> str: ...
+    def name(self) -> str: ...  # "sqlite" or "postgresql"
 
     @property
-    def location(self) -> str: ...
+    def location(self) -> str: ...  # for people: the file, or the URL without any password
+
+    @property
+    def server(self) -> bool: ...  # a database on a server (many users at once)
 
     def check(self) -> FileCheck: ...
 
@@ -59,18 +68,57 @@ class Store(Protocol):
 
     def create_extras(self, connection: Connection) -> None: ...
 
+    def access(self, connection: Connection) -> Access: ...
 
-def store_for(location: Path | str) -> Store:
-    """The store of what ``--db`` names: a file path (SQLite)."""
-    from models.store.sqlite import SqliteStore
 
+def words_start_name_words(words: Sequence[str]) -> ColumnElement[bool]:
+    """Every folded query word starts the folded name or one of its words — the portable form of
+    the search, which each store's index condition keeps beside its own (a cheap filter where
+    the database walks the names in order).  fold() leaves only [a-z0-9 ], so the words need no
+    LIKE escaping; two LIKEs beat concatenating a space on every row."""
+    from sqlalchemy import and_, or_
+
+    from models.store.entities import Member
+
+    return and_(*(or_(Member.name_key.like(f"{word}%"), Member.name_key.like(f"% {word}%"))
+                  for word in words))
+
+
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+_stand_ins: dict[Path, Store] = {}
+
+
+def is_server_location(location: Path | str | None) -> bool:
+    """True for a ``postgresql://`` URL (what ``--db`` or the window's connection names)."""
+    return isinstance(location, str) and location.lower().startswith(SERVER_SCHEMES)
+
+
+def store_for(location: Path | str, *, password: str | None = None) -> Store:
+    """The store of what ``--db`` names: a server URL (``password``: one typed in the window;
+    otherwise libpq reads PGPASSWORD or ~/.pgpass), the stand-in path of an open server
+    database, or a file path (SQLite)."""
+    if is_server_location(location):
+        from models.store.postgres import PostgresStore
+
+        return PostgresStore.from_url(str(location), password=password)
     text = str(location)
     if "://" in text:
         from models.store.dbcheck import DatabaseError
 
-        raise DatabaseError(f"Chưa hỗ trợ loại cơ sở dữ liệu «{text.split('://', 1)[0]}»; "
-                            "hãy dùng một tệp cơ sở dữ liệu.")
+        raise DatabaseError(f"Không hỗ trợ loại cơ sở dữ liệu «{text.split('://', 1)[0]}»; "
+                            "hãy dùng một tệp cơ sở dữ liệu hoặc một địa chỉ "
+                            "postgresql://NGƯỜI_DÙNG@MÁY_CHỦ:CỔNG/CƠ_SỞ_DỮ_LIỆU.")
+    stand_in = _stand_ins.get(Path(location))
+    if stand_in is not None:
+        return stand_in
+    from models.store.sqlite import SqliteStore
+
     return SqliteStore(Path(location))
+
+
+def register_stand_in(path: Path, store: Store) -> None:
+    """Let ``store_for(path)`` find an open server database by its local stand-in path."""
+    _stand_ins[path] = store
 
 
 def store_of(connection: Connection | Session) -> Store:
@@ -78,6 +126,11 @@ def store_of(connection: Connection | Session) -> Store:
     from models.store.sqlite import SqliteStore
 
     bind = connection.get_bind() if hasattr(connection, "get_bind") else connection
-    url = bind.engine.url if hasattr(bind, "engine") else None
+    engine = bind.engine if hasattr(bind, "engine") else None
+    if engine is not None and engine.dialect.name == "postgresql":
+        from models.store.postgres import PostgresStore
+
+        return PostgresStore.of_engine(engine)
+    url = engine.url if engine is not None else None
     database = url.database if url is not None else None
     return SqliteStore(Path(database or ""))

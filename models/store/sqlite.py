@@ -16,6 +16,7 @@ own copy of the full-text DDL: a migration must keep doing what it did when it s
 
 from __future__ import annotations
 
+import itertools
 import operator
 import os
 import re
@@ -49,6 +50,8 @@ if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Connection, Table
     from sqlalchemy.engine import Engine, ExceptionContext
     from sqlalchemy.orm import Session
+
+    from models.store.access import Access
 
 NAME = "sqlite"
 HEADER = b"SQLite format 3\x00"
@@ -512,35 +515,40 @@ class RowInserter:
         """The ids of the rows inserted, by the value of their ``key`` column (e.g. uuid)."""
         return {row[1]: row[0] for row in self._insert(rows, key)}
 
-    def _insert(self, rows: Sequence[Mapping[str, Any]], key: str) -> list[Any]:
-        connection = self.session.connection()
-        returned: list[Any] = []
+    def lines(self, rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+        """The rows as lists of the columns' values, ready for the driver."""
         columns = self.columns
         pick = self._pick
         processors = self._processors
+        out: list[list[Any]] = []
+        for row in rows:
+            try:
+                line = list(pick(row))
+            except KeyError:  # a row without some columns: those are NULL
+                line = [row.get(name) for name in columns]
+            for index, processor, memo in processors:
+                value = line[index]
+                if value is None:
+                    continue
+                if memo is None:
+                    line[index] = processor(value)
+                    continue
+                done = memo.get(value)
+                if done is None:
+                    if len(memo) >= _MEMO_SIZE:
+                        memo.clear()
+                    done = memo[value] = processor(value)
+                line[index] = done
+            out.append(line)
+        return out
+
+    def _insert(self, rows: Sequence[Mapping[str, Any]], key: str) -> list[Any]:
+        connection = self.session.connection()
+        returned: list[Any] = []
         for start in range(0, len(rows), self._per_statement):
             chunk = rows[start:start + self._per_statement]
-            values: list[Any] = []
-            for row in chunk:
-                try:
-                    line = list(pick(row))
-                except KeyError:  # a row without some columns: those are NULL
-                    line = [row.get(name) for name in columns]
-                for index, processor, memo in processors:
-                    value = line[index]
-                    if value is None:
-                        continue
-                    if memo is None:
-                        line[index] = processor(value)
-                        continue
-                    done = memo.get(value)
-                    if done is None:
-                        if len(memo) >= _MEMO_SIZE:
-                            memo.clear()
-                        done = memo[value] = processor(value)
-                    line[index] = done
-                values.extend(line)
-            result = connection.exec_driver_sql(self._statement(len(chunk), key), tuple(values))
+            values = tuple(itertools.chain.from_iterable(self.lines(chunk)))
+            result = connection.exec_driver_sql(self._statement(len(chunk), key), values)
             returned.extend(result.fetchall())
         return returned
 
@@ -553,6 +561,7 @@ class SqliteStore:
 
     path: Path
     name: str = NAME
+    server: bool = False
 
     @property
     def location(self) -> str:
@@ -592,3 +601,9 @@ class SqliteStore:
     def create_extras(connection: Connection) -> None:
         create_extras(connection)
 
+    @staticmethod
+    def access(_connection: Connection) -> Access:
+        """The person at the PC does everything in a local file."""
+        from models.store.access import FULL_ACCESS
+
+        return FULL_ACCESS

@@ -15,7 +15,8 @@ from models.support.version import data_folder, is_frozen, version
 
 # The libraries the program runs on (pyproject.toml's dependencies), as their packages are named.
 LIBRARIES = ("PySide6-Essentials", "PySide6-Addons", "SQLAlchemy", "alembic", "reportlab",
-             "rl-accel", "python-calamine", "openpyxl", "platformdirs", "filelock", "pypdf")
+             "rl-accel", "python-calamine", "openpyxl", "platformdirs", "filelock", "pypdf",
+             "psycopg")
 
 
 def library_version(name: str) -> str:

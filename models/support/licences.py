@@ -48,6 +48,9 @@ LIBRARIES: dict[str, tuple[str, str]] = {
     "filelock": ("MIT", "mỗi tệp dữ liệu chỉ một cửa sổ được sửa"),
     "pypdf": ("BSD-3-Clause", "ghép các phần của bản in lớn"),
     "typing_extensions": ("PSF-2.0", "dùng bởi SQLAlchemy"),
+    "psycopg": ("LGPL-3.0-only", "kết nối máy chủ PostgreSQL"),
+    "psycopg-binary": ("LGPL-3.0-only", "phần biên dịch của psycopg, kèm libpq (giấy phép "
+                                        "PostgreSQL) và OpenSSL (Apache-2.0)"),
 }
 _CLASSIFIERS = {
     "License :: OSI Approved :: MIT License": "MIT",

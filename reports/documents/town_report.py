@@ -27,7 +27,10 @@ from reports.layout.tables import Column, PagedGrid, set_widths, write_table
 from reports.workbooks.writing import save_xlsx
 
 WARD_SECTION = "6. Theo đảng bộ phường, xã"
-SOURCES = ("Số liệu tổng hợp từ gói báo cáo của {count} đảng bộ phường, xã: {names}.")
+SOURCES = "Số liệu tổng hợp từ gói báo cáo của {count} đảng bộ phường, xã: {names}."
+LIVE_SOURCES = ("Số liệu tổng hợp của {count} đảng bộ phường, xã: {names} (đọc trực tiếp "
+                "trên máy chủ lúc in); {packages}.")
+PACKAGES = "{count} đảng bộ từ gói báo cáo: {names}"
 HEADINGS = ("STT", "Đảng bộ phường, xã", "Đầu năm", "Tiếp nhận", "Thôi sinh hoạt", "Cuối kỳ",
             "Miễn sinh hoạt", "Lượt mời", "Có mặt", "Tỷ lệ có mặt", "Phiếu nhận xét",
             "Gói lập ngày")
@@ -55,7 +58,20 @@ def ward_rows(town: TownSummary) -> list[list[Value]]:
 
 
 def _made(ward: WardEntry) -> str:
+    if ward.live:
+        return f"{format_date(ward.package_created_at.date())} (máy chủ)"
     return format_date(ward.package_created_at.date())
+
+
+def sources_line(town: TownSummary) -> str:
+    """Where the figures come from: the wards' packages, and the wards read from the server."""
+    live = [w.party_org_name for w in town.wards if w.live]
+    packed = [w.party_org_name for w in town.wards if not w.live]
+    if not live:
+        return SOURCES.format(count=len(packed), names=", ".join(packed))
+    packages = (PACKAGES.format(count=len(packed), names=", ".join(packed)) if packed
+                else "không có gói báo cáo nào")
+    return LIVE_SOURCES.format(count=len(town.wards), names=", ".join(live), packages=packages)
 
 
 def _printed(value: Value) -> str:
@@ -68,8 +84,7 @@ def _printed(value: Value) -> str:
 
 def town_flowables(town: TownSummary, issuer: IssuerLines, printed_on: date) -> list[Flowable]:
     flows = summary_flowables(town.total, issuer, printed_on)
-    names = ", ".join(w.party_org_name for w in town.wards)
-    sources = doc.body(SOURCES.format(count=len(town.wards), names=names), indent=True)
+    sources = doc.body(sources_line(town), indent=True)
     # the package dates stay in the workbook: the page has no room for them
     columns = [Column(h, align="CENTER" if i == 0 else "LEFT" if i == 1 else "RIGHT",
                       wrap=i == 1, grow=i != 0) for i, h in enumerate(HEADINGS[:-1])]

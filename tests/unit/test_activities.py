@@ -46,6 +46,9 @@ from models.register.rules import MemberInput
 from models.register.service import add_member, change_status, move_cell, set_archived, set_excused
 from models.store.db import Database
 from models.store.entities import Activity, ChangeLog, Member, MemberStatus
+from tests.conftest import on_both_databases
+
+db = on_both_databases()
 
 TODAY = date(2026, 11, 26)
 

@@ -35,6 +35,9 @@ from models.catalogues.ward import CellInput, list_cells, list_orgs
 from models.store.db import Database
 from models.store.entities import ChangeLog, CommentRound, Member, MemberStatus, RoundDeadline
 from models.text.vntext import fold, sort_key
+from tests.conftest import on_both_databases
+
+db = on_both_databases()
 
 TKV = "Đảng bộ Tập đoàn TKV"
 

@@ -35,7 +35,10 @@ from models.register.service import add_member, update_member
 from models.store.db import Database
 from models.store.entities import ChangeLog, CommentSheet, Member
 from reports.print_jobs import print_sheets
+from tests.conftest import on_both_databases
 from tests.unit.test_activities import Register, build
+
+db = on_both_databases()
 
 ROUND = ["Trần Văn An", "Nguyễn Thị Ánh", "Lê Văn Bình", "Bùi Văn Giang", "Đặng Văn Hải",
          "Ngô Văn Lâm"]
@@ -286,11 +289,11 @@ def test_printed_round_shows_each_member_and_the_choice(db: Database, tmp_path: 
 
 def test_cli_create_and_print(db: Database, tmp_path: Path) -> None:
     build(db)
-    path = db.path
+    path = db.location  # a file, or the server's URL (the password is in PGPASSWORD)
     db.close()
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(path), *args],
+        return subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", path, *args],
                               capture_output=True, text=True, cwd=ROOT, timeout=120)
 
     created = run("comments", "create", "--year", "2026", "--cell", "chi bo khu 6", "--json")

@@ -11,6 +11,9 @@ from models.store import history
 from models.store.db import Database
 from models.store.entities import ChangeLog, Member
 from models.text.vntext import fold, sort_key
+from tests.conftest import on_both_databases
+
+db = on_both_databases()
 
 
 def new_member(name: str) -> Member:

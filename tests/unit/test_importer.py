@@ -38,6 +38,9 @@ from models.store.entities import (
     WorkplaceOrg,
 )
 from reports.workbooks.member_export import write_rejects
+from tests.conftest import on_both_databases
+
+db = on_both_databases()
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 1, 15)

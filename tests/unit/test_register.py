@@ -30,6 +30,9 @@ from models.store.entities import (
     MemberStatus,
     MemberStatusChange,
 )
+from tests.conftest import on_both_databases
+
+db = on_both_databases()
 
 TODAY = date(2026, 11, 26)
 

@@ -10,6 +10,9 @@ from models.register.members import MemberFilter, query_member_ids, search_membe
 from models.store.db import Database
 from models.store.entities import Member, MemberStatus
 from models.text.vntext import clean_name, fold, sort_key
+from tests.conftest import on_both_databases
+
+db = on_both_databases()
 
 
 def add(db: Database, name: str, **extra: object) -> None:
@@ -113,7 +116,7 @@ def test_full_text_index_and_scan_give_the_same_members(tmp_path: object) -> Non
     db.close()
 
 
-def test_bulk_insert_indexes_new_names_and_restores_the_trigger(db: Database) -> None:
+def test_bulk_insert_indexes_new_names_and_restores_the_trigger(file_db: Database) -> None:
     import pytest
     from sqlalchemy import text
 
@@ -124,6 +127,7 @@ def test_bulk_insert_indexes_new_names_and_restores_the_trigger(db: Database) ->
     def row(name: str) -> dict[str, object]:
         return new_member_row(MemberInput(full_name=name, sex="F", birth_year=1980), now())
 
+    db = file_db  # the SQLite full-text index and its trigger
     with db.session_factory.begin() as s:
         insert_member_rows(s, [row("Quách Thị Xuyến"), row("Ông Văn Ích")])
     add(db, "Lương Thị Ỷ")  # after the bulk insert: the trigger is back

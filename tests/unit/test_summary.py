@@ -42,6 +42,9 @@ from models.register.service import add_member, change_status, set_archived, set
 from models.store.db import Database
 from models.store.entities import CommentSheet, MemberStatus
 from reports.documents.summary_report import summary_pdf, summary_xlsx
+from tests.conftest import on_both_databases
+
+db = on_both_databases()
 
 TODAY = date(2026, 11, 26)
 

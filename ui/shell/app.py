@@ -19,6 +19,7 @@ from models.store import history
 from models.store.backups import lock_for
 from models.store.db import Database, DatabaseError, default_database_path, open_database
 from models.store.dbcheck import FileCheck
+from models.store.dialect import is_server_location
 from ui.settings.setup_wizard import FirstRunChoice, FirstRunDialog
 from ui.shell import errors, messages
 from ui.shell.fonts import register_fonts, ui_font
@@ -135,14 +136,28 @@ def open_for_window(path: Path, lock: FileLock,
     return db, 0
 
 
-def run_gui(db_arg: Path | None, precheck: Future[FileCheck] | None = None) -> int:
-    """Start the window on a database; ``precheck`` is its check already under way, if any."""
+def open_server_for_window(url: str) -> tuple[Database | None, int]:
+    """A ward database on a server (no lock file: the server serialises writers)."""
+    try:
+        db = open_database(url, read_only=None)
+    except DatabaseError as exc:
+        messages.error(None, APP_NAME, str(exc))
+        return None, 1
+    history.set_current_user(load_settings(db.session_factory).user_name)
+    return db, 0
+
+
+def run_gui(db_arg: Path | str | None, precheck: Future[FileCheck] | None = None) -> int:
+    """Start the window on a database (a file, or a server's URL); ``precheck`` is the file's
+    check already under way, if any."""
     app = application()
     _hook, uninstall_hook = errors.install()  # an error nobody caught: logged, then told
-    path = Path(db_arg) if db_arg is not None else default_database_path()
-    lock = instance_lock(path)
+    server = isinstance(db_arg, str) and is_server_location(db_arg)
+    path = Path(db_arg) if db_arg is not None and not server else default_database_path()
+    lock = None if server else instance_lock(path)
     try:
-        db, status = open_for_window(path, lock, precheck)
+        db, status = (open_server_for_window(str(db_arg)) if lock is None
+                      else open_for_window(path, lock, precheck))
         if db is None:
             return status
         window = MainWindow(db)
@@ -162,7 +177,7 @@ def run_gui(db_arg: Path | None, precheck: Future[FileCheck] | None = None) -> i
         return 1
     finally:
         uninstall_hook()
-        if lock.is_locked:
+        if lock is not None and lock.is_locked:
             lock.release()
 
 

@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
         self._restoring = False
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
         self.members.count_changed.connect(self._on_members_count_changed)
-        self._path_label = QLabel(self._where())
+        self._path_label = QLabel(self._where())  # the file, or the server and the user
         self._path_label.setToolTip(self.access.label if self.access.user else "")
         if clock.is_pinned():  # a demo or support session: nobody should take it for today
             self._clock_label = QLabel(f"Ngày giả định: {format_date(clock.today())}")
@@ -355,7 +355,8 @@ class MainWindow(QMainWindow):
         self.overview.stop()
         if self.comments is not None:
             self.comments.stop()
-        if self._changed and not self.read_only:
+        # a server's backups are its administrator's (a copy into a file is «Sao lưu ngay…»)
+        if self._changed and not self.read_only and not self.db.server:
             self._changed = False
             self.back_up_on_close()
         self.db.close()

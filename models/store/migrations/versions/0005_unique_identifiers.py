@@ -70,14 +70,12 @@ def upgrade() -> None:
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.drop_index('ix_member_card_number')
         batch_op.drop_index('ix_member_citizen_id')
+        # PostgreSQL: a plain unique index, as the models make it (an empty number is NULL,
+        # and NULLs may repeat); no PostgreSQL database had this revision before
         batch_op.create_index('uq_member_card_number', ['card_number'], unique=True,
-                              sqlite_where=sa.text("card_number IS NOT NULL AND card_number <> ''"),
-                              postgresql_where=sa.text(
-                                  "card_number IS NOT NULL AND card_number <> ''"))
+                              sqlite_where=sa.text("card_number IS NOT NULL AND card_number <> ''"))
         batch_op.create_index('uq_member_citizen_id', ['citizen_id'], unique=True,
-                              sqlite_where=sa.text("citizen_id IS NOT NULL AND citizen_id <> ''"),
-                              postgresql_where=sa.text(
-                                  "citizen_id IS NOT NULL AND citizen_id <> ''"))
+                              sqlite_where=sa.text("citizen_id IS NOT NULL AND citizen_id <> ''"))
 
 
 def downgrade() -> None:
