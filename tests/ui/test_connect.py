@@ -12,14 +12,10 @@ from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from models.store.db import Database, open_database
-from models.store.dbcheck import DatabaseError
+from models.store.dbcheck import DatabaseError, PasswordRequired
 from ui.shell import connect, messages
 from ui.shell.connect import ServerChoice, ServerDialog, connect_to_server, open_server
 from ui.shell.main_window import MainWindow
-
-
-class PasswordRequired(DatabaseError):
-    """As the server side names it."""
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from models.activities.service import ALL_CELLS, ActivityInput, add_activity, list_activities
 from models.catalogues.ward import list_cells
 from models.register.members import MemberFilter, query_member_ids
-from models.sharing.access import Access
+from models.store.access import Access
 from models.store.db import Database
 from ui.activities.activity_dialog import ActivityDialog
 from ui.activities.roster_view import RosterDialog

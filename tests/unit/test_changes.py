@@ -15,8 +15,10 @@ from models.register.service import add_member, member_input, update_member
 from models.sharing import changes
 from models.sharing.changes import Changed, changes_since, current_marker
 from models.store.db import Database, open_database
+from tests.conftest import on_both_databases
 
 TODAY = date(2026, 11, 26)
+db = on_both_databases()  # the same one query on a file and on a server
 
 
 def _add(db: Database, name: str) -> int:
@@ -36,8 +38,8 @@ def test_each_kind_of_change_is_named_with_the_rows_the_history_knows(db: Databa
     f = db.session_factory
     an = _add(db, "Trần Văn An")
     seen = current_marker(f)
-    # "someone else": another connection to the same file, as another program would have
-    other = open_database(db.path)
+    # "someone else": another connection to the same database, as another program would have
+    other = open_database(db.location)
     try:
         update_member(other.session_factory, an, replace(member_input(f, an), phone="0912345678"))
         cell = list_cell_details(other.session_factory)[0]

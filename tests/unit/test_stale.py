@@ -51,8 +51,10 @@ from models.sharing.stale import StaleRecord
 from models.store import history
 from models.store.db import Database
 from models.store.entities import Attendance, Member
+from tests.conftest import on_both_databases
 
 TODAY = date(2026, 11, 26)
+db = on_both_databases()  # on a file and on a server alike
 
 
 def _member(db: Database, name: str = "Trần Văn An") -> int:

@@ -1,6 +1,7 @@
 """Two programs writing the same register at the same moment (issue 18 item 4), as two real
-processes started together: document numbers never repeat, a sheet printed by both keeps one
-number, two rounds make every sheet once, and a member saved from a stale form is refused.
+processes started together, on a file and on a server: document numbers never repeat, a sheet
+printed by both keeps one number, two rounds make every sheet once, and a member saved from a
+stale form is refused.
 
 Each worker waits for a start file, so both are inside their writes together."""
 
@@ -19,6 +20,7 @@ from sqlalchemy import func, select
 from models import clock
 from models.store.db import open_database
 from models.store.entities import CommentSheet, DocumentCounter
+from tests.conftest import DATABASES
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 120.0
@@ -89,15 +91,16 @@ def run_together(location: str, tmp_path: Path, jobs: Sequence[tuple[str, dict[s
     return results
 
 
-@pytest.fixture
-def ward(tmp_path: Path) -> str:
-    """A small sample ward made by the real program."""
-    path = tmp_path / "w.sqlite"
-    made = subprocess.run([sys.executable, "main.py", "--db", str(path), "demo", "--members",
+@pytest.fixture(params=DATABASES)
+def ward(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A small sample ward made by the real program, in a file or on a server."""
+    location = (str(tmp_path / "w.sqlite") if request.param == "sqlite"
+                else request.getfixturevalue("pg_url"))
+    made = subprocess.run([sys.executable, "main.py", "--db", location, "demo", "--members",
                            "120", "--seed", "5"], cwd=ROOT, capture_output=True, text=True,
                           encoding="utf-8", timeout=TIMEOUT)
     assert made.returncode == 0, made.stderr
-    return str(path)
+    return location
 
 
 def test_document_numbers_taken_by_two_programs_at_once_never_repeat(

@@ -20,10 +20,9 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QSpinBox, QWidget
 
 from models.catalogues.settings import load_settings
-from models.sharing.access import access_of
 from models.store import history, locking
 from models.store.db import Database, open_database
-from models.store.dbcheck import DatabaseError
+from models.store.dbcheck import DatabaseError, PasswordRequired
 from ui.shell import messages
 from ui.shell.forms import EditDialog, hint_label
 
@@ -154,12 +153,6 @@ class ServerDialog(EditDialog):
 Opener = Callable[..., Database]
 
 
-def _password_refused(exc: DatabaseError) -> bool:
-    """The server wants a password, or refused the one given (the server side's
-    ``PasswordRequired``)."""
-    return type(exc).__name__ == "PasswordRequired"
-
-
 def open_server(parent: QWidget | None, url: str, opener: Opener = open_database
                 ) -> Database | None:
     """The server's database, asking for the password while the server wants one (kept only
@@ -170,7 +163,7 @@ def open_server(parent: QWidget | None, url: str, opener: Opener = open_database
         try:
             return opener(url, read_only=None, **extra)
         except DatabaseError as exc:
-            if not _password_refused(exc) or _attempt == ATTEMPTS:
+            if not isinstance(exc, PasswordRequired) or _attempt == ATTEMPTS:
                 messages.error(parent, TITLE, str(exc))
                 return None
             password = messages.ask_password(parent, TITLE, f"{exc}\n\nMật khẩu:")
@@ -192,6 +185,14 @@ def connect_to_server(window: MainWindow, opener: Opener = open_database) -> Mai
     return switch_to(window, db)
 
 
+def history_user(db: Database) -> str:
+    """The name the change history records: on a server the login (the settings' user name
+    is the whole ward's there), on a file the settings' one."""
+    if db.server and db.access.user:
+        return db.access.user
+    return load_settings(db.session_factory).user_name
+
+
 def switch_to(old: MainWindow, db: Database) -> MainWindow | None:
     """A main window on ``db`` where ``old`` was; ``old`` closes (after its user saved or
     dropped what it held) and lets go of its file."""
@@ -201,8 +202,7 @@ def switch_to(old: MainWindow, db: Database) -> MainWindow | None:
     if not old.leave_all_pages():
         db.close()
         return None
-    access = access_of(db)
-    history.set_current_user(access.user or load_settings(db.session_factory).user_name)
+    history.set_current_user(history_user(db))
     window = MainWindow(db)
     window.setGeometry(old.geometry())
     keep(window)

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from ui.reports.reports_view import ReportsView
     from ui.settings.settings_view import SettingsView
 from models.catalogues.ward import WardInfo, get_ward, list_cells
-from models.sharing.access import CELL, TOWN, VIEWER, Access, access_of
+from models.store.access import CELL, TOWN, VIEWER, Access
 from models.store.dbcheck import DatabaseError
 from ui.overview.overview_view import OverviewView
 from ui.register.members_view import MembersView
@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         self.db = db
         # what the connected user may do (the server says; everything on a local file): the
         # window hides or disables the rest, which the server would refuse anyway
-        self.access = access or access_of(db)
+        self.access = access or db.access
         self.read_only = db.read_only or not self.access.writes_register
         self.own_cell = self.access.cell_id if self.access.role == CELL else None
         ward = get_ward(db.session_factory)
