@@ -286,6 +286,7 @@ def main() -> int:
           "call and saving it")
     folder = args.keep or Path(tempfile.mkdtemp(prefix="sdv-load-"))
     folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o755)  # the server's own user (run as root: postgres) reaches its cluster
     if "file" in args.only:
         file_run(args, folder)
     if "server" in args.only:
