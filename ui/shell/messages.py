@@ -91,9 +91,31 @@ def ask_unsaved(parent: QWidget | None, title: str, text: str) -> Unsaved:
 
 def ask_password(parent: QWidget | None, title: str, text: str) -> str | None:
     """A password typed unseen; None when the user cancels.  Never kept anywhere."""
-    from PySide6.QtWidgets import QInputDialog, QLineEdit
+    from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QLineEdit,
+                                   QVBoxLayout)
 
-    password, ok = QInputDialog.getText(parent, title, text, QLineEdit.EchoMode.Password)
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    layout = QVBoxLayout(dialog)
+    label = QLabel(text)
+    label.setWordWrap(True)  # the server's long explanation stays inside a small screen
+    label.setMinimumWidth(420)
+    layout.addWidget(label)
+    field = QLineEdit()
+    field.setObjectName("password")
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    label.setBuddy(field)
+    layout.addWidget(field)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    dialog.setMaximumWidth(560)
+    field.setFocus()
+    ok = dialog.exec() == QDialog.DialogCode.Accepted
+    password = field.text()
+    dialog.deleteLater()
     return password if ok else None
 
 
