@@ -91,8 +91,7 @@ def ask_unsaved(parent: QWidget | None, title: str, text: str) -> Unsaved:
 
 def ask_password(parent: QWidget | None, title: str, text: str) -> str | None:
     """A password typed unseen; None when the user cancels.  Never kept anywhere."""
-    from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QLineEdit,
-                                   QVBoxLayout)
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
 
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
