@@ -10,18 +10,22 @@ Big reads are Core queries; attendance changes go through ORM objects so that th
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, exists, func, insert, select
+from sqlalchemy import ColumnElement, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from models import clock, testhooks
 from models.chunks import IN_LIST, chunked
 from models.dates import format_birth, year_error
-from models.labels import ACTIVITY_KIND, label
+from models.formats import format_date
+from models.labels import ACTIVITY_KIND, ATTENDANCE, label
 from models.membership import Participation, counted_members, counts_from, on_the_list, state_counts
+from models.sharing.stale import StaleRecord, ensure_current, refuse_stale
 from models.store import history
 from models.store.entities import (
     Activity,
@@ -29,6 +33,7 @@ from models.store.entities import (
     ActivityStatus,
     Attendance,
     AttendanceState,
+    Base,
     Cell,
     ChangeLog,
     Member,
@@ -84,6 +89,12 @@ class ActivityRow:
     present: int
     excused: int
     absent: int
+    version: int = 0  # as read: a save from this row names it (models.sharing.stale)
+
+    def input(self) -> ActivityInput:
+        """The activity as the edit form reads it."""
+        return ActivityInput(self.date, self.cell_id, self.kind, self.title, self.place,
+                             self.content, self.status)
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,20 @@ class RosterLine:
     workplace_org: str
     state: str  # AttendanceState
     note: str
+    version: int = 0  # of the attendance row, as read
+
+
+@dataclass(frozen=True)
+class RollCallSaved:
+    changed: int  # rows written
+    versions: dict[int, int]  # member id -> the version of each row written, now stored
+
+
+class RollCallConflict(StaleRecord):
+    """Someone else saved other marks for some of the same members of the meeting after the
+    roll call was read; nothing was saved.  ``fresh`` holds those rows as stored now."""
+
+    fresh: tuple[RosterLine, ...]
 
 
 @dataclass(frozen=True)
@@ -148,7 +173,7 @@ def _clean_text(text: str) -> str:
 def _activity_rows(session: Session, *where: ColumnElement[bool]) -> list[ActivityRow]:
     stmt = (select(Activity.id, Activity.uuid, Activity.date, Activity.cell_id, Cell.name,
                    Activity.kind, Activity.title, Activity.place, Activity.content,
-                   Activity.status)
+                   Activity.status, Activity.version)
             .outerjoin(Cell, Cell.id == Activity.cell_id).where(*where)
             .order_by(Activity.date.desc(), Activity.id.desc()))
     rows = session.execute(stmt).all()
@@ -167,6 +192,7 @@ def _activity_rows(session: Session, *where: ColumnElement[bool]) -> list[Activi
         else r[4] or "", kind=r[5], kind_label=label(ACTIVITY_KIND, r[5]), title=r[6],
         place=r[7], content=r[8], status=r[9], status_label=label(ACTIVITY_STATUS, r[9]),
         invited=c.invited, present=c.present, excused=c.excused, absent=c.absent,
+        version=r[10],
     ) for r in rows for c in (counts.get(r[0], _NONE),)]
 
 
@@ -232,12 +258,49 @@ def add_activity(factory: Factory, data: ActivityInput, *, invite_default: bool 
         return activity.id
 
 
+def _activity_name(activity: Activity) -> str:
+    return f"«{activity.title}» ngày {format_date(activity.date)}"
+
+
+def _stale_activity(activity: Activity) -> StaleRecord:
+    fresh = ActivityInput(activity.date, activity.cell_id, activity.kind, activity.title,
+                          activity.place, activity.content, activity.status)
+    return StaleRecord(f"hoạt động {_activity_name(activity)}", fresh, activity.version)
+
+
+def _stale_activity_now(factory: Factory, activity_id: int) -> StaleRecord:
+    with factory() as session:
+        return _stale_activity(_load_activity(session, activity_id))
+
+
 def update_activity(factory: Factory, activity_id: int, data: ActivityInput,
-                    today: date | None = None) -> None:
-    """Save an edited activity; its invitations stay as they are."""
+                    today: date | None = None, *, version: int | None = None) -> None:
+    """Save an edited activity; its invitations stay as they are.  ``version``: the one the
+    form read (StaleRecord when someone else saved the activity since)."""
     _guard(data, today)
-    with factory.begin() as session:
-        _apply(session, _load_activity(session, activity_id), data)
+    with refuse_stale(lambda: _stale_activity_now(factory, activity_id)), \
+            factory.begin() as session:
+        activity = _load_activity(session, activity_id)
+        ensure_current(session, activity.version, version,
+                       lambda _s: _stale_activity(activity))
+        _apply(session, activity, data)
+
+
+def set_activity_status(factory: Factory, activity_id: int, status: str, *,
+                        read: str | None = None, today: date | None = None) -> None:
+    """Held or planned, and nothing else of the activity (the roll call's tick box).  ``read``:
+    the status the screen showed; when someone else set another one since, StaleRecord (a
+    title edited meanwhile is no conflict: it is not written)."""
+    with refuse_stale(lambda: _stale_activity_now(factory, activity_id)), \
+            factory.begin() as session:
+        activity = _load_activity(session, activity_id)
+        if read is not None and activity.status not in (read, status):
+            raise _stale_activity(activity)
+        data = ActivityInput(activity.date, activity.cell_id, activity.kind, activity.title,
+                             activity.place, activity.content, status)
+        _guard(data, today)
+        if activity.status != status:
+            activity.status = status
 
 
 # --- invitations and attendance ------------------------------------------------------------------
@@ -286,26 +349,54 @@ def uninvite(factory: Factory, activity_id: int, member_ids: list[int]) -> int:
 
 def roster(factory: Factory, activity_id: int) -> list[RosterLine]:
     """The invited members of an activity with their marks, in Vietnamese name order."""
+    with factory() as session:
+        _load_activity(session, activity_id)
+        return _roster_lines(session, activity_id)
+
+
+def _roster_lines(session: Session, activity_id: int) -> list[RosterLine]:
     stmt = (select(Member.sort_key, Member.id, Member.full_name, Member.birth_date,
                    Member.birth_year, Cell.name, WorkplaceOrg.name, Attendance.state,
-                   Attendance.note)
+                   Attendance.note, Attendance.version)
             .select_from(Attendance).join(Member, Member.id == Attendance.member_id)
             .outerjoin(Cell, Cell.id == Member.cell_id)
             .outerjoin(WorkplaceOrg, WorkplaceOrg.id == Member.workplace_org_id)
             .where(Attendance.activity_id == activity_id))
-    with factory() as session:
-        _load_activity(session, activity_id)
-        # sorted here, not by the database: the plan then starts from this activity's rows
-        rows = sorted(session.execute(stmt).all(), key=lambda r: (r[0], r[1]))
+    # sorted here, not by the database: the plan then starts from this activity's rows
+    rows = sorted(session.execute(stmt).all(), key=lambda r: (r[0], r[1]))
     return [RosterLine(member_id=r[1], full_name=r[2], birth_text=format_birth(r[3], r[4]),
-                       cell=r[5] or "", workplace_org=r[6] or "", state=r[7], note=r[8])
+                       cell=r[5] or "", workplace_org=r[6] or "", state=r[7], note=r[8],
+                       version=r[9])
             for r in rows]
+
+
+def mark_text(state: str) -> str:
+    """A roll call mark in words ("chưa điểm danh" for someone invited and not marked yet)."""
+    if state == AttendanceState.INVITED:
+        return "chưa điểm danh"
+    return label(ATTENDANCE, state).lower()
 
 
 def save_attendance(factory: Factory, activity_id: int,
                     marks: dict[int, tuple[str, str]]) -> int:
+    """Store {member_id: (state, note)} in one transaction, whatever is stored now (a command,
+    a test); only rows that change are written.  Returns how many changed."""
+    return save_roll_call(factory, activity_id, marks).changed
+
+
+def save_roll_call(factory: Factory, activity_id: int, marks: Mapping[int, tuple[str, str]],
+                   versions: Mapping[int, int] | None = None) -> RollCallSaved:
     """Store {member_id: (state, note)} in one transaction; only rows that change are written
-    (through the ORM, so the change history records them). Returns how many changed."""
+    (through the ORM, so the change history records them).
+
+    ``versions``: the version of each row as the roll call screen read it.  A row someone else
+    saved since with another mark than this one is a conflict, and then **nothing** is saved
+    (RollCallConflict, with those rows as stored now): a meeting's roll call is one record, the
+    list that is printed and signed, and a careful secretary wants it whole — neither half of
+    her marks stored while she decides about the others, nor a colleague's mark replaced
+    without seeing it.  The screen keeps every mark typed, shows both marks of the rows in
+    question, and the next save (with the new versions) stores what she chose.  A row the
+    other person marked the same way is no conflict."""
     states = {s.value for s in AttendanceState}
     wanted: dict[int, tuple[str, str]] = {}
     for member_id, (state, note) in marks.items():
@@ -316,28 +407,84 @@ def save_attendance(factory: Factory, activity_id: int,
             raise ActivityError(f"Ghi chú điểm danh quá dài (tối đa {TEXT_MAX} ký tự).")
         wanted[member_id] = (state, text)
     if not wanted:
-        return 0
-    changed = 0
-    with factory.begin() as session:
-        _load_activity(session, activity_id)
-        stmt = select(Attendance).where(Attendance.activity_id == activity_id)
-        if len(wanted) <= IN_LIST:  # a few marks of a big meeting: load just those rows
-            stmt = stmt.where(Attendance.member_id.in_(list(wanted)))
-        rows = {row.member_id: row for row in session.scalars(stmt)}
+        return RollCallSaved(0, {})
+    att = _ATTENDANCE
+    with refuse_stale(lambda: _roll_call_conflict_now(factory, activity_id, wanted)), \
+            factory.begin() as session:
+        activity = _load_activity(session, activity_id)
+        stmt = select(att.c.id, att.c.member_id, att.c.state, att.c.note, att.c.version).where(
+            att.c.activity_id == activity_id)
+        if len(wanted) <= IN_LIST:  # a few marks of a big meeting: read just those rows
+            stmt = stmt.where(att.c.member_id.in_(list(wanted)))
+        rows = {r.member_id: r for r in session.execute(stmt)}
         if any(member_id not in rows for member_id in wanted):
             raise ActivityError("Điểm danh: có đảng viên không còn trong danh sách mời (có thể "
                                 "đã bị thay đổi ở nơi khác). Hãy mở lại danh sách.")
-        for member_id, (state, note) in wanted.items():
-            row = rows[member_id]
-            if row.state != state or row.note != note:
-                row.state, row.note = state, note
-                changed += 1
-                if changed % HOOK_EVERY == 0:
-                    session.flush()
-                    testhooks.rows_written("attendance", changed)
-        session.flush()
-        testhooks.rows_written("attendance", changed)
-    return changed
+        if versions is not None:
+            clashes = [m for m, mark in wanted.items() if m in versions
+                       and rows[m].version != versions[m] and (rows[m].state, rows[m].note) != mark]
+            if clashes:
+                raise _roll_call_conflict(session, activity, clashes)
+        changes = [(rows[m], state, note) for m, (state, note) in wanted.items()
+                   if (rows[m].state, rows[m].note) != (state, note)]
+        _write_marks(session, changes)
+    saved = {m: rows[m].version for m in wanted}
+    saved.update({row.member_id: row.version + 1 for row, _state, _note in changes})
+    return RollCallSaved(len(changes), saved)
+
+
+_ATTENDANCE = Base.metadata.tables["attendance"]  # Core: one statement for a batch of rows
+_MARK = (update(_ATTENDANCE)
+         .where(_ATTENDANCE.c.id == bindparam("row_id"),
+                _ATTENDANCE.c.version == bindparam("row_version"))
+         .values(state=bindparam("new_state"), note=bindparam("new_note"),
+                 version=_ATTENDANCE.c.version + 1))
+
+
+def _write_marks(session: Session, changes: Sequence[tuple[Any, str, str]]) -> None:
+    """The changed rows in batches of one statement each, each row only if still at the version
+    read (another transaction's write in between: StaleDataError, nothing kept), with their
+    change history lines (as models.store.history writes them for the ORM's writes)."""
+    user, at = history.current_user(), now()
+    for start in range(0, len(changes), HOOK_EVERY):
+        chunk = changes[start:start + HOOK_EVERY]
+        result = session.execute(_MARK, [
+            {"row_id": row.id, "row_version": row.version, "new_state": state,
+             "new_note": note} for row, state, note in chunk])
+        if result.rowcount != len(chunk):  # type: ignore[attr-defined]
+            raise StaleDataError("attendance rows changed meanwhile")
+        session.execute(insert(ChangeLog), [
+            {"at": at, "user": user, "entity": "attendance", "entity_id": row.id,
+             "action": "update", "field": field, "old_value": old, "new_value": new}
+            for row, state, note in chunk
+            for field, old, new in (("state", row.state, state), ("note", row.note, note))
+            if old != new])
+        testhooks.rows_written("attendance", start + len(chunk))
+    if not changes:
+        testhooks.rows_written("attendance", 0)
+
+
+def _roll_call_conflict(session: Session, activity: Activity,
+                        member_ids: Sequence[int]) -> RollCallConflict:
+    wanted = set(member_ids)
+    lines = tuple(line for line in _roster_lines(session, activity.id)
+                  if line.member_id in wanted)
+    names = ", ".join(f"{line.full_name} ({mark_text(line.state)})"
+                      for line in lines[:5]) + (" …" if len(lines) > 5 else "")
+    return RollCallConflict(f"điểm danh {_activity_name(activity)}", lines, activity.version,
+                            detail=f"Họ đã ghi khác bạn cho {len(lines)} người: {names}.")
+
+
+def _roll_call_conflict_now(factory: Factory, activity_id: int,
+                            wanted: Mapping[int, tuple[str, str]]) -> StaleRecord:
+    """After the database refused a row written meanwhile: the rows whose stored mark now
+    differs from the one being saved."""
+    with factory() as session:
+        activity = _load_activity(session, activity_id)
+        differing = [line.member_id for line in _roster_lines(session, activity_id)
+                     if line.member_id in wanted
+                     and (line.state, line.note) != wanted[line.member_id]]
+        return _roll_call_conflict(session, activity, differing)
 
 
 # --- reminders -----------------------------------------------------------------------------------

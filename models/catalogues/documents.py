@@ -7,15 +7,17 @@ Numbers count per issuer, year and kind ("27-PNX/CB"), and a printed document ke
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.dates import in_force
-from models.store.entities import DocumentCounter, Issuer, IssuerVersion, Ward
+from models.store.entities import Base, Issuer, IssuerVersion, Ward
 
 
 class DocumentKind(StrEnum):
@@ -74,27 +76,60 @@ def issuer_lines_in(session: Session, cell_id: int | None, on: date) -> IssuerLi
 
 def next_document_number(session: Session, issuer_id: int, year: int, kind: str) -> int:
     """Take the next number for (issuer, year, kind) inside the caller's transaction."""
-    counter = session.get(DocumentCounter, (issuer_id, year, kind))
-    if counter is None:
-        counter = DocumentCounter(issuer_id=issuer_id, year=year, kind=kind, last_number=0)
-        session.add(counter)
-    counter.last_number += 1
-    session.flush()
-    return counter.last_number
+    return reserve_document_numbers(session, issuer_id, year, kind, 1)
+
+
+_COUNTER = Base.metadata.tables["document_counter"]  # Core: no ORM identity to keep in step
+
+
+def _counter_key(issuer_id: int, year: int, kind: str) -> ColumnElement[bool]:
+    return and_(_COUNTER.c.issuer_id == issuer_id, _COUNTER.c.year == year,
+                _COUNTER.c.kind == kind)
 
 
 def reserve_document_numbers(session: Session, issuer_id: int, year: int, kind: str,
                              count: int) -> int:
     """Take `count` consecutive numbers for (issuer, year, kind) in one step, inside the caller's
-    transaction; returns the first of them."""
-    counter = session.get(DocumentCounter, (issuer_id, year, kind))
-    if counter is None:
-        counter = DocumentCounter(issuer_id=issuer_id, year=year, kind=kind, last_number=0)
-        session.add(counter)
-    first = counter.last_number + 1
-    counter.last_number += count
-    session.flush()
-    return first
+    transaction; returns the first of them.
+
+    The counter moves in one statement (``UPDATE … SET last_number = last_number + n …
+    RETURNING``): the row stays locked by this transaction until it ends, so two programs
+    numbering at once — two PCs on the server — get different numbers, never the same one read
+    twice.  A counter's first number inserts its row inside a savepoint; when another program
+    inserted it meanwhile, the update runs again on theirs."""
+    if count < 1:
+        raise ValueError("count must be positive")
+    bump = (update(_COUNTER).where(_counter_key(issuer_id, year, kind))
+            .values(last_number=_COUNTER.c.last_number + count)
+            .returning(_COUNTER.c.last_number))
+    for _attempt in range(3):
+        last = session.execute(bump).scalar_one_or_none()
+        if last is not None:
+            return int(last) - count + 1
+        try:
+            with session.begin_nested():
+                session.execute(insert(_COUNTER).values(
+                    issuer_id=issuer_id, year=year, kind=kind, last_number=count))
+            return 1
+        except IntegrityError:
+            continue  # another program made the counter first: take the next of theirs
+    raise RuntimeError("document counter could not be taken")  # pragma: no cover
+
+
+def give_back_document_numbers(session: Session, issuer_id: int, year: int, kind: str,
+                               numbers: Sequence[int]) -> bool:
+    """Give back the last numbers of a counter (a print the user abandoned), inside the
+    caller's transaction; only when they are still the last ones taken — one statement that
+    checks and moves the counter together, so a number another program took meanwhile is
+    never handed out twice.  True when given back."""
+    ordered = sorted(numbers)
+    if not ordered or ordered != list(range(ordered[0], ordered[-1] + 1)):
+        return False
+    result = session.execute(
+        update(_COUNTER).where(_counter_key(issuer_id, year, kind),
+                               _COUNTER.c.last_number == ordered[-1])
+        .values(last_number=ordered[0] - 1))
+    return bool(getattr(result, "rowcount", 0) == 1)
 
 
 def document_code(number: int, kind: str, suffix: str) -> str:

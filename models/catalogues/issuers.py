@@ -36,6 +36,7 @@ class IssuerVersionRow:
     signer_title: str
     signer_role: str
     signer_name: str
+    version: int = 0  # as read
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def capitals_suggestions(value: IssuerVersionInput) -> dict[str, str]:
 
 def version_row(v: IssuerVersion) -> IssuerVersionRow:
     return IssuerVersionRow(v.id, v.valid_from, v.parent_line, v.name_line, v.number_suffix,
-                            v.signer_title, v.signer_role, v.signer_name)
+                            v.signer_title, v.signer_role, v.signer_name, v.version)
 
 
 def ward_version(ward: Ward, signer_name: str, valid_from: date) -> IssuerVersionInput:

@@ -8,7 +8,7 @@ by their accent-folded form (``fold``), so "Chi bộ Khu 5" and "chi bo khu 5" a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
@@ -29,10 +29,13 @@ from models.catalogues.issuers import (
 )
 from models.catalogues.matching import near_duplicate_warning, similar_cells, similar_orgs
 from models.catalogues.ward import CellInput
+from models.formats import format_date
+from models.sharing.stale import StaleRecord, ensure_current, refuse_stale
 from models.store.entities import (
     Cell,
     CommentSheet,
     Issuer,
+    IssuerVersion,
     Member,
     MemberStatus,
     RoundDeadline,
@@ -89,6 +92,11 @@ class CellDetail:
     active: bool
     member_count: int  # every member whose cell this is, whatever their status
     active_count: int  # of them, active and not archived
+    version: int = 0  # as read: the edit form's save names it (models.sharing.stale)
+
+    def input(self) -> CellInput:
+        return CellInput(self.name, self.area, self.secretary_name, self.front_head_name,
+                         self.has_committee)
 
 
 @dataclass(frozen=True)
@@ -115,7 +123,7 @@ def _counts(session: Session,
 def _cell_detail(cell: Cell, counts: Mapping[int, tuple[int, int]]) -> CellDetail:
     total, active = counts.get(cell.id, (0, 0))
     return CellDetail(cell.id, cell.name, cell.area, cell.secretary_name, cell.front_head_name,
-                      cell.has_committee, cell.active, total, active)
+                      cell.has_committee, cell.active, total, active, cell.version)
 
 
 def list_cell_details(factory: sessionmaker[Session], *,
@@ -181,12 +189,19 @@ def add_cell(factory: sessionmaker[Session], value: CellInput,
 
 
 def update_cell(factory: sessionmaker[Session], cell_id: int, value: CellInput,
-                issuer_from: date | None = None) -> CellDetail:
+                issuer_from: date | None = None, *, version: int | None = None) -> CellDetail:
     """Edit a cell.  With ``issuer_from``, its documents from that date on carry the new name
     and signer: a new issuer version based on the one in force then (replacing one of that date).
+    ``version``: the one the form read (StaleRecord when someone else saved the cell since).
     """
-    with factory.begin() as session:
+    def stale(cell: Cell) -> StaleRecord:
+        return StaleRecord(f"chi bộ «{cell.name}»", _cell_detail(cell, {}).input(),
+                           cell.version)
+
+    with refuse_stale(lambda: _stale_now(factory, Cell, cell_id, stale)), \
+            factory.begin() as session:
         cell = _get(session, Cell, cell_id, "Chi bộ này không còn trong dữ liệu.")
+        ensure_current(session, cell.version, version, lambda _s: stale(cell))
         errors = validate_cell(value, _cell_details(session), cell_id)
         if errors:
             raise CatalogueError(errors)
@@ -236,6 +251,10 @@ class OrgDetail:
     merged_into_name: str  # "" unless merged
     member_count: int  # every member working there, whatever their status
     active_count: int  # of them, active and not archived
+    version: int = 0  # as read
+
+    def input(self) -> OrgInput:
+        return OrgInput(self.name, self.parent_name, self.company, self.address, self.contact)
 
 
 def _org_detail(org: WorkplaceOrg, counts: Mapping[int, tuple[int, int]],
@@ -243,7 +262,7 @@ def _org_detail(org: WorkplaceOrg, counts: Mapping[int, tuple[int, int]],
     total, active = counts.get(org.id, (0, 0))
     merged_name = names.get(org.merged_into_id, "") if org.merged_into_id else ""
     return OrgDetail(org.id, org.name, org.parent_name, org.company, org.address, org.contact,
-                     org.active, org.merged_into_id, merged_name, total, active)
+                     org.active, org.merged_into_id, merged_name, total, active, org.version)
 
 
 def list_org_details(factory: sessionmaker[Session], *,
@@ -314,9 +333,18 @@ def add_org(factory: sessionmaker[Session], value: OrgInput) -> OrgDetail:
         return _org_detail(org, {}, {})
 
 
-def update_org(factory: sessionmaker[Session], org_id: int, value: OrgInput) -> OrgDetail:
-    with factory.begin() as session:
+def update_org(factory: sessionmaker[Session], org_id: int, value: OrgInput, *,
+               version: int | None = None) -> OrgDetail:
+    """Edit an organisation; ``version``: the one the form read (StaleRecord when someone
+    else saved it since)."""
+    def stale(org: WorkplaceOrg) -> StaleRecord:
+        return StaleRecord(f"tổ chức đảng «{org.name}»", _org_detail(org, {}, {}).input(),
+                           org.version)
+
+    with refuse_stale(lambda: _stale_now(factory, WorkplaceOrg, org_id, stale)), \
+            factory.begin() as session:
         org = _get(session, WorkplaceOrg, org_id, "Tổ chức đảng này không còn trong dữ liệu.")
+        ensure_current(session, org.version, version, lambda _s: stale(org))
         errors = validate_org(value, _org_details(session), org_id)
         if errors:
             raise CatalogueError(errors)
@@ -414,14 +442,60 @@ def list_issuers(factory: sessionmaker[Session]) -> list[IssuerRow]:
 
 
 def add_issuer_version(factory: sessionmaker[Session], issuer_id: int,
-                       value: IssuerVersionInput) -> IssuerVersionRow:
-    """Add a dated version of an issuer's lines; one with the same date is replaced."""
+                       value: IssuerVersionInput, *,
+                       version: int | None = None) -> IssuerVersionRow:
+    """Add a dated version of an issuer's lines; one with the same date is replaced.
+
+    ``version``: the version of the issuer's lines of that date as the form knew them, 0 when
+    it knew none: StaleRecord when someone else wrote lines of that date since (replacing them
+    unseen would lose their work)."""
     errors = validate_issuer_version(value)
     if errors:
         raise CatalogueError(errors)
-    with factory.begin() as session:
+
+    def same_day(session: Session) -> IssuerVersion | None:
+        return session.scalars(select(IssuerVersion).where(
+            IssuerVersion.issuer_id == issuer_id,
+            IssuerVersion.valid_from == value.valid_from)).first()
+
+    def stale(session: Session) -> StaleRecord:
+        found = same_day(session)
+        issuer = session.get(Issuer, issuer_id)
+        owner = _issuer_name(session, issuer.cell_id if issuer else None)
+        what = (f"dòng tiêu đề văn bản của «{owner}» áp dụng từ "
+                f"{format_date(value.valid_from)}")
+        if found is None:
+            return StaleRecord(what, None, 0)
+        row = version_row(found)
+        fresh = IssuerVersionInput(row.valid_from, row.parent_line, row.name_line,
+                                   row.number_suffix, row.signer_title, row.signer_role,
+                                   row.signer_name)
+        return StaleRecord(what, fresh, found.version)
+
+    def stale_now() -> StaleRecord:
+        with factory() as session:
+            return stale(session)
+
+    with refuse_stale(stale_now), factory.begin() as session:
         _get(session, Issuer, issuer_id, "Cơ quan ban hành này không còn trong dữ liệu.")
+        if version is not None:
+            found = same_day(session)
+            ensure_current(session, found.version if found else 0, version, stale)
         return version_row(put_version(session, issuer_id, value))
+
+
+def _issuer_name(session: Session, cell_id: int | None) -> str:
+    if cell_id is None:
+        ward = session.scalars(select(Ward)).first()
+        return ward.committee_name if ward else "Đảng ủy phường (xã)"
+    cell = session.get(Cell, cell_id)
+    return cell.name if cell else ""
+
+
+def _stale_now(factory: sessionmaker[Session], entity: type[_T], entity_id: int,
+               stale: Callable[[_T], StaleRecord]) -> StaleRecord:
+    with factory() as session:
+        return stale(_get(session, entity, entity_id, "Mục này không còn trong dữ liệu."))
 
 
 def _get(session: Session, entity: type[_T], entity_id: int, message: str) -> _T:

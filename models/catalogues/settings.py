@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.catalogues.ward import WardSetup, party_org_name_for, validate_setup
 from models.dates import in_force, year_error
+from models.sharing.stale import StaleRecord, ensure_current, refuse_stale
 from models.store import history
 from models.store.entities import Regulation, Setting, Ward
 from models.text.vntext import clean
@@ -36,11 +37,13 @@ __all__ = [
     "RegulationRow",
     "Settings",
     "SettingsError",
+    "SettingsRead",
     "WardNames",
     "delete_regulation",
     "list_regulations",
     "load_settings",
     "load_ward_names",
+    "read_settings",
     "regulation_for_year",
     "regulation_in",
     "save_regulation",
@@ -282,11 +285,42 @@ def load_ward_names(factory: sessionmaker[Session]) -> WardNames | None:
         return WardNames(ward.committee_name, ward.parent_name, ward.place_name)
 
 
+@dataclass(frozen=True)
+class SettingsRead:
+    """The settings page as it was read: the values, the ward's names, and the version of
+    every stored row (0 for a key never saved), so a save can tell its own changes from
+    someone else's."""
+
+    settings: Settings
+    ward: WardNames | None
+    versions: Mapping[str, int]
+    ward_version: int
+
+
+def read_settings(factory: sessionmaker[Session]) -> SettingsRead:
+    with factory() as session:
+        return _read_in(session)
+
+
+def _read_in(session: Session) -> SettingsRead:
+    versions = {row.key: row.version for row in session.scalars(select(Setting))}
+    ward = session.scalars(select(Ward)).first()
+    names = WardNames(ward.committee_name, ward.parent_name, ward.place_name) if ward else None
+    return SettingsRead(_load_in(session), names, versions, ward.version if ward else 0)
+
+
+WARD_FIELDS = {"committee_name": "Tên đảng ủy", "parent_name": "Cấp trên",
+               "place_name": "Địa danh ghi trên văn bản"}
+
+
 def save_settings(factory: sessionmaker[Session], values: Settings | Mapping[str, Any],
-                  ward: WardNames | None = None) -> Settings:
+                  ward: WardNames | None = None, *, read: SettingsRead | None = None) -> Settings:
     """Save the settings (a whole ``Settings`` or some keys) and the ward's names, in one
     transaction; raise ``SettingsError`` with every message when anything is invalid.
 
+    ``read``: the page as it was read.  Only what the user changed since is written, so a
+    setting someone else saved meanwhile and this user left alone keeps their value; one both
+    changed, to different values, is refused (StaleRecord, with the page as stored now).
     The ward's issuer header lines are dated and are not touched here: a new version is added in
     the catalogue of issuers.  The user name is applied to the change history at once.
     """
@@ -296,12 +330,36 @@ def save_settings(factory: sessionmaker[Session], values: Settings | Mapping[str
     if errors:
         raise SettingsError(errors)
     mapping = _as_mapping(values)
-    with factory.begin() as session:
-        if ward is not None:
-            _save_ward_names(session, ward)
+    if read is not None:
+        before = dataclasses.asdict(read.settings)
+        mapping = {k: v for k, v in mapping.items() if v != before.get(k)}
+
+    def stale(session: Session, clashes: Sequence[str]) -> StaleRecord:
+        labels = ", ".join(clashes)
+        return StaleRecord("cài đặt", _read_in(session), 0,
+                           detail=f"Cùng sửa: {labels}." if labels else "")
+
+    def stale_now() -> StaleRecord:
+        with factory() as session:
+            return stale(session, ())
+
+    with refuse_stale(stale_now), factory.begin() as session:
         stored = {row.key: row for row in session.scalars(select(Setting))}
+        clashes: list[str] = []
+        texts: dict[str, str] = {}
         for key, value in mapping.items():
             text = json.dumps(_clean_value(OPTION_BY_KEY[key], value), ensure_ascii=False)
+            texts[key] = text
+            row = stored.get(key)
+            if read is not None and (row.version if row else 0) != read.versions.get(key, 0) \
+                    and (row.value if row else None) != text:
+                clashes.append(OPTION_BY_KEY[key].label)
+        ward_changes = _ward_changes(session, ward, read, clashes)
+        if clashes:
+            raise stale(session, clashes)
+        if ward_changes is not None:
+            _save_ward_names(session, ward_changes)
+        for key, text in texts.items():
             row = stored.get(key)
             if row is None:
                 session.add(Setting(key=key, value=text))
@@ -311,6 +369,28 @@ def save_settings(factory: sessionmaker[Session], values: Settings | Mapping[str
         saved = _load_in(session)
     history.set_current_user(saved.user_name)
     return saved
+
+
+def _ward_changes(session: Session, ward: WardNames | None, read: SettingsRead | None,
+                  clashes: list[str]) -> WardNames | None:
+    """The ward's names to write: every one given (no ``read``), or only those the user
+    changed, over what is stored; a name both changed differently is added to ``clashes``."""
+    if ward is None or read is None or read.ward is None:
+        return ward
+    stored = session.scalars(select(Ward)).first()
+    if stored is None:
+        return ward
+    moved = stored.version != read.ward_version
+    merged: dict[str, str] = {}
+    for name, label_text in WARD_FIELDS.items():
+        mine, was, now = getattr(ward, name), getattr(read.ward, name), getattr(stored, name)
+        if mine == was:
+            merged[name] = now
+            continue
+        if moved and clean(now) != clean(was) and clean(now) != clean(mine):
+            clashes.append(label_text)
+        merged[name] = mine
+    return WardNames(**merged)
 
 
 def _save_ward_names(session: Session, names: WardNames) -> None:
@@ -334,6 +414,10 @@ class RegulationRow:
     from_year: int
     code: str  # 213-QĐ/TW
     basis_line: str  # Thực hiện Quy định số 213-QĐ/TW ...
+    version: int = 0  # as read
+
+    def input(self) -> RegulationInput:
+        return RegulationInput(self.from_year, self.code, self.basis_line)
 
 
 @dataclass(frozen=True)
@@ -352,7 +436,7 @@ class RegulationError(ValueError):
 
 
 def _regulation_row(r: Regulation) -> RegulationRow:
-    return RegulationRow(r.id, r.from_year, r.code, r.basis_line)
+    return RegulationRow(r.id, r.from_year, r.code, r.basis_line, r.version)
 
 
 def list_regulations(factory: sessionmaker[Session]) -> list[RegulationRow]:
@@ -398,9 +482,23 @@ def validate_regulation(value: RegulationInput, others: Sequence[RegulationRow] 
 
 
 def save_regulation(factory: sessionmaker[Session], value: RegulationInput,
-                    regulation_id: int | None = None) -> RegulationRow:
-    """Add a regulation (``regulation_id`` None) or edit one."""
-    with factory.begin() as session:
+                    regulation_id: int | None = None, *,
+                    version: int | None = None) -> RegulationRow:
+    """Add a regulation (``regulation_id`` None) or edit one (``version``: the one the form
+    read; StaleRecord when someone else saved it since)."""
+    def stale(regulation: Regulation) -> StaleRecord:
+        row = _regulation_row(regulation)
+        return StaleRecord(f"quy định {row.code} (áp dụng từ năm {row.from_year})", row.input(),
+                           row.version)
+
+    def stale_now() -> StaleRecord:
+        with factory() as session:
+            found = session.get(Regulation, regulation_id)
+            if found is None:
+                raise RegulationError({"id": "Quy định này không còn trong dữ liệu."})
+            return stale(found)
+
+    with refuse_stale(stale_now), factory.begin() as session:
         stored = session.scalars(select(Regulation)).all()
         errors = validate_regulation(value, [_regulation_row(r) for r in stored], regulation_id)
         if errors:
@@ -413,6 +511,7 @@ def save_regulation(factory: sessionmaker[Session], value: RegulationInput,
             if found is None:
                 raise RegulationError({"id": "Quy định này không còn trong dữ liệu."})
             regulation = found
+            ensure_current(session, found.version, version, lambda _s: stale(found))
         regulation.from_year = value.from_year
         regulation.code = clean(value.code)
         regulation.basis_line = clean(value.basis_line)

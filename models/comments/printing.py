@@ -16,6 +16,7 @@ from models.catalogues.documents import (
     IssuerLines,
     NoIssuer,
     document_code,
+    give_back_document_numbers,
     issuer_lines_in,
     reserve_document_numbers,
 )
@@ -23,9 +24,9 @@ from models.chunks import chunked as _chunks
 from models.comments.common import KIND, CommentError, Factory, sheet_json
 from models.comments.sheets import Item, item_tuple, sheet_rows
 from models.comments.snapshot import issuer_dict, issuer_from
+from models.sharing.stale import retried
 from models.store.entities import (
     CommentSheet,
-    DocumentCounter,
     Member,
     SheetStatus,
     now,
@@ -62,7 +63,14 @@ def prepare_print(factory: Factory, sheet_ids: Sequence[int], printed_on: date, 
     sheets without one last), Vietnamese order inside.  With `assign_numbers` (a real print),
     sheets without a number take the next of their cell's counter for the print year, and their
     issuer lines become those valid on the print date; both are kept for every reprint (one
-    transaction; a draft print only reads)."""
+    transaction; a draft print only reads).  Two programs printing the same sheet at once: the
+    second one's transaction is refused by the sheet's version and runs again, finding the
+    sheet numbered (its number given back with the rollback)."""
+    return retried(lambda: _prepare(factory, sheet_ids, printed_on, assign_numbers))
+
+
+def _prepare(factory: Factory, sheet_ids: Sequence[int], printed_on: date,
+             assign_numbers: bool) -> list[PrintSheet]:
     with factory.begin() if assign_numbers else factory() as session:
         loaded: list[tuple[CommentSheet, str]] = []
         for chunk in _chunks(sheet_ids):
@@ -186,12 +194,9 @@ def release_numbers(factory: Factory, sheet_ids: Sequence[int]) -> int:
                 groups[(int(issuer["issuer_id"]), date.fromisoformat(printed).year)].append(
                     (sheet, snap))
         for (issuer_id, year), group in groups.items():
-            counter = session.get(DocumentCounter, (issuer_id, year, KIND))
-            numbers = sorted(int(sheet.doc_number or 0) for sheet, _ in group)
-            if counter is None or numbers != list(range(counter.last_number - len(numbers) + 1,
-                                                        counter.last_number + 1)):
+            numbers = [int(sheet.doc_number or 0) for sheet, _ in group]
+            if not give_back_document_numbers(session, issuer_id, year, KIND, numbers):
                 continue  # later numbers were taken meanwhile: these stay, no gap is made
-            counter.last_number -= len(numbers)
             for sheet, snap in group:
                 snap.pop("printed_on", None)
                 sheet.snapshot_json = sheet_json(snap)

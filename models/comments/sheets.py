@@ -30,6 +30,7 @@ from models.comments.common import (
 )
 from models.comments.templates import clean_text, options_in, template_items
 from models.labels import PROPOSAL, SHEET_STATUS, label
+from models.sharing.stale import StaleRecord, ensure_current, last_change, refuse_stale
 from models.store.entities import (
     CommentSheet,
     Member,
@@ -202,6 +203,7 @@ class SheetDetail:
     acknowledged_date: date | None
     updated_at: datetime
     damaged: str = ""  # why the items shown were rebuilt from the templates ("" when stored)
+    version: int = 0  # as read: the editor's save names it (models.sharing.stale)
 
     @property
     def editable(self) -> bool:
@@ -210,25 +212,39 @@ class SheetDetail:
 
 def get_sheet(factory: Factory, sheet_id: int) -> SheetDetail:
     with factory() as session:
-        sheet = load_sheet(session, sheet_id)
-        member = session.get(Member, sheet.member_id)
-        assert member is not None
-        snap = json.loads(sheet.snapshot_json or "{}")
-        row = SheetRow(sheet.id, sheet.member_id, member.full_name, snap.get("birth", ""),
-                       snap.get("cell_id"), snap.get("cell_name", ""), snap.get("org_id"),
-                       snap.get("org_name", ""), sheet.status, sheet.proposal,
-                       sheet.doc_code or "", sheet.sent_date, sheet.reason, member.sort_key)
-        damaged = ""
-        try:
-            items = stored_items(sheet)
-        except DamagedSheet:
-            items = rebuilt_items(session, sheet)
-            damaged = ("Nội dung đã lưu của phiếu này bị hỏng (không đọc được): các mục dưới "
-                       "đây được lập lại từ mẫu. Kiểm tra, sửa rồi lưu để thay nội dung hỏng "
-                       "(nội dung cũ vẫn giữ trong lịch sử thay đổi).")
-        return SheetDetail(row, _item_tuple(items), snap, sheet.printed_at,
-                           sheet.sent_to_org_id, sheet.acknowledged_date, sheet.updated_at,
-                           damaged)
+        return _detail(session, load_sheet(session, sheet_id))
+
+
+def _detail(session: Session, sheet: CommentSheet) -> SheetDetail:
+    member = session.get(Member, sheet.member_id)
+    assert member is not None
+    snap = json.loads(sheet.snapshot_json or "{}")
+    row = SheetRow(sheet.id, sheet.member_id, member.full_name, snap.get("birth", ""),
+                   snap.get("cell_id"), snap.get("cell_name", ""), snap.get("org_id"),
+                   snap.get("org_name", ""), sheet.status, sheet.proposal,
+                   sheet.doc_code or "", sheet.sent_date, sheet.reason, member.sort_key)
+    damaged = ""
+    try:
+        items = stored_items(sheet)
+    except DamagedSheet:
+        items = rebuilt_items(session, sheet)
+        damaged = ("Nội dung đã lưu của phiếu này bị hỏng (không đọc được): các mục dưới "
+                   "đây được lập lại từ mẫu. Kiểm tra, sửa rồi lưu để thay nội dung hỏng "
+                   "(nội dung cũ vẫn giữ trong lịch sử thay đổi).")
+    return SheetDetail(row, _item_tuple(items), snap, sheet.printed_at, sheet.sent_to_org_id,
+                       sheet.acknowledged_date, sheet.updated_at, damaged, sheet.version)
+
+
+def _stale_sheet(session: Session, sheet: CommentSheet) -> StaleRecord:
+    by, at = last_change(session, "comment_sheet", sheet.id)
+    detail = _detail(session, sheet)
+    return StaleRecord(f"phiếu nhận xét năm {sheet.year} của {detail.row.full_name}", detail,
+                       sheet.version, by=by, at=at)
+
+
+def _stale_sheet_now(factory: Factory, sheet_id: int) -> StaleRecord:
+    with factory() as session:
+        return _stale_sheet(session, load_sheet(session, sheet_id))
 
 
 def validate_items(texts: Sequence[str], proposal: str) -> dict[str, str]:
@@ -245,16 +261,20 @@ def validate_items(texts: Sequence[str], proposal: str) -> dict[str, str]:
 
 
 def save_sheet(factory: Factory, sheet_id: int, texts: Sequence[str], proposal: str, *,
-               replace_damaged: bool = False) -> SheetDetail:
+               replace_damaged: bool = False, version: int | None = None) -> SheetDetail:
     """Store the edited item texts and the proposal (refused once the sheet was sent).
 
     A sheet whose stored items are damaged is written over only with ``replace_damaged``: the
-    caller showed the rebuilt items and the notice of ``get_sheet``."""
+    caller showed the rebuilt items and the notice of ``get_sheet``.  ``version``: the one the
+    editor read (StaleRecord, with the sheet as stored now, when someone else saved it since:
+    a refresh from the register, a print that numbered it, another secretary's edit)."""
     errors = validate_items(texts, proposal)
     if errors:
         raise CommentError(" ".join(errors.values()))
-    with factory.begin() as session:
+    with refuse_stale(lambda: _stale_sheet_now(factory, sheet_id)), \
+            factory.begin() as session:
         sheet = load_sheet(session, sheet_id)
+        ensure_current(session, sheet.version, version, lambda s: _stale_sheet(s, sheet))
         if sheet.status not in EDITABLE:
             raise CommentError(f"Phiếu đã ở trạng thái «{label(SHEET_STATUS, sheet.status)}», "
                                "không sửa được nữa.")

@@ -29,6 +29,7 @@ from models.comments.common import (
     CommentError,
     Factory,
 )
+from models.sharing.stale import Read, StaleRecord, ensure_current, refuse_stale
 from models.store.entities import (
     Setting,
 )
@@ -128,8 +129,14 @@ def options_in(session: Session) -> FormOptions:
 
 
 def load_form_options(factory: Factory) -> FormOptions:
+    return read_form_options(factory).value
+
+
+def read_form_options(factory: Factory) -> Read[FormOptions]:
+    """The options as the templates dialog reads them, with their version (0: never saved)."""
     with factory() as session:
-        return options_in(session)
+        row = session.get(Setting, SETTING_KEY)
+        return Read(options_in(session), row.version if row is not None else 0)
 
 
 def validate_form_options(options: FormOptions) -> dict[str, str]:
@@ -180,7 +187,10 @@ def _cases_error(number: int, text: str) -> str | None:
     return None
 
 
-def save_form_options(factory: Factory, options: FormOptions) -> None:
+def save_form_options(factory: Factory, options: FormOptions, *,
+                      version: int | None = None) -> None:
+    """Store the options; ``version``: the one the dialog read (StaleRecord when someone else
+    saved the templates since)."""
     errors = validate_form_options(options)
     if errors:
         raise CommentError(" ".join(errors.values()))
@@ -189,8 +199,18 @@ def save_form_options(factory: Factory, options: FormOptions) -> None:
                       for t in options.templates],
         "front_signs": options.front_signs, "ward_certifies": options.ward_certifies,
     }, ensure_ascii=False)
-    with factory.begin() as session:
+    def stale(session: Session) -> StaleRecord:
         row = session.get(Setting, SETTING_KEY)
+        return StaleRecord("mẫu nội dung phiếu nhận xét", options_in(session),
+                           row.version if row is not None else 0)
+
+    def stale_now() -> StaleRecord:
+        with factory() as session:
+            return stale(session)
+
+    with refuse_stale(stale_now), factory.begin() as session:
+        row = session.get(Setting, SETTING_KEY)
+        ensure_current(session, row.version if row is not None else 0, version, stale)
         if row is None:
             session.add(Setting(key=SETTING_KEY, value=value))
         else:

@@ -23,6 +23,7 @@ from models.catalogues.documents import (
 )
 from models.dates import format_birth
 from models.labels import SEX, label
+from models.sharing.stale import retried
 from models.store.entities import Cell, Member, Ward, WorkplaceOrg
 
 RECEIPT_KIND = DocumentKind.RECEIPT
@@ -52,8 +53,13 @@ class ReceiptFacts:
 
 def receipt_facts(factory: sessionmaker[Session], member_id: int,
                   today: date | None = None) -> ReceiptFacts:
-    """Everything the slip prints; assigns the slip's number on the first call."""
-    today = today or clock.today()
+    """Everything the slip prints; assigns the slip's number on the first call (once, even
+    when two programs print the slip at the same moment: see ``models.sharing.stale.retried``).
+    """
+    return retried(lambda: _receipt_facts(factory, member_id, today or clock.today()))
+
+
+def _receipt_facts(factory: sessionmaker[Session], member_id: int, today: date) -> ReceiptFacts:
     with factory.begin() as session:
         member = session.get(Member, member_id)
         if member is None:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import clock
 from models.dates import format_birth
 from models.register.rules import MemberInput, digits_only, validate_member
+from models.sharing.stale import Read, StaleRecord, ensure_current, last_change, refuse_stale
 from models.store.dialect import store_of
 from models.store.entities import (
     Base,
@@ -146,7 +147,9 @@ def new_uuids(count: int) -> list[str]:
     return found
 
 
-MEMBER_COLUMNS = tuple(c.name for c in Base.metadata.tables["member"].columns if c.name != "id")
+# the version starts at the column's default (1)
+MEMBER_COLUMNS = tuple(c.name for c in Base.metadata.tables["member"].columns
+                       if c.name not in ("id", "version"))
 CHUNK = 500  # new members per insert statement; the caller hears after each chunk
 
 
@@ -341,14 +344,30 @@ def _load(session: Session, member_id: int) -> Member:
     return member
 
 
+def _stale_member(session: Session, member: Member) -> StaleRecord:
+    by, at = last_change(session, "member", member.id)
+    return StaleRecord(f"hồ sơ đảng viên {member.full_name}", input_of(member), member.version,
+                       by=by, at=at)
+
+
+def _stale_member_now(factory: sessionmaker[Session], member_id: int) -> StaleRecord:
+    with factory() as session:
+        return _stale_member(session, _load(session, member_id))
+
+
 def update_member(factory: sessionmaker[Session], member_id: int, data: MemberInput,
-                  today: date | None = None) -> None:
-    """Save an edited member; a new cell or excused state is dated today."""
+                  today: date | None = None, *, version: int | None = None) -> None:
+    """Save an edited member; a new cell or excused state is dated today.  ``version``: the
+    one the form read (``member_edit``); StaleRecord, with the member as stored now, when
+    someone else saved the member since."""
     _guard(data, today)
     on = today or clock.today()
     try:
-        with factory.begin() as session:
+        with refuse_stale(lambda: _stale_member_now(factory, member_id)), \
+                factory.begin() as session:
             member = _load(session, member_id)
+            ensure_current(session, member.version, version,
+                           lambda s: _stale_member(s, member))
             ensure_unique(session, [data], [member_id])
             apply_input(member, data)
             if data.cell_id != member.cell_id:
@@ -403,8 +422,11 @@ def set_excused(factory: sessionmaker[Session], member_id: int, excused: bool, r
 def change_status(factory: sessionmaker[Session], member_id: int, status: str, on: date,
                   reason: str = "", today: date | None = None) -> None:
     """A dated status change: moved away, transferred, returned on retirement, deceased, or
-    active again. The earlier history stays."""
-    with factory.begin() as session:
+    active again. The earlier history stays.  Not checked against a version: a status is a
+    dated event added to the history, not a value written over someone else's (the rules
+    below refuse the same status twice and a date before the last change)."""
+    with refuse_stale(lambda: _stale_member_now(factory, member_id)), \
+            factory.begin() as session:
         change_status_in(session, _load(session, member_id), status, on, reason, today)
 
 
@@ -465,6 +487,12 @@ def input_of(m: Member) -> MemberInput:
 
 
 def member_input(factory: sessionmaker[Session], member_id: int) -> MemberInput:
-    """The stored member as dialog input, for editing."""
+    """The stored member as dialog input."""
+    return member_edit(factory, member_id).value
+
+
+def member_edit(factory: sessionmaker[Session], member_id: int) -> Read[MemberInput]:
+    """The stored member as the edit form reads it: its values and their version."""
     with factory() as session:
-        return input_of(_load(session, member_id))
+        member = _load(session, member_id)
+        return Read(input_of(member), member.version)

@@ -28,7 +28,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from models import clock
 
@@ -51,6 +51,21 @@ def now() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Versioned:
+    """A record people edit at the same time from several PCs: its ``version`` counts the
+    writes.  The ORM adds ``WHERE version = <the version it loaded>`` to every UPDATE and bumps
+    it, so a write made from stale data changes nothing and fails (``StaleDataError``) instead
+    of overwriting; the services also compare it with the version a form read
+    (``models.sharing.stale``).  Rows inserted without the ORM start at 1 (the column's
+    default)."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, object]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 class Sex(StrEnum):
@@ -100,7 +115,7 @@ class Proposal(StrEnum):
     DISCIPLINE = "discipline"
 
 
-class Ward(Base):
+class Ward(Versioned, Base):
     """The ward party committee that owns this database (one row)."""
 
     __tablename__ = "ward"
@@ -114,7 +129,7 @@ class Ward(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
 
 
-class Setting(Base):
+class Setting(Versioned, Base):
     """One typed setting (declared in models.catalogues.settings), stored as JSON text."""
 
     __tablename__ = "setting"
@@ -123,7 +138,7 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-class Regulation(Base):
+class Regulation(Versioned, Base):
     """The regulation in force from a year on; decides the legal-basis line printed on forms."""
 
     __tablename__ = "regulation"
@@ -134,7 +149,7 @@ class Regulation(Base):
     basis_line: Mapped[str] = mapped_column(Text)
 
 
-class Cell(Base):
+class Cell(Versioned, Base):
     """A residence cell (chi bộ nơi cư trú) of the ward."""
 
     __tablename__ = "residence_cell"
@@ -152,7 +167,7 @@ class Cell(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
 
 
-class WorkplaceOrg(Base):
+class WorkplaceOrg(Versioned, Base):
     """A workplace party organisation (tổ chức đảng nơi công tác) the comments are sent to."""
 
     __tablename__ = "workplace_org"
@@ -182,7 +197,7 @@ class Issuer(Base):
     )
 
 
-class IssuerVersion(Base):
+class IssuerVersion(Versioned, Base):
     """The header lines, number suffix and signer of an issuer, valid from a date."""
 
     __tablename__ = "issuer_version"
@@ -200,7 +215,7 @@ class IssuerVersion(Base):
     issuer: Mapped[Issuer] = relationship(back_populates="versions")
 
 
-class Member(Base):
+class Member(Versioned, Base):
     """A working party member keeping contact with the residence (đảng viên 213)."""
 
     __tablename__ = "member"
@@ -301,7 +316,7 @@ class ExcusedPeriod(Base):
     reason: Mapped[str] = mapped_column(String(300), default="")
 
 
-class Activity(Base):
+class Activity(Versioned, Base):
     """A cell's (or, with cell_id NULL, the whole ward's) meeting or activity."""
 
     __tablename__ = "activity"
@@ -335,6 +350,10 @@ class Attendance(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
     state: Mapped[str] = mapped_column(String(20), default=AttendanceState.INVITED)
     note: Mapped[str] = mapped_column(String(300), default="")
+    # a Versioned column, checked and bumped by the roll call's own statement
+    # (models.activities.service.save_roll_call): the ORM's check would write a meeting's
+    # thousands of rows one statement each instead of in one batch
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class CommentRound(Base):
@@ -360,7 +379,7 @@ class RoundDeadline(Base):
     deadline: Mapped[date] = mapped_column(Date)
 
 
-class CommentSheet(Base):
+class CommentSheet(Versioned, Base):
     """One yearly (or one-off) comment sheet; keeps a snapshot of everything it prints."""
 
     __tablename__ = "comment_sheet"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QRect, QSize
@@ -101,6 +102,7 @@ def dialogs(db: Database, pdf: Path) -> Iterator[tuple[str, Callable[[], QWidget
     from ui.register.status_dialog import StatusDialog
     from ui.settings.setup_wizard import FirstRunDialog
     from ui.shell.about import AboutDialog
+    from ui.shell.connect import ServerChoice, ServerDialog
     from ui.shell.help import GuideDialog
     from ui.shell.pdf_preview import PdfPreviewDialog
 
@@ -115,6 +117,8 @@ def dialogs(db: Database, pdf: Path) -> Iterator[tuple[str, Callable[[], QWidget
     year = clock.today().year
     yield "member, new", lambda: MemberDialog(cells, orgs)
     yield "member, edit", lambda: MemberDialog(cells, orgs, member_input(f, member.id))
+    yield "member, edit, saved meanwhile by another", lambda: _after_another_save(
+        MemberDialog(cells, orgs, member_input(f, member.id), version=1))
     yield "status", lambda: StatusDialog(member.full_name, member.status)
     yield "member page", lambda: MemberPageDialog(detail)
     yield "activity", lambda: ActivityDialog(cells)
@@ -138,8 +142,26 @@ def dialogs(db: Database, pdf: Path) -> Iterator[tuple[str, Callable[[], QWidget
         "goi.zip", Preview("<b>Trả lời</b>", rows, ("Ghi chú",) * 30, True, "Ghi vào sổ"))
     yield "first run", lambda: FirstRunDialog()
     yield "print preview", lambda: PdfPreviewDialog(pdf, "Phiếu nhận xét", "phieu.pdf")
+    yield "server connection", lambda: ServerDialog(
+        ServerChoice("may-chu-thanh-uy", 5432, "phuong_mao_khe", "cb_khu5"))
     yield "about", lambda: AboutDialog(db)
     yield "guide", lambda: GuideDialog()
+
+
+def _after_another_save(dialog: Any) -> QWidget:
+    """The member form once another person's save was refused into it: the panel that says
+    what they changed stands above the buttons."""
+    from dataclasses import replace
+
+    from models.sharing.stale import StaleRecord
+
+    mine = dialog.value()
+    theirs = replace(mine, phone="0911000111", address="Tổ 3, khu 5, phường Mạo Khê, thành phố "
+                     "Đông Triều", job_title="Tổ trưởng tổ sản xuất", notes="Đã chuyển tổ.")
+    dialog.phone.setText("0988777666")
+    dialog._on_stale(StaleRecord(f"hồ sơ đảng viên {mine.full_name}", theirs, 2,
+                                 by="Phạm Thị Lan"))
+    return dialog
 
 
 def test_every_dialog_fits(qtbot: QtBot, demo_db: Database, tmp_path: Path,

@@ -25,10 +25,11 @@ from models.activities.service import (
     ActivityInput,
     ActivityRow,
     add_activity,
+    get_activity,
     list_activities,
     update_activity,
 )
-from models.catalogues.ward import list_cells
+from models.catalogues.ward import CellRow, list_cells
 from models.formats import format_date, format_int
 from models.labels import ACTIVITY_KIND
 from models.store.entities import ActivityKind, ActivityStatus
@@ -94,10 +95,12 @@ class ActivitiesView(QWidget):
 
     def __init__(self, factory: sessionmaker[Session], parent: QWidget | None = None,
                  events: AppEvents | None = None, read_only: bool = False,
-                 today: date | None = None) -> None:
+                 today: date | None = None, own_cell: int | None = None) -> None:
         super().__init__(parent)
         self._factory = factory
         self._read_only = read_only
+        # a cell user's cell: it logs and marks its own activities, reads the ward's
+        self._own_cell = own_cell
         self._today = today or clock.today()
         self.events = events or AppEvents(self)
         title = QLabel("Hoạt động và điểm danh")
@@ -163,12 +166,13 @@ class ActivitiesView(QWidget):
         return action
 
     def _fill_cells(self) -> None:
-        chosen = self.cell.currentData() if self.cell.count() else ALL_CELLS
+        first = ALL_CELLS if self._own_cell is None else self._own_cell  # a cell's own first
+        chosen = self.cell.currentData() if self.cell.count() else first
         self.cell.blockSignals(True)
         self.cell.clear()
         self.cell.addItem("— Tất cả —", ALL_CELLS)
         self.cell.addItem(WHOLE_WARD, None)
-        for cell in list_cells(self._factory):
+        for cell in self._cells():
             self.cell.addItem(cell.name, cell.id)
         self.cell.setCurrentIndex(max(0, self.cell.findData(chosen)))
         self.cell.blockSignals(False)
@@ -195,10 +199,19 @@ class ActivitiesView(QWidget):
         if kind in (Change.CELLS, Change.ACTIVITIES, Change.MEMBERS):
             self.reload()
 
+    def _cells(self) -> list[CellRow]:
+        cells = list_cells(self._factory)
+        return cells if self._own_cell is None else [c for c in cells if c.id == self._own_cell]
+
+    def writable(self, activity: ActivityRow) -> bool:
+        """May this user change the activity and its roll call?"""
+        return not self._read_only and self._own_cell in (None, activity.cell_id)
+
     def _update_actions(self, *_args: object) -> None:
-        one = self.current_activity() is not None
+        current = self.current_activity()
+        one = current is not None
         self.new_action.setEnabled(not self._read_only)
-        self.edit_action.setEnabled(one and not self._read_only)
+        self.edit_action.setEnabled(current is not None and self.writable(current))
         for action in (self.roster_action, self.sheet_action, self.record_action):
             action.setEnabled(one)
 
@@ -220,8 +233,8 @@ class ActivitiesView(QWidget):
     def add(self, data: ActivityInput | None = None) -> None:
         """The form, then the save on a worker (a ward-wide activity invites tens of thousands
         of members); a refused save opens the form again with what was typed."""
-        cells = list_cells(self._factory)
-        data = ActivityDialog.edit(self, cells, data)
+        data = ActivityDialog.edit(self, self._cells(), data,
+                                   whole_ward=self._own_cell is None)
         if data is None:
             return
         factory, typed = self._factory, data
@@ -248,10 +261,18 @@ class ActivitiesView(QWidget):
         if a is None:
             return
         factory = self._factory
+        try:
+            read = get_activity(factory, a.id)  # as stored now, with its version
+        except messages.REFUSED as exc:
+            messages.show_refusal(self, "Không mở được hoạt động", exc)
+            return
+        if not self.writable(read):
+            return
         data = ActivityDialog.edit(
-            self, list_cells(factory),
-            ActivityInput(a.date, a.cell_id, a.kind, a.title, a.place, a.content, a.status),
-            commit=lambda value: update_activity(factory, a.id, value))
+            self, self._cells(), read.input(), version=read.version,
+            whole_ward=self._own_cell is None,
+            commit=lambda value, version: update_activity(factory, a.id, value,
+                                                          version=version))
         if data is not None:
             self.events.announce(Change.ACTIVITIES, [a.id])
 
@@ -262,7 +283,7 @@ class ActivitiesView(QWidget):
         a = self.current_activity()
         if a is None:
             return
-        dialog = RosterDialog(self._factory, a.id, self, self._read_only)
+        dialog = RosterDialog(self._factory, a.id, self, not self.writable(a), self.events)
         dialog.saved.connect(
             lambda activity_id: self.events.announce(Change.ACTIVITIES, [activity_id]))
         dialog.exec()

@@ -23,14 +23,16 @@ class ActivityDialog(EditDialog):
 
     def __init__(self, cells: list[CellRow], data: ActivityInput | None = None,
                  parent: QWidget | None = None, today: date | None = None, *,
-                 commit: Callable[[ActivityInput], object] | None = None) -> None:
+                 commit: Callable[..., object] | None = None,
+                 version: int | None = None, whole_ward: bool = True) -> None:
         super().__init__("Sửa hoạt động" if data else "Ghi nhận hoạt động mới", parent,
-                         commit=commit)
+                         commit=commit, version=version)
         self._today = today or clock.today()
         self.on = QLineEdit(format_date(data.date if data else self._today))
         self.on.setPlaceholderText("dd/mm/yyyy")
         self.cell = QComboBox()
-        self.cell.addItem(WHOLE_WARD, None)
+        if whole_ward:  # a cell's secretary logs the cell's own activities only
+            self.cell.addItem(WHOLE_WARD, None)
         for cell in cells:
             self.cell.addItem(cell.name, cell.id)
         self.kind = QComboBox()
@@ -55,12 +57,7 @@ class ActivityDialog(EditDialog):
                                     ("Tình trạng", "status", self.status)):
             self.checks.add_row(form, name, label, widget)
         if data is not None:
-            self.cell.setCurrentIndex(max(0, self.cell.findData(data.cell_id)))
-            self.kind.setCurrentIndex(max(0, self.kind.findData(data.kind)))
-            self.title.setText(data.title)
-            self.place.setText(data.place)
-            self.content.setPlainText(data.content)
-            self.status.setCurrentIndex(max(0, self.status.findData(data.status)))
+            self.load_value(data)
         # an empty title is reported once the user has typed (or pressed Lưu); the rest at once
         self.checks.touched.update({"date", "cell_id", "kind", "place", "content", "status"})
         if data is not None:
@@ -71,6 +68,15 @@ class ActivityDialog(EditDialog):
         for combo in (self.cell, self.kind, self.status):
             combo.currentIndexChanged.connect(self.refresh)
         self.finish(scroll=False)
+
+    def load_value(self, value: ActivityInput) -> None:
+        self.on.setText(format_date(value.date))
+        self.cell.setCurrentIndex(max(0, self.cell.findData(value.cell_id)))
+        self.kind.setCurrentIndex(max(0, self.kind.findData(value.kind)))
+        self.title.setText(value.title)
+        self.place.setText(value.place)
+        self.content.setPlainText(value.content)
+        self.status.setCurrentIndex(max(0, self.status.findData(value.status)))
 
     def _parse(self) -> tuple[ActivityInput | None, dict[str, str]]:
         try:
@@ -100,7 +106,10 @@ class ActivityDialog(EditDialog):
     @classmethod
     def edit(cls, parent: QWidget | None, cells: list[CellRow],
              data: ActivityInput | None = None, *,
-             commit: Callable[[ActivityInput], object] | None = None) -> ActivityInput | None:
-        """The input as saved (through ``commit``, when given), or None."""
-        dialog = cls(cells, data, parent, commit=commit)
+             commit: Callable[..., object] | None = None,
+             version: int | None = None, whole_ward: bool = True) -> ActivityInput | None:
+        """The input as saved (through ``commit``, when given; ``commit(value, version)`` with
+        a version), or None.  ``whole_ward`` False: only the cells given can be chosen."""
+        dialog = cls(cells, data, parent, commit=commit, version=version,
+                     whole_ward=whole_ward)
         return dialog.value() if dialog.exec() == dialog.DialogCode.Accepted else None

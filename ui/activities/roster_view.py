@@ -9,6 +9,7 @@ thousands is read on a worker while "Đang tính…" shows.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -39,21 +40,23 @@ from PySide6.QtWidgets import (
 
 from models import clock
 from models.activities.service import (
-    ActivityInput,
     ActivityRow,
+    RollCallConflict,
     RosterLine,
     get_activity,
     invite,
+    mark_text,
     roster,
-    save_attendance,
+    save_roll_call,
+    set_activity_status,
     uninvite,
-    update_activity,
 )
 from models.formats import format_date, format_int
 from models.labels import ATTENDANCE
 from models.register.members import search_members
 from models.store.entities import ActivityStatus, AttendanceState
 from ui.shell import messages
+from ui.shell.events import AppEvents, Change
 from ui.shell.keys import SearchKeys
 from ui.shell.screen import fit_to_screen
 from ui.shell.tasks import CALCULATING, Background
@@ -72,6 +75,8 @@ KEYS = {
     Qt.Key.Key_3: AttendanceState.ABSENT, Qt.Key.Key_A: AttendanceState.ABSENT,
     Qt.Key.Key_0: AttendanceState.INVITED,
 }
+SAVED_STYLE, NOT_SAVED_STYLE = "color: #1b5e20;", "color: #b00020;"
+CLASH_COLOR = QColor("#ffcc80")  # another person's mark differs: look here
 COLORS = {
     AttendanceState.PRESENT: QColor("#e3f4e1"),
     AttendanceState.EXCUSED: QColor("#fff4d6"),
@@ -83,9 +88,10 @@ STATE_COLUMN, NOTE_COLUMN = 4, 5
 
 @dataclass
 class _Mark:
-    line: RosterLine
+    line: RosterLine  # the row as stored when read (with its version)
     state: str
     note: str
+    theirs: tuple[str, str] | None = None  # another person's mark saved meanwhile, unlike this
 
     @property
     def changed(self) -> bool:
@@ -128,7 +134,14 @@ class RosterTableModel(QAbstractTableModel):
             return (mark.line.full_name, mark.line.birth_text, mark.line.cell,
                     mark.line.workplace_org)[column] if column < 4 else None
         if role == Qt.ItemDataRole.BackgroundRole:
+            if mark.theirs is not None and column == STATE_COLUMN:
+                return CLASH_COLOR
             return COLORS.get(AttendanceState(mark.state)) if mark.state in COLORS else None
+        if role == Qt.ItemDataRole.ToolTipRole and mark.theirs is not None:
+            state, note = mark.theirs
+            return (f"Người khác vừa ghi: {mark_text(state)}" + (f" — {note}" if note else "")
+                    + ". Bạn đang ghi: " + mark_text(mark.state)
+                    + (f" — {mark.note}" if mark.note else "") + ".")
         if role == Qt.ItemDataRole.FontRole and mark.changed and column == STATE_COLUMN:
             from PySide6.QtGui import QFont
 
@@ -163,11 +176,52 @@ class RosterTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
         self.counts_changed.emit()
 
-    def accept_marks(self) -> None:
-        """After a save: the marks become the stored state (bold "changed" marks go plain)."""
+    def accept_marks(self, versions: dict[int, int]) -> None:
+        """After a save: the marks become the stored state (bold "changed" marks go plain),
+        with the versions the save handed back."""
         for mark in self.marks:
-            if mark.changed:
-                mark.line = replace(mark.line, state=mark.state, note=mark.note)
+            if mark.changed or mark.line.member_id in versions:
+                mark.line = replace(mark.line, state=mark.state, note=mark.note,
+                                    version=versions.get(mark.line.member_id, mark.line.version))
+            mark.theirs = None
+        self._all_changed()
+
+    def rebase(self, lines: list[RosterLine], clashes: Collection[int] = ()) -> None:
+        """The roll call as stored now, under the marks typed here: a row this user changed
+        keeps the user's mark (``clashes``: another person saved a different one meanwhile,
+        shown beside it); every other row shows what is stored.  Rows invited or taken off
+        meanwhile come and go."""
+        mine = {m.line.member_id: m for m in self.marks if m.changed}
+        self.beginResetModel()
+        self.marks = []
+        for line in lines:
+            typed = mine.get(line.member_id)
+            if typed is None:
+                self.marks.append(_Mark(line, line.state, line.note))
+                continue
+            clash = line.member_id in clashes and (line.state, line.note) != (typed.state,
+                                                                               typed.note)
+            self.marks.append(_Mark(line, typed.state, typed.note,
+                                    (line.state, line.note) if clash else None))
+        self.endResetModel()
+        self.counts_changed.emit()
+
+    def take_theirs(self) -> int:
+        """The rows in question get the other person's mark; how many."""
+        taken = 0
+        for mark in self.marks:
+            if mark.theirs is not None:
+                mark.state, mark.note = mark.theirs
+                mark.theirs = None
+                taken += 1
+        self._all_changed()
+        self.counts_changed.emit()
+        return taken
+
+    def clashing(self) -> list[_Mark]:
+        return [m for m in self.marks if m.theirs is not None]
+
+    def _all_changed(self) -> None:
         if self.marks:
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(len(self.marks) - 1, len(HEADERS) - 1))
@@ -180,6 +234,10 @@ class RosterTableModel(QAbstractTableModel):
 
     def changes(self) -> dict[int, tuple[str, str]]:
         return {m.line.member_id: (m.state, m.note) for m in self.marks if m.changed}
+
+    def versions(self) -> dict[int, int]:
+        """The version of every changed row as read (a save is made from them)."""
+        return {m.line.member_id: m.line.version for m in self.marks if m.changed}
 
 
 class _RosterTable(QTableView):
@@ -227,9 +285,13 @@ class RosterDialog(QDialog):
     loaded = Signal()  # the roster is on screen (at once, or after reading it on a worker)
 
     def __init__(self, factory: sessionmaker[Session], activity_id: int,
-                 parent: QWidget | None = None, read_only: bool = False) -> None:
+                 parent: QWidget | None = None, read_only: bool = False,
+                 events: AppEvents | None = None) -> None:
         super().__init__(parent)
         self._factory = factory
+        self._events = events
+        if events is not None:  # marks others save meanwhile show here (ui.shell.watch)
+            events.data_changed.connect(self._on_data_changed)
         self.activity_id = activity_id
         self._read_only = read_only
         self._reading: Background | None = None
@@ -256,7 +318,7 @@ class RosterDialog(QDialog):
         self.counts = QLabel()
         self.counts.setWordWrap(True)
         self.status = QLabel()
-        self.status.setStyleSheet("color: #1b5e20;")
+        self.status.setStyleSheet(SAVED_STYLE)
         hint = QLabel("Phím: 1/P có mặt · 2/E vắng có lý do · 3/A vắng không lý do · 0 bỏ đánh dấu"
                       " · F2 ghi chú · Ctrl+S lưu")
         hint.setStyleSheet("color: #555;")
@@ -385,25 +447,79 @@ class RosterDialog(QDialog):
         return self.held.isChecked() != (self.activity.status == ActivityStatus.HELD)
 
     def save(self) -> bool:
+        """Store the marks changed here (from the versions read: a mark another person saved
+        meanwhile is never replaced unseen, see ``save_roll_call``) and the held tick box."""
         if self._read_only:
             return False
-        changes = self.model.changes()
         try:
-            count = save_attendance(self._factory, self.activity_id, changes)
-            if self._held_changed():
-                a = self.activity
-                status = ActivityStatus.HELD if self.held.isChecked() else ActivityStatus.PLANNED
-                update_activity(self._factory, self.activity_id, ActivityInput(
-                    a.date, a.cell_id, a.kind, a.title, a.place, a.content, status.value))
+            saved = save_roll_call(self._factory, self.activity_id, self.model.changes(),
+                                   self.model.versions())
+        except RollCallConflict as conflict:
+            return self._on_conflict(conflict)
         except messages.REFUSED as exc:  # a rule, or the disk is full
             messages.show_refusal(self, "Không lưu được điểm danh", exc)
             return False
-        self.model.accept_marks()  # what is on screen is now what is stored: no re-read
+        self.model.accept_marks(saved.versions)
         if self._held_changed():
-            self.activity = get_activity(self._factory, self.activity_id)
-        self.status.setText(f"Đã lưu lúc {clock.now():%H:%M:%S} — {format_int(count)} thay đổi.")
+            status = ActivityStatus.HELD if self.held.isChecked() else ActivityStatus.PLANNED
+            try:
+                set_activity_status(self._factory, self.activity_id, status.value,
+                                    read=self.activity.status)
+            except messages.REFUSED as exc:  # another person set another status meanwhile
+                self.activity = get_activity(self._factory, self.activity_id)
+                messages.show_refusal(self, "Không lưu được tình trạng hoạt động", exc)
+                return False
+        self.activity = get_activity(self._factory, self.activity_id)
+        if len(self.model.marks) <= READ_IN_BACKGROUND:
+            self.refresh_from_store()  # marks others saved meanwhile in the other rows
+        self.status.setStyleSheet(SAVED_STYLE)
+        self.status.setText(f"Đã lưu lúc {clock.now():%H:%M:%S} — "
+                            f"{format_int(saved.changed)} thay đổi.")
         self.saved.emit(self.activity_id)
         return True
+
+    def _on_conflict(self, conflict: RollCallConflict) -> bool:
+        """Another person saved other marks for some of the same members: nothing was saved;
+        the rows in question show both marks, and the secretary chooses."""
+        lines = roster(self._factory, self.activity_id)
+        self.model.rebase(lines, {line.member_id for line in conflict.fresh})
+        self._update_counts()
+        clashing = self.model.clashing()
+        if clashing:
+            first = self.model.marks.index(clashing[0])
+            self.table.scrollTo(self.model.index(first, 0),
+                                QAbstractItemView.ScrollHint.PositionAtCenter)
+        listing = "\n".join(
+            f"• {m.line.full_name}: họ ghi {mark_text(m.theirs[0])}, bạn ghi "
+            f"{mark_text(m.state)}" for m in clashing[:10] if m.theirs is not None)
+        more = f"\n… và {len(clashing) - 10} người khác." if len(clashing) > 10 else ""
+        answer = messages.choose(
+            self, "Người khác vừa lưu điểm danh",
+            f"{conflict}\n\nNhững người được tô màu cam trong danh sách:\n"
+            f"{listing}{more}\n\nCác dấu khác bạn đã đánh vẫn giữ nguyên trên màn hình.",
+            ["Giữ của tôi và lưu", "Lấy của họ cho những người này"], cancel="Xem lại",
+            default=None, warning=True)
+        if answer == 1:
+            self.model.take_theirs()
+        if answer in (0, 1):
+            return self.save()
+        self.status.setStyleSheet(NOT_SAVED_STYLE)
+        self.status.setText("Chưa lưu: xem những dòng tô màu cam rồi bấm Lưu điểm danh.")
+        return False
+
+    def _on_data_changed(self, kind: Change, _ids: tuple[int, ...]) -> None:
+        others = self._events is not None and self._events.from_others
+        if kind is Change.ACTIVITIES and others and not self.reading and self.isVisible():
+            self.refresh_from_store()
+
+    def refresh_from_store(self) -> None:
+        """Read the roll call again, keeping every mark changed here and not yet saved."""
+        row = self.table.currentIndex().row()
+        clashes = {m.line.member_id for m in self.model.clashing()}
+        self.model.rebase(roster(self._factory, self.activity_id), clashes)
+        self._update_counts()
+        if 0 <= row < self.model.rowCount():
+            self.table.setCurrentIndex(self.model.index(row, 0))
 
     def _reload(self, select_member: int | None = None) -> None:
         row = self.table.currentIndex().row()
@@ -484,6 +600,6 @@ class RosterDialog(QDialog):
 
     @classmethod
     def open_for(cls, parent: QWidget | None, factory: sessionmaker[Session], activity_id: int,
-                 read_only: bool = False) -> None:
-        dialog = cls(factory, activity_id, parent, read_only)
+                 read_only: bool = False, events: AppEvents | None = None) -> None:
+        dialog = cls(factory, activity_id, parent, read_only, events)
         dialog.exec()

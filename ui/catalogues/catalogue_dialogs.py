@@ -110,8 +110,9 @@ class FormDialog(EditDialog):
     WANTED = QSize(600, 360)
 
     def __init__(self, title: str, parent: QWidget | None = None, *,
-                 commit: Callable[[Any], object] | None = None) -> None:
-        super().__init__(title, parent, commit=commit)
+                 commit: Callable[..., object] | None = None,
+                 version: int | None = None) -> None:
+        super().__init__(title, parent, commit=commit, version=version)
         self.form = QFormLayout(self.body)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
 
@@ -170,9 +171,9 @@ class CellDialog(FormDialog):
 
     def __init__(self, others: Sequence[CellDetail], detail: CellDetail | None = None,
                  parent: QWidget | None = None, *,
-                 commit: Callable[[Any], object] | None = None) -> None:
+                 commit: Callable[..., object] | None = None) -> None:
         super().__init__("Sửa chi bộ nơi cư trú" if detail else "Thêm chi bộ nơi cư trú", parent,
-                         commit=commit)
+                         commit=commit, version=detail.version if detail else None)
         self._others = others
         self._detail = detail
         self.name = line_edit(detail.name if detail else "", "Ví dụ: Chi bộ khu 7")
@@ -232,6 +233,16 @@ class CellDialog(FormDialog):
                          front_head_name=self.front_head.text(),
                          has_committee=self.has_committee.isChecked())
 
+    def record_value(self) -> CellInput:
+        return self.values()
+
+    def load_value(self, value: CellInput) -> None:
+        self.name.setText(value.name)
+        self.area.setText(value.area)
+        self.secretary.setText(value.secretary_name)
+        self.front_head.setText(value.front_head_name)
+        self.has_committee.setChecked(value.has_committee)
+
     def edit_values(self) -> CellEdit:
         issuer_from = self.issuer_from.date().toPython() if self.update_issuer.isChecked() else None
         return CellEdit(self.values(), issuer_from)  # type: ignore[arg-type]
@@ -251,7 +262,8 @@ class CellDialog(FormDialog):
 
     @classmethod
     def edit(cls, parent: QWidget | None, detail: CellDetail, others: Sequence[CellDetail], *,
-             commit: Callable[[CellEdit], T]) -> T | None:
+             commit: Callable[..., T]) -> T | None:
+        """``commit(edit, version)``: saved from the version of ``detail``."""
         result: T | None = cls(others, detail, parent, commit=commit).run()
         return result
 
@@ -261,9 +273,10 @@ class OrgDialog(FormDialog):
 
     def __init__(self, others: Sequence[OrgDetail], detail: OrgDetail | None = None,
                  parent: QWidget | None = None, *,
-                 commit: Callable[[Any], object] | None = None) -> None:
+                 commit: Callable[..., object] | None = None) -> None:
         super().__init__("Sửa tổ chức đảng nơi công tác" if detail
-                         else "Thêm tổ chức đảng nơi công tác", parent, commit=commit)
+                         else "Thêm tổ chức đảng nơi công tác", parent, commit=commit,
+                         version=detail.version if detail else None)
         self._others = others
         self._detail = detail
         self.name = line_edit(detail.name if detail else "",
@@ -297,6 +310,13 @@ class OrgDialog(FormDialog):
     def errors(self) -> dict[str, str]:
         return validate_org(self.values(), self._others, self._detail.id if self._detail else None)
 
+    def load_value(self, value: OrgInput) -> None:
+        self.name.setText(value.name)
+        self.parent_name.setCurrentText(value.parent_name)
+        self.company.setText(value.company)
+        self.address.setText(value.address)
+        self.contact.setText(value.contact)
+
     @classmethod
     def add(cls, parent: QWidget | None, others: Sequence[OrgDetail], *,
             commit: Callable[[OrgInput], T]) -> T | None:
@@ -305,7 +325,8 @@ class OrgDialog(FormDialog):
 
     @classmethod
     def edit(cls, parent: QWidget | None, detail: OrgDetail, others: Sequence[OrgDetail], *,
-             commit: Callable[[OrgInput], T]) -> T | None:
+             commit: Callable[..., T]) -> T | None:
+        """``commit(value, version)``: saved from the version of ``detail``."""
         result: T | None = cls(others, detail, parent, commit=commit).run()
         return result
 
@@ -393,9 +414,12 @@ class IssuerVersionDialog(FormDialog):
 
     def __init__(self, issuer: IssuerRow, start: IssuerVersionRow | None,
                  parent: QWidget | None = None, *,
-                 commit: Callable[[Any], object] | None = None) -> None:
-        super().__init__(f"Phiên bản tiêu đề văn bản — {issuer.name}", parent, commit=commit)
+                 commit: Callable[..., object] | None = None) -> None:
+        # versioned by date: the lines of the date chosen, as the catalogue listed them (0: none)
+        super().__init__(f"Phiên bản tiêu đề văn bản — {issuer.name}", parent, commit=commit,
+                         version=0)
         self._issuer = issuer
+        self._known = {v.valid_from: v.version for v in issuer.versions}
         self.valid_from = date_edit(start.valid_from if start else clock.today())
         self.add_field("valid_from", "Áp dụng từ ngày *", self.valid_from)
         self.parent_line = line_edit(start.parent_line if start else "",
@@ -435,6 +459,21 @@ class IssuerVersionDialog(FormDialog):
     def errors(self) -> dict[str, str]:
         return validate_issuer_version(self.values())
 
+    def commit_version(self, value: IssuerVersionInput) -> int:
+        return self._known.get(value.valid_from, 0)
+
+    def took_version(self, value: IssuerVersionInput, version: int) -> None:
+        self._known[value.valid_from] = version
+
+    def load_value(self, value: IssuerVersionInput) -> None:
+        self.valid_from.setDate(to_qdate(value.valid_from))
+        self.parent_line.setText(value.parent_line)
+        self.name_line.setText(value.name_line)
+        self.number_suffix.setText(value.number_suffix)
+        self.signer_title.setCurrentText(value.signer_title)
+        self.signer_role.setCurrentText(value.signer_role)
+        self.signer_name.setText(value.signer_name)
+
     def fields_changed(self) -> None:
         if not hasattr(self, "replaces"):
             return  # still building the form
@@ -442,7 +481,7 @@ class IssuerVersionDialog(FormDialog):
         suggestions = capitals_suggestions(value)
         self.capitals.setVisible(bool(suggestions))
         self.capitals_button.setVisible(bool(suggestions))
-        same_day = any(v.valid_from == value.valid_from for v in self._issuer.versions)
+        same_day = value.valid_from in self._known
         self.replaces.setText(f"Đã có phiên bản từ ngày {format_date(value.valid_from)}: "
                               "phiên bản này sẽ thay thế nó." if same_day else "")
         self.replaces.setVisible(same_day)
@@ -461,7 +500,7 @@ class IssuerVersionDialog(FormDialog):
     @classmethod
     def add(cls, parent: QWidget | None, issuer: IssuerRow,
             start: IssuerVersionRow | None = None, *,
-            commit: Callable[[IssuerVersionInput], T]) -> T | None:
+            commit: Callable[..., T]) -> T | None:
         """A new version, prefilled from ``start`` (the current one) but from today."""
         dialog = cls(issuer, start, parent, commit=commit)
         if start is not None and start.valid_from != clock.today():
@@ -472,7 +511,8 @@ class IssuerVersionDialog(FormDialog):
 
     @classmethod
     def edit(cls, parent: QWidget | None, issuer: IssuerRow, version: IssuerVersionRow, *,
-             commit: Callable[[IssuerVersionInput], T]) -> T | None:
+             commit: Callable[..., T]) -> T | None:
+        """``commit(value, version)``: the version of the lines of the date chosen (0: none)."""
         result: T | None = cls(issuer, version, parent, commit=commit).run()
         return result
 
@@ -484,8 +524,9 @@ class RegulationDialog(FormDialog):
 
     def __init__(self, others: Sequence[RegulationRow], row: RegulationRow | None = None,
                  parent: QWidget | None = None, *,
-                 commit: Callable[[Any], object] | None = None) -> None:
-        super().__init__("Sửa quy định" if row else "Thêm quy định", parent, commit=commit)
+                 commit: Callable[..., object] | None = None) -> None:
+        super().__init__("Sửa quy định" if row else "Thêm quy định", parent, commit=commit,
+                         version=row.version if row else None)
         self._others = others
         self._row = row
         self.from_year = QSpinBox()
@@ -508,6 +549,11 @@ class RegulationDialog(FormDialog):
         return validate_regulation(self.values(), self._others,
                                    self._row.id if self._row else None)
 
+    def load_value(self, value: RegulationInput) -> None:
+        self.from_year.setValue(value.from_year)
+        self.code.setText(value.code)
+        self.basis_line.setPlainText(value.basis_line)
+
     @classmethod
     def add(cls, parent: QWidget | None, others: Sequence[RegulationRow], *,
             commit: Callable[[RegulationInput], T]) -> T | None:
@@ -516,6 +562,7 @@ class RegulationDialog(FormDialog):
 
     @classmethod
     def edit(cls, parent: QWidget | None, row: RegulationRow, others: Sequence[RegulationRow], *,
-             commit: Callable[[RegulationInput], T]) -> T | None:
+             commit: Callable[..., T]) -> T | None:
+        """``commit(value, version)``: saved from the version of ``row``."""
         result: T | None = cls(others, row, parent, commit=commit).run()
         return result

@@ -286,8 +286,10 @@ class CellsTab(_ListTab):
         if row is None or self.read_only:
             return
         factory = self._factory
-        cell = CellDialog.edit(self, row, self.model.rows(), commit=lambda edit: update_cell(
-            factory, row.id, edit.cell, edit.issuer_from))
+        cell = CellDialog.edit(
+            self, row, self.model.rows(),
+            commit=lambda edit, version=row.version: update_cell(
+                factory, row.id, edit.cell, edit.issuer_from, version=version))
         if cell is not None:
             self.reload(cell.id)
             self.status.emit(f"Đã lưu «{cell.name}».")
@@ -357,7 +359,8 @@ class OrgsTab(_ListTab):
             return
         factory = self._factory
         org = OrgDialog.edit(self, row, self.model.rows(),
-                             commit=lambda value: update_org(factory, row.id, value))
+                             commit=lambda value, version=row.version: update_org(
+                                 factory, row.id, value, version=version))
         if org is not None:
             self.reload(org.id)
             self.status.emit(f"Đã lưu «{org.name}».")
@@ -519,9 +522,13 @@ class IssuersTab(QWidget):
         self._saved(issuer, IssuerVersionDialog.edit(self, issuer, version,
                                                      commit=self._commit(issuer)))
 
-    def _commit(self, issuer: IssuerRow) -> Callable[[IssuerVersionInput], IssuerVersionRow]:
+    def _commit(self, issuer: IssuerRow) -> Callable[..., IssuerVersionRow]:
         factory = self._factory
-        return lambda value: add_issuer_version(factory, issuer.id, value)
+
+        def commit(value: IssuerVersionInput, version: int | None = None) -> IssuerVersionRow:
+            return add_issuer_version(factory, issuer.id, value, version=version)
+
+        return commit
 
     def _saved(self, issuer: IssuerRow, saved: IssuerVersionRow | None) -> None:
         if saved is not None:

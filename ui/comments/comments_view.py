@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,8 +31,9 @@ from models.catalogues.ward import list_cells, list_orgs
 from models.comments import common, deadlines, rounds, sheets
 from models.dates import FIRST_YEAR, LAST_YEAR
 from models.formats import format_date, format_int
-from models.labels import SHEET_STATUS
+from models.labels import PROPOSAL, SHEET_STATUS, label
 from models.register.members import search_members
+from models.sharing.stale import StaleRecord
 from models.store.entities import SheetStatus
 from reports.print_jobs import sheet_fits
 from ui.comments.batch_print import BatchPrint, preview_draft
@@ -66,6 +67,7 @@ class CommentsView(QWidget):
         self._reading: Background | None = None  # a big year being read
         self._year_rows: list[sheets.SheetRow] | None = None  # the year's sheets as last read
         self._rows_year = 0
+        self._reload_pending = False  # others changed sheets while one was being edited
         self.events = events or AppEvents(self)
         self.today = today
         self.year = QSpinBox()
@@ -398,6 +400,13 @@ class CommentsView(QWidget):
             self._fill_filters()
         if kind in (Change.COMMENTS, Change.MEMBERS, Change.CELLS, Change.ORGS):
             self._year_rows = None  # read again
+            if self.editor.dirty() and self.events.from_others:
+                # another person's change neither saves a half-typed sheet nor takes it away:
+                # the list is read again once this sheet is saved (or left)
+                self._reload_pending = True
+                self.info.setText("Có thay đổi mới của người khác; danh sách sẽ cập nhật khi "
+                                  "bạn lưu phiếu đang sửa.")
+                return
             self.reload()
 
     def stop(self) -> None:
@@ -416,6 +425,9 @@ class CommentsView(QWidget):
 
     def discard_changes(self) -> None:
         self.editor.show_sheet(self.editor.detail)
+        if self._reload_pending:
+            self._reload_pending = False
+            QTimer.singleShot(0, self.reload)
 
     # --------------------------------------------------------------- editing
 
@@ -427,7 +439,11 @@ class CommentsView(QWidget):
         try:
             saved = sheets.save_sheet(self.factory, detail.row.id, self.editor.texts(),
                                       self.editor.proposal(),
-                                      replace_damaged=bool(detail.damaged))
+                                      replace_damaged=bool(detail.damaged),
+                                      version=detail.version)
+        except StaleRecord as stale:
+            self._on_stale(stale)
+            return False
         except messages.REFUSED as exc:
             messages.error(self, "Không lưu được phiếu",
                            f"Phiếu của {detail.row.full_name}: {messages.refusal(exc)}")
@@ -436,10 +452,39 @@ class CommentsView(QWidget):
             self.editor.show_sheet(saved)  # the notice goes
         self.editor.detail = saved
         self._refresh_row(saved)
+        if self._reload_pending:
+            self._reload_pending = False
+            QTimer.singleShot(0, self.reload)  # after the caller has moved on
         if not quiet:
             self.info.setText(f"Đã lưu phiếu của {saved.row.full_name} lúc "
                               f"{saved.updated_at:%H:%M:%S}.")
         return True
+
+    def _on_stale(self, stale: StaleRecord) -> None:
+        """Another person saved the sheet being edited: their items taken where this user
+        changed nothing, the user's kept where both did; said, and nothing saved yet."""
+        fresh = stale.fresh
+        assert isinstance(fresh, sheets.SheetDetail)
+        typed = self.editor.texts()
+        taken, clashes = self.editor.rebase(fresh)
+        self._refresh_row(fresh)
+        parts = [str(stale)]
+        if not fresh.editable:
+            changed = [f"Mục {n}: {text}" for n, text in enumerate(typed, start=1)
+                       if text and text != fresh.items[n - 1].text]
+            parts.append(f"Phiếu nay đã ở trạng thái «{fresh.row.status_label}» nên không sửa "
+                         "được nữa. Nội dung bạn vừa nhập (chép lại nếu cần):\n"
+                         + "\n".join(changed))
+        else:
+            if taken:
+                parts.append("Đã lấy theo bản của họ: "
+                             + ", ".join(f"mục {n}" for n in taken) + ".")
+            if clashes:
+                parts.append("Cả hai cùng sửa " + ", ".join(f"mục {n}" for n in clashes)
+                             + ": đang giữ bản của bạn; bản của họ:\n" + "\n".join(
+                                 f"Mục {n}: {_item_text(fresh, n)}" for n in clashes))
+            parts.append("Kiểm tra lại rồi bấm Lưu.")
+        messages.warning(self, "Người khác vừa sửa phiếu này", "\n\n".join(parts))
 
     def step(self, delta: int) -> None:
         if not self.save_current(quiet=True):
@@ -633,3 +678,10 @@ class CommentsView(QWidget):
             self.batch = None
         if batch.marked:
             self.info.setText(f"Đã ghi {format_int(batch.marked)} phiếu là đã in.")
+
+
+def _item_text(detail: sheets.SheetDetail, number: int) -> str:
+    """An item's text as stored; item 6 is the proposal ticked."""
+    if number == common.PROPOSAL_ITEM:
+        return label(PROPOSAL, detail.row.proposal)
+    return detail.items[number - 1].text

@@ -95,9 +95,11 @@ class TemplatesDialog(EditDialog):
     WANTED = QSize(780, 640)
 
     def __init__(self, factory: Factory, parent: QWidget | None = None) -> None:
-        super().__init__("Mẫu nội dung phiếu nhận xét", parent, commit=self._store)
+        read = templates.read_form_options(factory)
+        super().__init__("Mẫu nội dung phiếu nhận xét", parent, commit=self._store,
+                         version=read.version)
         self.factory = factory
-        options = templates.load_form_options(factory)
+        options = read.value
         items = QWidget()
         grid = QGridLayout(items)
         self.titles: list[QLineEdit] = []
@@ -154,5 +156,21 @@ class TemplatesDialog(EditDialog):
     def value(self) -> templates.FormOptions:
         return self.options()
 
-    def _store(self, value: templates.FormOptions) -> None:
-        templates.save_form_options(self.factory, value)
+    def load_value(self, value: templates.FormOptions) -> None:
+        for template, title, text in zip(value.templates, self.titles, self.texts, strict=True):
+            title.setText(template.title)
+            if text.isEnabled():
+                text.setPlainText(template.text)
+        self.front.setChecked(value.front_signs)
+        self.ward.setChecked(value.ward_certifies)
+
+    def describe(self, field: str, record: templates.FormOptions) -> tuple[str, str]:
+        if field == "templates":
+            return "Nội dung các mục", "; ".join(
+                f"mục {n}: {t.title}" for n, t in enumerate(record.templates, start=1)
+                if t != templates.DEFAULT_TEMPLATES[n - 1]) or "như mẫu mặc định"
+        label = {"front_signs": self.front.text(), "ward_certifies": self.ward.text()}[field]
+        return label, "có" if getattr(record, field) else "không"
+
+    def _store(self, value: templates.FormOptions, version: int) -> None:
+        templates.save_form_options(self.factory, value, version=version)

@@ -136,6 +136,35 @@ class SheetEditor(QWidget):
                 return value
         return Proposal.NONE.value
 
+    def rebase(self, fresh: sheets.SheetDetail) -> tuple[list[int], list[int]]:
+        """Someone else saved the sheet meanwhile: show theirs under what is typed here.  An
+        item only they changed takes their text, one only this user changed keeps the user's;
+        the numbers of the items taken and of those both changed (still the user's)."""
+        assert self.detail is not None
+        base = [item.text for item in self.detail.items] + [self.detail.row.proposal]
+        mine = [*self.texts(), self.proposal()]
+        theirs = [item.text for item in fresh.items] + [fresh.row.proposal]
+        merged, taken, clashes = [], [], []
+        for number, (was, have, now) in enumerate(zip(base, mine, theirs, strict=True),
+                                                  start=1):
+            item = common.PROPOSAL_ITEM if number > common.ITEMS else number
+            if now == was or have == now:
+                merged.append(have)
+            elif have == was:
+                merged.append(now)
+                taken.append(item)
+            else:
+                merged.append(have)
+                clashes.append(item)
+        self.show_sheet(fresh)
+        if fresh.editable:
+            for edit, text in zip(self.edits, merged[:common.ITEMS], strict=True):
+                edit.setPlainText(text)
+            button = self.proposal_buttons.get(merged[-1])
+            if button is not None:
+                button.setChecked(True)
+        return sorted(set(taken)), sorted(set(clashes))
+
     def dirty(self) -> bool:
         if self.detail is None or not self.detail.editable:
             return False

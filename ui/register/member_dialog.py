@@ -57,10 +57,10 @@ class MemberDialog(EditDialog):
 
     def __init__(self, cells: list[CellRow], orgs: list[OrgRow], data: MemberInput | None = None,
                  parent: QWidget | None = None, today: date | None = None, *,
-                 commit: Callable[[MemberInput], object] | None = None,
-                 duplicates: Duplicates | None = None) -> None:
+                 commit: Callable[..., object] | None = None,
+                 duplicates: Duplicates | None = None, version: int | None = None) -> None:
         super().__init__("Sửa thông tin đảng viên" if data else "Tiếp nhận đảng viên mới",
-                         parent, commit=commit)
+                         parent, commit=commit, version=version)
         self._today = today or clock.today()
         self._duplicates = duplicates
         self.editors: dict[str, QWidget] = {}
@@ -194,6 +194,18 @@ class MemberDialog(EditDialog):
         self.excused_reason.setText(data.excused_reason)
         self.notes.setPlainText(data.notes)
 
+    def load_value(self, value: MemberInput) -> None:
+        self._fill(value)
+
+    def field_key(self, field: str) -> str:
+        return "birth" if field in ("birth_date", "birth_year") else field
+
+    def describe(self, field: str, record: MemberInput) -> tuple[str, str]:
+        if field in ("birth_date", "birth_year"):
+            return (self.checks.label_text("birth"),
+                    format_birth(record.birth_date, record.birth_year) or "để trống")
+        return super().describe(field, record)
+
     def _connect(self) -> None:
         for name, editor in self.editors.items():
             def touched(*_args: object, key: str = name) -> None:
@@ -301,7 +313,9 @@ class MemberDialog(EditDialog):
     @classmethod
     def edit(cls, parent: QWidget | None, cells: list[CellRow], orgs: list[OrgRow],
              data: MemberInput | None = None, *,
-             commit: Callable[[MemberInput], object] | None = None,
-             duplicates: Duplicates | None = None) -> object:
-        """What ``commit`` returned, an ``OpenExisting``, or None when closed without saving."""
-        return cls(cells, orgs, data, parent, commit=commit, duplicates=duplicates).run()
+             commit: Callable[..., object] | None = None,
+             duplicates: Duplicates | None = None, version: int | None = None) -> object:
+        """What ``commit`` returned, an ``OpenExisting``, or None when closed without saving.
+        With ``version`` (editing a stored member), ``commit(value, version)``."""
+        return cls(cells, orgs, data, parent, commit=commit, duplicates=duplicates,
+                   version=version).run()

@@ -38,10 +38,11 @@ from models.register.service import (
     add_member,
     change_status,
     find_duplicates,
-    member_input,
+    member_edit,
     set_archived,
     update_member,
 )
+from models.sharing.stale import Read
 from models.store.entities import MemberStatus
 from ui.register.member_dialog import MemberDialog, OpenExisting
 from ui.register.member_page import MemberPageDialog
@@ -62,10 +63,12 @@ class MembersView(QWidget):
     count_changed = Signal(int)
 
     def __init__(self, factory: sessionmaker[Session], parent: QWidget | None = None,
-                 events: AppEvents | None = None, read_only: bool = False) -> None:
+                 events: AppEvents | None = None, read_only: bool = False,
+                 only_cell: int | None = None) -> None:
         super().__init__(parent)
         self._factory = factory
         self._read_only = read_only
+        self._only_cell = only_cell  # a cell user's own cell: the list shows no other
         self.events = events or AppEvents(self)
         self.model = MemberTableModel(factory, self)
 
@@ -229,18 +232,22 @@ class MembersView(QWidget):
                 self._fill_filters()
             self.model.reload()
 
-    def _member_dialog(self, data: MemberInput | None, member_id: int | None) -> object:
-        """The member form, which checks duplicates and saves from inside itself."""
+    def _member_dialog(self, read: Read[MemberInput] | None, member_id: int | None) -> object:
+        """The member form, which checks duplicates and saves from inside itself (an edit from
+        the version it read: someone else's save meanwhile is shown, not overwritten)."""
         factory = self._factory
 
-        def commit(value: MemberInput) -> int:
-            if member_id is None:
-                return add_member(factory, value)
-            update_member(factory, member_id, value)
+        def add(value: MemberInput) -> int:
+            return add_member(factory, value)
+
+        def update(value: MemberInput, version: int) -> int:
+            assert member_id is not None
+            update_member(factory, member_id, value, version=version)
             return member_id
 
         return MemberDialog.edit(
-            self, list_cells(factory), list_orgs(factory), data, commit=commit,
+            self, list_cells(factory), list_orgs(factory), read.value if read else None,
+            commit=add if read is None else update, version=read.version if read else None,
             duplicates=lambda value: find_duplicates(factory, value, member_id))
 
     def _after_dialog(self, result: object) -> int | None:
@@ -258,7 +265,7 @@ class MembersView(QWidget):
             self.select_member(member_id)
 
     def edit_member(self, member_id: int) -> None:
-        saved = self._after_dialog(self._member_dialog(member_input(self._factory, member_id),
+        saved = self._after_dialog(self._member_dialog(member_edit(self._factory, member_id),
                                                        member_id))
         if saved is not None:
             self.events.announce(Change.MEMBERS, [member_id])
@@ -358,9 +365,14 @@ class MembersView(QWidget):
         for combo in (self.cell_combo, self.org_combo, self.status_combo, self.excused_combo):
             combo.blockSignals(True)
             combo.clear()
-        self.cell_combo.addItem(ALL, None)
+        if self._only_cell is None:
+            self.cell_combo.addItem(ALL, None)
         for cell in list_cells(self._factory):
-            self.cell_combo.addItem(cell.name, cell.id)
+            if self._only_cell in (None, cell.id):
+                self.cell_combo.addItem(cell.name, cell.id)
+        if self._only_cell is not None and self.cell_combo.count() == 0:
+            self.cell_combo.addItem("Chi bộ của bạn", self._only_cell)
+        self.cell_combo.setEnabled(self._only_cell is None)
         self.org_combo.addItem(ALL, None)
         for org in list_orgs(self._factory):
             self.org_combo.addItem(org.name, org.id)

@@ -48,20 +48,28 @@ REPORTS = (
      "Gửi Thành ủy và Đảng ủy Than: số đảng viên theo tổ chức và chi bộ, tiếp nhận, chuyển đi, "
      "miễn sinh hoạt, buổi sinh hoạt, tỷ lệ tham gia, phiếu nhận xét."),
 )
+TOWN_REPORT = (
+    "town", "Báo cáo tổng hợp toàn đảng bộ (các phường)",
+    "Cho Thành ủy: số liệu của các phường cộng lại, từ các gói báo cáo phường đã nhập "
+    "(Trao đổi › Nhập gói…).")
 
 
 class ReportsView(QWidget):
     def __init__(self, factory: Factory, parent: QWidget | None = None,
-                 events: AppEvents | None = None, today: Callable[[], date] = clock.today) -> None:
+                 events: AppEvents | None = None, today: Callable[[], date] = clock.today,
+                 town: bool = False) -> None:
         super().__init__(parent)
         self.factory = factory
+        # the town committee's report: for a town user, and wherever wards' packages were read
+        self.reports = (*REPORTS, TOWN_REPORT) if town or _has_ward_reports(factory) \
+            else REPORTS
         self.events = events or AppEvents(self)
         self.today = today
         title = QLabel("Danh sách và báo cáo")
         title.setObjectName("pageTitle")
         self.kind = QButtonGroup(self)
         choices = QVBoxLayout()
-        for n, (key, text, hint) in enumerate(REPORTS):
+        for n, (key, text, hint) in enumerate(self.reports):
             button = QRadioButton(text)
             button.setProperty("report", key)
             self.kind.addButton(button, n)
@@ -108,7 +116,7 @@ class ReportsView(QWidget):
 
     def report(self) -> str:
         button = self.kind.checkedButton()
-        return str(button.property("report")) if button is not None else REPORTS[0][0]
+        return str(button.property("report")) if button is not None else self.reports[0][0]
 
     def _fill_scope(self) -> None:
         chosen = self.scope.currentData()
@@ -125,7 +133,7 @@ class ReportsView(QWidget):
         report = self.report()
         self.year.setEnabled(report != "members")
         self._fill_scope()
-        self.scope.setEnabled(report != "summary")
+        self.scope.setEnabled(report not in ("summary", "town"))
 
     def _on_data_changed(self, kind: str, _ids: list[int]) -> None:
         if kind in ("cells", "orgs"):
@@ -144,7 +152,8 @@ class ReportsView(QWidget):
         report, year = self.report(), self.year.value()
         cell_id, org_id = self._scope()
         scope_name = self.scope.currentText() if cell_id or org_id else ""
-        suggested = print_jobs.file_stem(report, year, scope_name)
+        suggested = (f"bao-cao-toan-dang-bo-{year}" if report == "town"
+                     else print_jobs.file_stem(report, year, scope_name))
         target: Path | None = None
         if excel:
             chosen = messages.save_file(self, "Lưu bảng tính", f"{suggested}.xlsx",
@@ -169,6 +178,8 @@ class ReportsView(QWidget):
                 print_jobs.member_book(factory, target, cell_id=cell_id, org_id=org_id,
                                        excel=excel, today=today, progress=progress,
                                        cancelled=cancelled)
+            elif report == "town":
+                print_jobs.town_report(factory, year, target, excel=excel, today=today)
             elif report == "attendance":
                 print_jobs.attendance_summary(factory, year, target, cell_id=cell_id,
                                               excel=excel, today=today, progress=progress,
@@ -183,7 +194,7 @@ class ReportsView(QWidget):
             if excel:
                 self.status.setText(f"Đã lưu {path}.")
                 return
-            title = next(text for key, text, _ in REPORTS if key == report)
+            title = next(text for key, text, _ in self.reports if key == report)
             try:
                 PdfPreviewDialog.show_pdf(self, path, title, f"{suggested}.pdf")
             finally:  # the dialog keeps the bytes; the temporary file is not needed
@@ -200,3 +211,12 @@ class ReportsView(QWidget):
 
         self.status.setText("Đang lập…")
         self._task = Task(self, "Đang lập báo cáo…", work, done, failed)
+
+
+def _has_ward_reports(factory: Factory) -> bool:
+    from models.exchange.town import list_ward_reports
+
+    try:
+        return bool(list_ward_reports(factory))
+    except messages.DATABASE_FAILURES:  # a user who may not read them: not offered
+        return False

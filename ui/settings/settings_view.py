@@ -9,7 +9,8 @@ Lưu / Không lưu / Hủy.  Regulations are a list of their own, saved one by o
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import dataclasses
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
@@ -31,26 +32,29 @@ from models.catalogues.settings import (
     OPTION_BY_KEY,
     RegulationRow,
     Settings,
+    SettingsRead,
     WardNames,
     delete_regulation,
     list_regulations,
-    load_settings,
-    load_ward_names,
+    read_settings,
     save_regulation,
     save_settings,
     validate_settings,
     validate_ward_names,
 )
 from models.catalogues.ward import party_org_name_for
+from models.sharing.stale import StaleRecord
 from ui.catalogues.catalogue_dialogs import RegulationDialog, try_save
 from ui.catalogues.catalogues_view import CatalogueTableModel, Column, button, make_table
 from ui.shell import messages
-from ui.shell.events import Change
+from ui.shell.events import AppEvents, Change
 from ui.shell.forms import INVALID_STYLE, FieldChecks, MessageLine, hint_label
 from ui.shell.screen import scrolling
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T", Settings, WardNames)
 
 MARGINS = ("margin_top", "margin_bottom", "margin_left", "margin_right")
 # day/month pickers run in a year without 29 February, as the rule does (validate_settings)
@@ -86,11 +90,14 @@ class SettingsView(QWidget):
     changed = Signal(object)  # Change.SETTINGS / Change.WARD, after a save
 
     def __init__(self, factory: sessionmaker[Session], parent: QWidget | None = None, *,
-                 read_only: bool = False) -> None:
+                 read_only: bool = False, events: AppEvents | None = None) -> None:
         super().__init__(parent)
         self._factory = factory
         self.read_only = read_only
         self._loaded: tuple[Settings, WardNames | None] | None = None
+        self._read: SettingsRead | None = None  # with the versions: a save merges over others'
+        if events is not None:  # what others save shows here, unless this page is being edited
+            events.data_changed.connect(self._on_data_changed)
         self.setStyleSheet(INVALID_STYLE)
         self.message_line = MessageLine()
         self.checks = FieldChecks(self.message_line, self)
@@ -350,8 +357,8 @@ class SettingsView(QWidget):
 
     def revert(self) -> None:
         """Hoàn tác: show what is stored."""
-        settings = load_settings(self._factory)
-        ward = load_ward_names(self._factory)
+        self._read = read_settings(self._factory)
+        settings, ward = self._read.settings, self._read.ward
         self._loaded = (settings, ward)
         for edit in (self.committee_name, self.parent_name, self.place_name):
             edit.setEnabled(ward is not None and not self.read_only)
@@ -379,8 +386,13 @@ class SettingsView(QWidget):
         old_settings, old_ward = self._loaded
         settings, ward = self.settings_values(), self.ward_values() if old_ward else None
         # the service checks with the same rules: a refusal here is a database problem
-        saved = try_save(self, lambda: save_settings(self._factory, settings, ward))
-        if saved is None:
+        try:
+            saved = save_settings(self._factory, settings, ward, read=self._read)
+        except StaleRecord as stale:
+            self._on_stale(stale)
+            return False
+        except messages.REFUSED as exc:
+            messages.show_refusal(self, "Không lưu được", exc)
             return False
         self.revert()
         self.status_label.setStyleSheet(SAVED_STYLE)
@@ -390,6 +402,30 @@ class SettingsView(QWidget):
         if ward is not None and old_ward is not None and self._loaded[1] != old_ward:
             self.changed.emit(Change.WARD)
         return True
+
+    def _on_data_changed(self, kind: Change, _ids: tuple[int, ...]) -> None:
+        if kind in (Change.SETTINGS, Change.WARD) and not self.is_dirty():
+            self.revert()
+            self.reload_regulations()
+
+    def _on_stale(self, stale: StaleRecord) -> None:
+        """Someone else saved settings this page also changed, differently: the page takes what
+        only they changed, keeps what this user changed, and says so; nothing saved yet."""
+        fresh, base = stale.fresh, self._read
+        assert isinstance(fresh, SettingsRead) and base is not None
+        settings = _merged(base.settings, self.settings_values(), fresh.settings)
+        ward = (_merged(base.ward, self.ward_values(), fresh.ward)
+                if base.ward is not None and fresh.ward is not None else fresh.ward)
+        self._read = fresh
+        self._loaded = (fresh.settings, fresh.ward)
+        self._fill(settings, ward)
+        self._on_form_changed()
+        self.status_label.setStyleSheet("color: #b00020;")
+        self.status_label.setText("Chưa lưu: người khác vừa sửa cài đặt.")
+        messages.warning(self, "Người khác vừa sửa cài đặt",
+                         f"{stale}\n\nTrang đã lấy những mục họ sửa mà bạn chưa sửa; những "
+                         "mục cả hai cùng sửa vẫn giữ giá trị bạn nhập. Kiểm tra lại rồi bấm "
+                         "Lưu.")
 
     # -- regulations -------------------------------------------------------------------------
     def reload_regulations(self, select: int | None = None) -> None:
@@ -428,7 +464,8 @@ class SettingsView(QWidget):
         factory = self._factory
         row = RegulationDialog.edit(
             self, current, self.regulation_model.rows(),
-            commit=lambda value: save_regulation(factory, value, current.id))
+            commit=lambda value, version=current.version: save_regulation(
+                factory, value, current.id, version=version))
         if row is not None:
             self.reload_regulations(row.id)
             self.changed.emit(Change.SETTINGS)
@@ -448,3 +485,10 @@ class SettingsView(QWidget):
         if try_save(self, delete):
             self.reload_regulations()
             self.changed.emit(Change.SETTINGS)
+
+
+def _merged(base: T, mine: T, theirs: T) -> T:
+    """Field by field: theirs where this user left the value as read, the user's elsewhere."""
+    return dataclasses.replace(theirs, **{
+        field.name: getattr(mine, field.name) for field in dataclasses.fields(theirs)
+        if getattr(mine, field.name) != getattr(base, field.name)})

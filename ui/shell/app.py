@@ -137,13 +137,14 @@ def open_for_window(path: Path, lock: FileLock,
 
 
 def open_server_for_window(url: str) -> tuple[Database | None, int]:
-    """A ward database on a server (no lock file: the server serialises writers)."""
-    try:
-        db = open_database(url, read_only=None)
-    except DatabaseError as exc:
-        messages.error(None, APP_NAME, str(exc))
+    """A ward database on a server (no lock file: the server serialises writers); the
+    password is asked while the server wants one that PGPASSWORD or ~/.pgpass did not give."""
+    from ui.shell.connect import history_user, open_server
+
+    db = open_server(None, url)
+    if db is None:
         return None, 1
-    history.set_current_user(load_settings(db.session_factory).user_name)
+    history.set_current_user(history_user(db))
     return db, 0
 
 

@@ -39,18 +39,26 @@ _WINDOWS: list[MainWindow] = []
 
 
 def install_file_menu(window: MainWindow) -> None:
-    """Add the "Tệp" menu with both actions to a main window; guard the register's backup
-    folder against every file the window saves."""
+    """Add the "Tệp" menu (back up, restore, connect to a server) to a main window; guard the
+    register's backup folder against every file the window saves."""
+    from ui.shell.connect import connect_to_server
+
     db = window.db
     output.protect(db.path, lambda: [backup_folder(db)])
     menu = window.menuBar().addMenu("&Tệp")
     backup = QAction("Sao lưu ngay…", window)
+    backup.setEnabled(window.access.reads_whole_ward)  # a cell user sees one cell only
     backup.triggered.connect(lambda: back_up_now(window, window.db))
     restore = QAction("Khôi phục từ bản sao lưu…", window)
-    restore.setEnabled(not window.db.read_only)
+    restore.setEnabled(not window.read_only)
     restore.triggered.connect(lambda: restore_from_backup(window))
     menu.addAction(backup)
     menu.addAction(restore)
+    menu.addSeparator()
+    connect = QAction("Kết nối máy chủ…", window)
+    connect.setToolTip("Mở sổ của phường trên máy chủ của thành phố (nhiều người cùng làm)")
+    connect.triggered.connect(lambda: connect_to_server(window))
+    menu.addAction(connect)
 
 
 def backup_folder(db: Database) -> Path:
@@ -81,7 +89,7 @@ def restore_from_backup(window: MainWindow) -> MainWindow | None:
     """Ask for a backup, warn, restore it over the window's database and reopen the window on
     it; the new window, or None when nothing was restored (the old window then goes on)."""
     db = window.db
-    if db.read_only:
+    if window.read_only:
         messages.error(window, RESTORE_TITLE, "Cửa sổ này chỉ xem: không khôi phục được ở đây.")
         return None
     chosen = messages.open_file(window, RESTORE_TITLE, FILE_FILTER)

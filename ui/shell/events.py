@@ -26,6 +26,8 @@ class Change(StrEnum):
 class AppEvents(QObject):
     # a Change, and the tuple of ids that changed (empty: anything of that kind may have)
     data_changed = Signal(object, object)
+    # True while the change being announced is someone else's, seen by ui.shell.watch
+    from_others = False
 
     def announce(self, kind: Change, ids: Iterable[int] = ()) -> None:
         self.data_changed.emit(Change(kind), tuple(ids))

@@ -10,6 +10,7 @@ with what was typed, and closing it with changes asks Lưu / Không lưu / Hủy
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QObject, QSize, Qt
@@ -30,7 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.formats import format_date
+from models.sharing.stale import StaleRecord
 from ui.shell import messages
+from ui.shell.conflicts import ConflictPanel, merge
 from ui.shell.screen import fit_to_screen, scrolling
 
 ERROR_COLOUR = "#b00020"
@@ -105,6 +109,11 @@ class FieldChecks(QObject):
 
     def widget(self, key: str) -> QWidget | None:
         return self._fields.get(key)
+
+    def label_text(self, key: str) -> str:
+        """The field's label as shown, without the "required" star ("" when it has none)."""
+        label = self._labels.get(key)
+        return label.text().replace("*", "").replace("&", "").strip(" :") if label else ""
 
     def message(self, key: str) -> str:
         """The message shown for a field now ("" when none is)."""
@@ -186,21 +195,31 @@ class EditDialog(QDialog):
     """A form dialog: ``errors()`` checks the fields (the models' own rules), ``value()`` is the
     input, ``commit(value)`` saves it and may be refused; Lưu runs them in that order and closes
     only when the save went through.  Hủy, Esc and the window's close button ask first when
-    something was changed."""
+    something was changed.
+
+    A form editing a stored record is given its ``version``; ``commit(value, version)`` then
+    saves from it, and when someone else saved the record meanwhile (``StaleRecord``) the form
+    stays open with what was typed, takes the fields only they changed, shows theirs beside the
+    ones both changed (``ui.shell.conflicts``), and the next Lưu saves from their version."""
 
     WANTED = QSize(620, 480)  # the size the dialog likes, cut down on a small screen
 
     def __init__(self, title: str, parent: QWidget | None = None, *,
-                 commit: Callable[[Any], object] | None = None,
-                 save_text: str = "Lưu") -> None:
+                 commit: Callable[..., object] | None = None,
+                 save_text: str = "Lưu", version: int | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setStyleSheet(INVALID_STYLE)
         self.commit = commit
+        self.version = version
         self.result_value: object = None
         self.body = QWidget()
         self.message_line = MessageLine()
         self.checks = FieldChecks(self.message_line, self)
+        self.conflict = ConflictPanel()
+        self.conflict.take_theirs.connect(self._on_conflict_take_theirs)
+        self._base: object = None  # the record as read (or as last refused), for a merge
+        self._theirs: object = None
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -218,10 +237,13 @@ class EditDialog(QDialog):
         buttons together; what the fields hold now is the unchanged state."""
         layout = QVBoxLayout(self)
         layout.addWidget(scrolling(self.body) if scroll else self.body, 1)
+        layout.addWidget(self.conflict)
         layout.addWidget(self.message_line)
         layout.addWidget(self.buttons)
         self.refresh()
         self.mark_clean()
+        if self.version is not None:
+            self._base = self.record_value()
 
     def showEvent(self, event: QShowEvent) -> None:
         if not self._fitted:  # sized once, for the screen it opens on
@@ -243,6 +265,72 @@ class EditDialog(QDialog):
         """Questions after the fields pass and before saving (a possible duplicate…); False
         keeps the dialog open."""
         return True
+
+    # -- another person's save ---------------------------------------------------------------
+    def record_value(self) -> Any:
+        """The form's record, of the type a StaleRecord's ``fresh`` is (the input, unless the
+        dialog returns more than the record)."""
+        return self.value()
+
+    def load_value(self, value: Any) -> None:
+        """Show a record in the fields (a dialog that can show theirs provides it)."""
+        raise NotImplementedError
+
+    def field_key(self, field: str) -> str:
+        """The FieldChecks key of a record's field (their label is the field's name)."""
+        return field
+
+    def describe(self, field: str, record: Any) -> tuple[str, str]:
+        """A field's label and its value in words, for the conflict panel."""
+        key = self.field_key(field)
+        value = getattr(record, field)
+        widget = self.checks.widget(key)
+        if value is None or value == "":
+            text = "để trống"
+        elif isinstance(value, bool):
+            text = "có" if value else "không"
+        elif isinstance(value, date):
+            text = format_date(value)
+        elif isinstance(widget, QComboBox) and widget.findData(value) >= 0:
+            text = widget.itemText(widget.findData(value))
+        else:
+            text = str(value)
+        text = " ".join(text.split())
+        return (self.checks.label_text(key) or field,
+                text if len(text) <= 80 else text[:79] + "…")
+
+    def commit_version(self, value: Any) -> int | None:
+        """The version a save of ``value`` is made from."""
+        return self.version
+
+    def took_version(self, value: Any, version: int) -> None:
+        """A refusal said the record's version now: the next save is made from it."""
+        self.version = version
+
+    def _can_load(self) -> bool:
+        return type(self).load_value is not EditDialog.load_value
+
+    def _on_stale(self, stale: StaleRecord) -> None:
+        mine = self.record_value()
+        merged = merge(self._base, mine, stale.fresh) if self._can_load() else None
+        self.took_version(self.value(), stale.version)
+        self._base = self._theirs = stale.fresh
+        if merged is not None:
+            # unchanged now means "as stored now": their record is the form's clean state
+            self.load_value(stale.fresh)
+            self.mark_clean()
+            self.load_value(merged.value)
+        self.conflict.show_conflict(stale, merged, self.describe,
+                                    self._can_load() and stale.fresh is not None)
+        self.checks.show_other("Chưa lưu: người khác vừa sửa bản ghi này (xem ở trên).")
+
+    def _on_conflict_take_theirs(self) -> None:
+        if self._theirs is None:
+            return
+        self.load_value(self._theirs)
+        self.conflict.hide()
+        self.checks.show_other("")
+        self.refresh()
 
     # -- checking and saving -----------------------------------------------------------------
     def touch(self, key: str) -> None:
@@ -274,7 +362,12 @@ class EditDialog(QDialog):
             self.result_value = value
         else:
             try:
-                self.result_value = self.commit(value)
+                version = self.commit_version(value)
+                self.result_value = (self.commit(value) if version is None
+                                     else self.commit(value, version))
+            except StaleRecord as stale:
+                self._on_stale(stale)
+                return False
             except messages.REFUSED as exc:
                 by_field = getattr(exc, "errors", None)  # a refusal naming its fields
                 if isinstance(by_field, dict) and by_field:

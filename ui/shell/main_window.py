@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from ui.comments.comments_view import CommentsView
     from ui.reports.reports_view import ReportsView
     from ui.settings.settings_view import SettingsView
-from models.catalogues.ward import WardInfo, get_ward
+from models.catalogues.ward import WardInfo, get_ward, list_cells
+from models.store.access import CELL, TOWN, VIEWER, Access
 from models.store.dbcheck import DatabaseError
 from ui.overview.overview_view import OverviewView
 from ui.register.members_view import MembersView
@@ -42,6 +43,7 @@ from ui.shell.backup_actions import install_file_menu
 from ui.shell.events import AppEvents, Change
 from ui.shell.help import install_help_menu
 from ui.shell.screen import available, fitted, is_small
+from ui.shell.watch import ChangeWatch
 
 PAGES = (
     "Tổng quan",
@@ -82,9 +84,15 @@ STYLE_SHEET = """
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None, *,
+                 access: Access | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        # what the connected user may do (the server says; everything on a local file): the
+        # window hides or disables the rest, which the server would refuse anyway
+        self.access = access or db.access
+        self.read_only = db.read_only or not self.access.writes_register
+        self.own_cell = self.access.cell_id if self.access.role == CELL else None
         ward = get_ward(db.session_factory)
         self._set_title(ward)
         self.setStyleSheet(STYLE_SHEET)
@@ -111,7 +119,7 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.overview = OverviewView(db, ward)
         self.members = MembersView(db.session_factory, events=self.events,
-                                   read_only=db.read_only)
+                                   read_only=self.read_only, only_cell=self.own_cell)
         self.events.data_changed.connect(self._on_data_changed)
         self.overview.members_wanted.connect(self.show_members)
         self.overview.comments_wanted.connect(self.show_comments)
@@ -140,12 +148,15 @@ class MainWindow(QMainWindow):
         self._restoring = False
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
         self.members.count_changed.connect(self._on_members_count_changed)
-        self._path_label = QLabel(db.location)  # the file, or the server without password
+        self._path_label = QLabel(self._where())  # the file, or the server and the user
+        self._path_label.setToolTip(self.access.label if self.access.user else "")
         if clock.is_pinned():  # a demo or support session: nobody should take it for today
             self._clock_label = QLabel(f"Ngày giả định: {format_date(clock.today())}")
             self._clock_label.setToolTip("Chương trình đang chạy với ngày đặt bằng biến môi "
                                          f"trường {clock.ENV}, không theo lịch của máy.")
             self.statusBar().addPermanentWidget(self._clock_label)
+        self._others_label = QLabel()
+        self.statusBar().addPermanentWidget(self._others_label)
         self.statusBar().addPermanentWidget(self._path_label)
         if self.members.model.is_complete:  # otherwise the count arrives with the rest
             self._on_members_count_changed(self.members.model.rowCount())
@@ -159,6 +170,12 @@ class MainWindow(QMainWindow):
         install_help_menu(self)  # Giúp: Hướng dẫn sử dụng (F1) · Gửi báo cáo lỗi… · Giới thiệu
         self.sidebar.setCurrentRow(MEMBERS_PAGE)
         self.resize(fitted(WANTED, self))
+        # what others save (another PC on the server, the writer of a file viewed read-only)
+        # shows here within seconds
+        self.watch = ChangeWatch(db.session_factory, self.events, self)
+        self.watch.seen.connect(self._on_watch_seen)
+        self.watch.trouble.connect(self._on_watch_trouble)
+        self.watch.start()
 
     def show_for_screen(self) -> None:
         """Maximised on a small screen (the whole 1366×768 is needed), else at its size."""
@@ -171,7 +188,8 @@ class MainWindow(QMainWindow):
             self.show()
 
     def _on_data_changed(self, kind: Change, _ids: tuple[int, ...]) -> None:
-        self._changed = True
+        if not self.events.from_others:
+            self._changed = True
         self.overview.mark_stale()
         if kind is Change.WARD:
             ward = get_ward(self.db.session_factory)
@@ -196,6 +214,10 @@ class MainWindow(QMainWindow):
         finally:
             self._restoring = False
 
+    def leave_all_pages(self) -> bool:
+        """Ask about every page holding unsaved work; False when the user chose to stay."""
+        return all(self.leave_page(self.pages.widget(row)) for row in range(self.pages.count()))
+
     def leave_page(self, page: QWidget | None) -> bool:
         """May the user leave this page?  Asks Lưu / Không lưu / Hủy when it holds unsaved
         work; True once saved or discarded, False to stay."""
@@ -216,31 +238,34 @@ class MainWindow(QMainWindow):
         if name == "Hoạt động" and self.activities is None:
             from ui.activities.activities_view import ActivitiesView
 
-            self.activities = ActivitiesView(self.db.session_factory, events=self.events,
-                                             read_only=self.db.read_only)
+            self.activities = ActivitiesView(
+                self.db.session_factory, events=self.events, own_cell=self.own_cell,
+                read_only=self.db.read_only or not self.access.writes_activities)
             self._replace_page(row, self.activities)
         elif name == "Nhận xét hằng năm" and self.comments is None:
             from ui.comments.comments_view import CommentsView
 
             self.comments = CommentsView(self.db.session_factory, events=self.events,
-                                         read_only=self.db.read_only)
+                                         read_only=self.read_only)
             self._replace_page(row, self.comments)
         elif name == "Báo cáo" and self.reports is None:
             from ui.reports.reports_view import ReportsView
 
-            self.reports = ReportsView(self.db.session_factory, events=self.events)
+            self.reports = ReportsView(self.db.session_factory, events=self.events,
+                                       town=self.access.role == TOWN)
             self._replace_page(row, self.reports)
         elif name == "Danh mục" and self.catalogues is None:
             from ui.catalogues.catalogues_view import CataloguesView
 
             self.catalogues = CataloguesView(self.db.session_factory,
-                                             read_only=self.db.read_only)
+                                             read_only=self.read_only)
             self.catalogues.changed.connect(self.events.announce)
             self._replace_page(row, self.catalogues)
         elif name == "Cài đặt" and self.settings is None:
             from ui.settings.settings_view import SettingsView
 
-            self.settings = SettingsView(self.db.session_factory, read_only=self.db.read_only)
+            self.settings = SettingsView(self.db.session_factory, read_only=self.read_only,
+                                         events=self.events)
             self.settings.changed.connect(self.events.announce)
             self._replace_page(row, self.settings)
         self.pages.setCurrentIndex(row)
@@ -252,9 +277,10 @@ class MainWindow(QMainWindow):
 
         menu = self.menuBar().addMenu("T&rao đổi")
         export = QAction("Xuất gói gửi tổ chức đảng nơi công tác, Thành ủy…", self)
+        export.setEnabled(self.access.reads_whole_ward)  # a cell user sees one cell only
         export.triggered.connect(lambda: export_packages(self, self.db.session_factory))
         answer = QAction("Nhập gói trả lời / gói tổng hợp của phường…", self)
-        answer.setEnabled(not self.db.read_only)
+        answer.setEnabled(not self.read_only)
         answer.triggered.connect(
             lambda: import_package(self, self.db.session_factory, self.events))
         menu.addAction(export)
@@ -285,29 +311,52 @@ class MainWindow(QMainWindow):
             self.pages.removeWidget(placeholder)
             placeholder.deleteLater()
 
+    def _where(self) -> str:
+        """Where the window is connected, and as whom on a server."""
+        where = str(getattr(self.db, "location", "") or self.db.path)
+        if not self.access.user:
+            return where
+        role = {CELL: "chi bộ", VIEWER: "chỉ xem", TOWN: "thành phố"}.get(self.access.role,
+                                                                         "cấp phường")
+        if self.own_cell is not None:
+            cell = next((c.name for c in list_cells(self.db.session_factory)
+                         if c.id == self.own_cell), "")
+            role = cell or role
+        return f"{where} · người dùng {self.access.user} ({role})"
+
     def _set_title(self, ward: WardInfo | None) -> None:
         self.setWindowTitle(
             "Sổ đảng viên 213" + (f" — {ward.committee_name}" if ward else "")
-            + (" (chỉ xem)" if self.db.read_only else "")
+            + (" (chỉ xem)" if self.read_only and self.own_cell is None else "")
         )
 
     def show_member_search(self) -> None:
         self.sidebar.setCurrentRow(MEMBERS_PAGE)
         self.members.focus_search()
 
+    def _on_watch_seen(self, _kinds: int) -> None:
+        self._others_label.setStyleSheet("")
+        self._others_label.setText(f"Thay đổi của người khác: đã cập nhật lúc "
+                                   f"{clock.now():%H:%M:%S}")
+
+    def _on_watch_trouble(self, text: str) -> None:
+        self._others_label.setStyleSheet("color: #b00020;" if text else "")
+        self._others_label.setText("Chưa xem được thay đổi mới của người khác" if text else "")
+        self._others_label.setToolTip(text)
+
     def _on_members_count_changed(self, count: int) -> None:
         self.statusBar().showMessage(f"Danh sách: {format_int(count)} đảng viên")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for row in range(self.pages.count()):
-            if not self.leave_page(self.pages.widget(row)):
-                event.ignore()  # Hủy: the window stays, with what was typed
-                return
+        if not self.leave_all_pages():
+            event.ignore()  # Hủy: the window stays, with what was typed
+            return
+        self.watch.stop()
         self.overview.stop()
         if self.comments is not None:
             self.comments.stop()
         # a server's backups are its administrator's (a copy into a file is «Sao lưu ngay…»)
-        if self._changed and not self.db.read_only and not self.db.server:
+        if self._changed and not self.read_only and not self.db.server:
             self._changed = False
             self.back_up_on_close()
         self.db.close()

@@ -47,6 +47,10 @@ def info(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
 
 
+def warning(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.warning(parent, title, text)
+
+
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     """A yes/no question with Vietnamese buttons; "Không" is the default."""
     box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton,
@@ -83,6 +87,35 @@ def ask_unsaved(parent: QWidget | None, title: str, text: str) -> Unsaved:
     if clicked is discard:
         return Unsaved.DISCARD
     return Unsaved.CANCEL
+
+
+def ask_password(parent: QWidget | None, title: str, text: str) -> str | None:
+    """A password typed unseen; None when the user cancels.  Never kept anywhere."""
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
+
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    layout = QVBoxLayout(dialog)
+    label = QLabel(text)
+    label.setWordWrap(True)  # the server's long explanation stays inside a small screen
+    label.setMinimumWidth(420)
+    layout.addWidget(label)
+    field = QLineEdit()
+    field.setObjectName("password")
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    label.setBuddy(field)
+    layout.addWidget(field)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    dialog.setMaximumWidth(560)
+    field.setFocus()
+    ok = dialog.exec() == QDialog.DialogCode.Accepted
+    password = field.text()
+    dialog.deleteLater()
+    return password if ok else None
 
 
 def save_file(parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:
