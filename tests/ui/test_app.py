@@ -41,7 +41,7 @@ def test_a_second_window_is_offered_read_only_viewing(
     qtbot.addWidget(window)
     assert "(chỉ xem)" in window.windowTitle()
     assert window.members.model.rowCount() > 0
-    second.close()
+    window.close()  # the window lets go of its database (after its readings have settled)
     first.close()
     first_lock.release()
 

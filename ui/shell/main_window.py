@@ -7,6 +7,7 @@ maximised; its minimum size fits 1093×614 (1366×768 at 125 %).
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -43,6 +44,7 @@ from ui.shell.backup_actions import install_file_menu
 from ui.shell.events import AppEvents, Change
 from ui.shell.help import install_help_menu
 from ui.shell.screen import available, fitted, is_small
+from ui.shell.tasks import settle_background
 from ui.shell.watch import ChangeWatch
 
 PAGES = (
@@ -359,6 +361,9 @@ class MainWindow(QMainWindow):
         if self._changed and not self.read_only and not self.db.server:
             self._changed = False
             self.back_up_on_close()
+        if not settle_background():
+            logging.getLogger(__name__).warning(
+                "a background reading still ran when the window closed its database")
         self.db.close()
         super().closeEvent(event)
 

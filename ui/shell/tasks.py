@@ -8,6 +8,7 @@ touched from the worker.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -34,11 +35,13 @@ class _Signals(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, work: Work, signals: _Signals, stop: threading.Event) -> None:
+    def __init__(self, work: Work, signals: _Signals, stop: threading.Event,
+                 done: threading.Event | None = None) -> None:
         super().__init__()
         self._work = work
         self._signals = signals
         self._stop = stop
+        self._done = done
 
     def run(self) -> None:
         try:
@@ -47,6 +50,9 @@ class _Runnable(QRunnable):
             self._signals.failed.emit(exc)
         else:
             self._signals.finished.emit(result)
+        finally:
+            if self._done is not None:
+                self._done.set()  # the worker no longer touches the database
 
 
 _RUNNING: set[Task] = set()
@@ -68,6 +74,7 @@ class Task(QObject):
                  *, cancellable: bool = True, unit: str = "") -> None:
         super().__init__()  # kept alive by _RUNNING, not by the window: it must outlive it
         self._stop = threading.Event()
+        self._done = threading.Event()  # set on the worker when the work has returned
         self._signals = _Signals()
         self._on_done = on_done
         self._on_error = on_error
@@ -88,10 +95,15 @@ class Task(QObject):
         self._signals.failed.connect(self._on_failed)
         self.dialog.setValue(0)
         _RUNNING.add(self)
-        QThreadPool.globalInstance().start(_Runnable(work, self._signals, self._stop))
+        QThreadPool.globalInstance().start(_Runnable(work, self._signals, self._stop,
+                                                     self._done))
 
     def cancel(self) -> None:
         self._stop.set()
+
+    def wait(self, timeout: float) -> bool:
+        """Block until the work has returned on its worker (True) or ``timeout`` seconds."""
+        return self._done.wait(timeout)
 
     def _on_progress(self, done: int, total: int) -> None:
         if total > 0 and shiboken6.isValid(self.dialog):
@@ -148,6 +160,7 @@ class Background(QObject):
                  on_error: Callable[[BaseException], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._stop = threading.Event()
+        self._done = threading.Event()  # set on the worker when the work has returned
         self._signals = _Signals()
         self._on_done = on_done
         self._on_error = on_error
@@ -156,10 +169,15 @@ class Background(QObject):
         self._signals.finished.connect(self._finished)
         self._signals.failed.connect(self._failed)
         _RUNNING_BACKGROUND.add(self)
-        QThreadPool.globalInstance().start(_Runnable(work, self._signals, self._stop))
+        QThreadPool.globalInstance().start(_Runnable(work, self._signals, self._stop,
+                                                     self._done))
 
     def cancel(self) -> None:
         self._stop.set()
+
+    def wait(self, timeout: float) -> bool:
+        """Block until the work has returned on its worker (True) or ``timeout`` seconds."""
+        return self._done.wait(timeout)
 
     @property
     def cancelled(self) -> bool:
@@ -186,3 +204,19 @@ class Background(QObject):
 
 
 _RUNNING_BACKGROUND: set[Background] = set()
+
+
+def settle_background(timeout: float = 10.0) -> bool:
+    """Cancel every background reading and wait until none is still inside the database.
+
+    A window calls it before closing its database: a worker still running a query on a
+    connection that the close disposes of can crash the process (SQLite's connection freed
+    under it).  The readings are short (one query, or a page's figures, which check
+    ``cancelled``); False if one still runs after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout  # measures a duration, not a date
+    for background in list(_RUNNING_BACKGROUND):
+        background.cancel()
+    for background in list(_RUNNING_BACKGROUND):
+        if not background.wait(max(0.0, deadline - time.monotonic())):
+            return False
+    return True
