@@ -108,12 +108,18 @@ def start_cluster(folder: Path, *, durable: bool = False) -> Cluster:
                         "--locale=C.UTF-8", *(() if durable else ("--no-sync",)))
     if init.returncode != 0:
         raise ClusterUnavailable(f"initdb failed: {init.stderr.strip() or init.stdout.strip()}")
-    options = f"-p {cluster.port} -k {folder} -c listen_addresses=127.0.0.1"
+    settings = f"-k {folder} -c listen_addresses=127.0.0.1"
     if not durable:
-        options += (" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-                    " -c max_connections=60")
-    start = cluster._run("pg_ctl", "-D", str(folder / "data"), "-o", options,
-                         "-l", str(folder / "server.log"), "-w", "start")
+        settings += (" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+                     " -c max_connections=60")
+    for attempt in range(3):  # a port taken meanwhile (the suite's workers start together)
+        if attempt:
+            cluster.port = _free_port()
+        start = cluster._run("pg_ctl", "-D", str(folder / "data"), "-o",
+                             f"-p {cluster.port} {settings}", "-l", str(folder / "server.log"),
+                             "-w", "start")
+        if start.returncode == 0:
+            break
     if start.returncode != 0:
         log = (folder / "server.log").read_text(errors="replace") \
             if (folder / "server.log").exists() else ""

@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
@@ -43,15 +44,36 @@ BOOK_RELS = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlf
              'worksheets/sheet1.xml"/></Relationships>')
 
 
-def hostile_xlsx(path: Path, sheet_xml: str, extra: dict[str, bytes] | None = None) -> Path:
+@dataclass(frozen=True)
+class Padded:
+    """A part of ``head``, ``size`` bytes of one ``fill`` byte, then ``tail``: written to the
+    archive as a stream (building hundreds of MB in memory first took seconds)."""
+
+    head: str
+    fill: bytes
+    size: int
+    tail: str = ""
+
+
+Part = str | bytes | Padded
+
+
+def hostile_xlsx(path: Path, sheet_xml: Part, extra: dict[str, Part] | None = None) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", CONTENT_TYPES)
         z.writestr("_rels/.rels", RELS)
         z.writestr("xl/workbook.xml", BOOK)
         z.writestr("xl/_rels/workbook.xml.rels", BOOK_RELS)
-        z.writestr("xl/worksheets/sheet1.xml", sheet_xml)
-        for name, data in (extra or {}).items():
-            z.writestr(name, data)
+        for name, data in {"xl/worksheets/sheet1.xml": sheet_xml, **(extra or {})}.items():
+            if not isinstance(data, Padded):
+                z.writestr(name, data)
+                continue
+            with z.open(name, "w", force_zip64=True) as part:
+                part.write(data.head.encode())
+                chunk = data.fill * MB
+                for _ in range(data.size // MB):
+                    part.write(chunk)
+                part.write(data.tail.encode())
     return path
 
 
@@ -88,12 +110,12 @@ HOSTILE = {
         HEADER, '<dimension ref="A1:XFD1048576"/>')),
     "huge shared string": lambda p: hostile_xlsx(p, sheet(
         HEADER + '<row r="2"><c r="A2" t="s"><v>0</v></c></row>'), {
-        "xl/sharedStrings.xml": b'<?xml version="1.0"?><sst xmlns="http://schemas.'
-        b'openxmlformats.org/spreadsheetml/2006/main"><si><t>' + b"A" * (300 * MB)
-        + b"</t></si></sst>"}),
-    "zip bomb sheet": lambda p: hostile_xlsx(p, sheet(
-        HEADER + "<row r=\"2\">" + "<c r=\"A2\"><v>1</v></c>" * 1 + "</row>"
-        + " " * (600 * MB))),
+        "xl/sharedStrings.xml": Padded('<?xml version="1.0"?><sst xmlns="http://schemas.'
+                                       'openxmlformats.org/spreadsheetml/2006/main"><si><t>',
+                                       b"A", 300 * MB, "</t></si></sst>")}),
+    "zip bomb sheet": lambda p: hostile_xlsx(p, Padded(
+        sheet(HEADER + '<row r="2"><c r="A2"><v>1</v></c></row>').replace(
+            "</sheetData></worksheet>", ""), b" ", 600 * MB, "</sheetData></worksheet>")),
 }
 
 

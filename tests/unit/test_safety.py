@@ -190,9 +190,7 @@ con.execute("ROLLBACK")
 @pytest.fixture
 def other_writer(ward: Path) -> Iterator[subprocess.Popen[str]]:
     """Another program (not this one: no lock file) holding a write transaction."""
-    child = subprocess.Popen([sys.executable, "-c", WRITER, str(ward), "20"], text=True,
-                             stdout=subprocess.PIPE)
-    assert child.stdout is not None and child.stdout.readline().strip() == "holding"
+    child = hold_write_transaction(ward)
     yield child
     child.kill()
     child.communicate()
@@ -214,22 +212,45 @@ def shutil_copy(source: Path, target: Path) -> None:
     con.close()
 
 
-@pytest.mark.parametrize("command", [
-    ["import", "{list}"], ["comments", "create", "--year", "2026"],
-    ["exchange", "import", "{package}"],
-])
-def test_a_busy_database_is_a_message_not_a_traceback(
-        ward: Path, tmp_path: Path, other_writer: subprocess.Popen[str],
-        command: list[str]) -> None:
+BUSY_COMMANDS = (["import", "{list}"], ["comments", "create", "--year", "2026"],
+                 ["exchange", "import", "{package}"])
+
+
+def hold_write_transaction(path: Path) -> subprocess.Popen[str]:
+    """Another program (not this one: no lock file) holding a write transaction on ``path``."""
+    child = subprocess.Popen([sys.executable, "-c", WRITER, str(path), "20"], text=True,
+                             stdout=subprocess.PIPE)
+    assert child.stdout is not None and child.stdout.readline().strip() == "holding"
+    return child
+
+
+def test_a_busy_database_is_a_message_not_a_traceback(ward: Path, tmp_path: Path) -> None:
+    """Each writing command meets another program's write transaction on its register: it
+    waits its while and says so.  Three registers, three holders, the three commands at once
+    (each would wait the same few seconds on its own)."""
     listing = member_list(tmp_path / "ds.xlsx", 3)
     package = tmp_path / "goi.zip"
     with zipfile.ZipFile(package, "w") as z:
         z.writestr("manifest.json", "{}")
-    result = run("--db", str(ward), *[a.format(list=listing, package=package) for a in command])
-    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
-    if "exchange" not in command:
-        assert "đang bận" in result.stderr and "thử lại" in result.stderr, result.stderr
-    assert count(ward) == MEMBERS
+    registers = [tmp_path / f"so-{n}.sqlite" for n in range(len(BUSY_COMMANDS))]
+    for register in registers:
+        shutil_copy(ward, register)
+    holders = [hold_write_transaction(register) for register in registers]
+    try:
+        children = [start("--db", str(register), *[a.format(list=listing, package=package)
+                                                   for a in command])
+                    for register, command in zip(registers, BUSY_COMMANDS, strict=True)]
+        for command, child in zip(BUSY_COMMANDS, children, strict=True):
+            _out, err = child.communicate(timeout=120)
+            assert child.returncode == 1 and "Traceback" not in err, (command, err)
+            if "exchange" not in command:
+                assert "đang bận" in err and "thử lại" in err, (command, err)
+    finally:
+        for holder in holders:
+            holder.kill()
+            holder.communicate()
+    for register in registers:
+        assert count(register) == MEMBERS
 
 
 def test_two_imports_of_one_file_at_once_store_each_member_once(

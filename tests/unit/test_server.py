@@ -565,7 +565,6 @@ def test_writers_wait_for_each_other_but_not_for_another_cell(ward: Ward) -> Non
     """Writes in a ward's database are serialised as in a file, except cell users of different
     cells, whose writes never touch the same rows."""
     import threading
-    import time
 
     names = users_of(ward)
     k5 = open_database(ward.cluster.url(ward.database, names["k5"], PASSWORD))
@@ -573,26 +572,37 @@ def test_writers_wait_for_each_other_but_not_for_another_cell(ward: Ward) -> Non
               for who, user in (("k6", (names["k6"], PASSWORD)),
                                 ("k5 again", (names["k5"], PASSWORD)),
                                 ("owner", ("postgres", None)))}
-    holding = threading.Event()
+    holding, release = threading.Event(), threading.Event()
 
     def hold() -> None:
         with k5.session_factory.begin() as session:
             session.execute(text("SELECT 1"))
             holding.set()
-            time.sleep(0.8)
+            release.wait(60)  # until the other writer has shown whether it waits
 
-    waited = {}
+    through_while_held = {}
     for who, db in others.items():
         holding.clear()
+        release.clear()
         holder = threading.Thread(target=hold)
         holder.start()
-        holding.wait()
-        started = time.perf_counter()
-        with db.session_factory.begin() as session:
-            session.execute(text("SELECT 1"))
-        waited[who] = time.perf_counter() - started
-        holder.join()
+        assert holding.wait(60)
+        done = threading.Event()
+
+        def write(db: Database = db, done: threading.Event = done) -> None:
+            with db.session_factory.begin() as session:
+                session.execute(text("SELECT 1"))
+            done.set()
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        # another cell's writer must get through while k5 holds its write (however slow the
+        # machine); the ward's own writers must still be waiting half a second later
+        through_while_held[who] = done.wait(60 if who == "k6" else 0.5)
+        release.set()
+        holder.join(60)
+        writer.join(60)
+        assert done.is_set(), who  # and each got through once k5 had finished
     for db in (k5, *others.values()):
         db.close()
-    assert waited["k6"] < 0.4, waited
-    assert waited["k5 again"] > 0.4 and waited["owner"] > 0.4, waited
+    assert through_while_held == {"k6": True, "k5 again": False, "owner": False}

@@ -8,10 +8,11 @@ Each worker waits for a start file, so both are inside their writes together."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from sqlalchemy import func, select
 from models import clock
 from models.store.db import open_database
 from models.store.entities import CommentSheet, DocumentCounter
-from tests.conftest import DATABASES
+from tests.conftest import DATABASES, copy_database
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 120.0
@@ -35,6 +36,9 @@ location, action, go = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 args = json.loads(sys.argv[4])
 db = open_database(location)
 f = db.session_factory
+with db.engine.connect():
+    pass  # connected: the start is only the work itself
+Path(sys.argv[5]).touch()  # ready
 while not go.exists():
     time.sleep(0.005)
 out = None
@@ -77,11 +81,19 @@ def run_together(location: str, tmp_path: Path, jobs: Sequence[tuple[str, dict[s
     script.write_text(WORKER.format(root=str(ROOT)), encoding="utf-8")
     go = tmp_path / "go"
     go.unlink(missing_ok=True)
+    ready = [tmp_path / f"ready-{n}" for n in range(len(jobs))]
+    for flag in ready:
+        flag.unlink(missing_ok=True)
     procs = [subprocess.Popen([sys.executable, str(script), location, action, str(go),
-                               json.dumps(args)], cwd=ROOT, text=True, encoding="utf-8",
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for action, args in jobs]
-    time.sleep(1.5)  # both have imported and opened the database and are waiting
+                               json.dumps(args), str(flag)], cwd=ROOT, text=True,
+                              encoding="utf-8", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for (action, args), flag in zip(jobs, ready, strict=True)]
+    # every worker has imported, opened the database and said so: then all go at once
+    deadline = time.monotonic() + TIMEOUT
+    while not all(flag.exists() for flag in ready):
+        assert all(proc.poll() is None for proc in procs), [p.communicate() for p in procs]
+        assert time.monotonic() < deadline, "the workers never got ready"
+        time.sleep(0.005)
     go.touch()
     results = []
     for proc in procs:
@@ -91,16 +103,42 @@ def run_together(location: str, tmp_path: Path, jobs: Sequence[tuple[str, dict[s
     return results
 
 
-@pytest.fixture(params=DATABASES)
-def ward(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A small sample ward made by the real program, in a file or on a server."""
-    location = (str(tmp_path / "w.sqlite") if request.param == "sqlite"
-                else request.getfixturevalue("pg_url"))
+@pytest.fixture(scope="module", params=DATABASES)
+def sample(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> tuple[str, str]:
+    """A small sample ward made once per module by the real program, in a file or on a
+    server: (kind, the file or the server database's name)."""
+    if request.param == "sqlite":
+        where = str(tmp_path_factory.mktemp("mau") / "mau.sqlite")
+        location = where
+    else:
+        cluster = request.getfixturevalue("pg_cluster")
+        where = copy_database(cluster, request.getfixturevalue("pg_template"))
+        location = cluster.url(where)
     made = subprocess.run([sys.executable, "main.py", "--db", location, "demo", "--members",
                            "120", "--seed", "5"], cwd=ROOT, capture_output=True, text=True,
                           encoding="utf-8", timeout=TIMEOUT)
     assert made.returncode == 0, made.stderr
-    return location
+    return request.param, where
+
+
+@pytest.fixture
+def ward(sample: tuple[str, str], request: pytest.FixtureRequest,
+         tmp_path: Path) -> Iterator[str]:
+    """A copy of the sample ward for one test: its file or its server database."""
+    kind, where = sample
+    if kind == "sqlite":
+        path = tmp_path / "w.sqlite"
+        source, target = sqlite3.connect(where), sqlite3.connect(path)
+        source.backup(target)
+        target.close()
+        source.close()
+        yield str(path)
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    name = copy_database(cluster, where)
+    yield cluster.url(name)
+    cluster.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_document_numbers_taken_by_two_programs_at_once_never_repeat(
