@@ -5,6 +5,7 @@ or database refused (message on stderr), 2 wrong usage."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     except (DatabaseError, CommandError, output.OutputError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # whatever read the output stopped reading (| head): nothing went wrong here, and
+        # nothing more is said to it (Python's own flush at exit would complain)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except OSError as exc:  # a file the command had to read or write
         from models.store.dbcheck import DISK_FULL_MESSAGE
         from models.store.sqlite import is_disk_full
@@ -88,8 +94,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu.", file=sys.stderr)
         return 1
-    except BrokenPipeError:
-        return 1  # whatever read the output stopped reading (| head): nothing went wrong here
     except Exception as exc:
         log_unexpected(type(exc), exc, exc.__traceback__, f"lệnh {args.command}")
         print(unexpected_error_text(exc), file=sys.stderr)

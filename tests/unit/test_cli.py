@@ -96,3 +96,16 @@ def test_the_command_line_never_loads_qt(demo_file: Path) -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True)
+
+
+def test_a_reader_that_stops_reading_is_not_an_error_of_a_file(demo_file: Path) -> None:
+    """`search … | head -1`: the reader has gone before the output is written; the command
+    stops quietly (no "cannot write the file «?»", no traceback at exit)."""
+    child = subprocess.Popen([sys.executable, "main.py", "--db", str(demo_file), "search", "n",
+                              "--json"], cwd=ROOT, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    assert child.stdout is not None
+    child.stdout.close()  # gone before anything is written
+    _out, err = child.communicate(timeout=60)
+    assert child.returncode == 1
+    assert err == "", err
