@@ -144,7 +144,7 @@ def members_workbook(ward: WardIdentity, package: OrgPackage, year: int,
     ws.auto_filter.ref = f"A2:{get_column_letter(len(columns))}{max(last, 3)}"
 
     lists = wb.create_sheet(LISTS_SHEET)
-    lists.append(["Tình trạng (chọn ở cột «Tình trạng»)"])
+    lists.append(["Tình trạng (chọn ở cột “Tình trạng”)"])
     for text in STATUS_LABELS:
         lists.append([text])
     lists.column_dimensions["A"].width = 45
@@ -197,14 +197,14 @@ def guide_lines(ward: WardIdentity, org_name: str, year: int) -> list[str]:
         f"• {MEMBERS_XLSX}: đảng viên của đơn vị đang cư trú tại {ward.party_org_name}; "
         f"{SHEETS_PDF}: phiếu nhận xét của họ.",
         "• Xin điền vào các cột nền vàng (phần trả lời), mỗi đảng viên một dòng:",
-        "  – «Ngày nhận phiếu»: ngày đơn vị nhận phiếu nhận xét của đảng viên (dạng 05/12/2026);",
-        "  – «Đơn vị công tác mới»: tên tổ chức đảng nơi công tác mới, nếu đảng viên đã chuyển;",
-        "  – «Tình trạng»: chọn trong danh sách nếu đảng viên chuyển nơi cư trú, chuyển sinh hoạt "
+        "  – “Ngày nhận phiếu”: ngày đơn vị nhận phiếu nhận xét của đảng viên (dạng 05/12/2026);",
+        "  – “Đơn vị công tác mới”: tên tổ chức đảng nơi công tác mới, nếu đảng viên đã chuyển;",
+        "  – “Tình trạng”: chọn trong danh sách nếu đảng viên chuyển nơi cư trú, chuyển sinh hoạt "
         "đảng, nghỉ hưu hoặc từ trần;",
-        "  – «Ngày thay đổi tình trạng»: ngày của thay đổi đó;",
-        "  – «Ghi chú»: ý kiến khác của đơn vị.",
-        "• Không sửa, xóa hay đổi thứ tự các cột nền xanh và cột «Mã đảng viên», không xóa trang "
-        f"ẩn «{ORIGINAL_SHEET}»: phường dùng chúng để đối chiếu. Sửa ở cột nền xanh không được "
+        "  – “Ngày thay đổi tình trạng”: ngày của thay đổi đó;",
+        "  – “Ghi chú”: ý kiến khác của đơn vị.",
+        "• Không sửa, xóa hay đổi thứ tự các cột nền xanh và cột “Mã đảng viên”, không xóa trang "
+        f"ẩn “{ORIGINAL_SHEET}”: phường dùng chúng để đối chiếu. Sửa ở cột nền xanh không được "
         "ghi nhận.",
         f"• Lưu tệp (giữ định dạng .xlsx), đặt lại vào tệp nén cùng manifest.json và {SHEETS_PDF}"
         ", rồi gửi lại cho phường.",
