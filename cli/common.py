@@ -82,10 +82,14 @@ def open_db(args: argparse.Namespace, *, create: bool = False, write: bool = Fal
     ``read_only`` opens it so even when it could be written (nothing, not even a migration)."""
     url = server_url(args)
     if url is not None:  # the server serialises writers itself: no lock file, no file check
+        from models.store import history
         from models.store.db import open_database
 
-        return open_database(url, read_only=False if write or create else (
+        db = open_database(url, read_only=False if write or create else (
             True if read_only else None))
+        if db.access.user:  # the change history names the server's login, as the window does
+            history.set_current_user(db.access.user)
+        return db
     path = database_path(args)
     from models.store import locking
 

@@ -558,6 +558,9 @@ def test_every_subcommand_on_a_server(ward: Ward, tmp_path: Path) -> None:
         assert result.returncode == 0, (command, result.stderr)
     for made in ("ds.xlsx", "so.pdf", "bao-cao.xlsx", "sao-luu.sqlite"):
         assert (tmp_path / made).stat().st_size > 0
+    # the change history names the server's login that made the sheets, not the PC's account
+    assert ward.scalar("SELECT string_agg(DISTINCT \"user\", ',') FROM change_log "
+                       "WHERE entity = 'comment_sheet'") == ServerAddress.parse(url).user
     assert list((tmp_path / "g").glob("*.zip"))
 
 
