@@ -82,7 +82,7 @@ COLORS = {
     AttendanceState.EXCUSED: QColor("#fff4d6"),
     AttendanceState.ABSENT: QColor("#fbe1e1"),
 }
-HEADERS = ("Họ và tên", "Năm sinh", "Chi bộ", "Nơi công tác", "Tham gia", "Ghi chú")
+HEADERS = ("Họ và tên", "Ngày sinh", "Chi bộ", "Nơi công tác", "Tham gia", "Ghi chú")
 STATE_COLUMN, NOTE_COLUMN = 4, 5
 
 

@@ -11,7 +11,7 @@ from models.comments import sheets
 Index = QModelIndex | QPersistentModelIndex
 # the status right after the name: on a narrow list it is the column that must stay in sight;
 # the long organisation name comes last, where it may be cut
-COLUMNS = ("Họ và tên", "Trạng thái", "Đề nghị", "Số phiếu", "Năm sinh", "Chi bộ",
+COLUMNS = ("Họ và tên", "Trạng thái", "Đề nghị", "Số phiếu", "Ngày sinh", "Chi bộ",
            "Tổ chức đảng nơi công tác")
 STATUS_COLUMN = 1
 
