@@ -19,7 +19,7 @@ ward) between runs.  Measured, each the median of the rounds:
 - the cell user's member list at the database (the policies' cost): the ids query of the list
   for a cell user beside the owner's, and the server's plan for it;
 - import of 10,000 rows: ``main.py --db URL import bench/data/import-10000.xlsx`` into a new
-  ward database (whole process);
+  ward database, and (``import-big``) into a copy of the N-member ward (whole process);
 - the round's 1,800 sheets: create the round of a 2,070-member sample ward (1,800 members on the
   list of 30 November) and print every sheet as one PDF (bench/comments.py's measure), on a
   fresh copy of that ward each round.
@@ -43,7 +43,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PASSWORD = "mat-khau-do-toc-do"
-PARTS = ("start", "keys", "list", "import", "round")
+PARTS = ("start", "keys", "list", "import", "import-big", "round")
 
 
 def main_py(*args: str, env: dict[str, str] | None = None,
@@ -162,6 +162,24 @@ def import_10000(cluster: Any, rounds: int) -> list[float]:
     return times
 
 
+def import_10000_into(cluster: Any, ward: str, rounds: int) -> list[float]:
+    """The same 10,000 rows into a copy of the big ward: every row checked against the
+    members already there (card numbers, identity numbers, names and birth dates)."""
+    from bench.importer import build
+
+    path = build(10_000)
+    times = []
+    for n in range(rounds):
+        name = f"bench_import_big_{os.getpid()}_{n}"
+        cluster.admin(f'CREATE DATABASE "{name}" TEMPLATE "{ward}"')
+        url = cluster.url(name, password="")
+        started = time.perf_counter()
+        main_py("--db", url, "import", str(path), "--json")
+        times.append(time.perf_counter() - started)
+        cluster.admin(f'DROP DATABASE "{name}" WITH (FORCE)')
+    return times
+
+
 def round_of(cluster: Any, rounds: int, members: int
              ) -> tuple[list[float], list[float], int, int]:
     from models.comments.printing import year_sheet_ids
@@ -268,6 +286,10 @@ def main() -> int:
         if "import" in args.only:
             print("\n## import of 10,000 rows into a new ward database (whole process)")
             print(median_ms(import_10000(cluster, min(args.rounds, 3))))
+        if "import-big" in args.only:
+            print(f"\n## import of 10,000 rows into a copy of the {args.members:,}-member ward "
+                  "(whole process)")
+            print(median_ms(import_10000_into(cluster, ward, min(args.rounds, 3))))
         if "round" in args.only:
             print(f"\n## the round of a {args.round_members:,}-member sample ward")
             creates, prints, sheets, pages = round_of(cluster, min(args.rounds, 3),

@@ -461,6 +461,21 @@ def document_break() -> list[Flowable]:
     return [SetPageTopFlowables([]), PageBreakIfNotEmpty(), _DocumentStart()]
 
 
+def _clock_stamp() -> Any:
+    """ReportLab's time stamp (the PDF's CreationDate and ModDate) at the program's clock, so a
+    day pinned for a demo or support is the PDF's day too (ReportLab reads the system clock)."""
+    from reportlab.lib.utils import TimeStamp
+
+    from models import clock
+
+    stamp = TimeStamp()
+    moment = clock.now()
+    stamp.t = moment.timestamp()
+    stamp.lt = moment.timetuple()
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    return stamp
+
+
 class _NumberingCanvas(Canvas):  # type: ignore[misc]
     """Numbers the pages of each document of the PDF as it goes, in the top margin from the
     second page on (HD 36).
@@ -474,6 +489,7 @@ class _NumberingCanvas(Canvas):  # type: ignore[misc]
     def __init__(self, *args: Any, page_numbers: PageNumbers, text_centre: float,
                  baseline: float, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._doc._timeStamp = _clock_stamp()  # the PDF's own dates: the program's clock
         self._page_numbers = page_numbers
         self._text_centre = text_centre
         self._baseline = baseline

@@ -295,6 +295,9 @@ def test_the_program_pinned_by_sdv_today_dates_its_paper_that_day(tmp_path: Path
     assert printed.returncode == 0, printed.stderr
     text = "\n".join(p.extract_text() for p in PdfReader(tmp_path / "list.pdf").pages)
     assert "ngày 29 tháng 02 năm 2028" in text
+    # and the file's own dates (what a file manager or a PDF reader shows) are that day's
+    assert str(PdfReader(tmp_path / "list.pdf").metadata["/CreationDate"]).startswith(
+        "D:20280229")
     created = run("comments", "create", "--year", "2028", "--json")
     assert created.returncode == 0, created.stderr
     payload = json.loads(created.stdout.strip().splitlines()[-1])
