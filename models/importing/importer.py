@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock, testhooks
 from models.catalogues.matching import cell_key, org_key
-from models.chunks import chunked
+from models.chunks import chunked, id_ranges
 from models.dates import DateError, format_birth
 from models.importing.files import MalformedRow
 from models.importing.read import (
@@ -65,7 +65,6 @@ from models.store.entities import (
     now,
 )
 from models.store.history import current_user
-from models.store.sqlite import id_ranges
 from models.text.vntext import clean_name, fold
 
 __all__ = [

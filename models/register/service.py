@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import clock
+from models.chunks import id_ranges
 from models.dates import format_birth
 from models.register.rules import MemberInput, digits_only, validate_member
 from models.sharing.stale import Read, StaleRecord, ensure_current, last_change, refuse_stale
@@ -41,7 +42,6 @@ from models.store.entities import (
     now,
 )
 from models.store.history import current_user
-from models.store.sqlite import id_ranges
 from models.text.vntext import clean, clean_lines, clean_name, fold, sort_key
 
 

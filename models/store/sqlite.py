@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from models.chunks import id_ranges
 from models.store.dbcheck import (
     DISK_FULL_MESSAGE,
     DatabaseBusy,
@@ -448,17 +449,6 @@ def bulk_member_insert(session: Session, rows: int = 0) -> Iterator[Callable[[Se
                                 "FROM member WHERE id BETWEEN :low AND :high"),
                            {"low": low, "high": high})
     connection.execute(text(MEMBER_FTS_DDL[1]))
-
-
-def id_ranges(ids: Sequence[int]) -> list[tuple[int, int]]:
-    """Sorted ids as runs of consecutive values: [1, 2, 3, 7, 8] -> [(1, 3), (7, 8)]."""
-    runs: list[tuple[int, int]] = []
-    for value in sorted(ids):
-        if runs and value == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], value)
-        else:
-            runs.append((value, value))
-    return runs
 
 
 # SQLite's default limit of bound values per statement is 32,766 (3.32 and later)
