@@ -69,6 +69,8 @@ def restore_database(source: Path, target: Path, backup_dir: Path | None = None,
         raise DatabaseError(f"Tệp {source.name} là cơ sở dữ liệu trống, không có gì để khôi phục.")
     if target.exists() and source.resolve() == target.resolve():
         raise DatabaseError("Đây chính là cơ sở dữ liệu đang dùng, không phải một bản sao lưu.")
+    # through a link, the register it points to is restored (and locked), never the link
+    target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     lock = None if lock_held else locking.acquire(target, wait, waiting)
     try:

@@ -27,7 +27,9 @@ _guard = threading.Lock()
 
 
 def lock_path(database: Path) -> Path:
-    return Path(str(database) + LOCK_SUFFIX)
+    """The lock file beside the register itself: a link to the register (or a path through a
+    linked folder) names the same lock as the register's own path."""
+    return Path(str(Path(database).resolve()) + LOCK_SUFFIX)
 
 
 def writer_lock(database: Path) -> FileLock:

@@ -283,3 +283,33 @@ def test_card_numbers_and_citizen_ids_are_unique_in_the_database_itself(ward: Pa
         con.execute("UPDATE member SET card_number = NULL WHERE id IN (1, 2)")  # empty: many
     finally:
         con.close()
+
+
+def test_a_link_to_the_register_is_the_register_for_the_lock_and_the_restore(
+        ward: Path, tmp_path: Path) -> None:
+    """Reached through a symbolic link, the register is still guarded by its own lock (a window
+    holding it keeps the command out), and a restore replaces the register, never the link."""
+    from filelock import FileLock
+
+    from models.store.locking import LOCK_SUFFIX
+
+    copy = tmp_path / "ban-sao.sqlite"
+    assert run("--db", str(ward), "backup", str(copy)).returncode == 0
+    link = tmp_path / "loi-tat.sqlite"
+    link.symlink_to(ward)
+    window = FileLock(str(ward) + LOCK_SUFFIX, timeout=0)  # the window on the register itself
+    window.acquire()
+    try:
+        refused(run("--db", str(link), "comments", "create", "--year", "2026"),
+                "Một chương trình khác đang ghi vào sổ này")
+    finally:
+        window.release()
+    assert count(ward, "SELECT count(*) FROM comment_sheet") == 0
+    con = sqlite3.connect(ward)
+    con.execute("DELETE FROM member WHERE id IN (SELECT id FROM member LIMIT 3)")
+    con.commit()
+    con.close()
+    restored = run("--db", str(link), "restore", str(copy))
+    assert restored.returncode == 0, restored.stderr
+    assert link.is_symlink() and link.resolve() == ward.resolve()
+    assert count(ward) == MEMBERS  # the register itself came back whole
