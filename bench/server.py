@@ -73,8 +73,7 @@ def first_paint(url: str, password: str) -> float:
 
 def keystrokes(url: str, password: str, rounds: int) -> tuple[list[float], list[float]]:
     """bench/register.py's keystroke → first screenful painted, and → whole list in."""
-    from PySide6.QtTest import QTest
-
+    from bench.register import time_keystrokes
     from models.store.db import open_database
     from ui.shell.app import application
     from ui.shell.main_window import MainWindow
@@ -84,39 +83,7 @@ def keystrokes(url: str, password: str, rounds: int) -> tuple[list[float], list[
     window = MainWindow(db)
     window.show()
     app.processEvents()
-    view = window.members
-    table = view.table
-    painted_at: list[float] = []
-
-    def on_reset() -> None:
-        if view.model.member_filter.text == view.search_edit.text():
-            table.viewport().repaint()
-            painted_at.append(time.perf_counter())
-
-    def settle(expected: str) -> None:
-        while view.model.member_filter.text != expected:
-            app.processEvents()
-        table.viewport().repaint()
-
-    view.model.modelReset.connect(on_reset)
-    firsts: list[float] = []
-    wholes: list[float] = []
-    for _ in range(rounds):
-        for query in ("nguyen van an", "dang huong"):
-            view.search_edit.clear()
-            settle("")
-            for char in query:
-                started = time.perf_counter()
-                painted_at.clear()
-                QTest.keyClick(view.search_edit, char)
-                while not painted_at:
-                    app.processEvents()
-                firsts.append(painted_at[0] - started)
-                while not view.model.is_complete:
-                    app.processEvents()
-                table.viewport().repaint()
-                wholes.append(time.perf_counter() - started)
-    view.model.modelReset.disconnect(on_reset)
+    firsts, wholes = time_keystrokes(app, window.members, rounds)
     window.close()
     app.processEvents()
     db.close()

@@ -53,6 +53,18 @@ def _suite_data_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
 
 
 @pytest.fixture
+def own_log(tmp_path: Path) -> Iterator[Path]:
+    """The program's log in the test's own folder, closed again after the test."""
+    from models.support import logs
+
+    logs.teardown_logging()
+    path = logs.setup_logging(tmp_path / "logs")
+    assert path is not None
+    yield path
+    logs.teardown_logging()
+
+
+@pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "register.sqlite"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,15 +34,6 @@ def window(qtbot: QtBot, demo_db: Database) -> MainWindow:
     main.show()
     qtbot.waitExposed(main)
     return main
-
-
-@pytest.fixture
-def own_log(tmp_path: Path) -> Iterator[Path]:
-    logs.teardown_logging()
-    path = logs.setup_logging(tmp_path / "logs")
-    assert path is not None
-    yield path
-    logs.teardown_logging()
 
 
 def menu_action(window: MainWindow, text: str) -> QAction:

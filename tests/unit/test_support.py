@@ -50,15 +50,6 @@ def test_the_log_sits_in_the_data_folder_of_the_database() -> None:
     assert logs.log_folder().parent == data_folder()
 
 
-@pytest.fixture
-def own_log(tmp_path: Path) -> Iterator[Path]:
-    logs.teardown_logging()
-    path = logs.setup_logging(tmp_path / "logs")
-    assert path is not None
-    yield path
-    logs.teardown_logging()
-
-
 def test_logging_is_set_up_once_and_rotates(own_log: Path, tmp_path: Path) -> None:
     assert logs.setup_logging(tmp_path / "elsewhere") == own_log  # a second call changes nothing
     assert logs.log_file() == own_log

@@ -74,7 +74,6 @@ class Task(QObject):
                  *, cancellable: bool = True, unit: str = "") -> None:
         super().__init__()  # kept alive by _RUNNING, not by the window: it must outlive it
         self._stop = threading.Event()
-        self._done = threading.Event()  # set on the worker when the work has returned
         self._signals = _Signals()
         self._on_done = on_done
         self._on_error = on_error
@@ -95,15 +94,10 @@ class Task(QObject):
         self._signals.failed.connect(self._on_failed)
         self.dialog.setValue(0)
         _RUNNING.add(self)
-        QThreadPool.globalInstance().start(_Runnable(work, self._signals, self._stop,
-                                                     self._done))
+        QThreadPool.globalInstance().start(_Runnable(work, self._signals, self._stop))
 
     def cancel(self) -> None:
         self._stop.set()
-
-    def wait(self, timeout: float) -> bool:
-        """Block until the work has returned on its worker (True) or ``timeout`` seconds."""
-        return self._done.wait(timeout)
 
     def _on_progress(self, done: int, total: int) -> None:
         if total > 0 and shiboken6.isValid(self.dialog):
